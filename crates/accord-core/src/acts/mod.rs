@@ -1,0 +1,88 @@
+//! Every kind of act a statement can carry, with its body.
+//!
+//! **Adding a statement type** happens here and only here: add a body struct
+//! in the family's module, a variant to [`Act`], its name in [`Act::parse`]
+//! and [`Act::type_name`], and its rule in `State::check_act` /
+//! `State::commit_act` (in `state.rs`). Document it in `docs/PROTOCOL.md`.
+
+pub mod genesis;
+pub mod member;
+pub mod note;
+
+use crate::refusal::Refusal;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+pub use genesis::Genesis;
+pub use member::KeyRotate;
+pub use note::NotePublish;
+
+/// A typed act: the statement's `type` and `body`, parsed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Act {
+    /// `body.genesis` — entry 0: founds the body.
+    Genesis(Genesis),
+    /// `member.key.rotate` — a member replaces its key.
+    KeyRotate(KeyRotate),
+    /// `note.publish` — a member publishes a short text.
+    NotePublish(NotePublish),
+}
+
+/// All statement types this version understands.
+pub const TYPES: &[&str] = &["body.genesis", "member.key.rotate", "note.publish"];
+
+fn body<T: DeserializeOwned>(kind: &str, v: Value) -> Result<T, Refusal> {
+    serde_json::from_value(v).map_err(|e| Refusal::BadBody {
+        kind: kind.to_string(),
+        why: e.to_string(),
+    })
+}
+
+fn to_value<T: Serialize>(t: &T) -> Value {
+    // Bodies are plain structs of strings, numbers and lists: they always
+    // serialise.
+    serde_json::to_value(t).unwrap_or(Value::Null)
+}
+
+impl Act {
+    pub fn parse(kind: &str, v: Value) -> Result<Act, Refusal> {
+        let act = match kind {
+            "body.genesis" => Act::Genesis(body(kind, v)?),
+            "member.key.rotate" => Act::KeyRotate(body(kind, v)?),
+            "note.publish" => Act::NotePublish(body(kind, v)?),
+            other => return Err(Refusal::UnknownType(other.chars().take(64).collect())),
+        };
+        act.validate()?;
+        Ok(act)
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Act::Genesis(_) => "body.genesis",
+            Act::KeyRotate(_) => "member.key.rotate",
+            Act::NotePublish(_) => "note.publish",
+        }
+    }
+
+    pub fn body(&self) -> Value {
+        match self {
+            Act::Genesis(b) => to_value(b),
+            Act::KeyRotate(b) => to_value(b),
+            Act::NotePublish(b) => to_value(b),
+        }
+    }
+
+    /// Checks that need no state (lengths, formats).
+    fn validate(&self) -> Result<(), Refusal> {
+        let bad = |why: String| Refusal::BadBody {
+            kind: self.type_name().to_string(),
+            why,
+        };
+        match self {
+            Act::Genesis(g) => g.validate().map_err(bad),
+            Act::KeyRotate(k) => k.validate().map_err(bad),
+            Act::NotePublish(n) => n.validate().map_err(bad),
+        }
+    }
+}

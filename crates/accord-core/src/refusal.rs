@@ -1,0 +1,54 @@
+//! Why an entry or statement was refused. Each variant has a stable code;
+//! the HTTP layer maps codes to status and problem bodies.
+
+use thiserror::Error;
+
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    #[error("statement is {size} bytes; the limit is {limit}")]
+    TooLarge { size: usize, limit: usize },
+    #[error("malformed statement: {0}")]
+    Malformed(String),
+    #[error("statement JSON is not in RFC 8785 canonical form (expected {expected})")]
+    NotCanonical { expected: String },
+    #[error("unknown statement type {0:?}")]
+    UnknownType(String),
+    #[error("malformed body for {kind}: {why}")]
+    BadBody { kind: String, why: String },
+    #[error("unknown member {0:?}")]
+    UnknownMember(String),
+    #[error("signature does not verify: {0}")]
+    BadSignature(String),
+    #[error("seq {got} is not greater than the member's last accepted seq {last}")]
+    ReplayedSeq { last: u64, got: u64 },
+    #[error(
+        "statement time {statement} is more than 5 minutes from the sequencer's clock {sequencer}"
+    )]
+    ClockSkew {
+        statement: String,
+        sequencer: String,
+    },
+    #[error("refused by the rules: {0}")]
+    Rules(String),
+    #[error("log fault: {0}")]
+    LogFault(String),
+}
+
+impl Refusal {
+    /// A stable, machine-readable code for the refusal.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::TooLarge { .. } => "too-large",
+            Refusal::Malformed(_) => "malformed",
+            Refusal::NotCanonical { .. } => "not-canonical",
+            Refusal::UnknownType(_) => "unknown-type",
+            Refusal::BadBody { .. } => "bad-body",
+            Refusal::UnknownMember(_) => "unknown-member",
+            Refusal::BadSignature(_) => "bad-signature",
+            Refusal::ReplayedSeq { .. } => "replayed-seq",
+            Refusal::ClockSkew { .. } => "clock-skew",
+            Refusal::Rules(_) => "refused-by-rules",
+            Refusal::LogFault(_) => "log-fault",
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! The rules of the body as a pure state machine.
+//!
+//! `State::apply` takes the next log entry and either refuses it (and
+//! changes nothing) or commits it and returns its [`Effect`]s, from which
+//! projections are written. The sequencer, `accord rebuild` and
+//! `accord audit` all fold the log through this one function.
+
+use crate::acts::{Act, Genesis};
+use crate::entry::Entry;
+use crate::ids::{LogIndex, MemberId, Seq};
+use crate::refusal::Refusal;
+use crate::time::Timestamp;
+use accord_log::VerifierKey;
+use std::collections::BTreeMap;
+
+/// How far a statement's own time may be from the entry (sequencer) time.
+pub const MAX_CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
+
+/// What the body is: fixed by genesis.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Body {
+    pub name: String,
+    pub origin: String,
+    pub log_key: VerifierKey,
+}
+
+/// An actor that signs statements: a member state or the secretariat.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Actor {
+    pub id: MemberId,
+    pub name: String,
+    pub key: VerifierKey,
+    pub last_seq: Seq,
+    pub since: LogIndex,
+}
+
+/// How `apply` treats the statement's signature.
+#[derive(Clone, Copy, Debug)]
+pub enum SigCheck<'a> {
+    /// Verify it now.
+    Verify,
+    /// Already verified by the caller with this key; `apply` only checks
+    /// that it is still the actor's current key.
+    Trusted(&'a VerifierKey),
+    /// Do not verify; the returned [`Applied::signer`] says which key must
+    /// verify it (an auditor checks those in parallel afterwards).
+    Deferred,
+}
+
+/// What committing an entry changed, for projections.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    BodyFounded {
+        name: String,
+        origin: String,
+        log_key: String,
+    },
+    ActorAdded {
+        id: MemberId,
+        name: String,
+        vkey: String,
+        index: LogIndex,
+    },
+    KeyRotated {
+        id: MemberId,
+        vkey: String,
+        index: LogIndex,
+    },
+    SeqAccepted {
+        id: MemberId,
+        seq: Seq,
+        index: LogIndex,
+    },
+    NotePublished {
+        index: LogIndex,
+        member: MemberId,
+        time: Timestamp,
+        text: String,
+    },
+}
+
+/// The result of a committed entry.
+#[derive(Clone, Debug)]
+pub struct Applied {
+    pub effects: Vec<Effect>,
+    /// The key the statement's signature is (or must be) by.
+    pub signer: VerifierKey,
+}
+
+/// The body's state after some prefix of the log.
+#[derive(Clone, Debug, Default)]
+pub struct State {
+    body: Option<Body>,
+    actors: BTreeMap<MemberId, Actor>,
+    size: u64,
+    last_time: Timestamp,
+}
+
+impl State {
+    pub fn new() -> State {
+        State::default()
+    }
+
+    /// Number of entries applied: the index the next entry will take.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    pub fn body(&self) -> Option<&Body> {
+        self.body.as_ref()
+    }
+
+    pub fn actor(&self, id: &MemberId) -> Option<&Actor> {
+        self.actors.get(id)
+    }
+
+    pub fn actors(&self) -> impl Iterator<Item = &Actor> {
+        self.actors.values()
+    }
+
+    /// Member states (every actor but the secretariat).
+    pub fn members(&self) -> impl Iterator<Item = &Actor> {
+        self.actors.values().filter(|a| !a.id.is_secretariat())
+    }
+
+    pub fn last_time(&self) -> Timestamp {
+        self.last_time
+    }
+
+    /// The key that must have signed `entry`'s statement, if its author is
+    /// known (for genesis: the secretariat key it carries).
+    pub fn signer_of(&self, stmt: &crate::statement::Statement) -> Result<VerifierKey, Refusal> {
+        if let (None, Act::Genesis(g)) = (&self.body, &stmt.act) {
+            return VerifierKey::parse(&g.secretariat_key)
+                .map_err(|e| Refusal::Malformed(e.to_string()));
+        }
+        self.actors
+            .get(&stmt.member)
+            .map(|a| a.key.clone())
+            .ok_or_else(|| Refusal::UnknownMember(stmt.member.to_string()))
+    }
+
+    /// Applies the next entry. On refusal nothing changes.
+    pub fn apply(&mut self, entry: &Entry, sig: SigCheck<'_>) -> Result<Applied, Refusal> {
+        let st = &entry.statement.statement;
+        let index = LogIndex(self.size);
+        let signer = self.signer_of(st)?;
+        match sig {
+            SigCheck::Verify => entry
+                .statement
+                .note
+                .verify(&signer)
+                .map_err(|e| Refusal::BadSignature(e.to_string()))?,
+            SigCheck::Trusted(k) => {
+                if k != &signer {
+                    return Err(Refusal::BadSignature(format!(
+                        "signed with {}, but the member's current key is {}",
+                        k.id(),
+                        signer.id()
+                    )));
+                }
+            }
+            SigCheck::Deferred => {}
+        }
+        if entry.time < self.last_time {
+            return Err(Refusal::LogFault(format!(
+                "entry time {} is before the previous entry's {}",
+                entry.time, self.last_time
+            )));
+        }
+        if (st.time.millis() - entry.time.millis()).abs() > MAX_CLOCK_SKEW_MS {
+            return Err(Refusal::ClockSkew {
+                statement: st.time.to_rfc3339(),
+                sequencer: entry.time.to_rfc3339(),
+            });
+        }
+        if let Some(a) = self.actors.get(&st.member) {
+            if st.seq <= a.last_seq {
+                return Err(Refusal::ReplayedSeq {
+                    last: a.last_seq.0,
+                    got: st.seq.0,
+                });
+            }
+        }
+        self.check_act(st.member.clone(), &st.act)?;
+
+        // Committed from here on: nothing below may fail.
+        let mut effects = self.commit_act(index, entry, &signer);
+        if let Some(a) = self.actors.get_mut(&st.member) {
+            a.last_seq = st.seq;
+        }
+        effects.push(Effect::SeqAccepted {
+            id: st.member.clone(),
+            seq: st.seq,
+            index,
+        });
+        self.size += 1;
+        self.last_time = entry.time;
+        Ok(Applied { effects, signer })
+    }
+
+    /// The rule for each act, checked against the current state.
+    fn check_act(&self, member: MemberId, act: &Act) -> Result<(), Refusal> {
+        let body = match (&self.body, act) {
+            (None, Act::Genesis(_)) => {
+                return if member.is_secretariat() {
+                    Ok(())
+                } else {
+                    Err(Refusal::Rules(
+                        "genesis is signed by the secretariat".into(),
+                    ))
+                };
+            }
+            (None, _) => {
+                return Err(Refusal::Rules(
+                    "the first entry must be body.genesis".into(),
+                ))
+            }
+            (Some(_), Act::Genesis(_)) => {
+                return Err(Refusal::Rules("the body already has a genesis".into()))
+            }
+            (Some(b), _) => b,
+        };
+        match act {
+            Act::Genesis(_) => Ok(()),
+            Act::KeyRotate(k) => {
+                let new =
+                    VerifierKey::parse(&k.vkey).map_err(|e| Refusal::Malformed(e.to_string()))?;
+                let name = member.key_name(&body.origin);
+                if new.name() != name {
+                    return Err(Refusal::Rules(format!("the new key must be named {name}")));
+                }
+                if self.actors.get(&member).is_some_and(|a| a.key == new) {
+                    return Err(Refusal::Rules("the new key is the current key".into()));
+                }
+                Ok(())
+            }
+            Act::NotePublish(_) => {
+                if member.is_secretariat() {
+                    return Err(Refusal::Rules("only member states publish notes".into()));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn commit_act(&mut self, index: LogIndex, entry: &Entry, signer: &VerifierKey) -> Vec<Effect> {
+        let st = &entry.statement.statement;
+        match &st.act {
+            Act::Genesis(g) => self.found(index, g, signer),
+            Act::KeyRotate(k) => {
+                let mut out = Vec::new();
+                if let (Ok(new), Some(a)) =
+                    (VerifierKey::parse(&k.vkey), self.actors.get_mut(&st.member))
+                {
+                    a.key = new;
+                    out.push(Effect::KeyRotated {
+                        id: st.member.clone(),
+                        vkey: k.vkey.clone(),
+                        index,
+                    });
+                }
+                out
+            }
+            Act::NotePublish(n) => vec![Effect::NotePublished {
+                index,
+                member: st.member.clone(),
+                time: entry.time,
+                text: n.text.clone(),
+            }],
+        }
+    }
+
+    fn found(&mut self, index: LogIndex, g: &Genesis, secretariat: &VerifierKey) -> Vec<Effect> {
+        let mut out = Vec::new();
+        // Genesis was validated at parse time: the log key parses.
+        if let Ok(log_key) = VerifierKey::parse(&g.log_key) {
+            self.body = Some(Body {
+                name: g.name.clone(),
+                origin: g.origin.clone(),
+                log_key,
+            });
+        }
+        out.push(Effect::BodyFounded {
+            name: g.name.clone(),
+            origin: g.origin.clone(),
+            log_key: g.log_key.clone(),
+        });
+        let sec = MemberId::secretariat();
+        self.actors.insert(
+            sec.clone(),
+            Actor {
+                id: sec.clone(),
+                name: "Secretariat".into(),
+                key: secretariat.clone(),
+                last_seq: Seq(0),
+                since: index,
+            },
+        );
+        out.push(Effect::ActorAdded {
+            id: sec,
+            name: "Secretariat".into(),
+            vkey: secretariat.to_vkey(),
+            index,
+        });
+        for m in &g.members {
+            if let Ok(key) = VerifierKey::parse(&m.vkey) {
+                self.actors.insert(
+                    m.id.clone(),
+                    Actor {
+                        id: m.id.clone(),
+                        name: m.name.clone(),
+                        key,
+                        last_seq: Seq(0),
+                        since: index,
+                    },
+                );
+                out.push(Effect::ActorAdded {
+                    id: m.id.clone(),
+                    name: m.name.clone(),
+                    vkey: m.vkey.clone(),
+                    index,
+                });
+            }
+        }
+        out
+    }
+}

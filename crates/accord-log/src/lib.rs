@@ -1,0 +1,23 @@
+//! `accord-log`: the transparency-log primitives Accord is built on.
+//!
+//! What it is: RFC 9162 Merkle tree hashing and proofs, C2SP signed notes
+//! with Ed25519 keys (vkeys, key IDs), C2SP tlog-checkpoint, tlog-tiles
+//! (tile paths, hash tiles, entry bundles) and tlog-proof encodings. Every
+//! encoder here is deterministic and pinned by golden vectors.
+//!
+//! What it is not: it does no I/O, holds no clock and keeps no storage.
+//! Where hashes must be read from somewhere (a database, HTTP tiles), the
+//! caller supplies them through [`merkle::HashReader`].
+
+#![forbid(unsafe_code)]
+
+pub mod checkpoint;
+pub mod hash;
+pub mod merkle;
+pub mod note;
+pub mod proof;
+pub mod tile;
+
+pub use checkpoint::Checkpoint;
+pub use hash::Hash;
+pub use note::{KeyId, Note, NoteSignature, Signer, VerifierKey};
