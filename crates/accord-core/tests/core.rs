@@ -2,6 +2,8 @@
 //! (`../shared/vectors/wire-v1.json`, made by an independent implementation)
 //! and the state machine's rules.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use accord_core::acts::{genesis::FoundingMember, Genesis, NotePublish};
 use accord_core::statement::statement_text;
 use accord_core::{

@@ -1,1 +1,26 @@
-//! placeholder
+//! `accord-node`: the running body.
+//!
+//! What it is: the sequencer (parse → verify → rules → group commit with one
+//! fsync per batch → ack), the checkpoint publisher, the replay that
+//! rebuilds state and projections from the log, and the read-side use
+//! cases (entries with proofs, consistency proofs) that the HTTP layer and
+//! CLI call. Clock and keys are injected.
+//!
+//! What it is not: no HTTP, no SQL (that is `accord-store`), no rules of
+//! its own (those are `accord-core`'s `State::apply`).
+
+#![forbid(unsafe_code)]
+
+mod checkpointer;
+mod clock;
+mod metrics;
+mod node;
+mod replay;
+mod sequencer;
+
+pub use clock::{Clock, SystemClock};
+pub use metrics::Metrics;
+pub use node::{
+    found_body, EntryView, Node, NodeConfig, NodeError, Published, Receipt, SubmitError,
+};
+pub use replay::{load_state, rebuild_projections, RebuildReport};

@@ -1,1 +1,114 @@
-//! placeholder
+//! `accord-store`: where the log and its projections live.
+//!
+//! What it is: the [`Store`] trait — the contract between the node and its
+//! storage, including what is durable when each method returns — and its
+//! SQLite implementation. All SQL in Accord lives in this crate. Backends
+//! are chosen at run time by URL (`sqlite://…` today; `postgres://…` is
+//! refused with a clear error until that backend lands).
+//!
+//! What it is not: it makes no decisions. It never interprets statements;
+//! it stores entries, the tile-level hashes the node computed, signed
+//! checkpoints, and projection rows derived from `accord-core` effects.
+
+#![forbid(unsafe_code)]
+
+mod projection;
+mod sqlite;
+
+pub use projection::{MemberRow, NoteRow};
+pub use sqlite::SqliteStore;
+
+use accord_core::Effect;
+use accord_log::Hash;
+use std::path::PathBuf;
+use std::sync::Arc;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Db(#[from] rusqlite::Error),
+    #[error("unsupported database URL {0:?}: use sqlite:///path/to/file.db")]
+    UnsupportedUrl(String),
+    #[error("storage is inconsistent: {0}")]
+    Corrupt(String),
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// One durable append: consecutive entries starting at `first`.
+#[derive(Debug, Default)]
+pub struct AppendBatch {
+    /// Index of the first entry; must equal the store's current size.
+    pub first: u64,
+    /// Entry bytes and their leaf hashes, in order.
+    pub entries: Vec<(Vec<u8>, Hash)>,
+    /// Newly completed nodes at tile levels above 0 (8, 16, …): (level, index, hash).
+    pub nodes: Vec<(u32, u64, Hash)>,
+    /// Projection effects of the entries, in log order.
+    pub effects: Vec<Effect>,
+}
+
+/// Storage for one log.
+///
+/// Durability: every method that writes is durable when it returns `Ok`
+/// (committed and fsync'd); a crash after that loses nothing it wrote.
+/// A write that returns `Err` has changed nothing.
+pub trait Store: Send + Sync {
+    /// Appends a batch in one transaction with one fsync: entries, hashes
+    /// and projection rows together, so projections never run ahead of or
+    /// behind the log.
+    fn append(&self, batch: &AppendBatch) -> Result<()>;
+    /// Number of entries stored.
+    fn size(&self) -> Result<u64>;
+    /// Entry bytes for indices `[start, end)`; fewer if the log is shorter.
+    fn entries(&self, start: u64, end: u64) -> Result<Vec<Vec<u8>>>;
+    /// Node hashes at tree `level` (0 = leaves, else a multiple of 8) for
+    /// indices `[start, end)`; fewer if not all are complete.
+    fn hashes(&self, level: u32, start: u64, end: u64) -> Result<Vec<Hash>>;
+    /// Records a signed checkpoint (durable on return).
+    fn put_checkpoint(&self, size: u64, note: &str) -> Result<()>;
+    /// The checkpoint with the largest size, if any.
+    fn latest_checkpoint(&self) -> Result<Option<(u64, String)>>;
+
+    /// Members (and the secretariat) as projected.
+    fn members(&self) -> Result<Vec<MemberRow>>;
+    fn member(&self, id: &str) -> Result<Option<MemberRow>>;
+    /// Published notes, newest first, at most `limit`, before index `before`.
+    fn notes(&self, before: Option<u64>, limit: u32) -> Result<Vec<NoteRow>>;
+    /// Body facts from genesis (`name`, `origin`, `log_key`).
+    fn body_fact(&self, key: &str) -> Result<Option<String>>;
+
+    /// Empties every projection table (durable on return).
+    fn clear_projections(&self) -> Result<()>;
+    /// Writes projection effects without touching the log (for rebuild).
+    fn write_projections(&self, effects: &[Effect]) -> Result<()>;
+    /// SHA-256 over every projection row in a canonical order: two stores
+    /// with the same projections give the same digest.
+    fn projection_digest(&self) -> Result<Hash>;
+}
+
+/// Opens the store named by `url`.
+pub fn open(url: &str) -> Result<Arc<dyn Store>> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        return Ok(Arc::new(SqliteStore::open(&PathBuf::from(path))?));
+    }
+    Err(StoreError::UnsupportedUrl(url.to_string()))
+}
+
+/// A [`accord_log::merkle::HashReader`] over a store, for proofs.
+pub struct StoreHashes<'a>(pub &'a dyn Store);
+
+impl accord_log::merkle::HashReader for StoreHashes<'_> {
+    type Error = StoreError;
+    fn read_hashes(&mut self, level: u32, start: u64, end: u64) -> Result<Vec<Hash>> {
+        let hs = self.0.hashes(level, start, end)?;
+        if hs.len() as u64 != end - start {
+            return Err(StoreError::Corrupt(format!(
+                "asked for hashes {start}..{end} at level {level}, found {}",
+                hs.len()
+            )));
+        }
+        Ok(hs)
+    }
+}

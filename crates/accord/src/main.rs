@@ -1,1 +1,140 @@
-fn main() {}
+//! `accord`: the one command of the project — a thin CLI over the
+//! libraries. It parses arguments, reads and writes files, and wires the
+//! node, the HTTP server and the auditor together. No rules live here.
+
+#![forbid(unsafe_code)]
+
+mod cmd;
+mod files;
+mod progress;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "accord",
+    version,
+    about = "Accord: a multilateral, transparent and democratic body, run as a verifiable log"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a member's Ed25519 key file (mode 0600) and print its vkey.
+    Keygen {
+        /// The log origin, e.g. accord.example/log.
+        #[arg(long)]
+        origin: String,
+        /// The member's id, e.g. FRA.
+        #[arg(long)]
+        member: String,
+        /// Where to write the key file (refuses to overwrite).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Found a body: keys for the secretariat and the log, and the genesis entry.
+    Init {
+        /// Data directory to create (holds the database and the node's keys).
+        #[arg(long)]
+        data: PathBuf,
+        /// Members file (TOML: origin, name, [[member]] id, name, vkey).
+        #[arg(long)]
+        members: PathBuf,
+        /// Database URL (default: sqlite://DATA/accord.db).
+        #[arg(long)]
+        database: Option<String>,
+    },
+    /// Serve a body over HTTP.
+    Serve {
+        #[arg(long)]
+        data: PathBuf,
+        /// Address to listen on (port 0 picks a free port; the address is printed).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+        #[arg(long)]
+        database: Option<String>,
+    },
+    /// Create (once) and serve a demonstration body of twelve member states.
+    Demo {
+        /// Folder for the demo body and its (non-secret) demo keys.
+        #[arg(long, default_value = "accord-demo")]
+        dir: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Sign a statement with a key file and submit it to a node.
+    Submit {
+        /// Base URL of the node, e.g. http://127.0.0.1:8080.
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        server: String,
+        /// The member's key file.
+        #[arg(long)]
+        key: PathBuf,
+        /// Statement type, e.g. note.publish.
+        #[arg(long = "type")]
+        kind: String,
+        /// Statement body as JSON, e.g. '{"text":"hello"}'.
+        #[arg(long)]
+        body: String,
+        /// Sequence number (default: the member's last accepted seq + 1, asked from the node).
+        #[arg(long)]
+        seq: Option<u64>,
+    },
+    /// Verify a node from outside: checkpoint signature, every tile, every
+    /// signature, every rule, and consistency with what was seen before.
+    Audit(cmd::audit::AuditArgs),
+    /// Drop and rebuild every projection from the log (node must be stopped).
+    Rebuild {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        database: Option<String>,
+    },
+    /// Benchmarks of the whole system on loopback.
+    #[command(subcommand)]
+    Bench(cmd::bench::BenchCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Keygen {
+            origin,
+            member,
+            out,
+        } => cmd::keygen::run(&origin, &member, &out),
+        Command::Init {
+            data,
+            members,
+            database,
+        } => cmd::init::run(&data, &members, database.as_deref()),
+        Command::Serve {
+            data,
+            listen,
+            database,
+        } => cmd::serve::run(&data, &listen, database.as_deref()),
+        Command::Demo { dir, listen } => cmd::demo::run(&dir, &listen),
+        Command::Submit {
+            server,
+            key,
+            kind,
+            body,
+            seq,
+        } => cmd::submit::run(&server, &key, &kind, &body, seq),
+        Command::Audit(args) => return cmd::audit::run(args),
+        Command::Rebuild { data, database } => cmd::rebuild::run(&data, database.as_deref()),
+        Command::Bench(b) => cmd::bench::run(b),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("accord: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,211 @@
+//! `/api/v1`: statements in, state and proofs out.
+
+use crate::problem::Problem;
+use crate::{blocking, AppState, MAX_BODY};
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/statements", post(submit))
+        .route("/api/v1/entries/{index}", get(entry))
+        .route("/api/v1/log/consistency", get(consistency))
+        .route("/api/v1/body", get(body_info))
+        .route("/api/v1/members", get(members))
+        .route("/api/v1/members/{id}", get(member))
+        .route("/api/v1/notes", get(notes))
+        .route("/metrics", get(metrics))
+}
+
+/// Reads a body of at most `MAX_BODY` bytes, or refuses with 413.
+async fn read_body(body: Body) -> Result<axum::body::Bytes, Problem> {
+    axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            "Request body too large",
+            format!("request bodies are limited to {MAX_BODY} bytes"),
+        )
+    })
+}
+
+async fn submit(
+    State(node): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
+    let ctype = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mime = ctype
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if mime != "text/plain" {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            format!("send the signed note as Content-Type: text/plain (got {ctype:?})"),
+        ));
+    }
+    let bytes = read_body(body).await?;
+    let receipt = node.submit(&bytes).await?;
+    let body = json!({ "index": receipt.index, "leaf_hash": receipt.leaf_hash.to_base64() });
+    Ok((
+        StatusCode::CREATED,
+        [(
+            header::LOCATION,
+            format!("/api/v1/entries/{}", receipt.index),
+        )],
+        Json(body),
+    )
+        .into_response())
+}
+
+fn parse_u64(what: &str, s: &str) -> Result<u64, Problem> {
+    if s.is_empty() || s.len() > 20 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Problem::bad_request(
+            "bad-parameter",
+            format!("{what} must be a non-negative integer, got {s:?}"),
+        ));
+    }
+    s.parse()
+        .map_err(|_| Problem::bad_request("bad-parameter", format!("{what} is out of range")))
+}
+
+fn query_pairs(q: &Option<String>) -> Vec<(String, String)> {
+    q.as_deref()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (k.to_string(), v.to_string())
+        })
+        .collect()
+}
+
+fn query_u64(q: &[(String, String)], name: &str) -> Result<Option<u64>, Problem> {
+    match q.iter().find(|(k, _)| k == name) {
+        Some((_, v)) => parse_u64(name, v).map(Some),
+        None => Ok(None),
+    }
+}
+
+async fn entry(
+    State(node): State<AppState>,
+    Path(index): Path<String>,
+) -> Result<Json<Value>, Problem> {
+    let index = parse_u64("index", &index)?;
+    let n = node.clone();
+    let view = blocking(move || n.entry(index).map_err(Problem::from)).await?;
+    let Some(v) = view else {
+        let size = node.checkpoint().map_or(0, |c| c.size);
+        return Err(Problem::not_found_detail(format!(
+            "entry {index} is not in the log yet (the latest checkpoint has {size} entries)"
+        )));
+    };
+    let st = &v.entry.statement.statement;
+    let sig = v.entry.statement.note.signatures.first();
+    let cp = node.checkpoint();
+    Ok(Json(json!({
+        "index": v.index,
+        "time": v.entry.time.to_millis_string(),
+        "leaf_hash": v.leaf_hash.to_base64(),
+        "statement": {
+            "member": st.member.as_str(),
+            "seq": st.seq.0,
+            "time": st.time.to_rfc3339(),
+            "type": st.act.type_name(),
+            "body": st.act.body(),
+        },
+        "signature": sig.map(|s| json!({"key_name": s.name, "key_id": s.key_id.to_string()})),
+        "entry": String::from_utf8_lossy(&v.bytes),
+        "proof": v.proof.to_text(),
+        "inclusion": v.proof.hashes.iter().map(|h| h.to_base64()).collect::<Vec<_>>(),
+        "checkpoint": cp.map(|c| json!({"size": c.size, "root": c.root.to_base64(), "note": c.note})),
+    })))
+}
+
+async fn consistency(
+    State(node): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, Problem> {
+    let q = query_pairs(&q);
+    let (Some(from), Some(to)) = (query_u64(&q, "from")?, query_u64(&q, "to")?) else {
+        return Err(Problem::bad_request(
+            "bad-parameter",
+            "give both ?from=A&to=B (tree sizes)",
+        ));
+    };
+    let size = node.checkpoint().map_or(0, |c| c.size);
+    if from > to || to > size {
+        return Err(Problem::bad_request(
+            "bad-parameter",
+            format!("need 0 ≤ from ≤ to ≤ {size} (the latest checkpoint's size); got from={from}, to={to}"),
+        ));
+    }
+    let n = node.clone();
+    let proof = blocking(move || n.consistency(from, to).map_err(Problem::from)).await?;
+    Ok(Json(json!({
+        "from": from,
+        "to": to,
+        "proof": proof.iter().map(|h| h.to_base64()).collect::<Vec<_>>(),
+    })))
+}
+
+async fn body_info(State(node): State<AppState>) -> Result<Json<Value>, Problem> {
+    let n = node.clone();
+    let name = blocking(move || Ok(n.store().body_fact("name")?)).await?;
+    let cp = node.checkpoint();
+    Ok(Json(json!({
+        "name": name,
+        "origin": node.origin(),
+        "log_key": node.log_vkey().to_vkey(),
+        "checkpoint": cp.map(|c| json!({"size": c.size, "root": c.root.to_base64(), "note": c.note})),
+    })))
+}
+
+async fn members(State(node): State<AppState>) -> Result<Json<Value>, Problem> {
+    let rows = blocking(move || Ok(node.store().members()?)).await?;
+    Ok(Json(json!({ "members": rows })))
+}
+
+async fn member(
+    State(node): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, Problem> {
+    let wanted = id.clone();
+    let row = blocking(move || Ok(node.store().member(&wanted)?)).await?;
+    match row {
+        Some(r) => Ok(Json(json!(r))),
+        None => Err(Problem::not_found_detail(format!("no member {id:?}"))),
+    }
+}
+
+async fn notes(
+    State(node): State<AppState>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, Problem> {
+    let q = query_pairs(&q);
+    let before = query_u64(&q, "before")?;
+    let limit = query_u64(&q, "limit")?.unwrap_or(50).clamp(1, 500) as u32;
+    let rows = blocking(move || Ok(node.store().notes(before, limit)?)).await?;
+    Ok(Json(json!({ "notes": rows })))
+}
+
+async fn metrics(State(node): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        node.metrics().render(),
+    )
+}

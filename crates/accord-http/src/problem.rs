@@ -1,0 +1,133 @@
+//! RFC 9457 problem details, and the mapping from every error the node can
+//! return to an HTTP status and a stable code.
+
+use accord_core::Refusal;
+use accord_node::{NodeError, SubmitError};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// An `application/problem+json` body.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable machine-readable code (e.g. `replayed-seq`).
+    pub code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, code: &str, title: &str, detail: impl Into<String>) -> Problem {
+        Problem {
+            kind: format!("https://accord.example/problems/{code}"),
+            title: title.to_string(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            code: code.to_string(),
+            instance: None,
+        }
+    }
+
+    pub fn bad_request(code: &str, detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::BAD_REQUEST, code, "Bad request", detail)
+    }
+
+    pub fn not_found_detail(detail: impl Into<String>) -> Problem {
+        Problem::new(StatusCode::NOT_FOUND, "not-found", "Not found", detail)
+    }
+
+    pub fn internal(detail: impl Into<String>) -> Problem {
+        tracing::error!("internal error: {}", detail.into());
+        Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+            "the node failed to answer; the operator's logs say why",
+        )
+    }
+
+    pub fn from_refusal(r: &Refusal) -> Problem {
+        let (status, title) = match r {
+            Refusal::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "Statement too large"),
+            Refusal::Malformed(_) | Refusal::BadBody { .. } => {
+                (StatusCode::BAD_REQUEST, "Malformed statement")
+            }
+            Refusal::NotCanonical { .. } => {
+                (StatusCode::BAD_REQUEST, "Statement JSON is not canonical")
+            }
+            Refusal::UnknownType(_) => (StatusCode::BAD_REQUEST, "Unknown statement type"),
+            Refusal::UnknownMember(_) => (StatusCode::FORBIDDEN, "Unknown member"),
+            Refusal::BadSignature(_) => (StatusCode::FORBIDDEN, "Bad signature"),
+            Refusal::ReplayedSeq { .. } => (StatusCode::CONFLICT, "Replayed sequence number"),
+            Refusal::ClockSkew { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "Clock skew"),
+            Refusal::Rules(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Refused by the rules"),
+            Refusal::LogFault(_) => (StatusCode::BAD_REQUEST, "Malformed statement"),
+        };
+        Problem::new(status, r.code(), title, r.to_string())
+    }
+}
+
+impl From<SubmitError> for Problem {
+    fn from(e: SubmitError) -> Problem {
+        match e {
+            SubmitError::Refused(r) => Problem::from_refusal(&r),
+            SubmitError::Unavailable(why) => Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Try again shortly",
+                why,
+            ),
+        }
+    }
+}
+
+impl From<NodeError> for Problem {
+    fn from(e: NodeError) -> Problem {
+        Problem::internal(e.to_string())
+    }
+}
+
+impl From<accord_store::StoreError> for Problem {
+    fn from(e: accord_store::StoreError) -> Problem {
+        Problem::internal(e.to_string())
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::to_vec(&self).unwrap_or_default();
+        let mut resp = (
+            status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body,
+        )
+            .into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        }
+        resp
+    }
+}
+
+pub(crate) async fn not_found(uri: axum::http::Uri) -> Problem {
+    Problem::not_found_detail(format!("nothing is served at {}", uri.path()))
+}
+
+pub(crate) async fn method_not_allowed(
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+) -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "Method not allowed",
+        format!("{method} is not allowed on {}", uri.path()),
+    )
+}

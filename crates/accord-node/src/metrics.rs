@@ -1,0 +1,81 @@
+//! Counters the node keeps for `/metrics` (Prometheus text exposition).
+
+use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+#[derive(Default)]
+pub struct Metrics {
+    pub accepted: AtomicU64,
+    pub refused: AtomicU64,
+    pub unavailable: AtomicU64,
+    pub batches: AtomicU64,
+    pub batch_entries: AtomicU64,
+    pub commit_micros: AtomicU64,
+    pub log_size: AtomicU64,
+    pub checkpoint_size: AtomicU64,
+    pub checkpoints_published: AtomicU64,
+}
+
+impl Metrics {
+    pub fn render(&self) -> String {
+        let mut s = String::new();
+        let mut put = |name: &str, kind: &str, help: &str, v: f64| {
+            let _ = writeln!(s, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {v}");
+        };
+        put(
+            "accord_statements_accepted_total",
+            "counter",
+            "Statements appended to the log.",
+            self.accepted.load(Relaxed) as f64,
+        );
+        put(
+            "accord_statements_refused_total",
+            "counter",
+            "Statements refused (4xx).",
+            self.refused.load(Relaxed) as f64,
+        );
+        put(
+            "accord_statements_unavailable_total",
+            "counter",
+            "Statements not taken because the node was overloaded or storage failed.",
+            self.unavailable.load(Relaxed) as f64,
+        );
+        put(
+            "accord_commit_batches_total",
+            "counter",
+            "Group commits (one transaction and one fsync each).",
+            self.batches.load(Relaxed) as f64,
+        );
+        put(
+            "accord_commit_batch_entries_total",
+            "counter",
+            "Entries written by group commits.",
+            self.batch_entries.load(Relaxed) as f64,
+        );
+        put(
+            "accord_commit_seconds_total",
+            "counter",
+            "Time spent in durable commits.",
+            self.commit_micros.load(Relaxed) as f64 / 1e6,
+        );
+        put(
+            "accord_log_entries",
+            "gauge",
+            "Durable entries in the log.",
+            self.log_size.load(Relaxed) as f64,
+        );
+        put(
+            "accord_checkpoint_size",
+            "gauge",
+            "Tree size of the latest published checkpoint.",
+            self.checkpoint_size.load(Relaxed) as f64,
+        );
+        put(
+            "accord_checkpoints_published_total",
+            "counter",
+            "Checkpoints signed and published.",
+            self.checkpoints_published.load(Relaxed) as f64,
+        );
+        s
+    }
+}

@@ -1,0 +1,384 @@
+//! The node: owns the sequencer and checkpointer threads and answers the
+//! use cases of the HTTP layer and the CLI.
+
+use crate::checkpointer;
+use crate::clock::Clock;
+use crate::metrics::Metrics;
+use crate::replay::load_state;
+use crate::sequencer::{self, Job};
+use accord_core::acts::Genesis;
+use accord_core::{
+    Act, Entry, MemberId, Refusal, Seq, SigCheck, SignedStatement, State, Statement,
+};
+use accord_log::merkle::{consistency_proof, inclusion_proof, Frontier};
+use accord_log::proof::TlogProof;
+use accord_log::{Checkpoint, Hash, Signer, VerifierKey};
+use accord_store::{AppendBatch, Store, StoreError, StoreHashes};
+use std::collections::HashMap;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::thread::JoinHandle;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum NodeError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the stored log is inconsistent: {0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    Setup(String),
+}
+
+/// Why a submission was not appended.
+#[derive(Debug, Error)]
+pub enum SubmitError {
+    /// The statement breaks a rule: the client must change it.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// The node cannot take it now (overload, storage failure): retry.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// The acknowledgement of a durable append.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    pub index: u64,
+    pub leaf_hash: Hash,
+}
+
+/// A signed checkpoint that has been published.
+#[derive(Clone, Debug)]
+pub struct Published {
+    pub size: u64,
+    pub root: Hash,
+    pub note: String,
+}
+
+/// Tunables of a node.
+#[derive(Clone, Debug)]
+pub struct NodeConfig {
+    /// Most entries in one group commit.
+    pub max_batch: usize,
+    /// Submissions that may wait for the sequencer before 503.
+    pub queue: usize,
+    /// Least time between two checkpoints, in milliseconds.
+    pub checkpoint_interval_ms: u64,
+}
+
+impl Default for NodeConfig {
+    fn default() -> Self {
+        NodeConfig {
+            max_batch: 4096,
+            queue: 65536,
+            checkpoint_interval_ms: 100,
+        }
+    }
+}
+
+/// What the sequencer shares with readers after each durable commit.
+pub(crate) struct Durable {
+    pub size: u64,
+    pub root: Hash,
+}
+
+pub(crate) struct Shared {
+    pub store: Arc<dyn Store>,
+    pub origin: String,
+    pub log_key: Signer,
+    pub keys: RwLock<HashMap<MemberId, VerifierKey>>,
+    pub durable: Mutex<Durable>,
+    pub durable_changed: Condvar,
+    pub published: RwLock<Option<Arc<Published>>>,
+    pub metrics: Metrics,
+    pub stopping: std::sync::atomic::AtomicBool,
+    pub config: NodeConfig,
+}
+
+/// A decoded entry with its inclusion proof against the latest checkpoint.
+#[derive(Clone, Debug)]
+pub struct EntryView {
+    pub index: u64,
+    pub bytes: Vec<u8>,
+    pub entry: Entry,
+    pub leaf_hash: Hash,
+    pub proof: TlogProof,
+}
+
+pub struct Node {
+    shared: Arc<Shared>,
+    jobs: Mutex<Option<SyncSender<Job>>>,
+    threads: Mutex<Vec<JoinHandle<()>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn read<T>(m: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    m.read().unwrap_or_else(|p| p.into_inner())
+}
+
+pub(crate) fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    m.write().unwrap_or_else(|p| p.into_inner())
+}
+
+pub(crate) fn keys_of(state: &State) -> HashMap<MemberId, VerifierKey> {
+    state
+        .actors()
+        .map(|a| (a.id.clone(), a.key.clone()))
+        .collect()
+}
+
+impl Node {
+    /// Opens a founded body: replays the log, restores the tree frontier,
+    /// and starts the sequencer and checkpointer.
+    pub fn start(
+        store: Arc<dyn Store>,
+        log_key: Signer,
+        clock: Arc<dyn Clock>,
+        config: NodeConfig,
+    ) -> Result<Node, NodeError> {
+        let state = load_state(store.as_ref())?;
+        let body = state
+            .body()
+            .ok_or_else(|| NodeError::Setup("the log has no genesis; run `accord init`".into()))?;
+        if body.log_key != *log_key.verifier() {
+            return Err(NodeError::Setup(format!(
+                "the log key given ({}) is not the one genesis names ({})",
+                log_key.verifier(),
+                body.log_key
+            )));
+        }
+        let origin = body.origin.clone();
+        let frontier = Frontier::load(&mut StoreHashes(store.as_ref()), state.size())?;
+        let published = match store.latest_checkpoint()? {
+            Some((_, note)) => {
+                let (cp, _) = Checkpoint::open(note.as_bytes(), log_key.verifier())
+                    .map_err(|e| NodeError::Corrupt(format!("stored checkpoint: {e}")))?;
+                Some(Arc::new(Published {
+                    size: cp.size,
+                    root: cp.root,
+                    note,
+                }))
+            }
+            None => None,
+        };
+        let metrics = Metrics::default();
+        metrics.log_size.store(state.size(), Relaxed);
+        if let Some(p) = &published {
+            metrics.checkpoint_size.store(p.size, Relaxed);
+        }
+        let shared = Arc::new(Shared {
+            store,
+            origin,
+            log_key,
+            keys: RwLock::new(keys_of(&state)),
+            durable: Mutex::new(Durable {
+                size: frontier.size(),
+                root: frontier.root(),
+            }),
+            durable_changed: Condvar::new(),
+            published: RwLock::new(published),
+            metrics,
+            stopping: false.into(),
+            config: config.clone(),
+        });
+        let (tx, rx) = sync_channel(config.queue);
+        let mut threads = Vec::new();
+        let s = shared.clone();
+        threads.push(
+            std::thread::Builder::new()
+                .name("accord-sequencer".into())
+                .spawn(move || sequencer::run(s, state, frontier, clock, rx))
+                .map_err(|e| NodeError::Setup(format!("cannot start the sequencer: {e}")))?,
+        );
+        let s = shared.clone();
+        threads.push(
+            std::thread::Builder::new()
+                .name("accord-checkpointer".into())
+                .spawn(move || checkpointer::run(s))
+                .map_err(|e| NodeError::Setup(format!("cannot start the checkpointer: {e}")))?,
+        );
+        Ok(Node {
+            shared,
+            jobs: Mutex::new(Some(tx)),
+            threads: Mutex::new(threads),
+        })
+    }
+
+    pub fn origin(&self) -> &str {
+        &self.shared.origin
+    }
+
+    pub fn log_vkey(&self) -> &VerifierKey {
+        self.shared.log_key.verifier()
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.shared.store.as_ref()
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.shared.metrics
+    }
+
+    /// The latest published checkpoint.
+    pub fn checkpoint(&self) -> Option<Arc<Published>> {
+        read(&self.shared.published).clone()
+    }
+
+    /// Parses, verifies and sequences a signed statement. Resolves once the
+    /// entry is durable (or refused).
+    pub async fn submit(&self, bytes: &[u8]) -> Result<Receipt, SubmitError> {
+        let refused = |r: Refusal| {
+            self.shared.metrics.refused.fetch_add(1, Relaxed);
+            SubmitError::Refused(r)
+        };
+        let signed = SignedStatement::parse(bytes).map_err(refused)?;
+        let key = {
+            let keys = read(&self.shared.keys);
+            keys.get(&signed.statement.member).cloned()
+        };
+        let key = key
+            .ok_or_else(|| refused(Refusal::UnknownMember(signed.statement.member.to_string())))?;
+        signed
+            .note
+            .verify(&key)
+            .map_err(|e| refused(Refusal::BadSignature(e.to_string())))?;
+        let (reply, wait) = tokio::sync::oneshot::channel();
+        let job = Job { signed, key, reply };
+        {
+            let jobs = lock(&self.jobs);
+            let Some(tx) = jobs.as_ref() else {
+                return Err(SubmitError::Unavailable("the node is shutting down".into()));
+            };
+            match tx.try_send(job) {
+                Ok(()) => {}
+                Err(TrySendError::Full(_)) => {
+                    self.shared.metrics.unavailable.fetch_add(1, Relaxed);
+                    return Err(SubmitError::Unavailable(
+                        "the sequencer queue is full; retry shortly".into(),
+                    ));
+                }
+                Err(TrySendError::Disconnected(_)) => {
+                    return Err(SubmitError::Unavailable("the sequencer has stopped".into()));
+                }
+            }
+        }
+        match wait.await {
+            Ok(r) => r,
+            Err(_) => Err(SubmitError::Unavailable(
+                "the sequencer stopped before committing".into(),
+            )),
+        }
+    }
+
+    /// Entry `index` with its inclusion proof against the latest checkpoint.
+    /// `None` if the entry is not yet covered by a published checkpoint.
+    pub fn entry(&self, index: u64) -> Result<Option<EntryView>, NodeError> {
+        let Some(cp) = self.checkpoint() else {
+            return Ok(None);
+        };
+        if index >= cp.size {
+            return Ok(None);
+        }
+        let store = self.store();
+        let Some(bytes) = store.entries(index, index + 1)?.pop() else {
+            return Err(NodeError::Corrupt(format!(
+                "entry {index} is below the checkpoint but not stored"
+            )));
+        };
+        let entry =
+            Entry::parse(&bytes).map_err(|r| NodeError::Corrupt(format!("entry {index}: {r}")))?;
+        let hashes = match inclusion_proof(&mut StoreHashes(store), index, cp.size)? {
+            Ok(h) => h,
+            Err(e) => return Err(NodeError::Corrupt(e.to_string())),
+        };
+        let leaf_hash = Hash::leaf(&bytes);
+        Ok(Some(EntryView {
+            index,
+            bytes,
+            entry,
+            leaf_hash,
+            proof: TlogProof {
+                extra: None,
+                index,
+                hashes,
+                checkpoint: cp.note.clone(),
+            },
+        }))
+    }
+
+    /// RFC 9162 consistency proof between two tree sizes, both at most the
+    /// latest checkpoint's.
+    pub fn consistency(&self, from: u64, to: u64) -> Result<Vec<Hash>, NodeError> {
+        match consistency_proof(&mut StoreHashes(self.store()), from, to)? {
+            Ok(p) => Ok(p),
+            Err(e) => Err(NodeError::Corrupt(e.to_string())),
+        }
+    }
+
+    /// Stops taking submissions, lets the sequencer finish what it holds,
+    /// publishes a final checkpoint and joins the threads.
+    pub fn shutdown(&self) {
+        lock(&self.jobs).take();
+        self.shared.stopping.store(true, Relaxed);
+        self.shared.durable_changed.notify_all();
+        for t in lock(&self.threads).drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Node {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// Founds a body: appends the genesis entry (index 0), signed by the
+/// secretariat, and publishes the first checkpoint. Refuses a store that
+/// already holds entries.
+pub fn found_body(
+    store: &dyn Store,
+    genesis: Genesis,
+    secretariat: &Signer,
+    log_key: &Signer,
+    clock: &dyn Clock,
+) -> Result<Receipt, NodeError> {
+    if store.size()? != 0 {
+        return Err(NodeError::Setup("this database already holds a log".into()));
+    }
+    let now = clock.now();
+    let st = Statement {
+        member: MemberId::secretariat(),
+        seq: Seq(1),
+        time: now,
+        act: Act::Genesis(genesis),
+    };
+    let entry = Entry::new(now, st.sign(secretariat));
+    let mut state = State::new();
+    let applied = state
+        .apply(&entry, SigCheck::Verify)
+        .map_err(|r| NodeError::Setup(format!("genesis: {r}")))?;
+    let bytes = entry.to_bytes();
+    let leaf = Hash::leaf(&bytes);
+    store.append(&AppendBatch {
+        first: 0,
+        entries: vec![(bytes, leaf)],
+        nodes: Vec::new(),
+        effects: applied.effects,
+    })?;
+    let note = Checkpoint::new(log_key.verifier().name(), 1, leaf)
+        .sign(log_key)
+        .map_err(|e| NodeError::Setup(e.to_string()))?
+        .to_text();
+    store.put_checkpoint(1, &note)?;
+    Ok(Receipt {
+        index: 0,
+        leaf_hash: leaf,
+    })
+}

@@ -1,0 +1,334 @@
+//! SQLite backend: WAL journal with `synchronous = FULL`, so a commit is
+//! fsync'd before it returns. One writer connection; readers come from a
+//! small pool and see committed data only.
+
+use crate::{AppendBatch, MemberRow, NoteRow, Result, Store, StoreError};
+use accord_core::Effect;
+use accord_log::Hash;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS entries (idx INTEGER PRIMARY KEY, data BLOB NOT NULL, leaf BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,
+    PRIMARY KEY (level, idx)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS p_body (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS p_members (id TEXT PRIMARY KEY, name TEXT NOT NULL, vkey TEXT NOT NULL,
+    last_seq INTEGER NOT NULL, since INTEGER NOT NULL, key_since INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS p_notes (idx INTEGER PRIMARY KEY, member TEXT NOT NULL, time TEXT NOT NULL,
+    text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS p_notes_member ON p_notes (member, idx);
+";
+
+/// Projection tables, in digest order, with their ordering column.
+const PROJECTIONS: &[(&str, &str)] = &[("p_body", "k"), ("p_members", "id"), ("p_notes", "idx")];
+
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic while holding the lock cannot leave a connection half-written:
+    // every write is one transaction, rolled back if not committed.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl SqliteStore {
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let c = Connection::open(path)?;
+        c.pragma_update(None, "journal_mode", "WAL")?;
+        c.pragma_update(None, "synchronous", "FULL")?;
+        c.pragma_update(None, "busy_timeout", 5000)?;
+        c.execute_batch(SCHEMA)?;
+        Ok(SqliteStore {
+            path: path.to_path_buf(),
+            writer: Mutex::new(c),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = lock(&self.readers).pop();
+        let conn = match conn {
+            Some(c) => c,
+            None => {
+                let c = Connection::open_with_flags(
+                    &self.path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                c.pragma_update(None, "busy_timeout", 5000)?;
+                c
+            }
+        };
+        let out = f(&conn);
+        let mut pool = lock(&self.readers);
+        if pool.len() < 16 {
+            pool.push(conn);
+        }
+        out
+    }
+
+    fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
+        let mut c = lock(&self.writer);
+        let tx = c.transaction()?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+fn hash_from(v: Vec<u8>) -> Result<Hash> {
+    Hash::from_slice(&v).ok_or_else(|| StoreError::Corrupt("stored hash is not 32 bytes".into()))
+}
+
+fn write_effects(tx: &Transaction, effects: &[Effect]) -> Result<()> {
+    let mut seq = tx.prepare_cached("UPDATE p_members SET last_seq = ?2 WHERE id = ?1")?;
+    for e in effects {
+        match e {
+            Effect::BodyFounded {
+                name,
+                origin,
+                log_key,
+            } => {
+                let mut st =
+                    tx.prepare_cached("INSERT OR REPLACE INTO p_body (k, v) VALUES (?1, ?2)")?;
+                st.execute(params!["name", name])?;
+                st.execute(params!["origin", origin])?;
+                st.execute(params!["log_key", log_key])?;
+            }
+            Effect::ActorAdded {
+                id,
+                name,
+                vkey,
+                index,
+            } => {
+                tx.prepare_cached(
+                    "INSERT INTO p_members (id, name, vkey, last_seq, since, key_since) VALUES (?1, ?2, ?3, 0, ?4, ?4)",
+                )?
+                .execute(params![id.as_str(), name, vkey, index.0])?;
+            }
+            Effect::KeyRotated { id, vkey, index } => {
+                tx.prepare_cached("UPDATE p_members SET vkey = ?2, key_since = ?3 WHERE id = ?1")?
+                    .execute(params![id.as_str(), vkey, index.0])?;
+            }
+            Effect::SeqAccepted { id, seq: s, .. } => {
+                seq.execute(params![id.as_str(), s.0])?;
+            }
+            Effect::NotePublished {
+                index,
+                member,
+                time,
+                text,
+            } => {
+                tx.prepare_cached(
+                    "INSERT INTO p_notes (idx, member, time, text) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![
+                    index.0,
+                    member.as_str(),
+                    time.to_millis_string(),
+                    text
+                ])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn member_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MemberRow> {
+    Ok(MemberRow {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        vkey: r.get(2)?,
+        last_seq: r.get(3)?,
+        since: r.get(4)?,
+        key_since: r.get(5)?,
+    })
+}
+
+impl Store for SqliteStore {
+    fn append(&self, b: &AppendBatch) -> Result<()> {
+        self.write(|tx| {
+            let size: u64 =
+                tx.query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM entries", [], |r| {
+                    r.get(0)
+                })?;
+            if size != b.first {
+                return Err(StoreError::Corrupt(format!(
+                    "append at {} but the log has {size} entries",
+                    b.first
+                )));
+            }
+            {
+                let mut ins =
+                    tx.prepare_cached("INSERT INTO entries (idx, data, leaf) VALUES (?1, ?2, ?3)")?;
+                for (i, (data, leaf)) in b.entries.iter().enumerate() {
+                    ins.execute(params![b.first + i as u64, data, &leaf.0[..]])?;
+                }
+                let mut node =
+                    tx.prepare_cached("INSERT INTO nodes (level, idx, hash) VALUES (?1, ?2, ?3)")?;
+                for (level, idx, h) in &b.nodes {
+                    node.execute(params![level, idx, &h.0[..]])?;
+                }
+            }
+            write_effects(tx, &b.effects)
+        })
+    }
+
+    fn size(&self) -> Result<u64> {
+        self.read(|c| {
+            Ok(
+                c.query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM entries", [], |r| {
+                    r.get(0)
+                })?,
+            )
+        })
+    }
+
+    fn entries(&self, start: u64, end: u64) -> Result<Vec<Vec<u8>>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT data FROM entries WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
+            )?;
+            let rows = st.query_map(params![start, end], |r| r.get::<_, Vec<u8>>(0))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    fn hashes(&self, level: u32, start: u64, end: u64) -> Result<Vec<Hash>> {
+        self.read(|c| {
+            let raw: Vec<Vec<u8>> = if level == 0 {
+                let mut st = c.prepare_cached("SELECT leaf FROM entries WHERE idx >= ?1 AND idx < ?2 ORDER BY idx")?;
+                let rows = st.query_map(params![start, end], |r| r.get(0))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            } else {
+                let mut st = c.prepare_cached(
+                    "SELECT hash FROM nodes WHERE level = ?1 AND idx >= ?2 AND idx < ?3 ORDER BY idx",
+                )?;
+                let rows = st.query_map(params![level, start, end], |r| r.get(0))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            raw.into_iter().map(hash_from).collect()
+        })
+    }
+
+    fn put_checkpoint(&self, size: u64, note: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?1, ?2)",
+                params![size, note],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn latest_checkpoint(&self) -> Result<Option<(u64, String)>> {
+        self.read(|c| {
+            Ok(c.query_row(
+                "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+        })
+    }
+
+    fn members(&self) -> Result<Vec<MemberRow>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT id, name, vkey, last_seq, since, key_since FROM p_members ORDER BY id",
+            )?;
+            let rows = st.query_map([], member_row)?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    fn member(&self, id: &str) -> Result<Option<MemberRow>> {
+        self.read(|c| {
+            Ok(c.query_row(
+                "SELECT id, name, vkey, last_seq, since, key_since FROM p_members WHERE id = ?1",
+                [id],
+                member_row,
+            )
+            .optional()?)
+        })
+    }
+
+    fn notes(&self, before: Option<u64>, limit: u32) -> Result<Vec<NoteRow>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT idx, member, time, text FROM p_notes WHERE idx < ?1 ORDER BY idx DESC LIMIT ?2",
+            )?;
+            let before = before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX));
+            let rows = st.query_map(params![before, limit], |r| {
+                Ok(NoteRow { index: r.get(0)?, member: r.get(1)?, time: r.get(2)?, text: r.get(3)? })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    fn body_fact(&self, key: &str) -> Result<Option<String>> {
+        self.read(|c| {
+            Ok(
+                c.query_row("SELECT v FROM p_body WHERE k = ?1", [key], |r| r.get(0))
+                    .optional()?,
+            )
+        })
+    }
+
+    fn clear_projections(&self) -> Result<()> {
+        self.write(|tx| {
+            for (t, _) in PROJECTIONS {
+                tx.execute(&format!("DELETE FROM {t}"), [])?;
+            }
+            Ok(())
+        })
+    }
+
+    fn write_projections(&self, effects: &[Effect]) -> Result<()> {
+        self.write(|tx| write_effects(tx, effects))
+    }
+
+    fn projection_digest(&self) -> Result<Hash> {
+        self.read(|c| {
+            let mut h = Sha256::new();
+            for (table, order) in PROJECTIONS {
+                h.update(table.as_bytes());
+                h.update([0]);
+                let mut st = c.prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
+                let cols = st.column_count();
+                let mut rows = st.query([])?;
+                while let Some(r) = rows.next()? {
+                    for i in 0..cols {
+                        let v =
+                            serde_json::to_string(&value_json(r.get_ref(i)?)).unwrap_or_default();
+                        h.update(v.as_bytes());
+                        h.update([0x1f]);
+                    }
+                    h.update([0x1e]);
+                }
+            }
+            Ok(Hash(h.finalize().into()))
+        })
+    }
+}
+
+fn value_json(v: rusqlite::types::ValueRef<'_>) -> serde_json::Value {
+    use rusqlite::types::ValueRef;
+    match v {
+        ValueRef::Null => serde_json::Value::Null,
+        ValueRef::Integer(i) => i.into(),
+        ValueRef::Real(f) => f.into(),
+        ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
+        ValueRef::Blob(b) => b
+            .iter()
+            .map(|x| format!("{x:02x}"))
+            .collect::<String>()
+            .into(),
+    }
+}

@@ -1,0 +1,70 @@
+//! `accord serve`: runs a node and its HTTP face until SIGINT/SIGTERM.
+
+use crate::files::{db_url, log_key_path, read_key};
+use accord_node::{Node, NodeConfig, SystemClock};
+use anyhow::{Context, Result};
+use std::path::Path;
+use std::sync::Arc;
+
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+pub fn start_node(data: &Path, database: Option<&str>) -> Result<Arc<Node>> {
+    let log_key = read_key(&log_key_path(data))?;
+    let store = accord_store::open(&db_url(data, database))?;
+    let node = Node::start(
+        store,
+        log_key.signer,
+        Arc::new(SystemClock),
+        NodeConfig::default(),
+    )
+    .context("cannot start the node")?;
+    Ok(Arc::new(node))
+}
+
+pub fn run(data: &Path, listen: &str, database: Option<&str>) -> Result<()> {
+    init_tracing();
+    let node = start_node(data, database)?;
+    serve_node(node, listen)
+}
+
+pub fn serve_node(node: Arc<Node>, listen: &str) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let listener =
+            tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+        let addr = listener.local_addr()?;
+        tracing::info!(origin = node.origin(), log_key = %node.log_vkey(), "serving on http://{addr}");
+        // The first line on stdout names the address, for scripts and tests.
+        println!("accord: listening on http://{addr}");
+        let app = accord_http::router(node.clone());
+        axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+        anyhow::Ok(())
+    })?;
+    tracing::info!("stopping: finishing queued statements and publishing a last checkpoint");
+    node.shutdown();
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

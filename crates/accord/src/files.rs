@@ -1,0 +1,73 @@
+//! Files of a data directory and key files on disk.
+
+use accord_core::KeyFile;
+use anyhow::{bail, Context, Result};
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+pub fn db_url(data: &Path, database: Option<&str>) -> String {
+    match database {
+        Some(u) => u.to_string(),
+        None => format!("sqlite://{}", data.join("accord.db").display()),
+    }
+}
+
+pub fn keys_dir(data: &Path) -> PathBuf {
+    data.join("keys")
+}
+
+pub fn log_key_path(data: &Path) -> PathBuf {
+    keys_dir(data).join("log.key")
+}
+
+pub fn secretariat_key_path(data: &Path) -> PathBuf {
+    keys_dir(data).join("secretariat.key")
+}
+
+/// Writes a key file with mode 0600, refusing to overwrite.
+pub fn write_key(path: &Path, key: &KeyFile) -> Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| {
+            format!(
+                "cannot create key file {} (it must not exist yet)",
+                path.display()
+            )
+        })?;
+    f.write_all(key.to_text().as_bytes())?;
+    f.sync_all()?;
+    Ok(())
+}
+
+pub fn read_key(path: &Path) -> Result<KeyFile> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read key file {}", path.display()))?;
+    let meta = std::fs::metadata(path)?;
+    if meta.permissions().mode() & 0o077 != 0 {
+        tracing::warn!(
+            "key file {} is readable by others; chmod 600 it",
+            path.display()
+        );
+    }
+    KeyFile::parse(&text).with_context(|| format!("{} is not an Accord key file", path.display()))
+}
+
+pub fn make_private_dir(path: &Path) -> Result<()> {
+    std::fs::create_dir_all(path).with_context(|| format!("cannot create {}", path.display()))?;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))?;
+    Ok(())
+}
+
+pub fn ensure_empty_or_missing(dir: &Path) -> Result<()> {
+    if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
+        bail!(
+            "{} already exists and is not empty; choose a new data directory",
+            dir.display()
+        );
+    }
+    Ok(())
+}
