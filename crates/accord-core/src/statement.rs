@@ -182,10 +182,12 @@ impl Statement {
             .ok_or_else(|| Refusal::Malformed("\"seq\" must be a positive integer".into()))?;
         let time = time
             .as_str()
-            .and_then(Timestamp::parse_rfc3339)
+            .and_then(|s| Timestamp::parse_rfc3339(s).filter(|t| t.to_rfc3339() == s))
             .ok_or_else(|| {
                 Refusal::Malformed(
-                    "\"time\" must be RFC 3339 in UTC, e.g. 2026-11-25T18:00:00Z".into(),
+                    "\"time\" must be RFC 3339 UTC in its one spelling: 2026-11-25T18:00:00Z, \
+                     or 2026-11-25T18:00:00.123Z when the milliseconds are not zero"
+                        .into(),
                 )
             })?;
         let kind = kind

@@ -397,3 +397,28 @@ fn replay_is_deterministic() {
     );
     let _ = Hash::empty();
 }
+
+#[test]
+fn statement_time_has_one_spelling() {
+    let b = found();
+    for (time, ok) in [
+        ("2026-11-25T18:00:00Z", true),
+        ("2026-11-25T18:00:00.123Z", true),
+        ("2026-11-25T18:00:00.000Z", false),
+        ("2026-11-25T18:00:00.5Z", false),
+        ("2026-11-25t18:00:00Z", false),
+        ("2026-11-25 18:00:00Z", false),
+        ("2026-11-25T18:00:60Z", false),
+        ("2026-11-25T19:00:00+01:00", false),
+    ] {
+        let text = format!(
+            "accord/statement/v1\n{{\"body\":{{\"text\":\"x\"}},\"member\":\"FRA\",\"seq\":1,\"time\":\"{time}\",\"type\":\"note.publish\"}}\n"
+        );
+        let note = b.members[0].1.sign_note(&text).unwrap();
+        let r = SignedStatement::parse(note.to_text().as_bytes());
+        assert_eq!(r.is_ok(), ok, "{time}: {r:?}");
+        if let Ok(s) = r {
+            assert_eq!(s.statement.to_note_text(), text);
+        }
+    }
+}
