@@ -46,18 +46,13 @@ impl Entry {
             .strip_prefix(ENTRY_HEADER.as_bytes())
             .and_then(|r| r.strip_prefix(b"\ntime "))
             .ok_or_else(|| bad("no `accord/entry/v1` header and time line"))?;
-        let nl = rest
-            .iter()
-            .position(|b| *b == b'\n')
-            .ok_or_else(|| bad("no end of time line"))?;
+        let nl = rest.iter().position(|b| *b == b'\n').ok_or_else(|| bad("no end of time line"))?;
         let time_s = std::str::from_utf8(&rest[..nl]).map_err(|_| bad("time is not UTF-8"))?;
         let time = Timestamp::parse_rfc3339(time_s).ok_or_else(|| bad("time is not RFC 3339"))?;
         if time.to_millis_string() != time_s {
             return Err(bad("time is not in the millisecond form"));
         }
-        let stmt = rest[nl + 1..]
-            .strip_prefix(b"\n")
-            .ok_or_else(|| bad("no blank line after time"))?;
+        let stmt = rest[nl + 1..].strip_prefix(b"\n").ok_or_else(|| bad("no blank line after time"))?;
         let statement = SignedStatement::parse(stmt)?;
         Ok(Entry { time, statement })
     }

@@ -18,8 +18,7 @@ impl MemberId {
             || (s.len() >= 2
                 && s.len() <= 16
                 && s.as_bytes()[0].is_ascii_uppercase()
-                && s.bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
+                && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
         ok.then(|| MemberId(s.to_string()))
     }
 
@@ -44,8 +43,7 @@ impl MemberId {
 impl<'de> Deserialize<'de> for MemberId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        MemberId::parse(&s)
-            .ok_or_else(|| serde::de::Error::custom(format!("invalid member id {s:?}")))
+        MemberId::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("invalid member id {s:?}")))
     }
 }
 
@@ -62,9 +60,7 @@ impl fmt::Debug for MemberId {
 }
 
 /// A member's own statement counter.
-#[derive(
-    Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Seq(pub u64);
 
@@ -75,9 +71,7 @@ impl fmt::Display for Seq {
 }
 
 /// Position of an entry in the log (0 = genesis).
-#[derive(
-    Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct LogIndex(pub u64);
 

@@ -12,9 +12,8 @@ use thiserror::Error;
 
 /// DER prefix of an RFC 8410 PKCS#8 v1 Ed25519 private key; the 32-byte
 /// seed follows.
-const PKCS8_ED25519_PREFIX: [u8; 16] = [
-    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
-];
+const PKCS8_ED25519_PREFIX: [u8; 16] =
+    [0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20];
 
 #[derive(Debug, Error)]
 pub enum KeyFileError {
@@ -34,9 +33,7 @@ pub struct KeyFile {
 
 impl KeyFile {
     pub fn new(name: &str, key: SigningKey) -> Result<KeyFile, KeyFileError> {
-        Ok(KeyFile {
-            signer: Signer::new(name, key)?,
-        })
+        Ok(KeyFile { signer: Signer::new(name, key)? })
     }
 
     pub fn name(&self) -> &str {
@@ -45,10 +42,7 @@ impl KeyFile {
 
     pub fn parse(text: &str) -> Result<KeyFile, KeyFileError> {
         let (first, pem) = text.split_once('\n').ok_or(KeyFileError::NoName)?;
-        let name = first
-            .strip_prefix("name:")
-            .ok_or(KeyFileError::NoName)?
-            .trim();
+        let name = first.strip_prefix("name:").ok_or(KeyFileError::NoName)?.trim();
         check_key_name(name)?;
         let key = SigningKey::from_pkcs8_pem(pem.trim()).map_err(|_| KeyFileError::BadPem)?;
         KeyFile::new(name, key)
@@ -59,10 +53,7 @@ impl KeyFile {
         let mut der = PKCS8_ED25519_PREFIX.to_vec();
         der.extend_from_slice(self.signer.signing_key().as_bytes());
         let b64 = B64.encode(der);
-        format!(
-            "name: {}\n-----BEGIN PRIVATE KEY-----\n{b64}\n-----END PRIVATE KEY-----\n",
-            self.name()
-        )
+        format!("name: {}\n-----BEGIN PRIVATE KEY-----\n{b64}\n-----END PRIVATE KEY-----\n", self.name())
     }
 }
 
@@ -78,15 +69,9 @@ mod tests {
 
     #[test]
     fn key_files_round_trip() {
-        let k = KeyFile::new(
-            "accord.example/log/members/FRA",
-            SigningKey::from_bytes(&[0x12; 32]),
-        )
-        .unwrap();
+        let k = KeyFile::new("accord.example/log/members/FRA", SigningKey::from_bytes(&[0x12; 32])).unwrap();
         let text = k.to_text();
-        assert!(
-            text.starts_with("name: accord.example/log/members/FRA\n-----BEGIN PRIVATE KEY-----\n")
-        );
+        assert!(text.starts_with("name: accord.example/log/members/FRA\n-----BEGIN PRIVATE KEY-----\n"));
         let back = KeyFile::parse(&text).unwrap();
         assert_eq!(back.signer.verifier(), k.signer.verifier());
         assert!(KeyFile::parse("-----BEGIN PRIVATE KEY-----\n").is_err());

@@ -21,13 +21,8 @@ pub enum Refusal {
     BadSignature(String),
     #[error("seq {got} is not greater than the member's last accepted seq {last}")]
     ReplayedSeq { last: u64, got: u64 },
-    #[error(
-        "statement time {statement} is more than 5 minutes from the sequencer's clock {sequencer}"
-    )]
-    ClockSkew {
-        statement: String,
-        sequencer: String,
-    },
+    #[error("statement time {statement} is more than 5 minutes from the sequencer's clock {sequencer}")]
+    ClockSkew { statement: String, sequencer: String },
     #[error("refused by the rules: {0}")]
     Rules(String),
     #[error("log fault: {0}")]

@@ -50,33 +50,11 @@ pub enum SigCheck<'a> {
 /// What committing an entry changed, for projections.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
-    BodyFounded {
-        name: String,
-        origin: String,
-        log_key: String,
-    },
-    ActorAdded {
-        id: MemberId,
-        name: String,
-        vkey: String,
-        index: LogIndex,
-    },
-    KeyRotated {
-        id: MemberId,
-        vkey: String,
-        index: LogIndex,
-    },
-    SeqAccepted {
-        id: MemberId,
-        seq: Seq,
-        index: LogIndex,
-    },
-    NotePublished {
-        index: LogIndex,
-        member: MemberId,
-        time: Timestamp,
-        text: String,
-    },
+    BodyFounded { name: String, origin: String, log_key: String },
+    ActorAdded { id: MemberId, name: String, vkey: String, index: LogIndex },
+    KeyRotated { id: MemberId, vkey: String, index: LogIndex },
+    SeqAccepted { id: MemberId, seq: Seq, index: LogIndex },
+    NotePublished { index: LogIndex, member: MemberId, time: Timestamp, text: String },
 }
 
 /// The result of a committed entry.
@@ -131,8 +109,7 @@ impl State {
     /// known (for genesis: the secretariat key it carries).
     pub fn signer_of(&self, stmt: &crate::statement::Statement) -> Result<VerifierKey, Refusal> {
         if let (None, Act::Genesis(g)) = (&self.body, &stmt.act) {
-            return VerifierKey::parse(&g.secretariat_key)
-                .map_err(|e| Refusal::Malformed(e.to_string()));
+            return VerifierKey::parse(&g.secretariat_key).map_err(|e| Refusal::Malformed(e.to_string()));
         }
         self.actors
             .get(&stmt.member)
@@ -146,11 +123,9 @@ impl State {
         let index = LogIndex(self.size);
         let signer = self.signer_of(st)?;
         match sig {
-            SigCheck::Verify => entry
-                .statement
-                .note
-                .verify(&signer)
-                .map_err(|e| Refusal::BadSignature(e.to_string()))?,
+            SigCheck::Verify => {
+                entry.statement.note.verify(&signer).map_err(|e| Refusal::BadSignature(e.to_string()))?
+            }
             SigCheck::Trusted(k) => {
                 if k != &signer {
                     return Err(Refusal::BadSignature(format!(
@@ -169,17 +144,11 @@ impl State {
             )));
         }
         if (st.time.millis() - entry.time.millis()).abs() > MAX_CLOCK_SKEW_MS {
-            return Err(Refusal::ClockSkew {
-                statement: st.time.to_rfc3339(),
-                sequencer: entry.time.to_rfc3339(),
-            });
+            return Err(Refusal::ClockSkew { statement: st.time.to_rfc3339(), sequencer: entry.time.to_rfc3339() });
         }
         if let Some(a) = self.actors.get(&st.member) {
             if st.seq <= a.last_seq {
-                return Err(Refusal::ReplayedSeq {
-                    last: a.last_seq.0,
-                    got: st.seq.0,
-                });
+                return Err(Refusal::ReplayedSeq { last: a.last_seq.0, got: st.seq.0 });
             }
         }
         self.check_act(st.member.clone(), &st.act)?;
@@ -189,11 +158,7 @@ impl State {
         if let Some(a) = self.actors.get_mut(&st.member) {
             a.last_seq = st.seq;
         }
-        effects.push(Effect::SeqAccepted {
-            id: st.member.clone(),
-            seq: st.seq,
-            index,
-        });
+        effects.push(Effect::SeqAccepted { id: st.member.clone(), seq: st.seq, index });
         self.size += 1;
         self.last_time = entry.time;
         Ok(Applied { effects, signer })
@@ -202,30 +167,24 @@ impl State {
     /// The rule for each act, checked against the current state.
     fn check_act(&self, member: MemberId, act: &Act) -> Result<(), Refusal> {
         let body = match (&self.body, act) {
-            (None, Act::Genesis(_)) => {
+            (None, Act::Genesis(g)) => {
+                // Validated here too, not only when parsed from JSON, so a
+                // genesis built in code cannot skip the checks.
+                g.validate().map_err(|why| Refusal::BadBody { kind: act.type_name().into(), why })?;
                 return if member.is_secretariat() {
                     Ok(())
                 } else {
-                    Err(Refusal::Rules(
-                        "genesis is signed by the secretariat".into(),
-                    ))
+                    Err(Refusal::Rules("genesis is signed by the secretariat".into()))
                 };
             }
-            (None, _) => {
-                return Err(Refusal::Rules(
-                    "the first entry must be body.genesis".into(),
-                ))
-            }
-            (Some(_), Act::Genesis(_)) => {
-                return Err(Refusal::Rules("the body already has a genesis".into()))
-            }
+            (None, _) => return Err(Refusal::Rules("the first entry must be body.genesis".into())),
+            (Some(_), Act::Genesis(_)) => return Err(Refusal::Rules("the body already has a genesis".into())),
             (Some(b), _) => b,
         };
         match act {
             Act::Genesis(_) => Ok(()),
             Act::KeyRotate(k) => {
-                let new =
-                    VerifierKey::parse(&k.vkey).map_err(|e| Refusal::Malformed(e.to_string()))?;
+                let new = VerifierKey::parse(&k.vkey).map_err(|e| Refusal::Malformed(e.to_string()))?;
                 let name = member.key_name(&body.origin);
                 if new.name() != name {
                     return Err(Refusal::Rules(format!("the new key must be named {name}")));
@@ -250,24 +209,15 @@ impl State {
             Act::Genesis(g) => self.found(index, g, signer),
             Act::KeyRotate(k) => {
                 let mut out = Vec::new();
-                if let (Ok(new), Some(a)) =
-                    (VerifierKey::parse(&k.vkey), self.actors.get_mut(&st.member))
-                {
+                if let (Ok(new), Some(a)) = (VerifierKey::parse(&k.vkey), self.actors.get_mut(&st.member)) {
                     a.key = new;
-                    out.push(Effect::KeyRotated {
-                        id: st.member.clone(),
-                        vkey: k.vkey.clone(),
-                        index,
-                    });
+                    out.push(Effect::KeyRotated { id: st.member.clone(), vkey: k.vkey.clone(), index });
                 }
                 out
             }
-            Act::NotePublish(n) => vec![Effect::NotePublished {
-                index,
-                member: st.member.clone(),
-                time: entry.time,
-                text: n.text.clone(),
-            }],
+            Act::NotePublish(n) => {
+                vec![Effect::NotePublished { index, member: st.member.clone(), time: entry.time, text: n.text.clone() }]
+            }
         }
     }
 
@@ -275,17 +225,9 @@ impl State {
         let mut out = Vec::new();
         // Genesis was validated at parse time: the log key parses.
         if let Ok(log_key) = VerifierKey::parse(&g.log_key) {
-            self.body = Some(Body {
-                name: g.name.clone(),
-                origin: g.origin.clone(),
-                log_key,
-            });
+            self.body = Some(Body { name: g.name.clone(), origin: g.origin.clone(), log_key });
         }
-        out.push(Effect::BodyFounded {
-            name: g.name.clone(),
-            origin: g.origin.clone(),
-            log_key: g.log_key.clone(),
-        });
+        out.push(Effect::BodyFounded { name: g.name.clone(), origin: g.origin.clone(), log_key: g.log_key.clone() });
         let sec = MemberId::secretariat();
         self.actors.insert(
             sec.clone(),
@@ -297,30 +239,14 @@ impl State {
                 since: index,
             },
         );
-        out.push(Effect::ActorAdded {
-            id: sec,
-            name: "Secretariat".into(),
-            vkey: secretariat.to_vkey(),
-            index,
-        });
+        out.push(Effect::ActorAdded { id: sec, name: "Secretariat".into(), vkey: secretariat.to_vkey(), index });
         for m in &g.members {
             if let Ok(key) = VerifierKey::parse(&m.vkey) {
                 self.actors.insert(
                     m.id.clone(),
-                    Actor {
-                        id: m.id.clone(),
-                        name: m.name.clone(),
-                        key,
-                        last_seq: Seq(0),
-                        since: index,
-                    },
+                    Actor { id: m.id.clone(), name: m.name.clone(), key, last_seq: Seq(0), since: index },
                 );
-                out.push(Effect::ActorAdded {
-                    id: m.id.clone(),
-                    name: m.name.clone(),
-                    vkey: m.vkey.clone(),
-                    index,
-                });
+                out.push(Effect::ActorAdded { id: m.id.clone(), name: m.name.clone(), vkey: m.vkey.clone(), index });
             }
         }
         out

@@ -40,35 +40,20 @@ pub fn canonical_json(v: &Value) -> String {
 /// line and the canonical JSON line. This is the one encoder of statements;
 /// it takes any `type` so that clients can build types this version of the
 /// core does not interpret.
-pub fn statement_text(
-    member: &MemberId,
-    seq: Seq,
-    time: Timestamp,
-    kind: &str,
-    body: Value,
-) -> String {
+pub fn statement_text(member: &MemberId, seq: Seq, time: Timestamp, kind: &str, body: Value) -> String {
     let mut m = Map::new();
     m.insert("body".into(), body);
     m.insert("member".into(), Value::String(member.as_str().into()));
     m.insert("seq".into(), Value::from(seq.0));
     m.insert("time".into(), Value::String(time.to_rfc3339()));
     m.insert("type".into(), Value::String(kind.into()));
-    format!(
-        "{STATEMENT_HEADER}\n{}\n",
-        canonical_json(&Value::Object(m))
-    )
+    format!("{STATEMENT_HEADER}\n{}\n", canonical_json(&Value::Object(m)))
 }
 
 impl Statement {
     /// The signed-note text: header line and canonical JSON line.
     pub fn to_note_text(&self) -> String {
-        statement_text(
-            &self.member,
-            self.seq,
-            self.time,
-            self.act.type_name(),
-            self.act.body(),
-        )
+        statement_text(&self.member, self.seq, self.time, self.act.type_name(), self.act.body())
     }
 
     /// Signs with `signer`, whose name must be the member's key name.
@@ -76,11 +61,7 @@ impl Statement {
         let text = self.to_note_text();
         let mut note = Note::new(&text).unwrap_or_else(|_| unreachable_note());
         note.signatures.push(signer.sign(&text));
-        SignedStatement {
-            raw: note.to_text(),
-            note,
-            statement: self,
-        }
+        SignedStatement { raw: note.to_text(), note, statement: self }
     }
 }
 
@@ -104,34 +85,24 @@ impl SignedStatement {
     /// which needs the member's key from the state).
     pub fn parse(bytes: &[u8]) -> Result<SignedStatement, Refusal> {
         if bytes.len() > MAX_STATEMENT_BYTES {
-            return Err(Refusal::TooLarge {
-                size: bytes.len(),
-                limit: MAX_STATEMENT_BYTES,
-            });
+            return Err(Refusal::TooLarge { size: bytes.len(), limit: MAX_STATEMENT_BYTES });
         }
-        let note =
-            Note::parse(bytes).map_err(|e| Refusal::Malformed(format!("signed note: {e}")))?;
+        let note = Note::parse(bytes).map_err(|e| Refusal::Malformed(format!("signed note: {e}")))?;
         let raw = note.to_text();
         if raw.as_bytes() != bytes {
-            return Err(Refusal::Malformed(
-                "signed note is not in its one canonical layout".into(),
-            ));
+            return Err(Refusal::Malformed("signed note is not in its one canonical layout".into()));
         }
         let text = note.text();
         let json_line = text
             .strip_prefix(STATEMENT_HEADER)
             .and_then(|r| r.strip_prefix('\n'))
             .and_then(|r| r.strip_suffix('\n'))
-            .ok_or_else(|| {
-                Refusal::Malformed(format!(
-                    "note text must be `{STATEMENT_HEADER}` then one JSON line"
-                ))
-            })?;
+            .ok_or_else(|| Refusal::Malformed(format!("note text must be `{STATEMENT_HEADER}` then one JSON line")))?;
         if json_line.contains('\n') {
             return Err(Refusal::Malformed("statement JSON must be one line".into()));
         }
-        let value: Value = serde_json::from_str(json_line)
-            .map_err(|e| Refusal::Malformed(format!("statement JSON: {e}")))?;
+        let value: Value =
+            serde_json::from_str(json_line).map_err(|e| Refusal::Malformed(format!("statement JSON: {e}")))?;
         let canonical = canonical_json(&value);
         if canonical != json_line {
             let mut expected: String = canonical.chars().take(200).collect();
@@ -142,29 +113,18 @@ impl SignedStatement {
         }
         let statement = Statement::from_json(value)?;
         if note.signatures.len() != 1 {
-            return Err(Refusal::Malformed(
-                "a statement carries exactly one signature".into(),
-            ));
+            return Err(Refusal::Malformed("a statement carries exactly one signature".into()));
         }
-        Ok(SignedStatement {
-            raw,
-            note,
-            statement,
-        })
+        Ok(SignedStatement { raw, note, statement })
     }
 }
 
 impl Statement {
     fn from_json(value: Value) -> Result<Statement, Refusal> {
         let Value::Object(mut m) = value else {
-            return Err(Refusal::Malformed(
-                "statement JSON must be an object".into(),
-            ));
+            return Err(Refusal::Malformed("statement JSON must be an object".into()));
         };
-        let mut take = |k: &str| {
-            m.remove(k)
-                .ok_or_else(|| Refusal::Malformed(format!("statement has no {k:?}")))
-        };
+        let mut take = |k: &str| m.remove(k).ok_or_else(|| Refusal::Malformed(format!("statement has no {k:?}")));
         let body = take("body")?;
         let member = take("member")?;
         let seq = take("seq")?;
@@ -173,36 +133,28 @@ impl Statement {
         if let Some(k) = m.keys().next() {
             return Err(Refusal::Malformed(format!("unknown statement field {k:?}")));
         }
-        let member = member.as_str().and_then(MemberId::parse).ok_or_else(|| {
-            Refusal::Malformed("\"member\" must be a member id such as \"FRA\"".into())
-        })?;
+        let member = member
+            .as_str()
+            .and_then(MemberId::parse)
+            .ok_or_else(|| Refusal::Malformed("\"member\" must be a member id such as \"FRA\"".into()))?;
         let seq = seq
             .as_u64()
             .filter(|s| *s >= 1)
             .ok_or_else(|| Refusal::Malformed("\"seq\" must be a positive integer".into()))?;
-        let time = time
-            .as_str()
-            .and_then(|s| Timestamp::parse_rfc3339(s).filter(|t| t.to_rfc3339() == s))
-            .ok_or_else(|| {
+        let time = time.as_str().and_then(|s| Timestamp::parse_rfc3339(s).filter(|t| t.to_rfc3339() == s)).ok_or_else(
+            || {
                 Refusal::Malformed(
                     "\"time\" must be RFC 3339 UTC in its one spelling: 2026-11-25T18:00:00Z, \
                      or 2026-11-25T18:00:00.123Z when the milliseconds are not zero"
                         .into(),
                 )
-            })?;
-        let kind = kind
-            .as_str()
-            .ok_or_else(|| Refusal::Malformed("\"type\" must be a string".into()))?
-            .to_string();
+            },
+        )?;
+        let kind = kind.as_str().ok_or_else(|| Refusal::Malformed("\"type\" must be a string".into()))?.to_string();
         if !body.is_object() {
             return Err(Refusal::Malformed("\"body\" must be an object".into()));
         }
         let act = Act::parse(&kind, body)?;
-        Ok(Statement {
-            member,
-            seq: Seq(seq),
-            time,
-            act,
-        })
+        Ok(Statement { member, seq: Seq(seq), time, act })
     }
 }

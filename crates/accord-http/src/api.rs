@@ -3,6 +3,7 @@
 use crate::problem::Problem;
 use crate::{blocking, AppState, MAX_BODY};
 use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -34,21 +35,9 @@ async fn read_body(body: Body) -> Result<axum::body::Bytes, Problem> {
     })
 }
 
-async fn submit(
-    State(node): State<AppState>,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Response, Problem> {
-    let ctype = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let mime = ctype
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
+async fn submit(State(node): State<AppState>, headers: HeaderMap, body: Body) -> Result<Response, Problem> {
+    let ctype = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let mime = ctype.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
     if mime != "text/plain" {
         return Err(Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -60,26 +49,15 @@ async fn submit(
     let bytes = read_body(body).await?;
     let receipt = node.submit(&bytes).await?;
     let body = json!({ "index": receipt.index, "leaf_hash": receipt.leaf_hash.to_base64() });
-    Ok((
-        StatusCode::CREATED,
-        [(
-            header::LOCATION,
-            format!("/api/v1/entries/{}", receipt.index),
-        )],
-        Json(body),
-    )
+    Ok((StatusCode::CREATED, [(header::LOCATION, format!("/api/v1/entries/{}", receipt.index))], Json(body))
         .into_response())
 }
 
 fn parse_u64(what: &str, s: &str) -> Result<u64, Problem> {
     if s.is_empty() || s.len() > 20 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(Problem::bad_request(
-            "bad-parameter",
-            format!("{what} must be a non-negative integer, got {s:?}"),
-        ));
+        return Err(Problem::bad_request("bad-parameter", format!("{what} must be a non-negative integer, got {s:?}")));
     }
-    s.parse()
-        .map_err(|_| Problem::bad_request("bad-parameter", format!("{what} is out of range")))
+    s.parse().map_err(|_| Problem::bad_request("bad-parameter", format!("{what} is out of range")))
 }
 
 fn query_pairs(q: &Option<String>) -> Vec<(String, String)> {
@@ -103,8 +81,9 @@ fn query_u64(q: &[(String, String)], name: &str) -> Result<Option<u64>, Problem>
 
 async fn entry(
     State(node): State<AppState>,
-    Path(index): Path<String>,
+    index: Result<Path<String>, PathRejection>,
 ) -> Result<Json<Value>, Problem> {
+    let index = index.map_err(|e| Problem::bad_request("bad-parameter", format!("entry index: {e}")))?.0;
     let index = parse_u64("index", &index)?;
     let n = node.clone();
     let view = blocking(move || n.entry(index).map_err(Problem::from)).await?;
@@ -136,16 +115,10 @@ async fn entry(
     })))
 }
 
-async fn consistency(
-    State(node): State<AppState>,
-    RawQuery(q): RawQuery,
-) -> Result<Json<Value>, Problem> {
+async fn consistency(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<Json<Value>, Problem> {
     let q = query_pairs(&q);
     let (Some(from), Some(to)) = (query_u64(&q, "from")?, query_u64(&q, "to")?) else {
-        return Err(Problem::bad_request(
-            "bad-parameter",
-            "give both ?from=A&to=B (tree sizes)",
-        ));
+        return Err(Problem::bad_request("bad-parameter", "give both ?from=A&to=B (tree sizes)"));
     };
     let size = node.checkpoint().map_or(0, |c| c.size);
     if from > to || to > size {
@@ -180,10 +153,8 @@ async fn members(State(node): State<AppState>) -> Result<Json<Value>, Problem> {
     Ok(Json(json!({ "members": rows })))
 }
 
-async fn member(
-    State(node): State<AppState>,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, Problem> {
+async fn member(State(node): State<AppState>, id: Result<Path<String>, PathRejection>) -> Result<Json<Value>, Problem> {
+    let id = id.map_err(|e| Problem::not_found_detail(format!("no such member: {e}")))?.0;
     let wanted = id.clone();
     let row = blocking(move || Ok(node.store().member(&wanted)?)).await?;
     match row {
@@ -192,10 +163,7 @@ async fn member(
     }
 }
 
-async fn notes(
-    State(node): State<AppState>,
-    RawQuery(q): RawQuery,
-) -> Result<Json<Value>, Problem> {
+async fn notes(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<Json<Value>, Problem> {
     let q = query_pairs(&q);
     let before = query_u64(&q, "before")?;
     let limit = query_u64(&q, "limit")?.unwrap_or(50).clamp(1, 500) as u32;
@@ -204,8 +172,5 @@ async fn notes(
 }
 
 async fn metrics(State(node): State<AppState>) -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        node.metrics().render(),
-    )
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], node.metrics().render())
 }

@@ -41,7 +41,5 @@ pub fn router(node: Arc<Node>) -> Router {
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, Problem> + Send + 'static,
 ) -> Result<T, Problem> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .unwrap_or_else(|e| Err(Problem::internal(format!("worker failed: {e}"))))
+    tokio::task::spawn_blocking(f).await.unwrap_or_else(|e| Err(Problem::internal(format!("worker failed: {e}"))))
 }

@@ -54,12 +54,8 @@ impl Problem {
     pub fn from_refusal(r: &Refusal) -> Problem {
         let (status, title) = match r {
             Refusal::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "Statement too large"),
-            Refusal::Malformed(_) | Refusal::BadBody { .. } => {
-                (StatusCode::BAD_REQUEST, "Malformed statement")
-            }
-            Refusal::NotCanonical { .. } => {
-                (StatusCode::BAD_REQUEST, "Statement JSON is not canonical")
-            }
+            Refusal::Malformed(_) | Refusal::BadBody { .. } => (StatusCode::BAD_REQUEST, "Malformed statement"),
+            Refusal::NotCanonical { .. } => (StatusCode::BAD_REQUEST, "Statement JSON is not canonical"),
             Refusal::UnknownType(_) => (StatusCode::BAD_REQUEST, "Unknown statement type"),
             Refusal::UnknownMember(_) => (StatusCode::FORBIDDEN, "Unknown member"),
             Refusal::BadSignature(_) => (StatusCode::FORBIDDEN, "Bad signature"),
@@ -76,12 +72,9 @@ impl From<SubmitError> for Problem {
     fn from(e: SubmitError) -> Problem {
         match e {
             SubmitError::Refused(r) => Problem::from_refusal(&r),
-            SubmitError::Unavailable(why) => Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "unavailable",
-                "Try again shortly",
-                why,
-            ),
+            SubmitError::Unavailable(why) => {
+                Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Try again shortly", why)
+            }
         }
     }
 }
@@ -102,15 +95,9 @@ impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&self).unwrap_or_default();
-        let mut resp = (
-            status,
-            [(header::CONTENT_TYPE, "application/problem+json")],
-            body,
-        )
-            .into_response();
+        let mut resp = (status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response();
         if status == StatusCode::SERVICE_UNAVAILABLE {
-            resp.headers_mut()
-                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+            resp.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
         }
         resp
     }
@@ -120,10 +107,7 @@ pub(crate) async fn not_found(uri: axum::http::Uri) -> Problem {
     Problem::not_found_detail(format!("nothing is served at {}", uri.path()))
 }
 
-pub(crate) async fn method_not_allowed(
-    method: axum::http::Method,
-    uri: axum::http::Uri,
-) -> Problem {
+pub(crate) async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> Problem {
     Problem::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method-not-allowed",

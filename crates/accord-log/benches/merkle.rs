@@ -16,18 +16,11 @@ fn benches(c: &mut Criterion) {
         b.iter(|| f.push(h, |_| {}))
     });
     let signer = Signer::new("example/log", SigningKey::from_bytes(&[7; 32])).unwrap();
-    let note = signer
-        .sign_note("accord/statement/v1\n{\"a\":1}\n")
-        .unwrap();
+    let note = signer.sign_note("accord/statement/v1\n{\"a\":1}\n").unwrap();
     let text = note.to_text();
     let vk = signer.verifier().clone();
     g.bench_function("note_parse_verify", |b| {
-        b.iter(|| {
-            accord_log::Note::parse(text.as_bytes())
-                .unwrap()
-                .verify(&vk)
-                .unwrap()
-        })
+        b.iter(|| accord_log::Note::parse(text.as_bytes()).unwrap().verify(&vk).unwrap())
     });
     g.finish();
 }

@@ -20,4 +20,4 @@ pub mod tile;
 
 pub use checkpoint::Checkpoint;
 pub use hash::Hash;
-pub use note::{KeyId, Note, NoteSignature, Signer, VerifierKey};
+pub use note::{verify_many, KeyId, Note, NoteSignature, Signer, VerifierKey};

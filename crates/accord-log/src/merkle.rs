@@ -68,11 +68,7 @@ pub fn range_hash<R: HashReader>(r: &mut R, start: u64, end: u64) -> Result<Hash
         let level = n.trailing_zeros();
         return subtree_hash(r, level, start >> level);
     }
-    let k = if n.is_power_of_two() {
-        n / 2
-    } else {
-        split_point(n)
-    };
+    let k = if n.is_power_of_two() { n / 2 } else { split_point(n) };
     let left = range_hash(r, start, start + k)?;
     let right = range_hash(r, start + k, end)?;
     Ok(Hash::node(&left, &right))
@@ -92,13 +88,7 @@ pub fn inclusion_proof<R: HashReader>(
     Ok(Ok(out))
 }
 
-fn path<R: HashReader>(
-    r: &mut R,
-    m: u64,
-    start: u64,
-    end: u64,
-    out: &mut Vec<Hash>,
-) -> Result<(), R::Error> {
+fn path<R: HashReader>(r: &mut R, m: u64, start: u64, end: u64, out: &mut Vec<Hash>) -> Result<(), R::Error> {
     let n = end - start;
     if n <= 1 {
         return Ok(());
@@ -158,13 +148,7 @@ fn subproof<R: HashReader>(
 }
 
 /// Verifies an RFC 9162 inclusion proof (§2.1.3.2).
-pub fn verify_inclusion(
-    leaf: &Hash,
-    index: u64,
-    size: u64,
-    proof: &[Hash],
-    root: &Hash,
-) -> Result<(), ProofError> {
+pub fn verify_inclusion(leaf: &Hash, index: u64, size: u64, proof: &[Hash], root: &Hash) -> Result<(), ProofError> {
     if index >= size {
         return Err(ProofError::IndexOutOfRange { index, size });
     }
@@ -210,18 +194,10 @@ pub fn verify_consistency(
         if !proof.is_empty() {
             return Err(ProofError::WrongLength);
         }
-        return if from_root == to_root {
-            Ok(())
-        } else {
-            Err(ProofError::RootMismatch)
-        };
+        return if from_root == to_root { Ok(()) } else { Err(ProofError::RootMismatch) };
     }
     if from == 0 {
-        return if proof.is_empty() {
-            Ok(())
-        } else {
-            Err(ProofError::WrongLength)
-        };
+        return if proof.is_empty() { Ok(()) } else { Err(ProofError::WrongLength) };
     }
     let mut path: Vec<Hash> = Vec::with_capacity(proof.len() + 1);
     if from.is_power_of_two() {
@@ -341,9 +317,7 @@ pub struct MemoryTree {
 
 impl MemoryTree {
     pub fn new() -> MemoryTree {
-        MemoryTree {
-            levels: vec![Vec::new()],
-        }
+        MemoryTree { levels: vec![Vec::new()] }
     }
 
     pub fn size(&self) -> u64 {
@@ -369,9 +343,7 @@ impl MemoryTree {
 
     /// Complete nodes at `level`, in order.
     pub fn level(&self, level: u32) -> &[Hash] {
-        self.levels
-            .get(level as usize)
-            .map_or(&[], |v| v.as_slice())
+        self.levels.get(level as usize).map_or(&[], |v| v.as_slice())
     }
 
     /// Root of the prefix of `size` leaves.

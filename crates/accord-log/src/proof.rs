@@ -49,9 +49,7 @@ impl TlogProof {
 
     pub fn parse(text: &str) -> Result<TlogProof, TlogProofError> {
         let m = TlogProofError::Malformed;
-        let (head, checkpoint) = text
-            .split_once("\n\n")
-            .ok_or(m("no blank line before the checkpoint"))?;
+        let (head, checkpoint) = text.split_once("\n\n").ok_or(m("no blank line before the checkpoint"))?;
         let mut lines = head.split('\n');
         if lines.next() != Some(PROOF_HEADER) {
             return Err(m("wrong header line"));
@@ -62,18 +60,8 @@ impl TlogProof {
             extra = Some(B64.decode(e).map_err(|_| m("extra is not base64"))?);
             line = lines.next().ok_or(m("no index line"))?;
         }
-        let index = line
-            .strip_prefix("index ")
-            .and_then(|n| n.parse::<u64>().ok())
-            .ok_or(m("bad index line"))?;
-        let hashes = lines
-            .map(|l| Hash::from_base64(l).ok_or(m("bad hash line")))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(TlogProof {
-            extra,
-            index,
-            hashes,
-            checkpoint: checkpoint.to_string(),
-        })
+        let index = line.strip_prefix("index ").and_then(|n| n.parse::<u64>().ok()).ok_or(m("bad index line"))?;
+        let hashes = lines.map(|l| Hash::from_base64(l).ok_or(m("bad hash line"))).collect::<Result<Vec<_>, _>>()?;
+        Ok(TlogProof { extra, index, hashes, checkpoint: checkpoint.to_string() })
     }
 }

@@ -48,14 +48,11 @@ impl TilePath {
 
     /// Parses the part after `tile/`, e.g. `0/x001/234.p/7` or `entries/000`.
     pub fn parse(p: &str) -> Result<TilePath, TileError> {
-        let (kind_s, rest) = p
-            .split_once('/')
-            .ok_or(TileError::BadPath("missing level"))?;
+        let (kind_s, rest) = p.split_once('/').ok_or(TileError::BadPath("missing level"))?;
         let kind = if kind_s == "entries" {
             TileKind::Entries
         } else {
-            if kind_s.is_empty() || kind_s.len() > 1 || !kind_s.bytes().all(|b| b.is_ascii_digit())
-            {
+            if kind_s.is_empty() || kind_s.len() > 1 || !kind_s.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(TileError::BadPath("level must be one decimal digit"));
             }
             let l: u8 = kind_s.parse().map_err(|_| TileError::BadPath("level"))?;
@@ -66,14 +63,8 @@ impl TilePath {
         };
         let (n_s, width) = match rest.split_once(".p/") {
             Some((n, w)) => {
-                if w.is_empty()
-                    || w.len() > 3
-                    || w.starts_with('0')
-                    || !w.bytes().all(|b| b.is_ascii_digit())
-                {
-                    return Err(TileError::BadPath(
-                        "partial width must be 1..255 without leading zeros",
-                    ));
+                if w.is_empty() || w.len() > 3 || w.starts_with('0') || !w.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err(TileError::BadPath("partial width must be 1..255 without leading zeros"));
                 }
                 let w: u16 = w.parse().map_err(|_| TileError::BadPath("width"))?;
                 if w == 0 || u64::from(w) >= TILE_WIDTH {
@@ -110,16 +101,13 @@ impl fmt::Display for TilePath {
 fn parse_index(s: &str) -> Result<u64, TileError> {
     let groups: Vec<&str> = s.split('/').collect();
     if groups.is_empty() || groups.len() > 7 {
-        return Err(TileError::BadPath(
-            "tile index has the wrong number of groups",
-        ));
+        return Err(TileError::BadPath("tile index has the wrong number of groups"));
     }
     let mut n: u64 = 0;
     let last = groups.len() - 1;
     for (i, g) in groups.iter().enumerate() {
         let digits = if i < last {
-            g.strip_prefix('x')
-                .ok_or(TileError::BadPath("inner index groups start with x"))?
+            g.strip_prefix('x').ok_or(TileError::BadPath("inner index groups start with x"))?
         } else {
             g
         };
@@ -127,10 +115,7 @@ fn parse_index(s: &str) -> Result<u64, TileError> {
             return Err(TileError::BadPath("index groups are three digits"));
         }
         let v: u64 = digits.parse().map_err(|_| TileError::BadPath("index"))?;
-        n = n
-            .checked_mul(1000)
-            .and_then(|n| n.checked_add(v))
-            .ok_or(TileError::BadPath("index out of range"))?;
+        n = n.checked_mul(1000).and_then(|n| n.checked_add(v)).ok_or(TileError::BadPath("index out of range"))?;
     }
     // One encoding per number: no leading all-zero groups.
     if groups.len() > 1 && groups[0] == "x000" {
@@ -151,9 +136,7 @@ fn format_index(mut n: u64) -> String {
 }
 
 /// Encodes entries as a bundle: each prefixed by its big-endian u16 length.
-pub fn encode_bundle<'a>(
-    entries: impl IntoIterator<Item = &'a [u8]>,
-) -> Result<Vec<u8>, TileError> {
+pub fn encode_bundle<'a>(entries: impl IntoIterator<Item = &'a [u8]>) -> Result<Vec<u8>, TileError> {
     let mut out = Vec::new();
     for e in entries {
         let len = u16::try_from(e.len()).map_err(|_| TileError::EntryTooLarge(e.len()))?;
@@ -191,19 +174,9 @@ pub fn tiles_for_size(kind: TileKind, size: u64) -> Vec<TilePath> {
     let nodes = size >> (8 * level);
     let full = nodes / TILE_WIDTH;
     let partial = nodes % TILE_WIDTH;
-    let mut out: Vec<TilePath> = (0..full)
-        .map(|index| TilePath {
-            kind,
-            index,
-            width: TILE_WIDTH as u16,
-        })
-        .collect();
+    let mut out: Vec<TilePath> = (0..full).map(|index| TilePath { kind, index, width: TILE_WIDTH as u16 }).collect();
     if partial > 0 {
-        out.push(TilePath {
-            kind,
-            index: full,
-            width: partial as u16,
-        });
+        out.push(TilePath { kind, index: full, width: partial as u16 });
     }
     out
 }

@@ -20,7 +20,5 @@ mod sequencer;
 
 pub use clock::{Clock, SystemClock};
 pub use metrics::Metrics;
-pub use node::{
-    found_body, EntryView, Node, NodeConfig, NodeError, Published, Receipt, SubmitError,
-};
+pub use node::{found_body, EntryView, Node, NodeConfig, NodeError, Published, Receipt, SubmitError};
 pub use replay::{load_state, rebuild_projections, RebuildReport};

@@ -58,12 +58,7 @@ impl Metrics {
             "Time spent in durable commits.",
             self.commit_micros.load(Relaxed) as f64 / 1e6,
         );
-        put(
-            "accord_log_entries",
-            "gauge",
-            "Durable entries in the log.",
-            self.log_size.load(Relaxed) as f64,
-        );
+        put("accord_log_entries", "gauge", "Durable entries in the log.", self.log_size.load(Relaxed) as f64);
         put(
             "accord_checkpoint_size",
             "gauge",

@@ -7,9 +7,7 @@ use crate::metrics::Metrics;
 use crate::replay::load_state;
 use crate::sequencer::{self, Job};
 use accord_core::acts::Genesis;
-use accord_core::{
-    Act, Entry, MemberId, Refusal, Seq, SigCheck, SignedStatement, State, Statement,
-};
+use accord_core::{Act, Entry, MemberId, Refusal, Seq, SigCheck, SignedStatement, State, Statement};
 use accord_log::merkle::{consistency_proof, inclusion_proof, Frontier};
 use accord_log::proof::TlogProof;
 use accord_log::{Checkpoint, Hash, Signer, VerifierKey};
@@ -70,11 +68,7 @@ pub struct NodeConfig {
 
 impl Default for NodeConfig {
     fn default() -> Self {
-        NodeConfig {
-            max_batch: 4096,
-            queue: 65536,
-            checkpoint_interval_ms: 100,
-        }
+        NodeConfig { max_batch: 4096, queue: 65536, checkpoint_interval_ms: 50 }
     }
 }
 
@@ -126,10 +120,7 @@ pub(crate) fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
 }
 
 pub(crate) fn keys_of(state: &State) -> HashMap<MemberId, VerifierKey> {
-    state
-        .actors()
-        .map(|a| (a.id.clone(), a.key.clone()))
-        .collect()
+    state.actors().map(|a| (a.id.clone(), a.key.clone())).collect()
 }
 
 impl Node {
@@ -142,9 +133,7 @@ impl Node {
         config: NodeConfig,
     ) -> Result<Node, NodeError> {
         let state = load_state(store.as_ref())?;
-        let body = state
-            .body()
-            .ok_or_else(|| NodeError::Setup("the log has no genesis; run `accord init`".into()))?;
+        let body = state.body().ok_or_else(|| NodeError::Setup("the log has no genesis; run `accord init`".into()))?;
         if body.log_key != *log_key.verifier() {
             return Err(NodeError::Setup(format!(
                 "the log key given ({}) is not the one genesis names ({})",
@@ -158,11 +147,7 @@ impl Node {
             Some((_, note)) => {
                 let (cp, _) = Checkpoint::open(note.as_bytes(), log_key.verifier())
                     .map_err(|e| NodeError::Corrupt(format!("stored checkpoint: {e}")))?;
-                Some(Arc::new(Published {
-                    size: cp.size,
-                    root: cp.root,
-                    note,
-                }))
+                Some(Arc::new(Published { size: cp.size, root: cp.root, note }))
             }
             None => None,
         };
@@ -176,10 +161,7 @@ impl Node {
             origin,
             log_key,
             keys: RwLock::new(keys_of(&state)),
-            durable: Mutex::new(Durable {
-                size: frontier.size(),
-                root: frontier.root(),
-            }),
+            durable: Mutex::new(Durable { size: frontier.size(), root: frontier.root() }),
             durable_changed: Condvar::new(),
             published: RwLock::new(published),
             metrics,
@@ -202,11 +184,7 @@ impl Node {
                 .spawn(move || checkpointer::run(s))
                 .map_err(|e| NodeError::Setup(format!("cannot start the checkpointer: {e}")))?,
         );
-        Ok(Node {
-            shared,
-            jobs: Mutex::new(Some(tx)),
-            threads: Mutex::new(threads),
-        })
+        Ok(Node { shared, jobs: Mutex::new(Some(tx)), threads: Mutex::new(threads) })
     }
 
     pub fn origin(&self) -> &str {
@@ -242,12 +220,8 @@ impl Node {
             let keys = read(&self.shared.keys);
             keys.get(&signed.statement.member).cloned()
         };
-        let key = key
-            .ok_or_else(|| refused(Refusal::UnknownMember(signed.statement.member.to_string())))?;
-        signed
-            .note
-            .verify(&key)
-            .map_err(|e| refused(Refusal::BadSignature(e.to_string())))?;
+        // The signature is verified by the sequencer, in batches.
+        let key = key.ok_or_else(|| refused(Refusal::UnknownMember(signed.statement.member.to_string())))?;
         let (reply, wait) = tokio::sync::oneshot::channel();
         let job = Job { signed, key, reply };
         {
@@ -259,9 +233,7 @@ impl Node {
                 Ok(()) => {}
                 Err(TrySendError::Full(_)) => {
                     self.shared.metrics.unavailable.fetch_add(1, Relaxed);
-                    return Err(SubmitError::Unavailable(
-                        "the sequencer queue is full; retry shortly".into(),
-                    ));
+                    return Err(SubmitError::Unavailable("the sequencer queue is full; retry shortly".into()));
                 }
                 Err(TrySendError::Disconnected(_)) => {
                     return Err(SubmitError::Unavailable("the sequencer has stopped".into()));
@@ -270,9 +242,7 @@ impl Node {
         }
         match wait.await {
             Ok(r) => r,
-            Err(_) => Err(SubmitError::Unavailable(
-                "the sequencer stopped before committing".into(),
-            )),
+            Err(_) => Err(SubmitError::Unavailable("the sequencer stopped before committing".into())),
         }
     }
 
@@ -287,12 +257,9 @@ impl Node {
         }
         let store = self.store();
         let Some(bytes) = store.entries(index, index + 1)?.pop() else {
-            return Err(NodeError::Corrupt(format!(
-                "entry {index} is below the checkpoint but not stored"
-            )));
+            return Err(NodeError::Corrupt(format!("entry {index} is below the checkpoint but not stored")));
         };
-        let entry =
-            Entry::parse(&bytes).map_err(|r| NodeError::Corrupt(format!("entry {index}: {r}")))?;
+        let entry = Entry::parse(&bytes).map_err(|r| NodeError::Corrupt(format!("entry {index}: {r}")))?;
         let hashes = match inclusion_proof(&mut StoreHashes(store), index, cp.size)? {
             Ok(h) => h,
             Err(e) => return Err(NodeError::Corrupt(e.to_string())),
@@ -303,12 +270,7 @@ impl Node {
             bytes,
             entry,
             leaf_hash,
-            proof: TlogProof {
-                extra: None,
-                index,
-                hashes,
-                checkpoint: cp.note.clone(),
-            },
+            proof: TlogProof { extra: None, index, hashes, checkpoint: cp.note.clone() },
         }))
     }
 
@@ -353,17 +315,10 @@ pub fn found_body(
         return Err(NodeError::Setup("this database already holds a log".into()));
     }
     let now = clock.now();
-    let st = Statement {
-        member: MemberId::secretariat(),
-        seq: Seq(1),
-        time: now,
-        act: Act::Genesis(genesis),
-    };
+    let st = Statement { member: MemberId::secretariat(), seq: Seq(1), time: now, act: Act::Genesis(genesis) };
     let entry = Entry::new(now, st.sign(secretariat));
     let mut state = State::new();
-    let applied = state
-        .apply(&entry, SigCheck::Verify)
-        .map_err(|r| NodeError::Setup(format!("genesis: {r}")))?;
+    let applied = state.apply(&entry, SigCheck::Verify).map_err(|r| NodeError::Setup(format!("genesis: {r}")))?;
     let bytes = entry.to_bytes();
     let leaf = Hash::leaf(&bytes);
     store.append(&AppendBatch {
@@ -377,8 +332,5 @@ pub fn found_body(
         .map_err(|e| NodeError::Setup(e.to_string()))?
         .to_text();
     store.put_checkpoint(1, &note)?;
-    Ok(Receipt {
-        index: 0,
-        leaf_hash: leaf,
-    })
+    Ok(Receipt { index: 0, leaf_hash: leaf })
 }

@@ -24,15 +24,12 @@ pub fn fold_store(
         let end = (start + CHUNK).min(size);
         let chunk = store.entries(start, end)?;
         if chunk.len() as u64 != end - start {
-            return Err(NodeError::Corrupt(format!(
-                "entries {start}..{end} are not all stored"
-            )));
+            return Err(NodeError::Corrupt(format!("entries {start}..{end} are not all stored")));
         }
         let mut effects = Vec::new();
         for (i, bytes) in chunk.iter().enumerate() {
             let index = start + i as u64;
-            let entry = Entry::parse(bytes)
-                .map_err(|r| NodeError::Corrupt(format!("entry {index}: {r}")))?;
+            let entry = Entry::parse(bytes).map_err(|r| NodeError::Corrupt(format!("entry {index}: {r}")))?;
             let applied = state
                 .apply(&entry, SigCheck::Deferred)
                 .map_err(|r| NodeError::Corrupt(format!("entry {index} does not replay: {r}")))?;
@@ -58,10 +55,7 @@ pub struct RebuildReport {
 
 /// Drops every projection and rebuilds it from the log. Must not run while
 /// a node serves the same store. Safe to rerun after an interruption.
-pub fn rebuild_projections(
-    store: &dyn Store,
-    mut progress: impl FnMut(u64, u64),
-) -> Result<RebuildReport, NodeError> {
+pub fn rebuild_projections(store: &dyn Store, mut progress: impl FnMut(u64, u64)) -> Result<RebuildReport, NodeError> {
     let before = store.projection_digest()?;
     let total = store.size()?;
     store.clear_projections()?;
@@ -71,9 +65,5 @@ pub fn rebuild_projections(
         Ok(())
     })?;
     let after = store.projection_digest()?;
-    Ok(RebuildReport {
-        entries: state.size(),
-        before,
-        after,
-    })
+    Ok(RebuildReport { entries: state.size(), before, after })
 }

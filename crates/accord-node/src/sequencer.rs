@@ -6,6 +6,10 @@
 //! one fsync. Only then are they acknowledged. While it commits, new
 //! submissions queue up and form the next batch, so the batch size follows
 //! the load by itself.
+//!
+//! Signatures are checked here, a batch at a time: Ed25519 batch
+//! verification over chunks, spread across cores, costs about half as much
+//! per signature as checking each request on its own.
 
 use crate::clock::Clock;
 use crate::node::{keys_of, write, Durable, Receipt, Shared, SubmitError};
@@ -13,6 +17,7 @@ use accord_core::{Effect, Entry, SigCheck, SignedStatement, State};
 use accord_log::merkle::{Frontier, TILE_HEIGHT};
 use accord_log::{Hash, VerifierKey};
 use accord_store::{AppendBatch, StoreHashes};
+use rayon::prelude::*;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::mpsc::Receiver;
 use std::sync::Arc;
@@ -21,7 +26,8 @@ use tokio::sync::oneshot;
 
 pub(crate) struct Job {
     pub signed: SignedStatement,
-    /// The key the HTTP layer verified the signature with.
+    /// The member's key when the submission arrived; the signature is
+    /// verified against it here, and `State::apply` checks it is current.
     pub key: VerifierKey,
     pub reply: oneshot::Sender<Result<Receipt, SubmitError>>,
 }
@@ -42,16 +48,22 @@ pub(crate) fn run(
                 Err(_) => break,
             }
         }
+        let verdicts: Vec<Result<(), accord_log::note::NoteError>> = {
+            let items: Vec<(&accord_log::Note, &VerifierKey)> = jobs.iter().map(|j| (&j.signed.note, &j.key)).collect();
+            items.par_chunks(64).flat_map_iter(accord_log::verify_many).collect()
+        };
         // Work on copies so that a failed commit leaves nothing applied.
         let mut next_state = state.clone();
         let mut next_frontier = frontier.clone();
-        let mut batch = AppendBatch {
-            first: next_state.size(),
-            ..AppendBatch::default()
-        };
+        let mut batch = AppendBatch { first: next_state.size(), ..AppendBatch::default() };
         let mut accepted: Vec<(oneshot::Sender<_>, Receipt)> = Vec::with_capacity(jobs.len());
         let mut keys_changed = false;
-        for job in jobs {
+        for (job, verdict) in jobs.into_iter().zip(verdicts) {
+            if let Err(e) = verdict {
+                shared.metrics.refused.fetch_add(1, Relaxed);
+                let _ = job.reply.send(Err(SubmitError::Refused(accord_core::Refusal::BadSignature(e.to_string()))));
+                continue;
+            }
             let time = clock.now().max(next_state.last_time());
             let entry = Entry::new(time, job.signed);
             match next_state.apply(&entry, SigCheck::Trusted(&job.key)) {
@@ -64,18 +76,13 @@ pub(crate) fn run(
                             batch.nodes.push((level, idx, h));
                         }
                     });
-                    keys_changed |= applied.effects.iter().any(|e| {
-                        matches!(e, Effect::KeyRotated { .. } | Effect::ActorAdded { .. })
-                    });
+                    keys_changed |= applied
+                        .effects
+                        .iter()
+                        .any(|e| matches!(e, Effect::KeyRotated { .. } | Effect::ActorAdded { .. }));
                     batch.effects.extend(applied.effects);
                     batch.entries.push((bytes, leaf));
-                    accepted.push((
-                        job.reply,
-                        Receipt {
-                            index,
-                            leaf_hash: leaf,
-                        },
-                    ));
+                    accepted.push((job.reply, Receipt { index, leaf_hash: leaf }));
                 }
                 Err(refusal) => {
                     shared.metrics.refused.fetch_add(1, Relaxed);
@@ -90,8 +97,7 @@ pub(crate) fn run(
         match shared.store.append(&batch) {
             Ok(()) => {
                 let m = &shared.metrics;
-                m.commit_micros
-                    .fetch_add(started.elapsed().as_micros() as u64, Relaxed);
+                m.commit_micros.fetch_add(started.elapsed().as_micros() as u64, Relaxed);
                 m.batches.fetch_add(1, Relaxed);
                 m.batch_entries.fetch_add(accepted.len() as u64, Relaxed);
                 m.accepted.fetch_add(accepted.len() as u64, Relaxed);
@@ -103,10 +109,7 @@ pub(crate) fn run(
                 }
                 {
                     let mut d = shared.durable.lock().unwrap_or_else(|p| p.into_inner());
-                    *d = Durable {
-                        size: frontier.size(),
-                        root: frontier.root(),
-                    };
+                    *d = Durable { size: frontier.size(), root: frontier.root() };
                 }
                 shared.durable_changed.notify_all();
                 for (reply, receipt) in accepted {
@@ -115,14 +118,9 @@ pub(crate) fn run(
             }
             Err(e) => {
                 tracing::error!(error = %e, entries = accepted.len(), "commit failed; nothing from this batch was acknowledged");
-                shared
-                    .metrics
-                    .unavailable
-                    .fetch_add(accepted.len() as u64, Relaxed);
+                shared.metrics.unavailable.fetch_add(accepted.len() as u64, Relaxed);
                 for (reply, _) in accepted {
-                    let _ = reply.send(Err(SubmitError::Unavailable(format!(
-                        "storage failed: {e}"
-                    ))));
+                    let _ = reply.send(Err(SubmitError::Unavailable(format!("storage failed: {e}"))));
                 }
                 // A failed transaction was rolled back, but re-read what is
                 // durable rather than trust that.

@@ -45,11 +45,7 @@ impl SqliteStore {
         c.pragma_update(None, "synchronous", "FULL")?;
         c.pragma_update(None, "busy_timeout", 5000)?;
         c.execute_batch(SCHEMA)?;
-        Ok(SqliteStore {
-            path: path.to_path_buf(),
-            writer: Mutex::new(c),
-            readers: Mutex::new(Vec::new()),
-        })
+        Ok(SqliteStore { path: path.to_path_buf(), writer: Mutex::new(c), readers: Mutex::new(Vec::new()) })
     }
 
     fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
@@ -87,55 +83,42 @@ fn hash_from(v: Vec<u8>) -> Result<Hash> {
 }
 
 fn write_effects(tx: &Transaction, effects: &[Effect]) -> Result<()> {
-    let mut seq = tx.prepare_cached("UPDATE p_members SET last_seq = ?2 WHERE id = ?1")?;
+    // Only each member's last seq in the batch matters: one UPDATE per
+    // member per batch instead of one per entry.
+    let mut last_seq: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
     for e in effects {
         match e {
-            Effect::BodyFounded {
-                name,
-                origin,
-                log_key,
-            } => {
-                let mut st =
-                    tx.prepare_cached("INSERT OR REPLACE INTO p_body (k, v) VALUES (?1, ?2)")?;
+            Effect::BodyFounded { name, origin, log_key } => {
+                let mut st = tx.prepare_cached("INSERT OR REPLACE INTO p_body (k, v) VALUES (?1, ?2)")?;
                 st.execute(params!["name", name])?;
                 st.execute(params!["origin", origin])?;
                 st.execute(params!["log_key", log_key])?;
             }
-            Effect::ActorAdded {
-                id,
-                name,
-                vkey,
-                index,
-            } => {
+            Effect::ActorAdded { id, name, vkey, index } => {
                 tx.prepare_cached(
                     "INSERT INTO p_members (id, name, vkey, last_seq, since, key_since) VALUES (?1, ?2, ?3, 0, ?4, ?4)",
                 )?
                 .execute(params![id.as_str(), name, vkey, index.0])?;
             }
             Effect::KeyRotated { id, vkey, index } => {
-                tx.prepare_cached("UPDATE p_members SET vkey = ?2, key_since = ?3 WHERE id = ?1")?
-                    .execute(params![id.as_str(), vkey, index.0])?;
-            }
-            Effect::SeqAccepted { id, seq: s, .. } => {
-                seq.execute(params![id.as_str(), s.0])?;
-            }
-            Effect::NotePublished {
-                index,
-                member,
-                time,
-                text,
-            } => {
-                tx.prepare_cached(
-                    "INSERT INTO p_notes (idx, member, time, text) VALUES (?1, ?2, ?3, ?4)",
-                )?
-                .execute(params![
-                    index.0,
-                    member.as_str(),
-                    time.to_millis_string(),
-                    text
+                tx.prepare_cached("UPDATE p_members SET vkey = ?2, key_since = ?3 WHERE id = ?1")?.execute(params![
+                    id.as_str(),
+                    vkey,
+                    index.0
                 ])?;
             }
+            Effect::SeqAccepted { id, seq: s, .. } => {
+                last_seq.insert(id.as_str(), s.0);
+            }
+            Effect::NotePublished { index, member, time, text } => {
+                tx.prepare_cached("INSERT INTO p_notes (idx, member, time, text) VALUES (?1, ?2, ?3, ?4)")?
+                    .execute(params![index.0, member.as_str(), time.to_millis_string(), text])?;
+            }
         }
+    }
+    let mut seq = tx.prepare_cached("UPDATE p_members SET last_seq = ?2 WHERE id = ?1")?;
+    for (id, s) in last_seq {
+        seq.execute(params![id, s])?;
     }
     Ok(())
 }
@@ -154,24 +137,16 @@ fn member_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MemberRow> {
 impl Store for SqliteStore {
     fn append(&self, b: &AppendBatch) -> Result<()> {
         self.write(|tx| {
-            let size: u64 =
-                tx.query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM entries", [], |r| {
-                    r.get(0)
-                })?;
+            let size: u64 = tx.query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM entries", [], |r| r.get(0))?;
             if size != b.first {
-                return Err(StoreError::Corrupt(format!(
-                    "append at {} but the log has {size} entries",
-                    b.first
-                )));
+                return Err(StoreError::Corrupt(format!("append at {} but the log has {size} entries", b.first)));
             }
             {
-                let mut ins =
-                    tx.prepare_cached("INSERT INTO entries (idx, data, leaf) VALUES (?1, ?2, ?3)")?;
+                let mut ins = tx.prepare_cached("INSERT INTO entries (idx, data, leaf) VALUES (?1, ?2, ?3)")?;
                 for (i, (data, leaf)) in b.entries.iter().enumerate() {
                     ins.execute(params![b.first + i as u64, data, &leaf.0[..]])?;
                 }
-                let mut node =
-                    tx.prepare_cached("INSERT INTO nodes (level, idx, hash) VALUES (?1, ?2, ?3)")?;
+                let mut node = tx.prepare_cached("INSERT INTO nodes (level, idx, hash) VALUES (?1, ?2, ?3)")?;
                 for (level, idx, h) in &b.nodes {
                     node.execute(params![level, idx, &h.0[..]])?;
                 }
@@ -181,20 +156,12 @@ impl Store for SqliteStore {
     }
 
     fn size(&self) -> Result<u64> {
-        self.read(|c| {
-            Ok(
-                c.query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM entries", [], |r| {
-                    r.get(0)
-                })?,
-            )
-        })
+        self.read(|c| Ok(c.query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM entries", [], |r| r.get(0))?))
     }
 
     fn entries(&self, start: u64, end: u64) -> Result<Vec<Vec<u8>>> {
         self.read(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT data FROM entries WHERE idx >= ?1 AND idx < ?2 ORDER BY idx",
-            )?;
+            let mut st = c.prepare_cached("SELECT data FROM entries WHERE idx >= ?1 AND idx < ?2 ORDER BY idx")?;
             let rows = st.query_map(params![start, end], |r| r.get::<_, Vec<u8>>(0))?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
         })
@@ -219,30 +186,24 @@ impl Store for SqliteStore {
 
     fn put_checkpoint(&self, size: u64, note: &str) -> Result<()> {
         self.write(|tx| {
-            tx.execute(
-                "INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?1, ?2)",
-                params![size, note],
-            )?;
+            tx.execute("INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?1, ?2)", params![size, note])?;
             Ok(())
         })
     }
 
     fn latest_checkpoint(&self) -> Result<Option<(u64, String)>> {
         self.read(|c| {
-            Ok(c.query_row(
-                "SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            Ok(c.query_row("SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()?)
         })
     }
 
     fn members(&self) -> Result<Vec<MemberRow>> {
         self.read(|c| {
-            let mut st = c.prepare_cached(
-                "SELECT id, name, vkey, last_seq, since, key_since FROM p_members ORDER BY id",
-            )?;
+            let mut st =
+                c.prepare_cached("SELECT id, name, vkey, last_seq, since, key_since FROM p_members ORDER BY id")?;
             let rows = st.query_map([], member_row)?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
@@ -273,12 +234,7 @@ impl Store for SqliteStore {
     }
 
     fn body_fact(&self, key: &str) -> Result<Option<String>> {
-        self.read(|c| {
-            Ok(
-                c.query_row("SELECT v FROM p_body WHERE k = ?1", [key], |r| r.get(0))
-                    .optional()?,
-            )
-        })
+        self.read(|c| Ok(c.query_row("SELECT v FROM p_body WHERE k = ?1", [key], |r| r.get(0)).optional()?))
     }
 
     fn clear_projections(&self) -> Result<()> {
@@ -305,8 +261,7 @@ impl Store for SqliteStore {
                 let mut rows = st.query([])?;
                 while let Some(r) = rows.next()? {
                     for i in 0..cols {
-                        let v =
-                            serde_json::to_string(&value_json(r.get_ref(i)?)).unwrap_or_default();
+                        let v = serde_json::to_string(&value_json(r.get_ref(i)?)).unwrap_or_default();
                         h.update(v.as_bytes());
                         h.update([0x1f]);
                     }
@@ -325,10 +280,6 @@ fn value_json(v: rusqlite::types::ValueRef<'_>) -> serde_json::Value {
         ValueRef::Integer(i) => i.into(),
         ValueRef::Real(f) => f.into(),
         ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
-        ValueRef::Blob(b) => b
-            .iter()
-            .map(|x| format!("{x:02x}"))
-            .collect::<String>()
-            .into(),
+        ValueRef::Blob(b) => b.iter().map(|x| format!("{x:02x}")).collect::<String>().into(),
     }
 }

@@ -32,26 +32,17 @@ pub fn write_key(path: &Path, key: &KeyFile) -> Result<()> {
         .create_new(true)
         .mode(0o600)
         .open(path)
-        .with_context(|| {
-            format!(
-                "cannot create key file {} (it must not exist yet)",
-                path.display()
-            )
-        })?;
+        .with_context(|| format!("cannot create key file {} (it must not exist yet)", path.display()))?;
     f.write_all(key.to_text().as_bytes())?;
     f.sync_all()?;
     Ok(())
 }
 
 pub fn read_key(path: &Path) -> Result<KeyFile> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read key file {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read key file {}", path.display()))?;
     let meta = std::fs::metadata(path)?;
     if meta.permissions().mode() & 0o077 != 0 {
-        tracing::warn!(
-            "key file {} is readable by others; chmod 600 it",
-            path.display()
-        );
+        tracing::warn!("key file {} is readable by others; chmod 600 it", path.display());
     }
     KeyFile::parse(&text).with_context(|| format!("{} is not an Accord key file", path.display()))
 }
@@ -64,10 +55,7 @@ pub fn make_private_dir(path: &Path) -> Result<()> {
 
 pub fn ensure_empty_or_missing(dir: &Path) -> Result<()> {
     if dir.exists() && std::fs::read_dir(dir)?.next().is_some() {
-        bail!(
-            "{} already exists and is not empty; choose a new data directory",
-            dir.display()
-        );
+        bail!("{} already exists and is not empty; choose a new data directory", dir.display());
     }
     Ok(())
 }

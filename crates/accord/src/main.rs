@@ -103,29 +103,11 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Keygen {
-            origin,
-            member,
-            out,
-        } => cmd::keygen::run(&origin, &member, &out),
-        Command::Init {
-            data,
-            members,
-            database,
-        } => cmd::init::run(&data, &members, database.as_deref()),
-        Command::Serve {
-            data,
-            listen,
-            database,
-        } => cmd::serve::run(&data, &listen, database.as_deref()),
+        Command::Keygen { origin, member, out } => cmd::keygen::run(&origin, &member, &out),
+        Command::Init { data, members, database } => cmd::init::run(&data, &members, database.as_deref()),
+        Command::Serve { data, listen, database } => cmd::serve::run(&data, &listen, database.as_deref()),
         Command::Demo { dir, listen } => cmd::demo::run(&dir, &listen),
-        Command::Submit {
-            server,
-            key,
-            kind,
-            body,
-            seq,
-        } => cmd::submit::run(&server, &key, &kind, &body, seq),
+        Command::Submit { server, key, kind, body, seq } => cmd::submit::run(&server, &key, &kind, &body, seq),
         Command::Audit(args) => return cmd::audit::run(args),
         Command::Rebuild { data, database } => cmd::rebuild::run(&data, database.as_deref()),
         Command::Bench(b) => cmd::bench::run(b),

@@ -41,8 +41,7 @@ impl Genesis {
         if log.name() != self.origin {
             return Err("the log key must be named by the origin".into());
         }
-        let sec = VerifierKey::parse(&self.secretariat_key)
-            .map_err(|e| format!("secretariat_key: {e}"))?;
+        let sec = VerifierKey::parse(&self.secretariat_key).map_err(|e| format!("secretariat_key: {e}"))?;
         if sec.name() != MemberId::secretariat().key_name(&self.origin) {
             return Err(format!(
                 "the secretariat key must be named {}",
@@ -59,11 +58,7 @@ impl Genesis {
             }
             let k = VerifierKey::parse(&m.vkey).map_err(|e| format!("member {}: {e}", m.id))?;
             if k.name() != m.id.key_name(&self.origin) {
-                return Err(format!(
-                    "member {}'s key must be named {}",
-                    m.id,
-                    m.id.key_name(&self.origin)
-                ));
+                return Err(format!("member {}'s key must be named {}", m.id, m.id.key_name(&self.origin)));
             }
             if m.name.trim().is_empty() || m.name.chars().count() > 200 {
                 return Err(format!("member {}'s name must be 1–200 characters", m.id));

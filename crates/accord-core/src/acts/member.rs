@@ -14,8 +14,6 @@ pub struct KeyRotate {
 
 impl KeyRotate {
     pub(crate) fn validate(&self) -> Result<(), String> {
-        VerifierKey::parse(&self.vkey)
-            .map(|_| ())
-            .map_err(|e| format!("vkey: {e}"))
+        VerifierKey::parse(&self.vkey).map(|_| ()).map_err(|e| format!("vkey: {e}"))
     }
 }

@@ -33,10 +33,7 @@ pub enum Act {
 pub const TYPES: &[&str] = &["body.genesis", "member.key.rotate", "note.publish"];
 
 fn body<T: DeserializeOwned>(kind: &str, v: Value) -> Result<T, Refusal> {
-    serde_json::from_value(v).map_err(|e| Refusal::BadBody {
-        kind: kind.to_string(),
-        why: e.to_string(),
-    })
+    serde_json::from_value(v).map_err(|e| Refusal::BadBody { kind: kind.to_string(), why: e.to_string() })
 }
 
 fn to_value<T: Serialize>(t: &T) -> Value {
@@ -75,10 +72,7 @@ impl Act {
 
     /// Checks that need no state (lengths, formats).
     fn validate(&self) -> Result<(), Refusal> {
-        let bad = |why: String| Refusal::BadBody {
-            kind: self.type_name().to_string(),
-            why,
-        };
+        let bad = |why: String| Refusal::BadBody { kind: self.type_name().to_string(), why };
         match self {
             Act::Genesis(g) => g.validate().map_err(bad),
             Act::KeyRotate(k) => k.validate().map_err(bad),

@@ -15,9 +15,7 @@ impl NotePublish {
     pub(crate) fn validate(&self) -> Result<(), String> {
         let n = self.text.chars().count();
         if n == 0 || n > MAX_NOTE_CHARS {
-            return Err(format!(
-                "text must be 1–{MAX_NOTE_CHARS} characters (got {n})"
-            ));
+            return Err(format!("text must be 1–{MAX_NOTE_CHARS} characters (got {n})"));
         }
         Ok(())
     }

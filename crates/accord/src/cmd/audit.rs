@@ -99,17 +99,9 @@ fn default_state_path(url: &str) -> PathBuf {
         .nth(1)
         .unwrap_or(url)
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
         .collect();
-    base.join("accord")
-        .join("audit")
-        .join(format!("{host}.json"))
+    base.join("accord").join("audit").join(format!("{host}.json"))
 }
 
 struct Http {
@@ -120,18 +112,11 @@ struct Http {
 impl Http {
     fn get(&self, path: &str) -> Result<Vec<u8>, Outcome> {
         let url = format!("{}{path}", self.base);
-        let r = self
-            .client
-            .get(&url)
-            .send()
-            .with_context(|| format!("GET {url}"))?;
+        let r = self.client.get(&url).send().with_context(|| format!("GET {url}"))?;
         let status = r.status();
         let body = r.bytes().with_context(|| format!("GET {url}"))?.to_vec();
         if !status.is_success() {
-            let detail = String::from_utf8_lossy(&body)
-                .chars()
-                .take(300)
-                .collect::<String>();
+            let detail = String::from_utf8_lossy(&body).chars().take(300).collect::<String>();
             return fail(format!("GET {url} answered {status}: {detail}"));
         }
         Ok(body)
@@ -141,8 +126,7 @@ impl Http {
     fn get_all(&self, paths: &[String], jobs: usize) -> Result<Vec<Vec<u8>>, Outcome> {
         type Slot = Option<Result<Vec<u8>, Outcome>>;
         let next = AtomicUsize::new(0);
-        let results: std::sync::Mutex<Vec<Slot>> =
-            std::sync::Mutex::new((0..paths.len()).map(|_| None).collect());
+        let results: std::sync::Mutex<Vec<Slot>> = std::sync::Mutex::new((0..paths.len()).map(|_| None).collect());
         std::thread::scope(|s| {
             for _ in 0..jobs.clamp(1, paths.len().max(1)) {
                 s.spawn(|| loop {
@@ -168,25 +152,14 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
     let started = Instant::now();
     let base = args.url.trim_end_matches('/').to_string();
     let http = Http {
-        client: reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .build()
-            .context("HTTP client")?,
+        client: reqwest::blocking::Client::builder().timeout(Duration::from_secs(60)).build().context("HTTP client")?,
         base: base.clone(),
     };
-    let state_path = args
-        .state
-        .clone()
-        .unwrap_or_else(|| default_state_path(&base));
+    let state_path = args.state.clone().unwrap_or_else(|| default_state_path(&base));
     let remembered: Option<Remembered> = match std::fs::read_to_string(&state_path) {
-        Ok(s) => Some(
-            serde_json::from_str(&s)
-                .with_context(|| format!("state file {}", state_path.display()))?,
-        ),
+        Ok(s) => Some(serde_json::from_str(&s).with_context(|| format!("state file {}", state_path.display()))?),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => {
-            return Err(anyhow!("cannot read state file {}: {e}", state_path.display()).into())
-        }
+        Err(e) => return Err(anyhow!("cannot read state file {}: {e}", state_path.display()).into()),
     };
 
     // 1. Which log key to trust.
@@ -215,11 +188,7 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
     let cp_bytes = http.get("/log/checkpoint")?;
     let (cp, _) = match Checkpoint::open(&cp_bytes, &vkey) {
         Ok(x) => x,
-        Err(e) => {
-            return fail(format!(
-                "the checkpoint does not verify against the log key: {e}"
-            ))
-        }
+        Err(e) => return fail(format!("the checkpoint does not verify against the log key: {e}")),
     };
     if let Some(r) = &remembered {
         if cp.size < r.size {
@@ -247,11 +216,7 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
                 Err(e) => return fail(format!("{tp}: {e}")),
             };
             if entries.len() != usize::from(tp.width) {
-                return fail(format!(
-                    "{tp} holds {} entries, expected {}",
-                    entries.len(),
-                    tp.width
-                ));
+                return fail(format!("{tp} holds {} entries, expected {}", entries.len(), tp.width));
             }
             for (i, bytes) in entries.iter().enumerate() {
                 let index = tp.index * 256 + i as u64;
@@ -266,11 +231,11 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
                 }
             }
         }
-        let bad = to_verify
-            .par_iter()
-            .find_first(|(_, k, e)| e.statement.note.verify(k).is_err());
+        let bad = to_verify.par_iter().find_first(|(_, k, e)| e.statement.note.verify(k).is_err());
         if let Some((index, k, _)) = bad {
-            return fail(format!("entry {index}: the signature does not verify with {k}, the member's key at that point"));
+            return fail(format!(
+                "entry {index}: the signature does not verify with {k}, the member's key at that point"
+            ));
         }
         signatures += to_verify.len() as u64;
         pb.inc(to_verify.len() as u64);
@@ -279,9 +244,7 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
 
     // 4. The tree: the signed root, and every hash tile the node serves.
     if tree.root_at(size) != cp.root {
-        return fail(format!(
-            "the entries do not hash to the checkpoint's root at size {size}"
-        ));
+        return fail(format!("the entries do not hash to the checkpoint's root at size {size}"));
     }
     let mut level = 0u8;
     loop {
@@ -307,40 +270,27 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
         return fail("the log has no genesis entry");
     };
     if body.log_key != vkey {
-        return fail(format!(
-            "genesis names log key {}, not the trusted {}",
-            body.log_key, vkey
-        ));
+        return fail(format!("genesis names log key {}, not the trusted {}", body.log_key, vkey));
     }
 
     // 6. Consistency with what was verified before.
     if let Some(r) = &remembered {
-        let old_root =
-            Hash::from_base64(&r.root).ok_or_else(|| anyhow!("state file root is not base64"))?;
+        let old_root = Hash::from_base64(&r.root).ok_or_else(|| anyhow!("state file root is not base64"))?;
         if tree.root_at(r.size) != old_root {
             return fail(format!(
                 "fork: the log at size {} no longer has the root verified before ({}); history was rewritten",
                 r.size, r.root
             ));
         }
-        let v: serde_json::Value = serde_json::from_slice(&http.get(&format!(
-            "/api/v1/log/consistency?from={}&to={size}",
-            r.size
-        ))?)
-        .context("consistency proof is not JSON")?;
+        let v: serde_json::Value =
+            serde_json::from_slice(&http.get(&format!("/api/v1/log/consistency?from={}&to={size}", r.size))?)
+                .context("consistency proof is not JSON")?;
         let proof: Vec<Hash> = v["proof"]
             .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|h| h.as_str().and_then(Hash::from_base64))
-                    .collect()
-            })
+            .map(|a| a.iter().filter_map(|h| h.as_str().and_then(Hash::from_base64)).collect())
             .unwrap_or_default();
         if let Err(e) = verify_consistency(r.size, size, &proof, &old_root, &cp.root) {
-            return fail(format!(
-                "the node's consistency proof from {} to {size} does not verify: {e}",
-                r.size
-            ));
+            return fail(format!("the node's consistency proof from {} to {size} does not verify: {e}", r.size));
         }
     }
 
@@ -361,82 +311,51 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
     let tmp = state_path.with_extension("json.tmp");
     std::fs::write(&tmp, serde_json::to_vec_pretty(&rem).context("state")?)
         .with_context(|| format!("cannot write {}", tmp.display()))?;
-    std::fs::rename(&tmp, &state_path)
-        .with_context(|| format!("cannot write {}", state_path.display()))?;
+    std::fs::rename(&tmp, &state_path).with_context(|| format!("cannot write {}", state_path.display()))?;
 
     println!("audit OK: {base}");
     println!("  body:        {} ({})", body.name, body.origin);
     println!("  entries:     {size} (every signature verified: {signatures}; every rule replayed from genesis)");
     println!("  members:     {}", state.members().count());
     println!("  checkpoint:  size {size}, root {}", cp.root.to_base64());
-    println!(
-        "  log key:     {log_key}{}",
-        if tofu {
-            " (trusted on first use, now pinned)"
-        } else {
-            ""
-        }
-    );
+    println!("  log key:     {log_key}{}", if tofu { " (trusted on first use, now pinned)" } else { "" });
     match &remembered {
-        Some(r) => println!(
-            "  consistency: with the checkpoint of size {} verified before",
-            r.size
-        ),
-        None => println!(
-            "  consistency: first audit of this log; checkpoint remembered in {}",
-            state_path.display()
-        ),
+        Some(r) => println!("  consistency: with the checkpoint of size {} verified before", r.size),
+        None => println!("  consistency: first audit of this log; checkpoint remembered in {}", state_path.display()),
     }
     println!("  published:   {published}");
     println!("  took:        {:.1}s", started.elapsed().as_secs_f64());
     Ok(())
 }
 
-fn check_hash_tile(
-    tree: &MemoryTree,
-    tp: &TilePath,
-    data: &[u8],
-    level: u8,
-) -> Result<(), Outcome> {
+fn check_hash_tile(tree: &MemoryTree, tp: &TilePath, data: &[u8], level: u8) -> Result<(), Outcome> {
     let row = tree.level(8 * u32::from(level));
     let start = (tp.index * 256) as usize;
     let want = &row[start..start + usize::from(tp.width)];
     if data.len() != want.len() * 32 {
-        return fail(format!(
-            "{tp} is {} bytes, expected {}",
-            data.len(),
-            want.len() * 32
-        ));
+        return fail(format!("{tp} is {} bytes, expected {}", data.len(), want.len() * 32));
     }
     for (i, (h, got)) in want.iter().zip(data.chunks(32)).enumerate() {
         if h.0 != got {
-            return fail(format!(
-                "{tp}: hash {i} differs from the hash recomputed from the entries (tampered tile)"
-            ));
+            return fail(format!("{tp}: hash {i} differs from the hash recomputed from the entries (tampered tile)"));
         }
     }
     Ok(())
 }
 
 fn compare_published(http: &Http, state: &State, size: u64) -> Result<String, Outcome> {
-    let v: serde_json::Value = serde_json::from_slice(&http.get("/api/v1/members")?)
-        .context("/api/v1/members is not JSON")?;
+    let v: serde_json::Value =
+        serde_json::from_slice(&http.get("/api/v1/members")?).context("/api/v1/members is not JSON")?;
     // The node may have moved on while we audited; then its projections
     // describe a longer log and a strict comparison would be unfair.
     let cp_now = http.get("/log/checkpoint")?;
     let now_size = Checkpoint::parse_text(
-        &String::from_utf8_lossy(&cp_now)
-            .split("\n\n")
-            .next()
-            .map(|t| format!("{t}\n"))
-            .unwrap_or_default(),
+        &String::from_utf8_lossy(&cp_now).split("\n\n").next().map(|t| format!("{t}\n")).unwrap_or_default(),
     )
     .map(|c| c.size)
     .unwrap_or(size);
     if now_size != size {
-        return Ok(format!(
-            "node advanced to size {now_size} during the audit; published state not compared"
-        ));
+        return Ok(format!("node advanced to size {now_size} during the audit; published state not compared"));
     }
     let rows = v["members"].as_array().cloned().unwrap_or_default();
     let mut n = 0;
@@ -457,13 +376,7 @@ fn compare_published(http: &Http, state: &State, size: u64) -> Result<String, Ou
         n += 1;
     }
     if rows.len() != n {
-        return fail(format!(
-            "the node publishes {} members, the log has {n}",
-            rows.len()
-        ));
+        return fail(format!("the node publishes {} members, the log has {n}", rows.len()));
     }
-    Ok(format!(
-        "{} members, the secretariat, their keys and sequence numbers agree with the replay",
-        n - 1
-    ))
+    Ok(format!("{} members, the secretariat, their keys and sequence numbers agree with the replay", n - 1))
 }

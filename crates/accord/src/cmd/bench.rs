@@ -31,16 +31,22 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         text_bytes: usize,
     },
+    /// Builds a log of N signed entries, serves it, and times `accord audit`
+    /// on it (download, tree, replay, every signature).
+    Audit {
+        /// Entries in the log.
+        #[arg(long, default_value_t = 1_000_000)]
+        entries: u64,
+        /// Members signing them.
+        #[arg(long, default_value_t = 193)]
+        members: usize,
+    },
 }
 
 pub fn run(cmd: BenchCommand) -> Result<()> {
     match cmd {
-        BenchCommand::Log {
-            clients,
-            duration,
-            rate,
-            text_bytes,
-        } => bench_log(clients, duration, rate, text_bytes),
+        BenchCommand::Log { clients, duration, rate, text_bytes } => bench_log(clients, duration, rate, text_bytes),
+        BenchCommand::Audit { entries, members } => bench_audit(entries, members),
     }
 }
 
@@ -53,40 +59,37 @@ pub struct ChildNode {
 
 impl Drop for ChildNode {
     fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
+        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
         let _ = self.child.wait();
     }
 }
 
 /// Founds a body of `members` members in `dir` and starts a server on it.
 pub fn start_body(dir: &Path, members: usize) -> Result<ChildNode> {
+    let keys = found_bench_body(dir, members)?;
+    start_server(&dir.join("data"), keys)
+}
+
+fn found_bench_body(dir: &Path, members: usize) -> Result<Vec<KeyFile>> {
     let origin = "bench.accord.example/log";
     let mut keys = Vec::new();
     let mut entries = Vec::new();
     for i in 0..members {
         let id = MemberId::parse(&format!("M{i:04}")).ok_or_else(|| anyhow!("member id"))?;
         let k = new_key(&id.key_name(origin))?;
-        entries.push(MemberEntry {
-            id,
-            name: format!("Member {i}"),
-            vkey: k.signer.verifier().to_vkey(),
-        });
+        entries.push(MemberEntry { id, name: format!("Member {i}"), vkey: k.signer.verifier().to_vkey() });
         keys.push(k);
     }
-    let file = MembersFile {
-        origin: origin.into(),
-        name: "Benchmark body".into(),
-        members: entries,
-    };
-    let data = dir.join("data");
-    found(&data, &file, None)?;
+    let file = MembersFile { origin: origin.into(), name: "Benchmark body".into(), members: entries };
+    found(&dir.join("data"), &file, None)?;
+    Ok(keys)
+}
+
+fn start_server(data: &Path, keys: Vec<KeyFile>) -> Result<ChildNode> {
     let exe = std::env::current_exe()?;
     let mut child = Command::new(exe)
         .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-        .arg(&data)
+        .arg(data)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -107,6 +110,15 @@ fn now_secs() -> Timestamp {
     crate::cmd::submit::now()
 }
 
+/// CPU seconds (user + system) a process has used so far, from /proc.
+fn cpu_seconds(pid: &str) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return f64::NAN };
+    // Fields after the command name (which may hold spaces) start at ')'.
+    let fields: Vec<&str> = stat.rsplit_once(')').map(|(_, r)| r.split_whitespace().collect()).unwrap_or_default();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
@@ -120,7 +132,10 @@ fn bench_log(clients: usize, duration: u64, rate: Option<f64>, text_bytes: usize
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp)?;
     let node = start_body(&tmp, clients)?;
+    let server_pid = node.child.id().to_string();
+    let (server0, client0) = (cpu_seconds(&server_pid), cpu_seconds("self"));
     let result = drive(&node, clients, duration, rate, text_bytes);
+    let (server_cpu, client_cpu) = (cpu_seconds(&server_pid) - server0, cpu_seconds("self") - client0);
     drop(node);
     let _ = std::fs::remove_dir_all(&tmp);
     let r = result?;
@@ -131,22 +146,16 @@ fn bench_log(clients: usize, duration: u64, rate: Option<f64>, text_bytes: usize
     let aps = r.acked as f64 / r.seconds;
     println!(
         "accord bench log: {clients} signing clients, {duration} s{}",
-        rate.map(|x| format!(", target {x:.0}/s"))
-            .unwrap_or_default()
+        rate.map(|x| format!(", target {x:.0}/s")).unwrap_or_default()
     );
+    println!("  durable appends/s:      {aps:.0} ({} acked, {} refused, {} errors)", r.acked, r.refused, r.errors);
+    println!("  submit→ack latency:     p50 {:.1} ms, p99 {:.1} ms", percentile(&lat, 0.5), percentile(&lat, 0.99));
+    println!("  append→checkpoint:      p50 {:.0} ms, p99 {:.0} ms", percentile(&lag, 0.5), percentile(&lag, 0.99));
     println!(
-        "  durable appends/s:      {aps:.0} ({} acked, {} refused, {} errors)",
-        r.acked, r.refused, r.errors
-    );
-    println!(
-        "  submit→ack latency:     p50 {:.1} ms, p99 {:.1} ms",
-        percentile(&lat, 0.5),
-        percentile(&lat, 0.99)
-    );
-    println!(
-        "  append→checkpoint:      p50 {:.0} ms, p99 {:.0} ms",
-        percentile(&lag, 0.5),
-        percentile(&lag, 0.99)
+        "  CPU:                    server {:.0}% of a core ({:.0} µs per append), load generator {:.0}%",
+        100.0 * server_cpu / r.seconds,
+        1e6 * server_cpu / r.acked as f64,
+        100.0 * client_cpu / r.seconds
     );
     println!(
         "accord appends_per_sec={aps:.1} p50_ms={:.2} p99_ms={:.2} checkpoint_p99_ms={:.0} clients={clients}",
@@ -166,20 +175,10 @@ struct LoadResult {
     checkpoint_lag_ms: Vec<f64>,
 }
 
-fn drive(
-    node: &ChildNode,
-    clients: usize,
-    duration: u64,
-    rate: Option<f64>,
-    text_bytes: usize,
-) -> Result<LoadResult> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+fn drive(node: &ChildNode, clients: usize, duration: u64, rate: Option<f64>, text_bytes: usize) -> Result<LoadResult> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async {
-        let http = reqwest::Client::builder()
-            .pool_max_idle_per_host(clients)
-            .build()?;
+        let http = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
         let start = Instant::now();
         let deadline = start + Duration::from_secs(duration);
         let text: String = "x".repeat(text_bytes);
@@ -211,8 +210,7 @@ fn drive(
                 }
             })
         };
-        let per_client_interval =
-            rate.map(|r| Duration::from_secs_f64(clients as f64 / r.max(1.0)));
+        let per_client_interval = rate.map(|r| Duration::from_secs_f64(clients as f64 / r.max(1.0)));
         let mut tasks = Vec::new();
         for key in node.keys.iter().cloned() {
             let http = http.clone();
@@ -230,30 +228,17 @@ fn drive(
                     }
                     seq += 1;
                     let body = serde_json::json!({ "text": format!("{seq} {text}") });
-                    let note = key.signer.sign_note(&statement_text(
-                        &id,
-                        Seq(seq),
-                        now_secs(),
-                        "note.publish",
-                        body,
-                    ))?;
+                    let note =
+                        key.signer.sign_note(&statement_text(&id, Seq(seq), now_secs(), "note.publish", body))?;
                     let t0 = Instant::now();
-                    let r = http
-                        .post(&url)
-                        .header("content-type", "text/plain")
-                        .body(note.to_text())
-                        .send()
-                        .await;
+                    let r = http.post(&url).header("content-type", "text/plain").body(note.to_text()).send().await;
                     match r {
                         Ok(r) if r.status().as_u16() == 201 => {
                             let v: serde_json::Value = r.json().await?;
                             let ms = t0.elapsed().as_secs_f64() * 1000.0;
                             out.0 += 1;
                             out.3.push(ms);
-                            out.4.push((
-                                start.elapsed().as_secs_f64() * 1000.0,
-                                v["index"].as_u64().unwrap_or(0),
-                            ));
+                            out.4.push((start.elapsed().as_secs_f64() * 1000.0, v["index"].as_u64().unwrap_or(0)));
                         }
                         Ok(r) if r.status().is_client_error() => out.1 += 1,
                         _ => out.2 += 1,
@@ -289,13 +274,97 @@ fn drive(
                 lag.push(t_cp - t_ack);
             }
         }
-        Ok(LoadResult {
-            acked,
-            refused,
-            errors,
-            seconds,
-            latencies_ms: lat,
-            checkpoint_lag_ms: lag,
-        })
+        Ok(LoadResult { acked, refused, errors, seconds, latencies_ms: lat, checkpoint_lag_ms: lag })
     })
+}
+
+/// Writes `entries` signed `note.publish` entries straight into a founded
+/// body's store (signing in parallel), as a sequencer would have, and
+/// signs a checkpoint for them.
+fn fill_store(data: &Path, keys: &[KeyFile], entries: u64) -> Result<()> {
+    use accord_core::{Entry, SigCheck, SignedStatement};
+    use accord_log::merkle::{Frontier, TILE_HEIGHT};
+    use accord_log::{Checkpoint, Hash};
+    use accord_store::{AppendBatch, StoreHashes};
+    use rayon::prelude::*;
+    let store = accord_store::open(&crate::files::db_url(data, None))?;
+    let log_key = crate::files::read_key(&crate::files::log_key_path(data))?;
+    let mut state = accord_node::load_state(store.as_ref())?;
+    let mut frontier = Frontier::load(&mut StoreHashes(store.as_ref()), state.size())?;
+    let ids: Vec<MemberId> =
+        keys.iter().map(|k| crate::cmd::submit::member_of_key(k.name()).map(|x| x.1)).collect::<Result<_>>()?;
+    let start_time = now_secs();
+    let pb = bar(entries, "fill");
+    let chunk = 20_000u64;
+    let mut done = 0u64;
+    while done < entries {
+        let n = chunk.min(entries - done);
+        let notes: Vec<SignedStatement> = (done..done + n)
+            .into_par_iter()
+            .map(|i| {
+                let m = (i % keys.len() as u64) as usize;
+                let seq = i / keys.len() as u64 + 1;
+                let text = statement_text(
+                    &ids[m],
+                    Seq(seq),
+                    Timestamp(start_time.0 + (i / 1000) as i64),
+                    "note.publish",
+                    serde_json::json!({ "text": format!("benchmark statement {i} of the audit log") }),
+                );
+                let note = keys[m].signer.sign_note(&text).map_err(|e| anyhow!("{e}"))?;
+                SignedStatement::parse(note.to_text().as_bytes()).map_err(|e| anyhow!("{e}"))
+            })
+            .collect::<Result<_>>()?;
+        let mut batch = AppendBatch { first: state.size(), ..AppendBatch::default() };
+        for (i, signed) in notes.into_iter().enumerate() {
+            let entry = Entry::new(Timestamp(start_time.0 + ((done + i as u64) / 1000) as i64), signed);
+            let applied = state.apply(&entry, SigCheck::Deferred).map_err(|r| anyhow!("{r}"))?;
+            let bytes = entry.to_bytes();
+            let leaf = Hash::leaf(&bytes);
+            frontier.push(leaf, |(level, idx, h)| {
+                if level > 0 && level % TILE_HEIGHT == 0 {
+                    batch.nodes.push((level, idx, h));
+                }
+            });
+            batch.effects.extend(applied.effects);
+            batch.entries.push((bytes, leaf));
+        }
+        store.append(&batch)?;
+        done += n;
+        pb.set_position(done);
+    }
+    pb.finish_and_clear();
+    let cp = Checkpoint::new(log_key.signer.verifier().name(), frontier.size(), frontier.root());
+    store.put_checkpoint(frontier.size(), &cp.sign(&log_key.signer)?.to_text())?;
+    Ok(())
+}
+
+fn bench_audit(entries: u64, members: usize) -> Result<()> {
+    let tmp = std::env::temp_dir().join(format!("accord-bench-audit-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&tmp);
+    std::fs::create_dir_all(&tmp)?;
+    let keys = found_bench_body(&tmp, members)?;
+    let data = tmp.join("data");
+    let t = Instant::now();
+    fill_store(&data, &keys, entries)?;
+    eprintln!("accord bench audit: wrote {entries} signed entries in {:.1}s", t.elapsed().as_secs_f64());
+    let log_vkey = crate::files::read_key(&crate::files::log_key_path(&data))?.signer.verifier().to_vkey();
+    let node = start_server(&data, keys)?;
+    let state = tmp.join("audit-state.json");
+    let t = Instant::now();
+    let out = Command::new(std::env::current_exe()?)
+        .args(["audit", &node.url, "--log-key", &log_vkey, "--state"])
+        .arg(&state)
+        .stderr(Stdio::inherit())
+        .output()?;
+    let secs = t.elapsed().as_secs_f64();
+    drop(node);
+    let _ = std::fs::remove_dir_all(&tmp);
+    if !out.status.success() {
+        bail!("audit failed: {}", String::from_utf8_lossy(&out.stdout));
+    }
+    print!("{}", String::from_utf8_lossy(&out.stdout));
+    println!("accord bench audit: {entries} entries audited in {secs:.1}s ({:.0} entries/s)", entries as f64 / secs);
+    println!("accord audit_seconds={secs:.2} entries={entries} entries_per_sec={:.0}", entries as f64 / secs);
+    Ok(())
 }

@@ -30,30 +30,12 @@ pub const DEMO_MEMBERS: &[(&str, &str)] = &[
 ];
 
 const DEMO_NOTES: &[(&str, &str)] = &[
-    (
-        "CHN",
-        "信息安全国际行为准则：我们期待各成员国的建设性讨论。",
-    ),
-    (
-        "FRA",
-        "La France soutient un mécanisme multilatéral, transparent et démocratique.",
-    ),
-    (
-        "EGY",
-        "تدعم مصر بناء القدرات للدول النامية في مجال أمن المعلومات.",
-    ),
-    (
-        "RUS",
-        "Россия предлагает продолжить обсуждение кодекса в рамках ООН.",
-    ),
-    (
-        "MEX",
-        "México propone un punto de contacto nacional para cada CERT.",
-    ),
-    (
-        "KEN",
-        "Kenya welcomes cooperation against cybercrime and capacity building.",
-    ),
+    ("CHN", "信息安全国际行为准则：我们期待各成员国的建设性讨论。"),
+    ("FRA", "La France soutient un mécanisme multilatéral, transparent et démocratique."),
+    ("EGY", "تدعم مصر بناء القدرات للدول النامية في مجال أمن المعلومات."),
+    ("RUS", "Россия предлагает продолжить обсуждение кодекса в рамках ООН."),
+    ("MEX", "México propone un punto de contacto nacional para cada CERT."),
+    ("KEN", "Kenya welcomes cooperation against cybercrime and capacity building."),
 ];
 
 const KEYS_README: &str = "DEMO KEYS — NOT SECRET, NOT FOR REAL USE\n\n\
@@ -72,11 +54,7 @@ pub fn run(dir: &Path, listen: &str) -> Result<()> {
     if fresh {
         seed(&node, dir)?;
     }
-    eprintln!(
-        "accord demo: body in {} (demo keys in {})",
-        dir.display(),
-        dir.join("demo-keys").display()
-    );
+    eprintln!("accord demo: body in {} (demo keys in {})", dir.display(), dir.join("demo-keys").display());
     serve_node(node, listen)
 }
 
@@ -101,11 +79,7 @@ fn create(dir: &Path) -> Result<()> {
             vkey: key.signer.verifier().to_vkey(),
         });
     }
-    let file = MembersFile {
-        origin: DEMO_ORIGIN.into(),
-        name: "Accord demonstration body".into(),
-        members,
-    };
+    let file = MembersFile { origin: DEMO_ORIGIN.into(), name: "Accord demonstration body".into(), members };
     let toml = members_toml(&file);
     std::fs::write(dir.join("members.toml"), toml)?;
     let vkey = found(&dir.join("data"), &file, None)?;
@@ -117,34 +91,23 @@ fn create(dir: &Path) -> Result<()> {
 fn members_toml(f: &MembersFile) -> String {
     let mut s = format!("origin = {:?}\nname = {:?}\n", f.origin, f.name);
     for m in &f.members {
-        s.push_str(&format!(
-            "\n[[member]]\nid = {:?}\nname = {:?}\nvkey = {:?}\n",
-            m.id.as_str(),
-            m.name,
-            m.vkey
-        ));
+        s.push_str(&format!("\n[[member]]\nid = {:?}\nname = {:?}\nvkey = {:?}\n", m.id.as_str(), m.name, m.vkey));
     }
     s
 }
 
 fn seed(node: &std::sync::Arc<accord_node::Node>, dir: &Path) -> Result<()> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     for (id, text) in DEMO_NOTES {
-        let key: KeyFile =
-            crate::files::read_key(&dir.join("demo-keys").join(format!("{id}.key")))?;
+        let key: KeyFile = crate::files::read_key(&dir.join("demo-keys").join(format!("{id}.key")))?;
         let st = Statement {
             member: MemberId::parse(id).context("demo member id")?,
             seq: Seq(1),
             time: crate::cmd::submit::now(),
-            act: Act::NotePublish(NotePublish {
-                text: (*text).to_string(),
-            }),
+            act: Act::NotePublish(NotePublish { text: (*text).to_string() }),
         };
         let signed = st.sign(&key.signer);
-        rt.block_on(node.submit(signed.raw.as_bytes()))
-            .map_err(|e| anyhow::anyhow!("seeding the demo: {e}"))?;
+        rt.block_on(node.submit(signed.raw.as_bytes())).map_err(|e| anyhow::anyhow!("seeding the demo: {e}"))?;
     }
     Ok(())
 }

@@ -1,10 +1,7 @@
 //! `accord init`: founds a body from a members file.
 
 use crate::cmd::keygen::new_key;
-use crate::files::{
-    db_url, ensure_empty_or_missing, log_key_path, make_private_dir, secretariat_key_path,
-    write_key,
-};
+use crate::files::{db_url, ensure_empty_or_missing, log_key_path, make_private_dir, secretariat_key_path, write_key};
 use accord_core::acts::genesis::FoundingMember;
 use accord_core::acts::Genesis;
 use accord_core::MemberId;
@@ -32,10 +29,9 @@ pub struct MemberEntry {
 }
 
 pub fn run(data: &Path, members: &Path, database: Option<&str>) -> Result<()> {
-    let text = std::fs::read_to_string(members)
-        .with_context(|| format!("cannot read {}", members.display()))?;
-    let file: MembersFile = toml::from_str(&text)
-        .with_context(|| format!("{} is not a valid members file", members.display()))?;
+    let text = std::fs::read_to_string(members).with_context(|| format!("cannot read {}", members.display()))?;
+    let file: MembersFile =
+        toml::from_str(&text).with_context(|| format!("{} is not a valid members file", members.display()))?;
     let log_vkey = found(data, &file, database)?;
     println!("{log_vkey}");
     Ok(())
@@ -57,21 +53,11 @@ pub fn found(data: &Path, file: &MembersFile, database: Option<&str>) -> Result<
         members: file
             .members
             .iter()
-            .map(|m| FoundingMember {
-                id: m.id.clone(),
-                name: m.name.clone(),
-                vkey: m.vkey.clone(),
-            })
+            .map(|m| FoundingMember { id: m.id.clone(), name: m.name.clone(), vkey: m.vkey.clone() })
             .collect(),
     };
     let store = accord_store::open(&db_url(data, database))?;
-    found_body(
-        store.as_ref(),
-        genesis,
-        &secretariat.signer,
-        &log.signer,
-        &SystemClock,
-    )?;
+    found_body(store.as_ref(), genesis, &secretariat.signer, &log.signer, &SystemClock)?;
     write_key(&secretariat_key_path(data), &secretariat)?;
     write_key(&log_key_path(data), &log)?;
     Ok(log.signer.verifier().to_vkey())

@@ -12,9 +12,8 @@ pub fn new_key(name: &str) -> Result<KeyFile> {
 }
 
 pub fn run(origin: &str, member: &str, out: &Path) -> Result<()> {
-    let id = MemberId::parse(member).ok_or_else(|| {
-        anyhow!("{member:?} is not a member id (upper-case letters and digits, e.g. FRA)")
-    })?;
+    let id = MemberId::parse(member)
+        .ok_or_else(|| anyhow!("{member:?} is not a member id (upper-case letters and digits, e.g. FRA)"))?;
     let key = new_key(&id.key_name(origin))?;
     write_key(out, &key)?;
     println!("{}", key.signer.verifier().to_vkey());

@@ -9,22 +9,14 @@ use std::sync::Arc;
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
 pub fn start_node(data: &Path, database: Option<&str>) -> Result<Arc<Node>> {
     let log_key = read_key(&log_key_path(data))?;
     let store = accord_store::open(&db_url(data, database))?;
-    let node = Node::start(
-        store,
-        log_key.signer,
-        Arc::new(SystemClock),
-        NodeConfig::default(),
-    )
-    .context("cannot start the node")?;
+    let node = Node::start(store, log_key.signer, Arc::new(SystemClock), NodeConfig::default())
+        .context("cannot start the node")?;
     Ok(Arc::new(node))
 }
 
@@ -35,9 +27,7 @@ pub fn run(data: &Path, listen: &str, database: Option<&str>) -> Result<()> {
 }
 
 pub fn serve_node(node: Arc<Node>, listen: &str) -> Result<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async {
         let listener =
             tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;

@@ -8,18 +8,14 @@ use std::path::Path;
 
 /// The member id and origin a key name `<origin>/members/<id>` stands for.
 pub fn member_of_key(name: &str) -> Result<(String, MemberId)> {
-    let (origin, id) = name
-        .rsplit_once("/members/")
-        .ok_or_else(|| anyhow!("key name {name:?} is not <origin>/members/<id>"))?;
-    let id = MemberId::parse(id)
-        .ok_or_else(|| anyhow!("key name {name:?} does not end in a member id"))?;
+    let (origin, id) =
+        name.rsplit_once("/members/").ok_or_else(|| anyhow!("key name {name:?} is not <origin>/members/<id>"))?;
+    let id = MemberId::parse(id).ok_or_else(|| anyhow!("key name {name:?} does not end in a member id"))?;
     Ok((origin.to_string(), id))
 }
 
 pub fn now() -> Timestamp {
-    let ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64);
+    let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
     // Statements carry whole seconds, like the wire examples.
     Timestamp(ms - ms % 1000)
 }
@@ -38,10 +34,7 @@ pub fn run(server: &str, key: &Path, kind: &str, body: &str, seq: Option<u64>) -
                 bail!("cannot read member {id} from {server}: {}", r.text()?);
             }
             let v: serde_json::Value = r.json()?;
-            v["last_seq"]
-                .as_u64()
-                .ok_or_else(|| anyhow!("the node did not say member {id}'s last seq"))?
-                + 1
+            v["last_seq"].as_u64().ok_or_else(|| anyhow!("the node did not say member {id}'s last seq"))? + 1
         }
     };
     let text = statement_text(&id, Seq(seq), now(), kind, body);

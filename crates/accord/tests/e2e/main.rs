@@ -1,0 +1,13 @@
+//! End-to-end tests of the `accord` binary: each starts the real binary on
+//! loopback and talks to it over HTTP, as users and outside tools do.
+//! One test binary for the crate; one module per concern.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+mod audit;
+mod bad_input;
+mod basic;
+mod crash;
+mod interop;
