@@ -293,7 +293,8 @@ fn fill_store(data: &Path, keys: &[KeyFile], entries: u64) -> Result<()> {
     let mut frontier = Frontier::load(&mut StoreHashes(store.as_ref()), state.size())?;
     let ids: Vec<MemberId> =
         keys.iter().map(|k| crate::cmd::submit::member_of_key(k.name()).map(|x| x.1)).collect::<Result<_>>()?;
-    let start_time = now_secs();
+    // Whole seconds after genesis, so that entry times never decrease.
+    let start_time = Timestamp(state.last_time().0 - state.last_time().0 % 1000 + 1000);
     let pb = bar(entries, "fill");
     let chunk = 20_000u64;
     let mut done = 0u64;

@@ -187,3 +187,45 @@ fn keygen_writes_a_private_pkcs8_key_file() {
         Err(_) => eprintln!("NOTE: openssl not installed; PKCS#8 interop with OpenSSL not checked"),
     }
 }
+
+#[test]
+fn concurrent_submissions_share_commits() {
+    let mut body = Body::found(16);
+    let server = body.serve();
+    std::thread::scope(|s| {
+        for m in body.members.iter_mut() {
+            let url = server.url.clone();
+            s.spawn(move || {
+                let http = client();
+                for i in 0..50 {
+                    let note = m.sign("note.publish", json!({ "text": format!("{i}") }));
+                    let r = http
+                        .post(format!("{url}/api/v1/statements"))
+                        .header("content-type", "text/plain")
+                        .body(note)
+                        .send()
+                        .unwrap();
+                    assert_eq!(r.status().as_u16(), 201);
+                }
+            });
+        }
+    });
+    let metrics = server.get("/metrics").text().unwrap();
+    let value = |name: &str| -> f64 {
+        metrics
+            .lines()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let entries = value("accord_commit_batch_entries_total");
+    let batches = value("accord_commit_batches_total");
+    assert_eq!(entries, 800.0);
+    // Group commit: with 16 clients waiting on each fsync, batches hold
+    // many entries each (one transaction and one fsync per batch).
+    assert!(batches * 2.0 <= entries, "{batches} commits for {entries} entries: submissions are not batched");
+}

@@ -1,0 +1,127 @@
+//! The node on a fake clock: entry times, clock skew, group commit and
+//! restart, without HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use accord_core::acts::genesis::FoundingMember;
+use accord_core::acts::{Genesis, NotePublish};
+use accord_core::{Act, Entry, MemberId, Refusal, Seq, Statement, Timestamp};
+use accord_log::Signer;
+use accord_node::{found_body, Clock, Node, NodeConfig, SubmitError};
+use ed25519_dalek::SigningKey;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+const ORIGIN: &str = "node.test/log";
+
+struct FakeClock(AtomicI64);
+
+impl Clock for FakeClock {
+    fn now(&self) -> Timestamp {
+        Timestamp(self.0.load(Ordering::SeqCst))
+    }
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    url: String,
+    log: Signer,
+    fra: Signer,
+    clock: Arc<FakeClock>,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("n.db").display());
+    let store = accord_store::open(&url).unwrap();
+    let key = |name: &str, b: u8| Signer::new(name, SigningKey::from_bytes(&[b; 32])).unwrap();
+    let sec = key(&MemberId::secretariat().key_name(ORIGIN), 1);
+    let log = key(ORIGIN, 2);
+    let fra = key(&MemberId::parse("FRA").unwrap().key_name(ORIGIN), 3);
+    let clock = Arc::new(FakeClock(AtomicI64::new(1_790_000_000_000)));
+    let genesis = Genesis {
+        name: "Node test".into(),
+        origin: ORIGIN.into(),
+        log_key: log.verifier().to_vkey(),
+        secretariat_key: sec.verifier().to_vkey(),
+        members: vec![FoundingMember {
+            id: MemberId::parse("FRA").unwrap(),
+            name: "France".into(),
+            vkey: fra.verifier().to_vkey(),
+        }],
+    };
+    found_body(store.as_ref(), genesis, &sec, &log, clock.as_ref()).unwrap();
+    Fixture { _dir: dir, url, log, fra, clock }
+}
+
+impl Fixture {
+    fn start(&self) -> Node {
+        let store = accord_store::open(&self.url).unwrap();
+        Node::start(store, self.log.clone(), self.clock.clone(), NodeConfig::default()).unwrap()
+    }
+
+    fn note(&self, seq: u64, time: i64, text: &str) -> Vec<u8> {
+        let st = Statement {
+            member: MemberId::parse("FRA").unwrap(),
+            seq: Seq(seq),
+            time: Timestamp(time - time % 1000),
+            act: Act::NotePublish(NotePublish { text: text.into() }),
+        };
+        st.sign(&self.fra).raw.into_bytes()
+    }
+}
+
+fn entry_time(node: &Node, index: u64) -> Timestamp {
+    let bytes = node.store().entries(index, index + 1).unwrap().pop().unwrap();
+    Entry::parse(&bytes).unwrap().time
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entry_times_follow_the_injected_clock_and_never_decrease() {
+    let f = fixture();
+    let node = f.start();
+    let t0 = f.clock.now().0;
+    let r = node.submit(&f.note(1, t0, "a")).await.unwrap();
+    assert_eq!(r.index, 1);
+    assert_eq!(entry_time(&node, 1), Timestamp(t0));
+    // The clock steps back a minute: the entry keeps the previous time.
+    f.clock.0.store(t0 - 60_000, Ordering::SeqCst);
+    let r = node.submit(&f.note(2, t0 - 60_000, "b")).await.unwrap();
+    assert_eq!(entry_time(&node, r.index), Timestamp(t0));
+    // A statement six minutes off the sequencer clock is refused.
+    f.clock.0.store(t0 + 1000, Ordering::SeqCst);
+    match node.submit(&f.note(3, t0 + 1000 + 6 * 60_000, "c")).await {
+        Err(SubmitError::Refused(Refusal::ClockSkew { .. })) => {}
+        other => panic!("expected clock skew, got {other:?}"),
+    }
+    node.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn checkpoints_follow_commits_and_survive_restart() {
+    let f = fixture();
+    let node = Arc::new(f.start());
+    let t0 = f.clock.now().0;
+    // join_all polls the submissions in order, so they reach the sequencer
+    // in seq order, and then wait for their commits together.
+    let notes: Vec<Vec<u8>> = (1..=300u64).map(|seq| f.note(seq, t0, &format!("n{seq}"))).collect();
+    let results = futures::future::join_all(notes.iter().map(|n| node.submit(n))).await;
+    let ok = results.iter().filter(|r| r.is_ok()).count();
+    assert_eq!(ok, 300);
+    for _ in 0..100 {
+        if node.checkpoint().unwrap().size == 301 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let cp = node.checkpoint().unwrap();
+    assert_eq!(cp.size, 301);
+    node.shutdown();
+    drop(node);
+    let again = f.start();
+    let cp2 = again.checkpoint().unwrap();
+    assert_eq!((cp2.size, cp2.root), (cp.size, cp.root));
+    assert_eq!(again.store().member("FRA").unwrap().unwrap().last_seq, 300);
+    let r = again.submit(&f.note(301, t0, "after restart")).await.unwrap();
+    assert_eq!(r.index, 301);
+}
