@@ -30,6 +30,10 @@ pub enum BenchCommand {
         /// Bytes of note text per statement.
         #[arg(long, default_value_t = 200)]
         text_bytes: usize,
+        /// Speak HTTP/2 (cleartext, prior knowledge) instead of HTTP/1.1:
+        /// many submissions share one connection and one syscall.
+        #[arg(long)]
+        http2: bool,
     },
     /// Builds a log of N signed entries, serves it, and times `accord audit`
     /// on it (download, tree, replay, every signature).
@@ -45,7 +49,9 @@ pub enum BenchCommand {
 
 pub fn run(cmd: BenchCommand) -> Result<()> {
     match cmd {
-        BenchCommand::Log { clients, duration, rate, text_bytes } => bench_log(clients, duration, rate, text_bytes),
+        BenchCommand::Log { clients, duration, rate, text_bytes, http2 } => {
+            bench_log(clients, duration, rate, text_bytes, http2)
+        }
         BenchCommand::Audit { entries, members } => bench_audit(entries, members),
     }
 }
@@ -127,14 +133,14 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
-fn bench_log(clients: usize, duration: u64, rate: Option<f64>, text_bytes: usize) -> Result<()> {
+fn bench_log(clients: usize, duration: u64, rate: Option<f64>, text_bytes: usize, http2: bool) -> Result<()> {
     let tmp = std::env::temp_dir().join(format!("accord-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp)?;
     let node = start_body(&tmp, clients)?;
     let server_pid = node.child.id().to_string();
     let (server0, client0) = (cpu_seconds(&server_pid), cpu_seconds("self"));
-    let result = drive(&node, clients, duration, rate, text_bytes);
+    let result = drive(&node, clients, duration, rate, text_bytes, http2);
     let (server_cpu, client_cpu) = (cpu_seconds(&server_pid) - server0, cpu_seconds("self") - client0);
     drop(node);
     let _ = std::fs::remove_dir_all(&tmp);
@@ -175,10 +181,18 @@ struct LoadResult {
     checkpoint_lag_ms: Vec<f64>,
 }
 
-fn drive(node: &ChildNode, clients: usize, duration: u64, rate: Option<f64>, text_bytes: usize) -> Result<LoadResult> {
+fn drive(
+    node: &ChildNode,
+    clients: usize,
+    duration: u64,
+    rate: Option<f64>,
+    text_bytes: usize,
+    http2: bool,
+) -> Result<LoadResult> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async {
-        let http = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
+        let builder = reqwest::Client::builder().pool_max_idle_per_host(clients);
+        let http = if http2 { builder.http2_prior_knowledge().build()? } else { builder.build()? };
         let start = Instant::now();
         let deadline = start + Duration::from_secs(duration);
         let text: String = "x".repeat(text_bytes);
@@ -212,7 +226,7 @@ fn drive(node: &ChildNode, clients: usize, duration: u64, rate: Option<f64>, tex
         };
         let per_client_interval = rate.map(|r| Duration::from_secs_f64(clients as f64 / r.max(1.0)));
         let mut tasks = Vec::new();
-        for key in node.keys.iter().cloned() {
+        for (n, key) in node.keys.iter().cloned().enumerate() {
             let http = http.clone();
             let url = format!("{}/api/v1/statements", node.url);
             let text = text.clone();
@@ -220,7 +234,10 @@ fn drive(node: &ChildNode, clients: usize, duration: u64, rate: Option<f64>, tex
                 let (_, id) = crate::cmd::submit::member_of_key(key.name())?;
                 let mut out = (0u64, 0u64, 0u64, Vec::new(), Vec::new());
                 let mut seq = 0u64;
-                let mut next = Instant::now();
+                // Spread the clients' phases evenly so that an open-loop rate
+                // arrives as a steady stream, not as synchronized bursts.
+                let mut next = Instant::now()
+                    + per_client_interval.map_or(Duration::ZERO, |iv| iv.mul_f64(n as f64 / clients as f64));
                 while Instant::now() < deadline {
                     if let Some(iv) = per_client_interval {
                         tokio::time::sleep_until(next.into()).await;
@@ -264,6 +281,21 @@ fn drive(node: &ChildNode, clients: usize, duration: u64, rate: Option<f64>, tex
         ticker.abort();
         pb.finish_and_clear();
         let seen = poller.await?;
+        let metrics = http.get(format!("{}/metrics", node.url)).send().await?.text().await?;
+        let metric = |name: &str| -> f64 {
+            metrics
+                .lines()
+                .find(|l| l.starts_with(&format!("{name} ")))
+                .and_then(|l| l.split(' ').nth(1))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(f64::NAN)
+        };
+        let batches = metric("accord_commit_batches_total");
+        eprintln!(
+            "  group commit:           {batches:.0} commits, {:.1} entries per commit, {:.2} ms per commit",
+            metric("accord_commit_batch_entries_total") / batches,
+            1000.0 * metric("accord_commit_seconds_total") / batches
+        );
         if acked == 0 {
             bail!("no statement was acknowledged ({refused} refused, {errors} errors)");
         }
