@@ -13,6 +13,7 @@
 #![allow(clippy::result_large_err)]
 
 mod api;
+mod home;
 mod log;
 mod problem;
 
@@ -30,6 +31,7 @@ pub type AppState = Arc<Node>;
 /// The whole router for a node.
 pub fn router(node: Arc<Node>) -> Router {
     Router::new()
+        .route("/", axum::routing::get(home::home))
         .merge(api::routes())
         .merge(log::routes())
         .fallback(problem::not_found)

@@ -44,6 +44,10 @@ pub enum BenchCommand {
         /// Members signing them.
         #[arg(long, default_value_t = 193)]
         members: usize,
+        /// Also time the peer auditor (bench/peer/audit_peer.py, tlog-scales
+        /// and Python's cryptography) on the same served log.
+        #[arg(long)]
+        peer: bool,
     },
 }
 
@@ -52,7 +56,7 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
         BenchCommand::Log { clients, duration, rate, text_bytes, http2 } => {
             bench_log(clients, duration, rate, text_bytes, http2)
         }
-        BenchCommand::Audit { entries, members } => bench_audit(entries, members),
+        BenchCommand::Audit { entries, members, peer } => bench_audit(entries, members, peer),
     }
 }
 
@@ -372,7 +376,7 @@ fn fill_store(data: &Path, keys: &[KeyFile], entries: u64) -> Result<()> {
     Ok(())
 }
 
-fn bench_audit(entries: u64, members: usize) -> Result<()> {
+fn bench_audit(entries: u64, members: usize, peer: bool) -> Result<()> {
     let tmp = std::env::temp_dir().join(format!("accord-bench-audit-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp)?;
@@ -391,6 +395,7 @@ fn bench_audit(entries: u64, members: usize) -> Result<()> {
         .stderr(Stdio::inherit())
         .output()?;
     let secs = t.elapsed().as_secs_f64();
+    let peer_line = if peer { Some(run_audit_peer(&node.url, &log_vkey)?) } else { None };
     drop(node);
     let _ = std::fs::remove_dir_all(&tmp);
     if !out.status.success() {
@@ -399,5 +404,41 @@ fn bench_audit(entries: u64, members: usize) -> Result<()> {
     print!("{}", String::from_utf8_lossy(&out.stdout));
     println!("accord bench audit: {entries} entries audited in {secs:.1}s ({:.0} entries/s)", entries as f64 / secs);
     println!("accord audit_seconds={secs:.2} entries={entries} entries_per_sec={:.0}", entries as f64 / secs);
+    if let Some(line) = peer_line {
+        println!("{line}");
+        let peer_secs = line
+            .split_whitespace()
+            .find_map(|kv| kv.strip_prefix("audit_seconds="))
+            .and_then(|v| v.parse::<f64>().ok())
+            .ok_or_else(|| anyhow!("the peer did not report audit_seconds: {line}"))?;
+        println!("ratio peer/accord (audit time): {:.1}x faster", peer_secs / secs);
+    }
     Ok(())
+}
+
+/// Runs the peer auditor from the repository (found beside the binary's
+/// source tree or in the current directory) on the same log.
+fn run_audit_peer(url: &str, log_vkey: &str) -> Result<String> {
+    let script = Path::new("bench/peer/audit_peer.py");
+    if !script.exists() {
+        bail!("run from the repository root: bench/peer/audit_peer.py not found");
+    }
+    let py = Command::new("scripts/python-env.sh").stderr(Stdio::inherit()).output()?;
+    if !py.status.success() {
+        bail!("scripts/python-env.sh failed");
+    }
+    let python = String::from_utf8_lossy(&py.stdout).trim().to_string();
+    let out = Command::new(python)
+        .arg(script)
+        .args(["--url", &format!("{url}/log"), "--vkey", log_vkey])
+        .stderr(Stdio::inherit())
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    if !out.status.success() {
+        bail!("the peer auditor failed: {text}");
+    }
+    text.lines()
+        .find(|l| l.starts_with("peer="))
+        .map(str::to_string)
+        .ok_or_else(|| anyhow!("the peer printed no result line: {text}"))
 }
