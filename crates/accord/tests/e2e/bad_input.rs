@@ -562,7 +562,7 @@ fn bad_api_parameters_are_problems() {
 fn unknown_routes_and_wrong_methods_are_problems() {
     let (mut body, server, size) = founded();
     for p in [
-        "/",
+        "/index.html",
         "/nope",
         "/api",
         "/api/v2/statements",
