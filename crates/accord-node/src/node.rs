@@ -316,7 +316,11 @@ pub fn found_body(
     }
     let now = clock.now();
     let st = Statement { member: MemberId::secretariat(), seq: Seq(1), time: now, act: Act::Genesis(genesis) };
-    let entry = Entry::new(now, st.sign(secretariat));
+    // Through the same parser as every submission: size limit included.
+    let signed = SignedStatement::parse(st.sign(secretariat).raw.as_bytes()).map_err(|r| {
+        NodeError::Setup(format!("genesis: {r} (found with fewer members and admit the rest by decision)"))
+    })?;
+    let entry = Entry::new(now, signed);
     let mut state = State::new();
     let applied = state.apply(&entry, SigCheck::Verify).map_err(|r| NodeError::Setup(format!("genesis: {r}")))?;
     let bytes = entry.to_bytes();

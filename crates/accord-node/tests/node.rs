@@ -125,3 +125,31 @@ async fn checkpoints_follow_commits_and_survive_restart() {
     let r = again.submit(&f.note(301, t0, "after restart")).await.unwrap();
     assert_eq!(r.index, 301);
 }
+
+#[test]
+fn a_genesis_too_large_for_one_entry_is_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = accord_store::open(&format!("sqlite://{}", dir.path().join("g.db").display())).unwrap();
+    let sec = Signer::new(&MemberId::secretariat().key_name(ORIGIN), SigningKey::from_bytes(&[1; 32])).unwrap();
+    let log = Signer::new(ORIGIN, SigningKey::from_bytes(&[2; 32])).unwrap();
+    let members = (0..600u32)
+        .map(|i| {
+            let id = MemberId::parse(&format!("M{i:04}")).unwrap();
+            let mut seed = [9u8; 32];
+            seed[..4].copy_from_slice(&i.to_be_bytes());
+            let k = Signer::new(&id.key_name(ORIGIN), SigningKey::from_bytes(&seed)).unwrap();
+            FoundingMember { id, name: format!("Member {i}"), vkey: k.verifier().to_vkey() }
+        })
+        .collect();
+    let genesis = Genesis {
+        name: "Too many".into(),
+        origin: ORIGIN.into(),
+        log_key: log.verifier().to_vkey(),
+        secretariat_key: sec.verifier().to_vkey(),
+        members,
+    };
+    let clock = FakeClock(AtomicI64::new(1_790_000_000_000));
+    let err = found_body(store.as_ref(), genesis, &sec, &log, &clock).unwrap_err();
+    assert!(err.to_string().contains("65471"), "{err}");
+    assert_eq!(store.size().unwrap(), 0);
+}

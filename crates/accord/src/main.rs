@@ -4,6 +4,11 @@
 
 #![forbid(unsafe_code)]
 
+/// mimalloc: the server allocates many small short-lived buffers per
+/// request; glibc malloc showed up at about 7 % of server CPU.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod cmd;
 mod files;
 mod progress;

@@ -231,11 +231,18 @@ fn drive(
         let per_client_interval = rate.map(|r| Duration::from_secs_f64(clients as f64 / r.max(1.0)));
         let mut tasks = Vec::new();
         for (n, key) in node.keys.iter().cloned().enumerate() {
-            let http = http.clone();
-            let url = format!("{}/api/v1/statements", node.url);
+            let addr = node.url.trim_start_matches("http://").to_string();
             let text = text.clone();
             tasks.push(tokio::spawn(async move {
                 let (_, id) = crate::cmd::submit::member_of_key(key.name())?;
+                // One plain HTTP/1.1 keep-alive connection per client: the
+                // lightest client we can write, so the load generator takes
+                // as little as possible of the cores it shares with the server.
+                let stream = tokio::net::TcpStream::connect(addr.as_str()).await?;
+                stream.set_nodelay(true)?;
+                let (mut sender, conn) =
+                    hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await?;
+                tokio::spawn(conn);
                 let mut out = (0u64, 0u64, 0u64, Vec::new(), Vec::new());
                 let mut seq = 0u64;
                 // Spread the clients' phases evenly so that an open-loop rate
@@ -252,17 +259,28 @@ fn drive(
                     let note =
                         key.signer.sign_note(&statement_text(&id, Seq(seq), now_secs(), "note.publish", body))?;
                     let t0 = Instant::now();
-                    let r = http.post(&url).header("content-type", "text/plain").body(note.to_text()).send().await;
-                    match r {
-                        Ok(r) if r.status().as_u16() == 201 => {
-                            let v: serde_json::Value = r.json().await?;
-                            let ms = t0.elapsed().as_secs_f64() * 1000.0;
-                            out.0 += 1;
-                            out.3.push(ms);
-                            out.4.push((start.elapsed().as_secs_f64() * 1000.0, v["index"].as_u64().unwrap_or(0)));
+                    let req = hyper::Request::post("/api/v1/statements")
+                        .header("host", addr.as_str())
+                        .header("content-type", "text/plain")
+                        .body(http_body_util::Full::new(bytes::Bytes::from(note.to_text())))?;
+                    match sender.send_request(req).await {
+                        Ok(resp) => {
+                            let status = resp.status().as_u16();
+                            let body = http_body_util::BodyExt::collect(resp.into_body()).await?.to_bytes();
+                            if status == 201 {
+                                out.0 += 1;
+                                out.3.push(t0.elapsed().as_secs_f64() * 1000.0);
+                                out.4.push((start.elapsed().as_secs_f64() * 1000.0, ack_index(&body)));
+                            } else if (400..500).contains(&status) {
+                                out.1 += 1;
+                            } else {
+                                out.2 += 1;
+                            }
                         }
-                        Ok(r) if r.status().is_client_error() => out.1 += 1,
-                        _ => out.2 += 1,
+                        Err(_) => {
+                            out.2 += 1;
+                            break;
+                        }
                     }
                 }
                 anyhow::Ok(out)
@@ -441,4 +459,9 @@ fn run_audit_peer(url: &str, log_vkey: &str) -> Result<String> {
         .find(|l| l.starts_with("peer="))
         .map(str::to_string)
         .ok_or_else(|| anyhow!("the peer printed no result line: {text}"))
+}
+
+/// The `index` of an ack body `{"index":N,"leaf_hash":"…"}`.
+fn ack_index(body: &[u8]) -> u64 {
+    serde_json::from_slice::<serde_json::Value>(body).ok().and_then(|v| v["index"].as_u64()).unwrap_or(0)
 }
