@@ -30,10 +30,6 @@ pub enum BenchCommand {
         /// Bytes of note text per statement.
         #[arg(long, default_value_t = 200)]
         text_bytes: usize,
-        /// Speak HTTP/2 (cleartext, prior knowledge) instead of HTTP/1.1:
-        /// many submissions share one connection and one syscall.
-        #[arg(long)]
-        http2: bool,
     },
     /// Builds a log of N signed entries, serves it, and times `accord audit`
     /// on it (download, tree, replay, every signature).
@@ -53,9 +49,7 @@ pub enum BenchCommand {
 
 pub fn run(cmd: BenchCommand) -> Result<()> {
     match cmd {
-        BenchCommand::Log { clients, duration, rate, text_bytes, http2 } => {
-            bench_log(clients, duration, rate, text_bytes, http2)
-        }
+        BenchCommand::Log { clients, duration, rate, text_bytes } => bench_log(clients, duration, rate, text_bytes),
         BenchCommand::Audit { entries, members, peer } => bench_audit(entries, members, peer),
     }
 }
@@ -137,14 +131,14 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i.min(sorted.len() - 1)]
 }
 
-fn bench_log(clients: usize, duration: u64, rate: Option<f64>, text_bytes: usize, http2: bool) -> Result<()> {
+fn bench_log(clients: usize, duration: u64, rate: Option<f64>, text_bytes: usize) -> Result<()> {
     let tmp = std::env::temp_dir().join(format!("accord-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp)?;
     let node = start_body(&tmp, clients)?;
     let server_pid = node.child.id().to_string();
     let (server0, client0) = (cpu_seconds(&server_pid), cpu_seconds("self"));
-    let result = drive(&node, clients, duration, rate, text_bytes, http2);
+    let result = drive(&node, clients, duration, rate, text_bytes);
     let (server_cpu, client_cpu) = (cpu_seconds(&server_pid) - server0, cpu_seconds("self") - client0);
     drop(node);
     let _ = std::fs::remove_dir_all(&tmp);
@@ -185,18 +179,11 @@ struct LoadResult {
     checkpoint_lag_ms: Vec<f64>,
 }
 
-fn drive(
-    node: &ChildNode,
-    clients: usize,
-    duration: u64,
-    rate: Option<f64>,
-    text_bytes: usize,
-    http2: bool,
-) -> Result<LoadResult> {
+fn drive(node: &ChildNode, clients: usize, duration: u64, rate: Option<f64>, text_bytes: usize) -> Result<LoadResult> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async {
         let builder = reqwest::Client::builder().pool_max_idle_per_host(clients);
-        let http = if http2 { builder.http2_prior_knowledge().build()? } else { builder.build()? };
+        let http = builder.build()?;
         let start = Instant::now();
         let deadline = start + Duration::from_secs(duration);
         let text: String = "x".repeat(text_bytes);
