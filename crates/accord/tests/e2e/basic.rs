@@ -199,24 +199,7 @@ fn keygen_writes_a_private_pkcs8_key_file() {
 fn concurrent_submissions_share_commits() {
     let mut body = Body::found(16);
     let server = body.serve();
-    std::thread::scope(|s| {
-        for m in body.members.iter_mut() {
-            let url = server.url.clone();
-            s.spawn(move || {
-                let http = client();
-                for i in 0..50 {
-                    let note = m.sign("note.publish", json!({ "text": format!("{i}") }));
-                    let r = http
-                        .post(format!("{url}/api/v1/statements"))
-                        .header("content-type", "text/plain")
-                        .body(note)
-                        .send()
-                        .unwrap();
-                    assert_eq!(r.status().as_u16(), 201);
-                }
-            });
-        }
-    });
+    append_concurrently(&mut body, &server, 800);
     let metrics = server.get("/metrics").text().unwrap();
     let value = |name: &str| -> f64 {
         metrics

@@ -206,3 +206,27 @@ pub fn assert_problem(r: reqwest::blocking::Response, status: u16, code: &str) -
     assert!(v["detail"].as_str().is_some_and(|t| !t.is_empty()));
     v
 }
+
+/// Every member submits `total / members` notes, all members at once, each
+/// on its own connection; every one must be acknowledged.
+pub fn append_concurrently(body: &mut Body, server: &Server, total: usize) {
+    let per = total / body.members.len();
+    std::thread::scope(|s| {
+        for m in body.members.iter_mut() {
+            let url = server.url.clone();
+            s.spawn(move || {
+                let http = client();
+                for i in 0..per {
+                    let note = m.sign("note.publish", serde_json::json!({ "text": format!("{} statement {i}", m.id) }));
+                    let r = http
+                        .post(format!("{url}/api/v1/statements"))
+                        .header("content-type", "text/plain")
+                        .body(note)
+                        .send()
+                        .unwrap();
+                    assert_eq!(r.status().as_u16(), 201);
+                }
+            });
+        }
+    });
+}

@@ -4,30 +4,7 @@
 //! server.
 
 use crate::common::*;
-use serde_json::json;
 use std::process::Command;
-
-fn append_concurrently(body: &mut Body, server: &Server, total: usize) {
-    let per = total / body.members.len();
-    std::thread::scope(|s| {
-        for m in body.members.iter_mut() {
-            let url = server.url.clone();
-            s.spawn(move || {
-                let http = client();
-                for i in 0..per {
-                    let note = m.sign("note.publish", json!({ "text": format!("{} statement {i}", m.id) }));
-                    let r = http
-                        .post(format!("{url}/api/v1/statements"))
-                        .header("content-type", "text/plain")
-                        .body(note)
-                        .send()
-                        .unwrap();
-                    assert_eq!(r.status().as_u16(), 201);
-                }
-            });
-        }
-    });
-}
 
 #[test]
 fn tlog_scales_verifies_checkpoint_inclusion_and_consistency() {
