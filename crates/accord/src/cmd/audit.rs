@@ -355,11 +355,10 @@ fn compare_published(http: &Http, state: &State, size: u64) -> Result<String, Ou
     // The node may have moved on while we audited; then its projections
     // describe a longer log and a strict comparison would be unfair.
     let cp_now = http.get("/log/checkpoint")?;
-    let now_size = Checkpoint::parse_text(
-        &String::from_utf8_lossy(&cp_now).split("\n\n").next().map(|t| format!("{t}\n")).unwrap_or_default(),
-    )
-    .map(|c| c.size)
-    .unwrap_or(size);
+    let now_size = accord_log::Note::parse(&cp_now)
+        .ok()
+        .and_then(|n| Checkpoint::parse_text(n.text()).ok())
+        .map_or(size, |c| c.size);
     if now_size != size {
         return Ok(format!("node advanced to size {now_size} during the audit; published state not compared"));
     }

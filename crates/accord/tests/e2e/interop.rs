@@ -15,47 +15,29 @@ fn tlog_scales_verifies_checkpoint_inclusion_and_consistency() {
     let dir = tempfile::tempdir().unwrap();
     let first = dir.path().join("first.checkpoint");
 
+    // Runs the verifier with extra arguments; returns (success, output).
+    let log_vkey = body.log_vkey.clone();
+    let verify = |args: &[&str], checkpoint_file: &std::path::Path| {
+        let out = Command::new(&py)
+            .arg(&script)
+            .args(["--url", &format!("{}/log", server.url), "--vkey", &log_vkey])
+            .args(args)
+            .arg(checkpoint_file)
+            .output()
+            .unwrap();
+        let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status.success(), text)
+    };
+
     append_concurrently(&mut body, &server, 1600);
     server.wait_checkpoint(1601);
-    let out = Command::new(&py)
-        .arg(&script)
-        .args([
-            "--url",
-            &format!("{}/log", server.url),
-            "--vkey",
-            &body.log_vkey,
-            "--samples",
-            "64",
-            "--save-checkpoint",
-        ])
-        .arg(&first)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "tlog-scales: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (ok, text) = verify(&["--samples", "64", "--save-checkpoint"], &first);
+    assert!(ok, "tlog-scales: {text}");
 
     append_concurrently(&mut body, &server, 1600);
     server.wait_checkpoint(3201);
-    let out = Command::new(&py)
-        .arg(&script)
-        .args([
-            "--url",
-            &format!("{}/log", server.url),
-            "--vkey",
-            &body.log_vkey,
-            "--samples",
-            "128",
-            "--previous-checkpoint",
-        ])
-        .arg(&first)
-        .output()
-        .unwrap();
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "tlog-scales: {text}");
+    let (ok, text) = verify(&["--samples", "128", "--previous-checkpoint"], &first);
+    assert!(ok, "tlog-scales: {text}");
     assert!(text.contains("OK"), "{text}");
 
     // And it refuses the log under another key.
