@@ -1,7 +1,8 @@
 //! `accord-node`: the running body.
 //!
-//! What it is: the sequencer (parse → verify → rules → group commit with one
-//! fsync per batch → ack), the checkpoint publisher, the replay that
+//! What it is: the write path (parse → batch signature check in the
+//! verifier → rules and group commit with one fsync per batch in the
+//! sequencer → ack), the checkpoint publisher, the replay that
 //! rebuilds state and projections from the log, and the read-side use
 //! cases (entries with proofs, consistency proofs) that the HTTP layer and
 //! CLI call. Clock and keys are injected.
@@ -17,6 +18,7 @@ mod metrics;
 mod node;
 mod replay;
 mod sequencer;
+mod verifier;
 
 pub use clock::{Clock, SystemClock};
 pub use metrics::Metrics;

@@ -6,6 +6,7 @@ use crate::clock::Clock;
 use crate::metrics::Metrics;
 use crate::replay::load_state;
 use crate::sequencer::{self, Job};
+use crate::verifier;
 use accord_core::acts::Genesis;
 use accord_core::{Act, Entry, MemberId, Refusal, Seq, SigCheck, SignedStatement, State, Statement};
 use accord_log::merkle::{consistency_proof, inclusion_proof, Frontier};
@@ -82,12 +83,14 @@ pub(crate) struct Shared {
     pub store: Arc<dyn Store>,
     pub origin: String,
     pub log_key: Signer,
-    pub keys: RwLock<HashMap<MemberId, VerifierKey>>,
+    pub keys: RwLock<HashMap<MemberId, Arc<VerifierKey>>>,
     pub durable: Mutex<Durable>,
     pub durable_changed: Condvar,
     pub published: RwLock<Option<Arc<Published>>>,
     pub metrics: Metrics,
     pub stopping: std::sync::atomic::AtomicBool,
+    /// Set while the sequencer waits for work (see `verifier.rs`).
+    pub sequencer_idle: std::sync::atomic::AtomicBool,
     pub config: NodeConfig,
 }
 
@@ -119,8 +122,8 @@ pub(crate) fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
     m.write().unwrap_or_else(|p| p.into_inner())
 }
 
-pub(crate) fn keys_of(state: &State) -> HashMap<MemberId, VerifierKey> {
-    state.actors().map(|a| (a.id.clone(), a.key.clone())).collect()
+pub(crate) fn keys_of(state: &State) -> HashMap<MemberId, Arc<VerifierKey>> {
+    state.actors().map(|a| (a.id.clone(), Arc::new(a.key.clone()))).collect()
 }
 
 impl Node {
@@ -166,15 +169,26 @@ impl Node {
             published: RwLock::new(published),
             metrics,
             stopping: false.into(),
+            sequencer_idle: false.into(),
             config: config.clone(),
         });
         let (tx, rx) = sync_channel(config.queue);
+        // Verified submissions travel in rounds; this bounds how many rounds
+        // wait for the sequencer.
+        let (verified_tx, verified_rx) = sync_channel(64);
         let mut threads = Vec::new();
         let s = shared.clone();
         threads.push(
             std::thread::Builder::new()
+                .name("accord-verifier".into())
+                .spawn(move || verifier::run(s, rx, verified_tx))
+                .map_err(|e| NodeError::Setup(format!("cannot start the verifier: {e}")))?,
+        );
+        let s = shared.clone();
+        threads.push(
+            std::thread::Builder::new()
                 .name("accord-sequencer".into())
-                .spawn(move || sequencer::run(s, state, frontier, clock, rx))
+                .spawn(move || sequencer::run(s, state, frontier, clock, verified_rx))
                 .map_err(|e| NodeError::Setup(format!("cannot start the sequencer: {e}")))?,
         );
         let s = shared.clone();

@@ -7,9 +7,9 @@
 //! submissions queue up and form the next batch, so the batch size follows
 //! the load by itself.
 //!
-//! Signatures are checked here, a batch at a time: Ed25519 batch
-//! verification over chunks, spread across cores, costs about half as much
-//! per signature as checking each request on its own.
+//! Signatures arrive already checked by the verifier (`verifier.rs`),
+//! against the key the member had at submission; `State::apply` checks
+//! that key is still the member's current one.
 
 use crate::clock::Clock;
 use crate::node::{keys_of, write, Durable, Receipt, Shared, SubmitError};
@@ -17,9 +17,9 @@ use accord_core::{Effect, Entry, SigCheck, SignedStatement, State};
 use accord_log::merkle::{Frontier, TILE_HEIGHT};
 use accord_log::{Hash, VerifierKey};
 use accord_store::{AppendBatch, StoreHashes};
-use rayon::prelude::*;
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::mpsc::Receiver;
+use std::sync::atomic::Ordering::Release;
+use std::sync::mpsc::{Receiver, TryRecvError};
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::oneshot;
@@ -28,7 +28,7 @@ pub(crate) struct Job {
     pub signed: SignedStatement,
     /// The member's key when the submission arrived; the signature is
     /// verified against it here, and `State::apply` checks it is current.
-    pub key: VerifierKey,
+    pub key: Arc<VerifierKey>,
     pub reply: oneshot::Sender<Result<Receipt, SubmitError>>,
 }
 
@@ -37,33 +37,37 @@ pub(crate) fn run(
     mut state: State,
     mut frontier: Frontier,
     clock: Arc<dyn Clock>,
-    rx: Receiver<Job>,
+    rx: Receiver<Vec<Job>>,
 ) {
     let max_batch = shared.config.max_batch.max(1);
-    while let Ok(first) = rx.recv() {
-        let mut jobs = vec![first];
+    loop {
+        let mut jobs = match rx.try_recv() {
+            Ok(jobs) => jobs,
+            Err(TryRecvError::Empty) => {
+                // Tell the verifier to stop gathering and hand over what it has.
+                shared.sequencer_idle.store(true, Release);
+                let next = rx.recv();
+                shared.sequencer_idle.store(false, Release);
+                match next {
+                    Ok(jobs) => jobs,
+                    Err(_) => break,
+                }
+            }
+            Err(TryRecvError::Disconnected) => break,
+        };
         while jobs.len() < max_batch {
             match rx.try_recv() {
-                Ok(j) => jobs.push(j),
+                Ok(more) => jobs.extend(more),
                 Err(_) => break,
             }
         }
-        let verdicts: Vec<Result<(), accord_log::note::NoteError>> = {
-            let items: Vec<(&accord_log::Note, &VerifierKey)> = jobs.iter().map(|j| (&j.signed.note, &j.key)).collect();
-            items.par_chunks(64).flat_map_iter(accord_log::verify_many).collect()
-        };
         // Work on copies so that a failed commit leaves nothing applied.
         let mut next_state = state.clone();
         let mut next_frontier = frontier.clone();
         let mut batch = AppendBatch { first: next_state.size(), ..AppendBatch::default() };
         let mut accepted: Vec<(oneshot::Sender<_>, Receipt)> = Vec::with_capacity(jobs.len());
         let mut keys_changed = false;
-        for (job, verdict) in jobs.into_iter().zip(verdicts) {
-            if let Err(e) = verdict {
-                shared.metrics.refused.fetch_add(1, Relaxed);
-                let _ = job.reply.send(Err(SubmitError::Refused(accord_core::Refusal::BadSignature(e.to_string()))));
-                continue;
-            }
+        for job in jobs {
             let time = clock.now().max(next_state.last_time());
             let entry = Entry::new(time, job.signed);
             match next_state.apply(&entry, SigCheck::Trusted(&job.key)) {
