@@ -6,9 +6,15 @@ use std::fmt;
 /// The id of an actor: a member state (ISO 3166-1 alpha-3 style, e.g.
 /// `FRA`; upper-case letters and digits, 2–16 characters, starting with a
 /// letter) or the operator, `secretariat`.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(transparent)]
-pub struct MemberId(String);
+///
+/// Held inline (no heap): the fold copies member ids on every entry.
+#[derive(Clone)]
+pub struct MemberId {
+    len: u8,
+    bytes: [u8; MAX_ID_LEN],
+}
+
+const MAX_ID_LEN: usize = 16;
 
 pub const SECRETARIAT: &str = "secretariat";
 
@@ -16,27 +22,73 @@ impl MemberId {
     pub fn parse(s: &str) -> Option<MemberId> {
         let ok = s == SECRETARIAT
             || (s.len() >= 2
-                && s.len() <= 16
+                && s.len() <= MAX_ID_LEN
                 && s.as_bytes()[0].is_ascii_uppercase()
                 && s.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
-        ok.then(|| MemberId(s.to_string()))
+        ok.then(|| {
+            let mut bytes = [0u8; MAX_ID_LEN];
+            bytes[..s.len()].copy_from_slice(s.as_bytes());
+            MemberId { len: s.len() as u8, bytes }
+        })
     }
 
     pub fn secretariat() -> MemberId {
-        MemberId(SECRETARIAT.to_string())
+        let mut bytes = [0u8; MAX_ID_LEN];
+        bytes[..SECRETARIAT.len()].copy_from_slice(SECRETARIAT.as_bytes());
+        MemberId { len: SECRETARIAT.len() as u8, bytes }
     }
 
     pub fn is_secretariat(&self) -> bool {
-        self.0 == SECRETARIAT
+        self.as_str() == SECRETARIAT
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        // Only ASCII is ever stored (see `parse`).
+        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or_default()
     }
 
     /// The signed-note key name of this actor in the log `origin`.
     pub fn key_name(&self, origin: &str) -> String {
-        format!("{origin}/members/{}", self.0)
+        format!("{origin}/members/{}", self.as_str())
+    }
+}
+
+impl MemberId {
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len as usize]
+    }
+}
+
+// Byte order is the order of the (ASCII) strings.
+impl PartialEq for MemberId {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for MemberId {}
+
+impl std::hash::Hash for MemberId {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.as_bytes().hash(h)
+    }
+}
+
+impl PartialOrd for MemberId {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for MemberId {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_bytes().cmp(other.as_bytes())
+    }
+}
+
+impl Serialize for MemberId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 
@@ -49,13 +101,13 @@ impl<'de> Deserialize<'de> for MemberId {
 
 impl fmt::Display for MemberId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl fmt::Debug for MemberId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "MemberId({})", self.0)
+        write!(f, "MemberId({})", self.as_str())
     }
 }
 

@@ -23,6 +23,10 @@ pub enum Refusal {
     ReplayedSeq { last: u64, got: u64 },
     #[error("statement time {statement} is more than 5 minutes from the sequencer's clock {sequencer}")]
     ClockSkew { statement: String, sequencer: String },
+    #[error("unknown proposal {0:?}")]
+    UnknownProposal(String),
+    #[error("the ballot on {proposal:?} is closed ({status})")]
+    BallotClosed { proposal: String, status: String },
     #[error("refused by the rules: {0}")]
     Rules(String),
     #[error("log fault: {0}")]
@@ -42,6 +46,8 @@ impl Refusal {
             Refusal::BadSignature(_) => "bad-signature",
             Refusal::ReplayedSeq { .. } => "replayed-seq",
             Refusal::ClockSkew { .. } => "clock-skew",
+            Refusal::UnknownProposal(_) => "unknown-proposal",
+            Refusal::BallotClosed { .. } => "ballot-closed",
             Refusal::Rules(_) => "refused-by-rules",
             Refusal::LogFault(_) => "log-fault",
         }

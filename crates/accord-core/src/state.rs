@@ -6,12 +6,15 @@
 //! `accord audit` all fold the log through this one function.
 
 use crate::acts::{Act, Genesis};
+use crate::decisions::rules::Rules;
+use crate::decisions::{Decisions, ProposalRecord, VoteRecord};
 use crate::entry::Entry;
 use crate::ids::{LogIndex, MemberId, Seq};
 use crate::refusal::Refusal;
 use crate::time::Timestamp;
 use accord_log::VerifierKey;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// How far a statement's own time may be from the entry (sequencer) time.
 pub const MAX_CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
@@ -29,9 +32,12 @@ pub struct Body {
 pub struct Actor {
     pub id: MemberId,
     pub name: String,
-    pub key: VerifierKey,
+    /// Shared: the fold hands it out with every entry the actor signs.
+    pub key: Arc<VerifierKey>,
     pub last_seq: Seq,
     pub since: LogIndex,
+    /// Suspended from voting by decision.
+    pub suspended: bool,
 }
 
 /// How `apply` treats the statement's signature.
@@ -50,11 +56,46 @@ pub enum SigCheck<'a> {
 /// What committing an entry changed, for projections.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
-    BodyFounded { name: String, origin: String, log_key: String },
-    ActorAdded { id: MemberId, name: String, vkey: String, index: LogIndex },
-    KeyRotated { id: MemberId, vkey: String, index: LogIndex },
-    SeqAccepted { id: MemberId, seq: Seq, index: LogIndex },
-    NotePublished { index: LogIndex, member: MemberId, time: Timestamp, text: String },
+    BodyFounded {
+        name: String,
+        origin: String,
+        log_key: String,
+    },
+    ActorAdded {
+        id: MemberId,
+        name: String,
+        vkey: String,
+        index: LogIndex,
+    },
+    KeyRotated {
+        id: MemberId,
+        vkey: String,
+        index: LogIndex,
+    },
+    SeqAccepted {
+        id: MemberId,
+        seq: Seq,
+        index: LogIndex,
+    },
+    NotePublished {
+        index: LogIndex,
+        member: MemberId,
+        time: Timestamp,
+        text: String,
+    },
+    /// A proposal or amendment was tabled or changed (everything but votes).
+    ProposalChanged(Box<ProposalRecord>),
+    VoteRecorded {
+        proposal: String,
+        member: MemberId,
+        vote: VoteRecord,
+    },
+    MemberSuspended {
+        id: MemberId,
+        suspended: bool,
+        index: LogIndex,
+    },
+    RulesChanged(Box<Rules>),
 }
 
 /// The result of a committed entry.
@@ -62,21 +103,54 @@ pub enum Effect {
 pub struct Applied {
     pub effects: Vec<Effect>,
     /// The key the statement's signature is (or must be) by.
-    pub signer: VerifierKey,
+    pub signer: Arc<VerifierKey>,
 }
 
 /// The body's state after some prefix of the log.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct State {
-    body: Option<Body>,
-    actors: BTreeMap<MemberId, Actor>,
-    size: u64,
+    pub(crate) body: Option<Body>,
+    pub(crate) actors: BTreeMap<MemberId, Actor>,
+    pub(crate) size: u64,
     last_time: Timestamp,
+    pub(crate) rules: Rules,
+    pub(crate) decisions: Decisions,
+    /// Effects of ballots closed since the last accepted entry; they are
+    /// reported with the next one.
+    pub(crate) pending: Vec<Effect>,
+    /// The latest time at which ballots were closed (see `clock_floor`).
+    pub(crate) clock_floor: Timestamp,
+    /// Does `apply` report effects? Not for auditors and benchmarks, which
+    /// only need the state.
+    pub(crate) effects_on: bool,
+}
+
+impl Default for State {
+    fn default() -> State {
+        State {
+            body: None,
+            actors: BTreeMap::new(),
+            size: 0,
+            last_time: Timestamp::default(),
+            rules: Rules::default(),
+            decisions: Decisions::default(),
+            pending: Vec::new(),
+            clock_floor: Timestamp::default(),
+            effects_on: true,
+        }
+    }
 }
 
 impl State {
     pub fn new() -> State {
         State::default()
+    }
+
+    /// A state whose `apply` returns no effects (`Applied::effects` is
+    /// empty): for replays that need only the state, such as `accord
+    /// audit`. It decides exactly as [`State::new`] does.
+    pub fn without_effects() -> State {
+        State { effects_on: false, ..State::default() }
     }
 
     /// Number of entries applied: the index the next entry will take.
@@ -105,11 +179,32 @@ impl State {
         self.last_time
     }
 
+    /// The earliest time the next entry may carry: never before the last
+    /// entry, nor before a time at which ballots were closed (a refused
+    /// statement closes due ballots too, as any later entry would).
+    pub fn clock_floor(&self) -> Timestamp {
+        self.last_time.max(self.clock_floor)
+    }
+
+    /// Ballots were closed (by a refused statement) and their effects wait
+    /// for the next accepted entry.
+    pub fn has_pending_effects(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    pub fn decisions(&self) -> &Decisions {
+        &self.decisions
+    }
+
     /// The key that must have signed `entry`'s statement, if its author is
     /// known (for genesis: the secretariat key it carries).
-    pub fn signer_of(&self, stmt: &crate::statement::Statement) -> Result<VerifierKey, Refusal> {
+    pub fn signer_of(&self, stmt: &crate::statement::Statement) -> Result<Arc<VerifierKey>, Refusal> {
         if let (None, Act::Genesis(g)) = (&self.body, &stmt.act) {
-            return VerifierKey::parse(&g.secretariat_key).map_err(|e| Refusal::Malformed(e.to_string()));
+            return VerifierKey::parse(&g.secretariat_key).map(Arc::new).map_err(|e| Refusal::Malformed(e.to_string()));
         }
         self.actors
             .get(&stmt.member)
@@ -117,17 +212,28 @@ impl State {
             .ok_or_else(|| Refusal::UnknownMember(stmt.member.to_string()))
     }
 
-    /// Applies the next entry. On refusal nothing changes.
+    /// Applies the next entry. First, ballots whose deadline is at or
+    /// before the entry's time close (that happens even if the entry is
+    /// then refused: any later entry would close them the same way, and
+    /// their effects are reported with the next accepted entry). On
+    /// refusal nothing else changes.
     pub fn apply(&mut self, entry: &Entry, sig: SigCheck<'_>) -> Result<Applied, Refusal> {
         let st = &entry.statement.statement;
         let index = LogIndex(self.size);
-        let signer = self.signer_of(st)?;
+        if self.body.is_some() && entry.time >= self.last_time {
+            self.close_due(entry.time);
+        }
+        // One lookup for the key and the last seq: this runs for every entry.
+        let (signer, last_seq) = match (&self.body, self.actors.get(&st.member)) {
+            (Some(_), Some(a)) => (a.key.clone(), Some(a.last_seq)),
+            _ => (self.signer_of(st)?, None),
+        };
         match sig {
             SigCheck::Verify => {
                 entry.statement.note.verify(&signer).map_err(|e| Refusal::BadSignature(e.to_string()))?
             }
             SigCheck::Trusted(k) => {
-                if k != &signer {
+                if k != signer.as_ref() {
                     return Err(Refusal::BadSignature(format!(
                         "signed with {}, but the member's current key is {}",
                         k.id(),
@@ -146,26 +252,27 @@ impl State {
         if (st.time.millis() - entry.time.millis()).abs() > MAX_CLOCK_SKEW_MS {
             return Err(Refusal::ClockSkew { statement: st.time.to_rfc3339(), sequencer: entry.time.to_rfc3339() });
         }
-        if let Some(a) = self.actors.get(&st.member) {
-            if st.seq <= a.last_seq {
-                return Err(Refusal::ReplayedSeq { last: a.last_seq.0, got: st.seq.0 });
-            }
+        if let Some(last) = last_seq.filter(|last| st.seq <= *last) {
+            return Err(Refusal::ReplayedSeq { last: last.0, got: st.seq.0 });
         }
-        self.check_act(st.member.clone(), &st.act)?;
+        self.check_act(st.member.clone(), &st.act, entry.time)?;
 
         // Committed from here on: nothing below may fail.
-        let mut effects = self.commit_act(index, entry, &signer);
+        let mut effects = std::mem::take(&mut self.pending);
+        self.commit_act(index, entry, &signer, &mut effects);
         if let Some(a) = self.actors.get_mut(&st.member) {
             a.last_seq = st.seq;
         }
-        effects.push(Effect::SeqAccepted { id: st.member.clone(), seq: st.seq, index });
+        if self.effects_on {
+            effects.push(Effect::SeqAccepted { id: st.member.clone(), seq: st.seq, index });
+        }
         self.size += 1;
         self.last_time = entry.time;
         Ok(Applied { effects, signer })
     }
 
     /// The rule for each act, checked against the current state.
-    fn check_act(&self, member: MemberId, act: &Act) -> Result<(), Refusal> {
+    fn check_act(&self, member: MemberId, act: &Act, time: Timestamp) -> Result<(), Refusal> {
         let body = match (&self.body, act) {
             (None, Act::Genesis(g)) => {
                 // Validated here too, not only when parsed from JSON, so a
@@ -189,7 +296,7 @@ impl State {
                 if new.name() != name {
                     return Err(Refusal::Rules(format!("the new key must be named {name}")));
                 }
-                if self.actors.get(&member).is_some_and(|a| a.key == new) {
+                if self.actors.get(&member).is_some_and(|a| *a.key == new) {
                     return Err(Refusal::Rules("the new key is the current key".into()));
                 }
                 Ok(())
@@ -200,24 +307,33 @@ impl State {
                 }
                 Ok(())
             }
+            _ => self.check_decision(&member, act, time),
         }
     }
 
-    fn commit_act(&mut self, index: LogIndex, entry: &Entry, signer: &VerifierKey) -> Vec<Effect> {
+    fn commit_act(&mut self, index: LogIndex, entry: &Entry, signer: &VerifierKey, out: &mut Vec<Effect>) {
         let st = &entry.statement.statement;
         match &st.act {
-            Act::Genesis(g) => self.found(index, g, signer),
+            Act::Genesis(g) => out.extend(self.found(index, g, signer)),
             Act::KeyRotate(k) => {
-                let mut out = Vec::new();
                 if let (Ok(new), Some(a)) = (VerifierKey::parse(&k.vkey), self.actors.get_mut(&st.member)) {
-                    a.key = new;
-                    out.push(Effect::KeyRotated { id: st.member.clone(), vkey: k.vkey.clone(), index });
+                    a.key = Arc::new(new);
+                    if self.effects_on {
+                        out.push(Effect::KeyRotated { id: st.member.clone(), vkey: k.vkey.clone(), index });
+                    }
                 }
-                out
             }
             Act::NotePublish(n) => {
-                vec![Effect::NotePublished { index, member: st.member.clone(), time: entry.time, text: n.text.clone() }]
+                if self.effects_on {
+                    out.push(Effect::NotePublished {
+                        index,
+                        member: st.member.clone(),
+                        time: entry.time,
+                        text: n.text.clone(),
+                    });
+                }
             }
+            act => self.commit_decision(index, &st.member, act, entry.time, out),
         }
     }
 
@@ -228,15 +344,18 @@ impl State {
             self.body = Some(Body { name: g.name.clone(), origin: g.origin.clone(), log_key });
         }
         out.push(Effect::BodyFounded { name: g.name.clone(), origin: g.origin.clone(), log_key: g.log_key.clone() });
+        self.rules = g.rules.clone().unwrap_or_default();
+        out.push(Effect::RulesChanged(Box::new(self.rules.clone())));
         let sec = MemberId::secretariat();
         self.actors.insert(
             sec.clone(),
             Actor {
                 id: sec.clone(),
                 name: "Secretariat".into(),
-                key: secretariat.clone(),
+                key: Arc::new(secretariat.clone()),
                 last_seq: Seq(0),
                 since: index,
+                suspended: false,
             },
         );
         out.push(Effect::ActorAdded { id: sec, name: "Secretariat".into(), vkey: secretariat.to_vkey(), index });
@@ -244,7 +363,14 @@ impl State {
             if let Ok(key) = VerifierKey::parse(&m.vkey) {
                 self.actors.insert(
                     m.id.clone(),
-                    Actor { id: m.id.clone(), name: m.name.clone(), key, last_seq: Seq(0), since: index },
+                    Actor {
+                        id: m.id.clone(),
+                        name: m.name.clone(),
+                        key: Arc::new(key),
+                        last_seq: Seq(0),
+                        since: index,
+                        suspended: false,
+                    },
                 );
                 out.push(Effect::ActorAdded { id: m.id.clone(), name: m.name.clone(), vkey: m.vkey.clone(), index });
             }

@@ -130,6 +130,7 @@ fn found() -> Body {
             .iter()
             .map(|(id, s)| FoundingMember { id: id.clone(), name: format!("State {id}"), vkey: s.verifier().to_vkey() })
             .collect(),
+        rules: None,
     };
     let clock = 1_764_093_600_000;
     let st = Statement { member: MemberId::secretariat(), seq: Seq(1), time: Timestamp(clock), act: Act::Genesis(g) };
@@ -157,7 +158,7 @@ fn genesis_founds_the_body_and_its_members() {
     let b = found();
     assert_eq!(b.state.size(), 1);
     assert_eq!(b.state.members().count(), 3);
-    assert_eq!(b.state.actor(&MemberId::secretariat()).unwrap().key, *b.sec.verifier());
+    assert_eq!(b.state.actor(&MemberId::secretariat()).unwrap().key.as_ref(), b.sec.verifier());
 }
 
 #[test]

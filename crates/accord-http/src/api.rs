@@ -140,12 +140,18 @@ async fn consistency(State(node): State<AppState>, RawQuery(q): RawQuery) -> Res
 
 async fn body_info(State(node): State<AppState>) -> Result<Json<Value>, Problem> {
     let n = node.clone();
-    let name = blocking(move || Ok(n.store().body_fact("name")?)).await?;
+    let (name, rules) = blocking(move || Ok((n.store().body_fact("name")?, n.store().body_fact("rules")?))).await?;
+    // Stored by the store as the JSON of the rules in force.
+    let rules = match rules {
+        Some(r) => serde_json::from_str::<Value>(&r).map_err(|e| Problem::internal(format!("stored rules: {e}")))?,
+        None => Value::Null,
+    };
     let cp = node.checkpoint();
     Ok(Json(json!({
         "name": name,
         "origin": node.origin(),
         "log_key": node.log_vkey().to_vkey(),
+        "rules": rules,
         "checkpoint": cp.map(|c| json!({"size": c.size, "root": c.root.to_base64(), "note": c.note})),
     })))
 }

@@ -16,6 +16,7 @@ mod api;
 mod home;
 mod log;
 mod problem;
+mod proposals;
 
 pub use problem::Problem;
 
@@ -33,6 +34,7 @@ pub fn router(node: Arc<Node>) -> Router {
     Router::new()
         .route("/", axum::routing::get(home::home))
         .merge(api::routes())
+        .merge(proposals::routes())
         .merge(log::routes())
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)

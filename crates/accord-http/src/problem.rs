@@ -1,5 +1,23 @@
 //! RFC 9457 problem details, and the mapping from every error the node can
 //! return to an HTTP status and a stable code.
+//!
+//! Codes are stable (clients match on them; docs/PROTOCOL.md §6 lists
+//! them). Refusals of a statement take their code from `Refusal::code`:
+//!
+//! | code | status |
+//! |---|---|
+//! | `too-large` | 413 |
+//! | `malformed`, `not-canonical`, `unknown-type`, `bad-body`, `log-fault` | 400 |
+//! | `unknown-member`, `bad-signature` | 403 |
+//! | `replayed-seq` | 409 |
+//! | `clock-skew`, `refused-by-rules` | 422 |
+//! | `unknown-proposal` (a statement about a proposal that does not exist) | 422 |
+//! | `ballot-closed` (the proposal is decided, withdrawn or moot) | 422 |
+//!
+//! Read endpoints add `bad-parameter` (400), `not-found` (404),
+//! `unknown-proposal` (404 on `GET /api/v1/proposals/{id}`),
+//! `method-not-allowed` (405), `unsupported-media-type` (415),
+//! `unavailable` (503) and `internal` (500).
 
 use accord_core::Refusal;
 use accord_node::{NodeError, SubmitError};
@@ -62,6 +80,10 @@ impl Problem {
             Refusal::ReplayedSeq { .. } => (StatusCode::CONFLICT, "Replayed sequence number"),
             Refusal::ClockSkew { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "Clock skew"),
             Refusal::Rules(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Refused by the rules"),
+            // The statement is well formed and signed; the state of the
+            // body refuses it, as with `refused-by-rules`.
+            Refusal::UnknownProposal(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Unknown proposal"),
+            Refusal::BallotClosed { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "Ballot closed"),
             Refusal::LogFault(_) => (StatusCode::BAD_REQUEST, "Malformed statement"),
         };
         Problem::new(status, r.code(), title, r.to_string())

@@ -65,11 +65,15 @@ pub struct NodeConfig {
     pub queue: usize,
     /// Least time between two checkpoints, in milliseconds.
     pub checkpoint_interval_ms: u64,
+    /// The secretariat's key, if this node holds it: the sequencer then
+    /// appends a `clock.tick` as soon as a ballot's deadline has passed
+    /// with no entry to close it.
+    pub clock_ticker: Option<Signer>,
 }
 
 impl Default for NodeConfig {
     fn default() -> Self {
-        NodeConfig { max_batch: 4096, queue: 65536, checkpoint_interval_ms: 50 }
+        NodeConfig { max_batch: 4096, queue: 65536, checkpoint_interval_ms: 50, clock_ticker: None }
     }
 }
 
@@ -123,7 +127,7 @@ pub(crate) fn write<T>(m: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
 }
 
 pub(crate) fn keys_of(state: &State) -> HashMap<MemberId, Arc<VerifierKey>> {
-    state.actors().map(|a| (a.id.clone(), Arc::new(a.key.clone()))).collect()
+    state.actors().map(|a| (a.id.clone(), a.key.clone())).collect()
 }
 
 impl Node {

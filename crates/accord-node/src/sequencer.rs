@@ -13,14 +13,16 @@
 
 use crate::clock::Clock;
 use crate::node::{keys_of, write, Durable, Receipt, Shared, SubmitError};
-use accord_core::{Effect, Entry, SigCheck, SignedStatement, State};
+use accord_core::statement::statement_text;
+use accord_core::{Effect, Entry, MemberId, Seq, SigCheck, SignedStatement, State};
 use accord_log::merkle::{Frontier, TILE_HEIGHT};
 use accord_log::{Hash, VerifierKey};
 use accord_store::{AppendBatch, StoreHashes};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::atomic::Ordering::Release;
-use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
+use std::time::Duration;
 use std::time::Instant;
 use tokio::sync::oneshot;
 
@@ -41,19 +43,19 @@ pub(crate) fn run(
 ) {
     let max_batch = shared.config.max_batch.max(1);
     loop {
-        let mut jobs = match rx.try_recv() {
-            Ok(jobs) => jobs,
-            Err(TryRecvError::Empty) => {
-                // Tell the verifier to stop gathering and hand over what it has.
-                shared.sequencer_idle.store(true, Release);
-                let next = rx.recv();
-                shared.sequencer_idle.store(false, Release);
-                match next {
-                    Ok(jobs) => jobs,
-                    Err(_) => break,
+        let mut jobs = match next_round(&shared, &state, clock.as_ref(), &rx) {
+            Round::Jobs(jobs) => jobs,
+            Round::Tick => match clock_tick(&shared, &state, clock.as_ref()) {
+                Some(job) => vec![job],
+                None => {
+                    // Cannot tick (no usable key): wait for traffic instead.
+                    match rx.recv() {
+                        Ok(jobs) => jobs,
+                        Err(_) => break,
+                    }
                 }
-            }
-            Err(TryRecvError::Disconnected) => break,
+            },
+            Round::Stop => break,
         };
         while jobs.len() < max_batch {
             match rx.try_recv() {
@@ -61,16 +63,17 @@ pub(crate) fn run(
                 Err(_) => break,
             }
         }
-        // Work on copies so that a failed commit leaves nothing applied.
-        let mut next_state = state.clone();
+        // Applied in place: a refused statement changes nothing (though it
+        // may close due ballots, as any later entry would), and after a
+        // failed commit the state is reloaded from what is durable.
         let mut next_frontier = frontier.clone();
-        let mut batch = AppendBatch { first: next_state.size(), ..AppendBatch::default() };
+        let mut batch = AppendBatch { first: state.size(), ..AppendBatch::default() };
         let mut accepted: Vec<(oneshot::Sender<_>, Receipt)> = Vec::with_capacity(jobs.len());
         let mut keys_changed = false;
         for job in jobs {
-            let time = clock.now().max(next_state.last_time());
+            let time = clock.now().max(state.clock_floor());
             let entry = Entry::new(time, job.signed);
-            match next_state.apply(&entry, SigCheck::Trusted(&job.key)) {
+            match state.apply(&entry, SigCheck::Trusted(&job.key)) {
                 Ok(applied) => {
                     let bytes = entry.to_bytes();
                     let leaf = Hash::leaf(&bytes);
@@ -106,7 +109,6 @@ pub(crate) fn run(
                 m.batch_entries.fetch_add(accepted.len() as u64, Relaxed);
                 m.accepted.fetch_add(accepted.len() as u64, Relaxed);
                 m.log_size.store(next_frontier.size(), Relaxed);
-                state = next_state;
                 frontier = next_frontier;
                 if keys_changed {
                     *write(&shared.keys) = keys_of(&state);
@@ -148,4 +150,80 @@ fn reload(shared: &Shared) -> Result<(State, Frontier), crate::NodeError> {
     let state = crate::replay::load_state(shared.store.as_ref())?;
     let frontier = Frontier::load(&mut StoreHashes(shared.store.as_ref()), state.size())?;
     Ok((state, frontier))
+}
+
+enum Round {
+    Jobs(Vec<Job>),
+    /// A ballot's deadline has passed with no entry to close it.
+    Tick,
+    Stop,
+}
+
+/// Waits for the next verified submissions — or, when this node ticks the
+/// clock, until the next deadline passes.
+fn next_round(shared: &Shared, state: &State, clock: &dyn Clock, rx: &Receiver<Vec<Job>>) -> Round {
+    if let Ok(jobs) = rx.try_recv() {
+        return Round::Jobs(jobs);
+    }
+    let ticking = shared.config.clock_ticker.is_some();
+    // Tell the verifier to stop gathering and hand over what it has.
+    shared.sequencer_idle.store(true, Release);
+    let round = loop {
+        let due = if ticking { tick_due(state, clock) } else { None };
+        match due {
+            Some(wait) if wait.is_zero() => break Round::Tick,
+            Some(wait) => match rx.recv_timeout(wait.min(Duration::from_secs(1))) {
+                Ok(jobs) => break Round::Jobs(jobs),
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => break Round::Stop,
+            },
+            None => {
+                break match rx.recv() {
+                    Ok(jobs) => Round::Jobs(jobs),
+                    Err(_) => Round::Stop,
+                }
+            }
+        }
+    };
+    shared.sequencer_idle.store(false, Release);
+    round
+}
+
+/// How long until a tick is needed: zero once a deadline has passed, or
+/// when a refused statement closed ballots whose outcome waits to be
+/// recorded with an entry.
+fn tick_due(state: &State, clock: &dyn Clock) -> Option<Duration> {
+    if state.has_pending_effects() {
+        return Some(Duration::ZERO);
+    }
+    let deadline = state.decisions().next_deadline()?;
+    let ms = deadline.millis().saturating_sub(clock.now().millis());
+    Some(Duration::from_millis(ms.max(0) as u64))
+}
+
+/// A `clock.tick` signed with the secretariat's key, as a job whose reply
+/// nobody awaits.
+fn clock_tick(shared: &Shared, state: &State, clock: &dyn Clock) -> Option<Job> {
+    let signer = shared.config.clock_ticker.as_ref()?;
+    let sec = MemberId::secretariat();
+    let actor = state.actor(&sec)?;
+    if *actor.key != *signer.verifier() {
+        tracing::error!("the clock-ticker key is not the secretariat's current key; not ticking");
+        return None;
+    }
+    let time = clock.now().max(state.clock_floor());
+    let text = statement_text(&sec, Seq(actor.last_seq.0 + 1), time, "clock.tick", serde_json::json!({}));
+    let signed = match signer.sign_note(&text).map(|n| SignedStatement::parse(n.to_text().as_bytes())) {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "cannot build a clock tick");
+            return None;
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cannot sign a clock tick");
+            return None;
+        }
+    };
+    let (reply, _) = oneshot::channel();
+    Some(Job { signed, key: Arc::new(signer.verifier().clone()), reply })
 }

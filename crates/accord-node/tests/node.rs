@@ -26,6 +26,7 @@ struct Fixture {
     _dir: tempfile::TempDir,
     url: String,
     log: Signer,
+    sec: Signer,
     fra: Signer,
     clock: Arc<FakeClock>,
 }
@@ -49,15 +50,32 @@ fn fixture() -> Fixture {
             name: "France".into(),
             vkey: fra.verifier().to_vkey(),
         }],
+        rules: None,
     };
     found_body(store.as_ref(), genesis, &sec, &log, clock.as_ref()).unwrap();
-    Fixture { _dir: dir, url, log, fra, clock }
+    Fixture { _dir: dir, url, log, sec, fra, clock }
 }
 
 impl Fixture {
     fn start(&self) -> Node {
         let store = accord_store::open(&self.url).unwrap();
         Node::start(store, self.log.clone(), self.clock.clone(), NodeConfig::default()).unwrap()
+    }
+
+    fn start_ticking(&self) -> Node {
+        let store = accord_store::open(&self.url).unwrap();
+        let config = NodeConfig { clock_ticker: Some(self.sec.clone()), ..NodeConfig::default() };
+        Node::start(store, self.log.clone(), self.clock.clone(), config).unwrap()
+    }
+
+    fn act(&self, seq: u64, time: i64, act: Act) -> Vec<u8> {
+        let st = Statement {
+            member: MemberId::parse("FRA").unwrap(),
+            seq: Seq(seq),
+            time: Timestamp(time - time % 1000),
+            act,
+        };
+        st.sign(&self.fra).raw.into_bytes()
     }
 
     fn note(&self, seq: u64, time: i64, text: &str) -> Vec<u8> {
@@ -126,6 +144,48 @@ async fn checkpoints_follow_commits_and_survive_restart() {
     assert_eq!(r.index, 301);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_secretariat_ticks_the_clock_when_a_deadline_passes_without_traffic() {
+    let f = fixture();
+    let node = f.start_ticking();
+    let t0 = f.clock.now().0;
+    let closes = Timestamp(t0 - t0 % 1000 + 5_000);
+    let body = serde_json::json!({"id": "p1", "title": "T", "text": "Text", "question": "ordinary",
+        "procedure": "vote", "closes": closes.to_rfc3339()});
+    let submit = Act::parse("proposal.submit", body).unwrap();
+    node.submit(&f.act(1, t0, submit)).await.unwrap();
+    let vote = Act::parse("vote.cast", serde_json::json!({"proposal": "p1", "vote": "yes"})).unwrap();
+    node.submit(&f.act(2, t0, vote)).await.unwrap();
+    // Nothing happens while the deadline is ahead.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(node.store().size().unwrap(), 3);
+    // Once the clock passes it, the node appends a tick by itself.
+    f.clock.0.store(closes.0 + 1, Ordering::SeqCst);
+    let mut size = 3;
+    for _ in 0..100 {
+        size = node.store().size().unwrap();
+        if size > 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(size, 4, "exactly one tick");
+    let bytes = node.store().entries(3, 4).unwrap().pop().unwrap();
+    let e = Entry::parse(&bytes).unwrap();
+    assert_eq!(e.statement.statement.act.type_name(), "clock.tick");
+    assert!(e.statement.statement.member.is_secretariat());
+    assert!(e.time >= closes);
+    // No second tick: no deadline is left.
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(node.store().size().unwrap(), 4);
+    node.shutdown();
+    // The replayed state agrees: the proposal closed at the tick.
+    let state = accord_node::load_state(accord_store::open(&f.url).unwrap().as_ref()).unwrap();
+    let p = state.decisions().get("p1").unwrap();
+    assert_eq!(p.record.status.as_str(), "adopted");
+    assert_eq!(p.record.closed_at, Some(accord_core::LogIndex(3)));
+}
+
 #[test]
 fn a_genesis_too_large_for_one_entry_is_refused_before_anything_is_written() {
     let dir = tempfile::tempdir().unwrap();
@@ -147,6 +207,7 @@ fn a_genesis_too_large_for_one_entry_is_refused_before_anything_is_written() {
         log_key: log.verifier().to_vkey(),
         secretariat_key: sec.verifier().to_vkey(),
         members,
+        rules: None,
     };
     let clock = FakeClock(AtomicI64::new(1_790_000_000_000));
     let err = found_body(store.as_ref(), genesis, &sec, &log, &clock).unwrap_err();

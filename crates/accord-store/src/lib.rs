@@ -15,7 +15,7 @@
 mod projection;
 mod sqlite;
 
-pub use projection::{MemberRow, NoteRow};
+pub use projection::{MemberRow, NoteRow, ProposalRow, VoteRow};
 pub use sqlite::SqliteStore;
 
 use accord_core::Effect;
@@ -32,6 +32,8 @@ pub enum StoreError {
     UnsupportedUrl(String),
     #[error("storage is inconsistent: {0}")]
     Corrupt(String),
+    #[error("cannot encode a projection row: {0}")]
+    Encode(String),
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -82,8 +84,15 @@ pub trait Store: Send + Sync {
     fn member(&self, id: &str) -> Result<Option<MemberRow>>;
     /// Published notes, newest first, at most `limit`, before index `before`.
     fn notes(&self, before: Option<u64>, limit: u32) -> Result<Vec<NoteRow>>;
-    /// Body facts from genesis (`name`, `origin`, `log_key`).
+    /// Body facts: `name`, `origin`, `log_key` from genesis, and `rules`
+    /// (the rules of procedure in force, as JSON).
     fn body_fact(&self, key: &str) -> Result<Option<String>>;
+    /// Proposals and amendments, in submission order; only those with
+    /// `status` (a `Status::as_str` value) if given.
+    fn proposals(&self, status: Option<&str>) -> Result<Vec<ProposalRow>>;
+    fn proposal(&self, id: &str) -> Result<Option<ProposalRow>>;
+    /// The recorded votes on a proposal, in log order.
+    fn votes(&self, proposal: &str) -> Result<Vec<VoteRow>>;
 
     /// Empties every projection table (durable on return).
     fn clear_projections(&self) -> Result<()>;

@@ -12,6 +12,8 @@ pub struct MemberRow {
     pub since: u64,
     /// Index of the entry that set the current key.
     pub key_since: u64,
+    /// Suspended from voting by decision.
+    pub suspended: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -20,4 +22,31 @@ pub struct NoteRow {
     pub member: String,
     pub time: String,
     pub text: String,
+}
+
+/// A proposal or amendment as last changed: the core's `ProposalRecord`
+/// (everything but votes), kept as the JSON it serialises to.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProposalRow {
+    pub id: String,
+    /// Index of the entry that submitted it (`record.entries[0]`); lists
+    /// are ordered by it.
+    pub seq: u64,
+    /// `Status::as_str` of the record (`open`, `voting`, `adopted`, …).
+    pub status: String,
+    /// The `ProposalRecord` as JSON.
+    pub doc: serde_json::Value,
+}
+
+/// A member's recorded vote (the latest, if the rules let it change).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VoteRow {
+    pub proposal: String,
+    pub member: String,
+    /// `yes`, `no` or `abstain`.
+    pub vote: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+    /// Index of the entry that cast it.
+    pub index: u64,
 }

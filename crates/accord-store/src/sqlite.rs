@@ -2,7 +2,8 @@
 //! fsync'd before it returns. One writer connection; readers come from a
 //! small pool and see committed data only.
 
-use crate::{AppendBatch, MemberRow, NoteRow, Result, Store, StoreError};
+use crate::{AppendBatch, MemberRow, NoteRow, ProposalRow, Result, Store, StoreError, VoteRow};
+use accord_core::acts::decision::VoteChoice;
 use accord_core::Effect;
 use accord_log::Hash;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
@@ -18,14 +19,37 @@ CREATE TABLE IF NOT EXISTS nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, 
 CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS p_body (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS p_members (id TEXT PRIMARY KEY, name TEXT NOT NULL, vkey TEXT NOT NULL,
-    last_seq INTEGER NOT NULL, since INTEGER NOT NULL, key_since INTEGER NOT NULL) WITHOUT ROWID;
+    last_seq INTEGER NOT NULL, since INTEGER NOT NULL, key_since INTEGER NOT NULL,
+    suspended INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS p_notes (idx INTEGER PRIMARY KEY, member TEXT NOT NULL, time TEXT NOT NULL,
     text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS p_notes_member ON p_notes (member, idx);
+CREATE TABLE IF NOT EXISTS p_proposals (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, status TEXT NOT NULL,
+    doc TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS p_proposals_status ON p_proposals (status, seq);
+CREATE INDEX IF NOT EXISTS p_proposals_seq ON p_proposals (seq);
+CREATE TABLE IF NOT EXISTS p_votes (proposal TEXT NOT NULL, member TEXT NOT NULL, vote TEXT NOT NULL,
+    explanation TEXT NULL, idx INTEGER NOT NULL, PRIMARY KEY (proposal, member)) WITHOUT ROWID;
 ";
 
 /// Projection tables, in digest order, with their ordering column.
-const PROJECTIONS: &[(&str, &str)] = &[("p_body", "k"), ("p_members", "id"), ("p_notes", "idx")];
+const PROJECTIONS: &[(&str, &str)] =
+    &[("p_body", "k"), ("p_members", "id"), ("p_notes", "idx"), ("p_proposals", "id"), ("p_votes", "proposal, member")];
+
+/// Brings a database made by an older version up to [`SCHEMA`]: columns
+/// added to existing tables since (new tables come from `CREATE TABLE IF
+/// NOT EXISTS`). An added column is appended, as in `SCHEMA`, so the
+/// projection digest sees the same columns in the same order.
+fn migrate(c: &Connection) -> Result<()> {
+    let has_suspended: bool =
+        c.query_row("SELECT COUNT(*) > 0 FROM pragma_table_info('p_members') WHERE name = 'suspended'", [], |r| {
+            r.get(0)
+        })?;
+    if !has_suspended {
+        c.execute_batch("ALTER TABLE p_members ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0")?;
+    }
+    Ok(())
+}
 
 pub struct SqliteStore {
     path: PathBuf,
@@ -61,6 +85,7 @@ impl SqliteStore {
         };
         let writer = open("FULL")?;
         writer.execute_batch(SCHEMA)?;
+        migrate(&writer)?;
         let stop = Arc::new(AtomicBool::new(false));
         let wal = open("FULL")?;
         let flag = stop.clone();
@@ -144,6 +169,39 @@ fn write_effects(tx: &Transaction, effects: &[Effect]) -> Result<()> {
                 tx.prepare_cached("INSERT INTO p_notes (idx, member, time, text) VALUES (?1, ?2, ?3, ?4)")?
                     .execute(params![index.0, member.as_str(), time.to_millis_string(), text])?;
             }
+            Effect::ProposalChanged(record) => {
+                let doc = serde_json::to_string(record)
+                    .map_err(|e| StoreError::Encode(format!("proposal {}: {e}", record.id)))?;
+                // The core gives every record its submission entry first.
+                let seq = record.entries.first().map_or(0, |i| i.0);
+                tx.prepare_cached(
+                    "INSERT INTO p_proposals (id, seq, status, doc) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, status = excluded.status, doc = excluded.doc",
+                )?
+                .execute(params![record.id, seq, record.status.as_str(), doc])?;
+            }
+            Effect::VoteRecorded { proposal, member, vote } => {
+                tx.prepare_cached(
+                    "INSERT INTO p_votes (proposal, member, vote, explanation, idx) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (proposal, member) DO UPDATE
+                     SET vote = excluded.vote, explanation = excluded.explanation, idx = excluded.idx",
+                )?
+                .execute(params![
+                    proposal,
+                    member.as_str(),
+                    vote_str(vote.vote),
+                    vote.explanation,
+                    vote.index.0
+                ])?;
+            }
+            Effect::MemberSuspended { id, suspended, .. } => {
+                tx.prepare_cached("UPDATE p_members SET suspended = ?2 WHERE id = ?1")?
+                    .execute(params![id.as_str(), suspended])?;
+            }
+            Effect::RulesChanged(rules) => {
+                let doc = serde_json::to_string(rules).map_err(|e| StoreError::Encode(format!("rules: {e}")))?;
+                tx.prepare_cached("INSERT OR REPLACE INTO p_body (k, v) VALUES ('rules', ?1)")?.execute([doc])?;
+            }
         }
     }
     let mut seq = tx.prepare_cached("UPDATE p_members SET last_seq = ?2 WHERE id = ?1")?;
@@ -153,6 +211,16 @@ fn write_effects(tx: &Transaction, effects: &[Effect]) -> Result<()> {
     Ok(())
 }
 
+fn vote_str(v: VoteChoice) -> &'static str {
+    match v {
+        VoteChoice::Yes => "yes",
+        VoteChoice::No => "no",
+        VoteChoice::Abstain => "abstain",
+    }
+}
+
+const MEMBER_COLUMNS: &str = "id, name, vkey, last_seq, since, key_since, suspended";
+
 fn member_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MemberRow> {
     Ok(MemberRow {
         id: r.get(0)?,
@@ -161,7 +229,17 @@ fn member_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MemberRow> {
         last_seq: r.get(3)?,
         since: r.get(4)?,
         key_since: r.get(5)?,
+        suspended: r.get(6)?,
     })
+}
+
+fn proposal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, u64, String, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+}
+
+fn parse_proposal((id, seq, status, doc): (String, u64, String, String)) -> Result<ProposalRow> {
+    let doc = serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(format!("proposal {id}: {e}")))?;
+    Ok(ProposalRow { id, seq, status, doc })
 }
 
 impl Store for SqliteStore {
@@ -236,8 +314,7 @@ impl Store for SqliteStore {
 
     fn members(&self) -> Result<Vec<MemberRow>> {
         self.read(|c| {
-            let mut st =
-                c.prepare_cached("SELECT id, name, vkey, last_seq, since, key_since FROM p_members ORDER BY id")?;
+            let mut st = c.prepare_cached(&format!("SELECT {MEMBER_COLUMNS} FROM p_members ORDER BY id"))?;
             let rows = st.query_map([], member_row)?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })
@@ -245,12 +322,8 @@ impl Store for SqliteStore {
 
     fn member(&self, id: &str) -> Result<Option<MemberRow>> {
         self.read(|c| {
-            Ok(c.query_row(
-                "SELECT id, name, vkey, last_seq, since, key_since FROM p_members WHERE id = ?1",
-                [id],
-                member_row,
-            )
-            .optional()?)
+            Ok(c.query_row(&format!("SELECT {MEMBER_COLUMNS} FROM p_members WHERE id = ?1"), [id], member_row)
+                .optional()?)
         })
     }
 
@@ -269,6 +342,53 @@ impl Store for SqliteStore {
 
     fn body_fact(&self, key: &str) -> Result<Option<String>> {
         self.read(|c| Ok(c.query_row("SELECT v FROM p_body WHERE k = ?1", [key], |r| r.get(0)).optional()?))
+    }
+
+    fn proposals(&self, status: Option<&str>) -> Result<Vec<ProposalRow>> {
+        self.read(|c| {
+            let raw: Vec<_> = match status {
+                Some(s) => {
+                    let mut st = c.prepare_cached(
+                        "SELECT id, seq, status, doc FROM p_proposals WHERE status = ?1 ORDER BY seq, id",
+                    )?;
+                    let rows = st.query_map([s], proposal_row)?;
+                    rows.collect::<rusqlite::Result<_>>()?
+                }
+                None => {
+                    let mut st = c.prepare_cached("SELECT id, seq, status, doc FROM p_proposals ORDER BY seq, id")?;
+                    let rows = st.query_map([], proposal_row)?;
+                    rows.collect::<rusqlite::Result<_>>()?
+                }
+            };
+            raw.into_iter().map(parse_proposal).collect()
+        })
+    }
+
+    fn proposal(&self, id: &str) -> Result<Option<ProposalRow>> {
+        self.read(|c| {
+            c.query_row("SELECT id, seq, status, doc FROM p_proposals WHERE id = ?1", [id], proposal_row)
+                .optional()?
+                .map(parse_proposal)
+                .transpose()
+        })
+    }
+
+    fn votes(&self, proposal: &str) -> Result<Vec<VoteRow>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT proposal, member, vote, explanation, idx FROM p_votes WHERE proposal = ?1 ORDER BY idx",
+            )?;
+            let rows = st.query_map([proposal], |r| {
+                Ok(VoteRow {
+                    proposal: r.get(0)?,
+                    member: r.get(1)?,
+                    vote: r.get(2)?,
+                    explanation: r.get(3)?,
+                    index: r.get(4)?,
+                })
+            })?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
     }
 
     fn clear_projections(&self) -> Result<()> {

@@ -4,6 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use accord_core::acts::decision::{Procedure, Question, VoteChoice};
+use accord_core::decisions::rules::Rules;
+use accord_core::decisions::{ProposalRecord, Status, Tally, VoteRecord};
 use accord_core::{Effect, LogIndex, MemberId, Seq, Timestamp};
 use accord_log::merkle::{range_hash, Frontier, MemoryTree, TILE_HEIGHT};
 use accord_log::Hash;
@@ -80,7 +83,7 @@ fn projections(store: &dyn Store) {
     ];
     store.write_projections(&effects).unwrap();
     let m = store.member("FRA").unwrap().unwrap();
-    assert_eq!((m.last_seq, m.vkey.as_str(), m.key_since), (3, "v2", 2));
+    assert_eq!((m.last_seq, m.vkey.as_str(), m.key_since, m.suspended), (3, "v2", 2, false));
     assert_eq!(store.notes(None, 10).unwrap()[0].text, "bonjour");
     assert_eq!(store.body_fact("name").unwrap().as_deref(), Some("B"));
     let d1 = store.projection_digest().unwrap();
@@ -121,4 +124,166 @@ fn sqlite_data_survives_reopen() {
 fn unsupported_urls_are_refused_clearly() {
     let e = accord_store::open("postgres://localhost/accord").err().unwrap();
     assert!(e.to_string().contains("sqlite://"), "{e}");
+}
+
+fn record(id: &str, index: u64, status: Status) -> ProposalRecord {
+    ProposalRecord {
+        id: id.into(),
+        amends: None,
+        sponsor: MemberId::parse("FRA").unwrap(),
+        title: format!("Title of {id}"),
+        text: "The body resolves.".into(),
+        original_text: None,
+        question: Question::Ordinary,
+        procedure: Procedure::Vote,
+        submitted: Timestamp(1_000),
+        closes: Timestamp(2_000),
+        action: None,
+        status,
+        adopted_by: None,
+        cosponsors: Vec::new(),
+        objections: Vec::new(),
+        dissociations: Vec::new(),
+        amendments: Vec::new(),
+        entries: vec![LogIndex(index)],
+        closed_at: None,
+        tally: None,
+        action_result: None,
+    }
+}
+
+fn vote(proposal: &str, member: &MemberId, v: VoteChoice, explanation: Option<&str>, index: u64) -> Effect {
+    Effect::VoteRecorded {
+        proposal: proposal.into(),
+        member: member.clone(),
+        vote: VoteRecord { vote: v, explanation: explanation.map(str::to_string), index: LogIndex(index) },
+    }
+}
+
+/// Decision projections: proposals (upserted whole), votes (upserted per
+/// member), suspensions and the rules; all in the digest and cleared.
+fn decision_projections(store: &dyn Store) {
+    let fra = MemberId::parse("FRA").unwrap();
+    let deu = MemberId::parse("DEU").unwrap();
+    let mut closed = record("p-1", 3, Status::Open);
+    let mut effects = vec![
+        Effect::BodyFounded { name: "B".into(), origin: "o".into(), log_key: "k".into() },
+        Effect::RulesChanged(Box::default()),
+        Effect::ActorAdded { id: fra.clone(), name: "France".into(), vkey: "v1".into(), index: LogIndex(0) },
+        Effect::ActorAdded { id: deu.clone(), name: "Germany".into(), vkey: "v2".into(), index: LogIndex(0) },
+        Effect::ProposalChanged(Box::new(closed.clone())),
+        Effect::ProposalChanged(Box::new(record("p-2", 4, Status::Open))),
+        vote("p-1", &fra, VoteChoice::No, None, 5),
+        vote("p-1", &deu, VoteChoice::Yes, Some("because"), 6),
+        // FRA changes its vote: the row is replaced, with the new index.
+        vote("p-1", &fra, VoteChoice::Abstain, Some("on reflection"), 7),
+    ];
+    closed.status = Status::Adopted;
+    closed.tally = Some(Tally { yes: 1, no: 0, abstain: 1, not_voting: 0 });
+    closed.closed_at = Some(LogIndex(8));
+    closed.entries.push(LogIndex(8));
+    let rules = Rules { allow_vote_change: true, ..Rules::default() };
+    effects.extend([
+        Effect::ProposalChanged(Box::new(closed)),
+        Effect::MemberSuspended { id: deu.clone(), suspended: true, index: LogIndex(8) },
+        Effect::RulesChanged(Box::new(rules)),
+        Effect::ActorAdded {
+            id: MemberId::parse("ITA").unwrap(),
+            name: "Italy".into(),
+            vkey: "v3".into(),
+            index: LogIndex(8),
+        },
+    ]);
+    store.write_projections(&effects).unwrap();
+
+    let all = store.proposals(None).unwrap();
+    assert_eq!(
+        all.iter().map(|p| (p.id.as_str(), p.seq, p.status.as_str())).collect::<Vec<_>>(),
+        [("p-1", 3, "adopted"), ("p-2", 4, "open")]
+    );
+    let open = store.proposals(Some("open")).unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].id, "p-2");
+    assert!(store.proposals(Some("rejected")).unwrap().is_empty());
+    let p1 = store.proposal("p-1").unwrap().unwrap();
+    assert_eq!(p1.doc["status"], "adopted");
+    assert_eq!(p1.doc["tally"]["yes"], 1);
+    assert_eq!(p1.doc["entries"], serde_json::json!([3, 8]));
+    assert_eq!(p1.doc["closes"], "1970-01-01T00:00:02Z");
+    assert!(store.proposal("p-9").unwrap().is_none());
+
+    let votes = store.votes("p-1").unwrap();
+    assert_eq!(
+        votes
+            .iter()
+            .map(|v| (v.member.as_str(), v.vote.as_str(), v.explanation.as_deref(), v.index))
+            .collect::<Vec<_>>(),
+        [("DEU", "yes", Some("because"), 6), ("FRA", "abstain", Some("on reflection"), 7)]
+    );
+    assert!(store.votes("p-2").unwrap().is_empty());
+
+    assert!(store.member("DEU").unwrap().unwrap().suspended);
+    assert!(!store.member("FRA").unwrap().unwrap().suspended);
+    assert_eq!(store.member("ITA").unwrap().unwrap().since, 8);
+    let rules: serde_json::Value = serde_json::from_str(&store.body_fact("rules").unwrap().unwrap()).unwrap();
+    assert_eq!(rules["allow_vote_change"], true);
+    assert_eq!(rules["quorum"], "majority");
+
+    // Reinstated: the flag goes back.
+    store
+        .write_projections(&[Effect::MemberSuspended { id: deu.clone(), suspended: false, index: LogIndex(9) }])
+        .unwrap();
+    assert!(!store.member("DEU").unwrap().unwrap().suspended);
+    store.write_projections(&[Effect::MemberSuspended { id: deu, suspended: true, index: LogIndex(8) }]).unwrap();
+
+    // Every new table is in the digest and is cleared.
+    let d1 = store.projection_digest().unwrap();
+    store.write_projections(&[vote("p-2", &fra, VoteChoice::Yes, None, 10)]).unwrap();
+    assert_ne!(store.projection_digest().unwrap(), d1, "votes are not in the digest");
+    store.clear_projections().unwrap();
+    assert!(store.proposals(None).unwrap().is_empty());
+    assert!(store.votes("p-1").unwrap().is_empty());
+    assert!(store.body_fact("rules").unwrap().is_none());
+    store.write_projections(&effects).unwrap();
+    assert_eq!(store.projection_digest().unwrap(), d1);
+    let mut changed = record("p-2", 4, Status::Withdrawn);
+    changed.closed_at = Some(LogIndex(11));
+    store.write_projections(&[Effect::ProposalChanged(Box::new(changed))]).unwrap();
+    assert_ne!(store.projection_digest().unwrap(), d1, "proposals are not in the digest");
+}
+
+#[test]
+fn sqlite_decision_projections_conform() {
+    let (_d, s) = sqlite();
+    decision_projections(s.as_ref());
+}
+
+/// A database made before `p_members.suspended` existed gains the column
+/// on open, and its digest then equals a fresh database's.
+#[test]
+fn sqlite_old_members_table_gains_suspended() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "CREATE TABLE p_members (id TEXT PRIMARY KEY, name TEXT NOT NULL, vkey TEXT NOT NULL,
+                last_seq INTEGER NOT NULL, since INTEGER NOT NULL, key_since INTEGER NOT NULL) WITHOUT ROWID;
+             INSERT INTO p_members VALUES ('FRA', 'France', 'v1', 0, 0, 0);",
+        )
+        .unwrap();
+    }
+    let old = accord_store::open(&format!("sqlite://{}", path.display())).unwrap();
+    let m = old.member("FRA").unwrap().unwrap();
+    assert!(!m.suspended);
+    let (_d, fresh) = sqlite();
+    fresh
+        .write_projections(&[Effect::ActorAdded {
+            id: MemberId::parse("FRA").unwrap(),
+            name: "France".into(),
+            vkey: "v1".into(),
+            index: LogIndex(0),
+        }])
+        .unwrap();
+    assert_eq!(old.projection_digest().unwrap(), fresh.projection_digest().unwrap());
 }

@@ -90,6 +90,13 @@ enum Command {
         #[arg(long)]
         seq: Option<u64>,
     },
+    /// Table a proposal (proposal.submit), signed with a member's key file.
+    Propose(cmd::propose::ProposeArgs),
+    /// Cast a recorded vote on a proposal (vote.cast).
+    Vote(cmd::vote::VoteArgs),
+    /// Object to a proposal under the silence procedure (silence.object),
+    /// which sends it to a vote; or --dissociate from the consensus.
+    Object(cmd::object::ObjectArgs),
     /// Verify a node from outside: checkpoint signature, every tile, every
     /// signature, every rule, and consistency with what was seen before.
     Audit(cmd::audit::AuditArgs),
@@ -113,12 +120,20 @@ fn main() -> ExitCode {
         Command::Serve { data, listen, database } => cmd::serve::run(&data, &listen, database.as_deref()),
         Command::Demo { dir, listen } => cmd::demo::run(&dir, &listen),
         Command::Submit { server, key, kind, body, seq } => cmd::submit::run(&server, &key, &kind, &body, seq),
+        Command::Propose(args) => cmd::propose::run(&args),
+        Command::Vote(args) => cmd::vote::run(&args),
+        Command::Object(args) => cmd::object::run(&args),
         Command::Audit(args) => return cmd::audit::run(args),
         Command::Rebuild { data, database } => cmd::rebuild::run(&data, database.as_deref()),
         Command::Bench(b) => cmd::bench::run(b),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // The node refused a statement: its answer, exit 1.
+        Err(e) if e.is::<cmd::submit::Refused>() => {
+            eprintln!("accord: {e:#}");
+            ExitCode::from(1)
+        }
         Err(e) => {
             eprintln!("accord: error: {e:#}");
             ExitCode::from(2)

@@ -19,6 +19,10 @@ pub struct Genesis {
     pub secretariat_key: String,
     /// Founding members.
     pub members: Vec<FoundingMember>,
+    /// The initial rules of procedure; left out, the defaults of
+    /// DESIGN.md §6.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<crate::decisions::rules::Rules>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -47,6 +51,9 @@ impl Genesis {
                 "the secretariat key must be named {}",
                 MemberId::secretariat().key_name(&self.origin)
             ));
+        }
+        if let Some(r) = &self.rules {
+            r.validate().map_err(|e| format!("rules: {e}"))?;
         }
         let mut seen = std::collections::BTreeSet::new();
         for m in &self.members {

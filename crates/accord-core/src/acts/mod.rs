@@ -3,8 +3,10 @@
 //! **Adding a statement type** happens here and only here: add a body struct
 //! in the family's module, a variant to [`Act`], its name in [`Act::parse`]
 //! and [`Act::type_name`], and its rule in `State::check_act` /
-//! `State::commit_act` (in `state.rs`). Document it in `docs/PROTOCOL.md`.
+//! `State::commit_act` (in `state.rs`; decision acts in
+//! `decisions/engine.rs`). Document it in `docs/PROTOCOL.md`.
 
+pub mod decision;
 pub mod genesis;
 pub mod member;
 pub mod note;
@@ -14,6 +16,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
+pub use decision::{ClockTick, ProposalAmend, ProposalRef, ProposalSubmit, SilenceNote, VoteCast};
 pub use genesis::Genesis;
 pub use member::KeyRotate;
 pub use note::NotePublish;
@@ -27,10 +30,41 @@ pub enum Act {
     KeyRotate(KeyRotate),
     /// `note.publish` — a member publishes a short text.
     NotePublish(NotePublish),
+    /// `proposal.submit` — a member tables a proposal.
+    ProposalSubmit(ProposalSubmit),
+    /// `proposal.cosponsor` — a member joins as co-sponsor.
+    ProposalCosponsor(ProposalRef),
+    /// `proposal.withdraw-cosponsor` — a co-sponsor withdraws.
+    ProposalWithdrawCosponsor(ProposalRef),
+    /// `proposal.withdraw` — the sponsor withdraws an unamended proposal.
+    ProposalWithdraw(ProposalRef),
+    /// `proposal.amend` — an amendment, voted before its proposal.
+    ProposalAmend(ProposalAmend),
+    /// `vote.cast` — a recorded vote, with an optional explanation.
+    VoteCast(VoteCast),
+    /// `silence.object` — breaks silence: the proposal goes to a vote.
+    SilenceObject(SilenceNote),
+    /// `silence.dissociate` — recorded, does not break silence.
+    SilenceDissociate(SilenceNote),
+    /// `clock.tick` — the secretariat marks the time.
+    ClockTick(ClockTick),
 }
 
 /// All statement types this version understands.
-pub const TYPES: &[&str] = &["body.genesis", "member.key.rotate", "note.publish"];
+pub const TYPES: &[&str] = &[
+    "body.genesis",
+    "member.key.rotate",
+    "note.publish",
+    "proposal.submit",
+    "proposal.cosponsor",
+    "proposal.withdraw-cosponsor",
+    "proposal.withdraw",
+    "proposal.amend",
+    "vote.cast",
+    "silence.object",
+    "silence.dissociate",
+    "clock.tick",
+];
 
 fn body<T: DeserializeOwned>(kind: &str, v: Value) -> Result<T, Refusal> {
     serde_json::from_value(v).map_err(|e| Refusal::BadBody { kind: kind.to_string(), why: e.to_string() })
@@ -48,6 +82,15 @@ impl Act {
             "body.genesis" => Act::Genesis(body(kind, v)?),
             "member.key.rotate" => Act::KeyRotate(body(kind, v)?),
             "note.publish" => Act::NotePublish(body(kind, v)?),
+            "proposal.submit" => Act::ProposalSubmit(body(kind, v)?),
+            "proposal.cosponsor" => Act::ProposalCosponsor(body(kind, v)?),
+            "proposal.withdraw-cosponsor" => Act::ProposalWithdrawCosponsor(body(kind, v)?),
+            "proposal.withdraw" => Act::ProposalWithdraw(body(kind, v)?),
+            "proposal.amend" => Act::ProposalAmend(body(kind, v)?),
+            "vote.cast" => Act::VoteCast(body(kind, v)?),
+            "silence.object" => Act::SilenceObject(body(kind, v)?),
+            "silence.dissociate" => Act::SilenceDissociate(body(kind, v)?),
+            "clock.tick" => Act::ClockTick(body(kind, v)?),
             other => return Err(Refusal::UnknownType(other.chars().take(64).collect())),
         };
         act.validate()?;
@@ -59,6 +102,15 @@ impl Act {
             Act::Genesis(_) => "body.genesis",
             Act::KeyRotate(_) => "member.key.rotate",
             Act::NotePublish(_) => "note.publish",
+            Act::ProposalSubmit(_) => "proposal.submit",
+            Act::ProposalCosponsor(_) => "proposal.cosponsor",
+            Act::ProposalWithdrawCosponsor(_) => "proposal.withdraw-cosponsor",
+            Act::ProposalWithdraw(_) => "proposal.withdraw",
+            Act::ProposalAmend(_) => "proposal.amend",
+            Act::VoteCast(_) => "vote.cast",
+            Act::SilenceObject(_) => "silence.object",
+            Act::SilenceDissociate(_) => "silence.dissociate",
+            Act::ClockTick(_) => "clock.tick",
         }
     }
 
@@ -67,6 +119,12 @@ impl Act {
             Act::Genesis(b) => to_value(b),
             Act::KeyRotate(b) => to_value(b),
             Act::NotePublish(b) => to_value(b),
+            Act::ProposalSubmit(b) => to_value(b),
+            Act::ProposalCosponsor(b) | Act::ProposalWithdrawCosponsor(b) | Act::ProposalWithdraw(b) => to_value(b),
+            Act::ProposalAmend(b) => to_value(b),
+            Act::VoteCast(b) => to_value(b),
+            Act::SilenceObject(b) | Act::SilenceDissociate(b) => to_value(b),
+            Act::ClockTick(b) => to_value(b),
         }
     }
 
@@ -77,6 +135,14 @@ impl Act {
             Act::Genesis(g) => g.validate().map_err(bad),
             Act::KeyRotate(k) => k.validate().map_err(bad),
             Act::NotePublish(n) => n.validate().map_err(bad),
+            Act::ProposalSubmit(b) => b.validate().map_err(bad),
+            Act::ProposalCosponsor(b) | Act::ProposalWithdrawCosponsor(b) | Act::ProposalWithdraw(b) => {
+                b.validate().map_err(bad)
+            }
+            Act::ProposalAmend(b) => b.validate().map_err(bad),
+            Act::VoteCast(b) => b.validate().map_err(bad),
+            Act::SilenceObject(b) | Act::SilenceDissociate(b) => b.validate().map_err(bad),
+            Act::ClockTick(_) => Ok(()),
         }
     }
 }

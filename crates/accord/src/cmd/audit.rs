@@ -7,16 +7,21 @@
 //! (every signature verified, every rule applied), checks the hash tiles
 //! the node serves, checks consistency with the checkpoint it remembers
 //! from its last run (trust on first use, or a pinned `--log-key`), and
-//! compares what the node publishes with what it recomputed.
+//! compares what the node publishes with what it recomputed: the members
+//! with their keys and sequence numbers, and every proposal's status,
+//! adoption and tally (see `compare_published`).
 
 use crate::progress::bar;
-use accord_core::{Entry, SigCheck, State};
+use accord_core::acts::decision::Question;
+use accord_core::decisions::{tally, Proposal, Status, Tally};
+use accord_core::{Entry, MemberId, SigCheck, State};
 use accord_log::merkle::{verify_consistency, MemoryTree};
 use accord_log::tile::{decode_bundle, tiles_for_size, TileKind, TilePath};
 use accord_log::{Checkpoint, Hash, VerifierKey};
 use anyhow::{anyhow, Context};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -201,55 +206,11 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
     let size = cp.size;
 
     // 3. Every entry: download, hash, replay, verify signatures.
-    let pb = bar(size, "entries");
-    let bundles = tiles_for_size(TileKind::Entries, size);
-    let mut tree = MemoryTree::new();
-    let mut state = State::new();
-    let mut signatures = 0u64;
-    for chunk in bundles.chunks(64) {
-        let paths: Vec<String> = chunk.iter().map(|t| format!("/log/{t}")).collect();
-        let datas = http.get_all(&paths, args.jobs)?;
-        let mut to_verify = Vec::new();
-        for (tp, data) in chunk.iter().zip(&datas) {
-            let entries = match decode_bundle(data) {
-                Ok(e) => e,
-                Err(e) => return fail(format!("{tp}: {e}")),
-            };
-            if entries.len() != usize::from(tp.width) {
-                return fail(format!("{tp} holds {} entries, expected {}", entries.len(), tp.width));
-            }
-            for (i, bytes) in entries.iter().enumerate() {
-                let index = tp.index * 256 + i as u64;
-                tree.push(Hash::leaf(bytes));
-                let entry = match Entry::parse(bytes) {
-                    Ok(e) => e,
-                    Err(r) => return fail(format!("entry {index} is malformed: {r}")),
-                };
-                match state.apply(&entry, SigCheck::Deferred) {
-                    Ok(applied) => to_verify.push((index, applied.signer, entry)),
-                    Err(r) => return fail(format!("entry {index} breaks the rules: {r}")),
-                }
-            }
-        }
-        // Ed25519 batch verification over chunks, on every core; a failing
-        // chunk is re-checked one by one, so the first bad entry is exact.
-        let items: Vec<(&accord_log::Note, &VerifierKey)> =
-            to_verify.iter().map(|(_, k, e)| (&e.statement.note, k)).collect();
-        let verdicts: Vec<bool> =
-            items.par_chunks(64).flat_map_iter(|c| accord_log::verify_many(c).into_iter().map(|r| r.is_ok())).collect();
-        let bad = to_verify.iter().zip(&verdicts).find(|(_, ok)| !**ok).map(|(t, _)| t);
-        if let Some((index, k, _)) = bad {
-            return fail(format!(
-                "entry {index}: the signature does not verify with {k}, the member's key at that point"
-            ));
-        }
-        signatures += to_verify.len() as u64;
-        pb.inc(to_verify.len() as u64);
-    }
-    pb.finish_and_clear();
+    let mut replay = Replay { state: State::without_effects(), tree: MemoryTree::new(), signatures: 0 };
+    replay.extend(&http, args.jobs, size)?;
 
     // 4. The tree: the signed root, and every hash tile the node serves.
-    if tree.root_at(size) != cp.root {
+    if replay.tree.root_at(size) != cp.root {
         return fail(format!("the entries do not hash to the checkpoint's root at size {size}"));
     }
     let mut level = 0u8;
@@ -263,7 +224,7 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
             let paths: Vec<String> = chunk.iter().map(|t| format!("/log/{t}")).collect();
             let datas = http.get_all(&paths, args.jobs)?;
             for (tp, data) in chunk.iter().zip(&datas) {
-                check_hash_tile(&tree, tp, data, level)?;
+                check_hash_tile(&replay.tree, tp, data, level)?;
             }
             pb.inc(chunk.len() as u64);
         }
@@ -272,7 +233,7 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
     }
 
     // 5. The log key is the one genesis names.
-    let Some(body) = state.body() else {
+    let Some(body) = replay.state.body().cloned() else {
         return fail("the log has no genesis entry");
     };
     if body.log_key != vkey {
@@ -282,7 +243,7 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
     // 6. Consistency with what was verified before.
     if let Some(r) = &remembered {
         let old_root = Hash::from_base64(&r.root).ok_or_else(|| anyhow!("state file root is not base64"))?;
-        if tree.root_at(r.size) != old_root {
+        if replay.tree.root_at(r.size) != old_root {
             return fail(format!(
                 "fork: the log at size {} no longer has the root verified before ({}); history was rewritten",
                 r.size, r.root
@@ -300,8 +261,14 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
         }
     }
 
-    // 7. What the node publishes agrees with the replay.
-    let published = compare_published(&http, &state, size)?;
+    // 7. What the node publishes agrees with the replay (this may replay
+    // entries appended meanwhile: the checkpoint remembered is the last
+    // one verified).
+    let verified_size = size;
+    let mut verified = Verified { cp, bytes: cp_bytes };
+    let published = compare_published(&http, args.jobs, &vkey, &mut replay, &mut verified)?;
+    let (cp, cp_bytes, size) = (verified.cp, verified.bytes, replay.state.size());
+    let (state, signatures) = (&replay.state, replay.signatures);
 
     // 8. Remember and report.
     let rem = Remembered {
@@ -323,7 +290,11 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
     println!("  body:        {} ({})", body.name, body.origin);
     println!("  entries:     {size} (every signature verified: {signatures}; every rule replayed from genesis)");
     println!("  members:     {}", state.members().count());
+    println!("  proposals:   {}", proposal_summary(state));
     println!("  checkpoint:  size {size}, root {}", cp.root.to_base64());
+    if size != verified_size {
+        println!("  (the node appended entries {verified_size}..{size} during the audit; they were verified and replayed too)");
+    }
     println!("  log key:     {log_key}{}", if tofu { " (trusted on first use, now pinned)" } else { "" });
     match &remembered {
         Some(r) => println!("  consistency: with the checkpoint of size {} verified before", r.size),
@@ -349,19 +320,162 @@ fn check_hash_tile(tree: &MemoryTree, tp: &TilePath, data: &[u8], level: u8) -> 
     Ok(())
 }
 
-fn compare_published(http: &Http, state: &State, size: u64) -> Result<String, Outcome> {
-    let v: serde_json::Value =
-        serde_json::from_slice(&http.get("/api/v1/members")?).context("/api/v1/members is not JSON")?;
-    // The node may have moved on while we audited; then its projections
-    // describe a longer log and a strict comparison would be unfair.
-    let cp_now = http.get("/log/checkpoint")?;
-    let now_size = accord_log::Note::parse(&cp_now)
-        .ok()
-        .and_then(|n| Checkpoint::parse_text(n.text()).ok())
-        .map_or(size, |c| c.size);
-    if now_size != size {
-        return Ok(format!("node advanced to size {now_size} during the audit; published state not compared"));
+/// The replay so far: the state, the tree and how many signatures were
+/// verified.
+struct Replay {
+    state: State,
+    tree: MemoryTree,
+    signatures: u64,
+}
+
+impl Replay {
+    /// Downloads the entries from the replay's size up to `to`, hashes them
+    /// into the tree, applies them and verifies every signature with the
+    /// key the replay says was current. Entries already replayed that a
+    /// (now fuller) bundle holds again must not have changed.
+    fn extend(&mut self, http: &Http, jobs: usize, to: u64) -> Result<(), Outcome> {
+        let from = self.tree.size();
+        let pb = bar(to.saturating_sub(from), "entries");
+        let bundles: Vec<TilePath> = tiles_for_size(TileKind::Entries, to)
+            .into_iter()
+            .filter(|tp| tp.index * 256 + u64::from(tp.width) > from)
+            .collect();
+        for chunk in bundles.chunks(64) {
+            let paths: Vec<String> = chunk.iter().map(|t| format!("/log/{t}")).collect();
+            let datas = http.get_all(&paths, jobs)?;
+            let mut to_verify = Vec::new();
+            for (tp, data) in chunk.iter().zip(&datas) {
+                let entries = match decode_bundle(data) {
+                    Ok(e) => e,
+                    Err(e) => return fail(format!("{tp}: {e}")),
+                };
+                if entries.len() != usize::from(tp.width) {
+                    return fail(format!("{tp} holds {} entries, expected {}", entries.len(), tp.width));
+                }
+                for (i, bytes) in entries.iter().enumerate() {
+                    let index = tp.index * 256 + i as u64;
+                    let leaf = Hash::leaf(bytes);
+                    if index < from {
+                        if self.tree.level(0).get(index as usize) != Some(&leaf) {
+                            return fail(format!("{tp}: entry {index} differs from the one verified earlier"));
+                        }
+                        continue;
+                    }
+                    self.tree.push(leaf);
+                    let entry = match Entry::parse(bytes) {
+                        Ok(e) => e,
+                        Err(r) => return fail(format!("entry {index} is malformed: {r}")),
+                    };
+                    match self.state.apply(&entry, SigCheck::Deferred) {
+                        Ok(applied) => to_verify.push((index, applied.signer, entry)),
+                        Err(r) => return fail(format!("entry {index} breaks the rules: {r}")),
+                    }
+                }
+            }
+            // Ed25519 batch verification over chunks, on every core; a failing
+            // chunk is re-checked one by one, so the first bad entry is exact.
+            let items: Vec<(&accord_log::Note, &VerifierKey)> =
+                to_verify.iter().map(|(_, k, e)| (&e.statement.note, k.as_ref())).collect();
+            let verdicts: Vec<bool> = items
+                .par_chunks(64)
+                .flat_map_iter(|c| accord_log::verify_many(c).into_iter().map(|r| r.is_ok()))
+                .collect();
+            let bad = to_verify.iter().zip(&verdicts).find(|(_, ok)| !**ok).map(|(t, _)| t);
+            if let Some((index, k, _)) = bad {
+                return fail(format!(
+                    "entry {index}: the signature does not verify with {k}, the member's key at that point"
+                ));
+            }
+            self.signatures += to_verify.len() as u64;
+            pb.inc(to_verify.len() as u64);
+        }
+        pb.finish_and_clear();
+        Ok(())
     }
+}
+
+/// The newest checkpoint verified, as parsed and as served.
+struct Verified {
+    cp: Checkpoint,
+    bytes: Vec<u8>,
+}
+
+/// How many times the published state is fetched before the audit gives
+/// up comparing it with a node that keeps moving.
+const PUBLISHED_ROUNDS: usize = 8;
+
+/// Compares what the node publishes (members, proposals) with the replay.
+///
+/// The node keeps appending while it is audited (members act; the
+/// secretariat ticks the clock once a deadline passes), and its read API
+/// describes its whole log, which may be longer than the checkpoint
+/// verified so far — even an entry longer than the newest checkpoint,
+/// since projections are committed with the entries and the checkpoint is
+/// signed a moment later. So each round fetches the published state and
+/// *then* the checkpoint (verified with the log key):
+/// - if the checkpoint grew, the new entries are downloaded, replayed and
+///   their signatures verified, the new signed root is checked against the
+///   extended tree (which also proves it consistent with the one verified
+///   before), and the round is repeated — the comparison is never made
+///   against a stale replay;
+/// - if it has the replayed size, the published state is compared; a
+///   difference is a fault only if it is seen again in the next round with
+///   the checkpoint still at the same size, after a pause well beyond the
+///   checkpointer's interval (so a projection one entry ahead of a
+///   checkpoint about to be signed is not mistaken for a lie).
+///
+/// A node that moves on every one of [`PUBLISHED_ROUNDS`] rounds is
+/// reported as not compared (not a fault), as before.
+fn compare_published(
+    http: &Http,
+    jobs: usize,
+    vkey: &VerifierKey,
+    replay: &mut Replay,
+    verified: &mut Verified,
+) -> Result<String, Outcome> {
+    let mut differs_at: Option<u64> = None;
+    for _ in 0..PUBLISHED_ROUNDS {
+        let members: serde_json::Value =
+            serde_json::from_slice(&http.get("/api/v1/members")?).context("/api/v1/members is not JSON")?;
+        let proposals: serde_json::Value =
+            serde_json::from_slice(&http.get("/api/v1/proposals")?).context("/api/v1/proposals is not JSON")?;
+        let bytes = http.get("/log/checkpoint")?;
+        let cp = match Checkpoint::open(&bytes, vkey) {
+            Ok((cp, _)) => cp,
+            Err(e) => return fail(format!("the checkpoint does not verify against the log key: {e}")),
+        };
+        let size = replay.state.size();
+        if cp.size < size {
+            return fail(format!("rollback: the node now shows size {} but size {size} was verified", cp.size));
+        }
+        if cp.size > size {
+            replay.extend(http, jobs, cp.size)?;
+            if replay.tree.root_at(cp.size) != cp.root {
+                return fail(format!("the entries do not hash to the checkpoint's root at size {}", cp.size));
+            }
+            *verified = Verified { cp, bytes };
+            differs_at = None;
+            continue;
+        }
+        let result = compare_members(&members, &replay.state)
+            .and_then(|m| compare_proposals(&proposals, &replay.state).map(|p| format!("{m}; {p}")));
+        match result {
+            Ok(summary) => return Ok(summary),
+            Err(Outcome::Failed(f)) if differs_at != Some(size) => {
+                tracing::debug!("published state differs at size {size} ({}); looking again", f.0);
+                differs_at = Some(size);
+                std::thread::sleep(Duration::from_millis(400));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(format!(
+        "the node kept appending during the audit (now size {}); published state not compared",
+        replay.state.size()
+    ))
+}
+
+fn compare_members(v: &serde_json::Value, state: &State) -> Result<String, Outcome> {
     let rows = v["members"].as_array().cloned().unwrap_or_default();
     let mut n = 0;
     for a in state.actors() {
@@ -384,4 +498,76 @@ fn compare_published(http: &Http, state: &State, size: u64) -> Result<String, Ou
         return fail(format!("the node publishes {} members, the log has {n}", rows.len()));
     }
     Ok(format!("{} members, the secretariat, their keys and sequence numbers agree with the replay", n - 1))
+}
+
+/// The count the node must publish for a proposal: the final tally if the
+/// ballot closed with one; otherwise the live count of the votes of the
+/// members entitled to vote now (member states not suspended).
+fn expected_tally(p: &Proposal, state: &State) -> Tally {
+    if let Some(t) = p.record.tally {
+        return t;
+    }
+    let eligible: BTreeSet<&MemberId> = state.members().filter(|a| !a.suspended).map(|a| &a.id).collect();
+    let rules = state.rules();
+    let majority = match p.record.question {
+        Question::Ordinary => rules.ordinary_majority,
+        Question::Important => rules.important_majority,
+    };
+    tally(p.votes.iter().map(|(m, v)| (m, v.vote)), &eligible, majority, rules.quorum).0
+}
+
+/// Every proposal of the replay is published with the same status,
+/// adopted_by and tally, and no other proposal is published.
+fn compare_proposals(v: &serde_json::Value, state: &State) -> Result<String, Outcome> {
+    let rows = v["proposals"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let mut published: BTreeMap<&str, &serde_json::Value> = BTreeMap::new();
+    for row in rows {
+        let Some(id) = row["id"].as_str() else {
+            return fail(format!("the node publishes a proposal without an id: {row}"));
+        };
+        if published.insert(id, row).is_some() {
+            return fail(format!("the node publishes proposal {id} twice"));
+        }
+        if state.decisions().get(id).is_none() {
+            return fail(format!("the node publishes proposal {id}, which the log does not hold"));
+        }
+    }
+    for p in state.decisions().iter() {
+        let r = &p.record;
+        let id = r.id.as_str();
+        let Some(row) = published.get(id) else {
+            return fail(format!("the node does not publish proposal {id}"));
+        };
+        let differs = |field: &str, got: &serde_json::Value, want: &serde_json::Value| -> Result<(), Outcome> {
+            let show = |v: &serde_json::Value| if v.is_null() { "none".to_string() } else { v.to_string() };
+            if got == want {
+                Ok(())
+            } else {
+                fail(format!("proposal {id}: the node publishes {field} {}, the replay says {}", show(got), show(want)))
+            }
+        };
+        differs("status", &row["status"], &r.status.as_str().into())?;
+        // Left out and null both say "not adopted".
+        let want = r.adopted_by.map_or(serde_json::Value::Null, |a| serde_json::to_value(a).unwrap_or_default());
+        differs("adopted_by", &row["adopted_by"], &want)?;
+        let t = expected_tally(p, state);
+        for (k, n) in [("yes", t.yes), ("no", t.no), ("abstain", t.abstain), ("not_voting", t.not_voting)] {
+            differs(&format!("tally.{k}"), &row["tally"][k], &n.into())?;
+        }
+    }
+    Ok(format!("{} proposals with their status and tally", state.decisions().len()))
+}
+
+/// `3 (1 adopted, 1 rejected, 1 open)`.
+fn proposal_summary(state: &State) -> String {
+    let mut by: BTreeMap<Status, usize> = BTreeMap::new();
+    for p in state.decisions().iter() {
+        *by.entry(p.record.status).or_default() += 1;
+    }
+    let parts: Vec<String> = by.iter().map(|(s, n)| format!("{n} {}", s.as_str())).collect();
+    if parts.is_empty() {
+        "0".to_string()
+    } else {
+        format!("{} ({})", state.decisions().len(), parts.join(", "))
+    }
 }

@@ -96,17 +96,77 @@ fn members_toml(f: &MembersFile) -> String {
     s
 }
 
+/// Decision acts seeded after the notes: (member, type, body). The times
+/// are filled in when seeding; `{closes:N}` stands for now + N days.
+fn demo_decisions() -> Vec<(&'static str, &'static str, serde_json::Value)> {
+    use serde_json::json;
+    vec![
+        (
+            "KEN",
+            "proposal.submit",
+            json!({"id": "capacity-fund-2027", "title": "A capacity-building fund for national CERTs",
+            "text": "The body establishes a voluntary fund to help developing countries set up and train national computer emergency response teams, in line with the code's pledge of assistance.",
+            "question": "ordinary", "procedure": "vote", "closes": "{closes:7}"}),
+        ),
+        ("BRA", "proposal.cosponsor", json!({"proposal": "capacity-fund-2027"})),
+        ("EGY", "proposal.cosponsor", json!({"proposal": "capacity-fund-2027"})),
+        ("IND", "vote.cast", json!({"proposal": "capacity-fund-2027", "vote": "yes"})),
+        (
+            "MEX",
+            "vote.cast",
+            json!({"proposal": "capacity-fund-2027", "vote": "yes", "explanation": "México apoya el fondo y pide informes anuales."}),
+        ),
+        (
+            "DEU",
+            "vote.cast",
+            json!({"proposal": "capacity-fund-2027", "vote": "abstain", "explanation": "Germany awaits the fund's terms of reference."}),
+        ),
+        ("RUS", "vote.cast", json!({"proposal": "capacity-fund-2027", "vote": "yes"})),
+        (
+            "FRA",
+            "proposal.submit",
+            json!({"id": "poc-directory", "title": "A public directory of national points of contact",
+            "text": "The secretariat publishes, and keeps current, a directory of each member's point of contact for incidents affecting critical information infrastructure.",
+            "question": "ordinary", "procedure": "silence", "closes": "{closes:4}"}),
+        ),
+        (
+            "USA",
+            "silence.dissociate",
+            json!({"proposal": "poc-directory", "reason": "The United States will list a point of contact but asks that the directory not be public."}),
+        ),
+    ]
+}
+
 fn seed(node: &std::sync::Arc<accord_node::Node>, dir: &Path) -> Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let mut seqs: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    let key_of =
+        |id: &str| -> Result<KeyFile> { crate::files::read_key(&dir.join("demo-keys").join(format!("{id}.key"))) };
     for (id, text) in DEMO_NOTES {
-        let key: KeyFile = crate::files::read_key(&dir.join("demo-keys").join(format!("{id}.key")))?;
+        *seqs.entry(id).or_default() += 1;
+        let key = key_of(id)?;
         let st = Statement {
             member: MemberId::parse(id).context("demo member id")?,
-            seq: Seq(1),
+            seq: Seq(seqs[id]),
             time: crate::cmd::submit::now(),
             act: Act::NotePublish(NotePublish { text: (*text).to_string() }),
         };
         let signed = st.sign(&key.signer);
+        rt.block_on(node.submit(signed.raw.as_bytes())).map_err(|e| anyhow::anyhow!("seeding the demo: {e}"))?;
+    }
+    let now = crate::cmd::submit::now();
+    for (id, kind, body) in demo_decisions() {
+        let seq = seqs.entry(id).or_default();
+        *seq += 1;
+        let mut text = body.to_string();
+        for days in [4, 7] {
+            let closes = accord_core::Timestamp(now.0 + days * 86_400_000);
+            text = text.replace(&format!("{{closes:{days}}}"), &closes.to_rfc3339());
+        }
+        let body: serde_json::Value = serde_json::from_str(&text)?;
+        let act = Act::parse(kind, body).map_err(|e| anyhow::anyhow!("demo {kind}: {e}"))?;
+        let st = Statement { member: MemberId::parse(id).context("demo member id")?, seq: Seq(*seq), time: now, act };
+        let signed = st.sign(&key_of(id)?.signer);
         rt.block_on(node.submit(signed.raw.as_bytes())).map_err(|e| anyhow::anyhow!("seeding the demo: {e}"))?;
     }
     Ok(())

@@ -1,6 +1,6 @@
 //! `accord serve`: runs a node and its HTTP face until SIGINT/SIGTERM.
 
-use crate::files::{db_url, log_key_path, read_key};
+use crate::files::{db_url, log_key_path, read_key, secretariat_key_path};
 use accord_node::{Node, NodeConfig, SystemClock};
 use anyhow::{Context, Result};
 use std::path::Path;
@@ -14,9 +14,19 @@ pub fn init_tracing() {
 
 pub fn start_node(data: &Path, database: Option<&str>) -> Result<Arc<Node>> {
     let log_key = read_key(&log_key_path(data))?;
+    // The secretariat's key lets the node append `clock.tick` entries so
+    // that ballots close on time without other traffic. A node without it
+    // still serves; deadlines then pass with the next statement.
+    let sec_path = secretariat_key_path(data);
+    let clock_ticker = if sec_path.exists() {
+        Some(read_key(&sec_path)?.signer)
+    } else {
+        tracing::warn!(path = %sec_path.display(), "no secretariat key: ballots close only when a statement arrives");
+        None
+    };
     let store = accord_store::open(&db_url(data, database))?;
-    let node = Node::start(store, log_key.signer, Arc::new(SystemClock), NodeConfig::default())
-        .context("cannot start the node")?;
+    let config = NodeConfig { clock_ticker, ..NodeConfig::default() };
+    let node = Node::start(store, log_key.signer, Arc::new(SystemClock), config).context("cannot start the node")?;
     Ok(Arc::new(node))
 }
 

@@ -384,7 +384,7 @@ fn unknown_types_and_bad_bodies_are_refused() {
     let (mut body, server, size) = founded();
     let m = &body.members[0];
     let seq = m.seq + 1;
-    for kind in ["note.delete", "NOTE.PUBLISH", "", "note.publish ", "vote.cast"] {
+    for kind in ["note.delete", "NOTE.PUBLISH", "", "note.publish ", "vote.delete"] {
         let note = signed(&m.key, &line("M000", seq, now(), kind, r#"{"text":"x"}"#));
         refused(&server, size, &format!("type {kind:?}"), note, 400, "unknown-type");
     }

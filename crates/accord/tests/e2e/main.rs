@@ -10,4 +10,7 @@ mod audit;
 mod bad_input;
 mod basic;
 mod crash;
+mod decisions;
+mod demo;
 mod interop;
+mod proposals;

@@ -1,155 +1,23 @@
-//! `accord bench …`: whole-system benchmarks on loopback. They start the
-//! real binary (`accord serve`) as a child process on a fresh body in a
-//! temporary folder, drive it, print figures, and stop it by its PID.
+//! `accord bench log`: durable signed appends through HTTP.
 
-use crate::cmd::init::{found, MemberEntry, MembersFile};
-use crate::cmd::keygen::new_key;
+use super::{cpu_seconds, now_secs, percentile, start_body, ChildNode};
 use crate::progress::bar;
 use accord_core::statement::statement_text;
-use accord_core::{KeyFile, MemberId, Seq, Timestamp};
-use anyhow::{anyhow, bail, Context, Result};
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use accord_core::{KeyFile, MemberId, Seq};
+use anyhow::{anyhow, bail, Result};
 use std::time::{Duration, Instant};
-
-#[derive(clap::Subcommand)]
-pub enum BenchCommand {
-    /// Durable signed appends through HTTP: throughput, submit→ack latency,
-    /// and how far checkpoints trail acks.
-    Log {
-        /// Concurrent signing clients (each a member with its own key).
-        #[arg(long, default_value_t = 256)]
-        clients: usize,
-        /// Seconds of load.
-        #[arg(long, default_value_t = 10)]
-        duration: u64,
-        /// Target total rate in statements/s (open loop); default: as fast as acks come back.
-        #[arg(long)]
-        rate: Option<f64>,
-        /// Bytes of note text per statement.
-        #[arg(long, default_value_t = 200)]
-        text_bytes: usize,
-        /// Sign every client's statements before the clock starts, so that
-        /// the clients' signing does not take the server's cores (as when
-        /// clients run on their own machines). The server's work is
-        /// unchanged: it still verifies every signature.
-        #[arg(long)]
-        presign: bool,
-    },
-    /// Builds a log of N signed entries, serves it, and times `accord audit`
-    /// on it (download, tree, replay, every signature).
-    Audit {
-        /// Entries in the log.
-        #[arg(long, default_value_t = 1_000_000)]
-        entries: u64,
-        /// Members signing them.
-        #[arg(long, default_value_t = 193)]
-        members: usize,
-        /// Also time the peer auditor (bench/peer/audit_peer.py, tlog-scales
-        /// and Python's cryptography) on the same served log.
-        #[arg(long)]
-        peer: bool,
-    },
-}
-
-pub fn run(cmd: BenchCommand) -> Result<()> {
-    match cmd {
-        BenchCommand::Log { clients, duration, rate, text_bytes, presign } => {
-            bench_log(LoadShape { clients, duration, rate, text_bytes, presign })
-        }
-        BenchCommand::Audit { entries, members, peer } => bench_audit(entries, members, peer),
-    }
-}
-
-/// A body served by a child `accord serve`, stopped on drop.
-pub struct ChildNode {
-    pub child: Child,
-    pub url: String,
-    pub keys: Vec<KeyFile>,
-}
-
-impl Drop for ChildNode {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
-        let _ = self.child.wait();
-    }
-}
-
-/// Founds a body of `members` members in `dir` and starts a server on it.
-pub fn start_body(dir: &Path, members: usize) -> Result<ChildNode> {
-    let keys = found_bench_body(dir, members)?;
-    start_server(&dir.join("data"), keys)
-}
-
-fn found_bench_body(dir: &Path, members: usize) -> Result<Vec<KeyFile>> {
-    let origin = "bench.accord.example/log";
-    let mut keys = Vec::new();
-    let mut entries = Vec::new();
-    for i in 0..members {
-        let id = MemberId::parse(&format!("M{i:04}")).ok_or_else(|| anyhow!("member id"))?;
-        let k = new_key(&id.key_name(origin))?;
-        entries.push(MemberEntry { id, name: format!("Member {i}"), vkey: k.signer.verifier().to_vkey() });
-        keys.push(k);
-    }
-    let file = MembersFile { origin: origin.into(), name: "Benchmark body".into(), members: entries };
-    found(&dir.join("data"), &file, None)?;
-    Ok(keys)
-}
-
-fn start_server(data: &Path, keys: Vec<KeyFile>) -> Result<ChildNode> {
-    let exe = std::env::current_exe()?;
-    let mut child = Command::new(exe)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .context("cannot start accord serve")?;
-    let stdout = child.stdout.take().ok_or_else(|| anyhow!("no stdout"))?;
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line)?;
-    let url = line
-        .trim()
-        .strip_prefix("accord: listening on ")
-        .ok_or_else(|| anyhow!("accord serve did not say where it listens: {line:?}"))?
-        .to_string();
-    Ok(ChildNode { child, url, keys })
-}
-
-fn now_secs() -> Timestamp {
-    crate::cmd::submit::now()
-}
-
-/// CPU seconds (user + system) a process has used so far, from /proc.
-fn cpu_seconds(pid: &str) -> f64 {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return f64::NAN };
-    // Fields after the command name (which may hold spaces) start at ')'.
-    let fields: Vec<&str> = stat.rsplit_once(')').map(|(_, r)| r.split_whitespace().collect()).unwrap_or_default();
-    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
-    (ticks(11) + ticks(12)) / 100.0
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[i.min(sorted.len() - 1)]
-}
 
 /// What `accord bench log` asks of the server.
 #[derive(Clone, Copy)]
-struct LoadShape {
-    clients: usize,
-    duration: u64,
-    rate: Option<f64>,
-    text_bytes: usize,
-    presign: bool,
+pub(super) struct LoadShape {
+    pub clients: usize,
+    pub duration: u64,
+    pub rate: Option<f64>,
+    pub text_bytes: usize,
+    pub presign: bool,
 }
 
-fn bench_log(shape: LoadShape) -> Result<()> {
+pub(super) fn bench_log(shape: LoadShape) -> Result<()> {
     let LoadShape { clients, duration, rate, .. } = shape;
     let tmp = std::env::temp_dir().join(format!("accord-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
@@ -384,135 +252,6 @@ fn drive(node: &ChildNode, shape: LoadShape, presigned: Vec<Vec<String>>) -> Res
         }
         Ok(LoadResult { acked, refused, errors, seconds, latencies_ms: lat, checkpoint_lag_ms: lag })
     })
-}
-
-/// Writes `entries` signed `note.publish` entries straight into a founded
-/// body's store (signing in parallel), as a sequencer would have, and
-/// signs a checkpoint for them.
-fn fill_store(data: &Path, keys: &[KeyFile], entries: u64) -> Result<()> {
-    use accord_core::{Entry, SigCheck, SignedStatement};
-    use accord_log::merkle::{Frontier, TILE_HEIGHT};
-    use accord_log::{Checkpoint, Hash};
-    use accord_store::{AppendBatch, StoreHashes};
-    use rayon::prelude::*;
-    let store = accord_store::open(&crate::files::db_url(data, None))?;
-    let log_key = crate::files::read_key(&crate::files::log_key_path(data))?;
-    let mut state = accord_node::load_state(store.as_ref())?;
-    let mut frontier = Frontier::load(&mut StoreHashes(store.as_ref()), state.size())?;
-    let ids: Vec<MemberId> =
-        keys.iter().map(|k| crate::cmd::submit::member_of_key(k.name()).map(|x| x.1)).collect::<Result<_>>()?;
-    // Whole seconds after genesis, so that entry times never decrease.
-    let start_time = Timestamp(state.last_time().0 - state.last_time().0 % 1000 + 1000);
-    let pb = bar(entries, "fill");
-    let chunk = 20_000u64;
-    let mut done = 0u64;
-    while done < entries {
-        let n = chunk.min(entries - done);
-        let notes: Vec<SignedStatement> = (done..done + n)
-            .into_par_iter()
-            .map(|i| {
-                let m = (i % keys.len() as u64) as usize;
-                let seq = i / keys.len() as u64 + 1;
-                let text = statement_text(
-                    &ids[m],
-                    Seq(seq),
-                    Timestamp(start_time.0 + (i / 1000) as i64),
-                    "note.publish",
-                    serde_json::json!({ "text": format!("benchmark statement {i} of the audit log") }),
-                );
-                let note = keys[m].signer.sign_note(&text).map_err(|e| anyhow!("{e}"))?;
-                SignedStatement::parse(note.to_text().as_bytes()).map_err(|e| anyhow!("{e}"))
-            })
-            .collect::<Result<_>>()?;
-        let mut batch = AppendBatch { first: state.size(), ..AppendBatch::default() };
-        for (i, signed) in notes.into_iter().enumerate() {
-            let entry = Entry::new(Timestamp(start_time.0 + ((done + i as u64) / 1000) as i64), signed);
-            let applied = state.apply(&entry, SigCheck::Deferred).map_err(|r| anyhow!("{r}"))?;
-            let bytes = entry.to_bytes();
-            let leaf = Hash::leaf(&bytes);
-            frontier.push(leaf, |(level, idx, h)| {
-                if level > 0 && level % TILE_HEIGHT == 0 {
-                    batch.nodes.push((level, idx, h));
-                }
-            });
-            batch.effects.extend(applied.effects);
-            batch.entries.push((bytes, leaf));
-        }
-        store.append(&batch)?;
-        done += n;
-        pb.set_position(done);
-    }
-    pb.finish_and_clear();
-    let cp = Checkpoint::new(log_key.signer.verifier().name(), frontier.size(), frontier.root());
-    store.put_checkpoint(frontier.size(), &cp.sign(&log_key.signer)?.to_text())?;
-    Ok(())
-}
-
-fn bench_audit(entries: u64, members: usize, peer: bool) -> Result<()> {
-    let tmp = std::env::temp_dir().join(format!("accord-bench-audit-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&tmp);
-    std::fs::create_dir_all(&tmp)?;
-    let keys = found_bench_body(&tmp, members)?;
-    let data = tmp.join("data");
-    let t = Instant::now();
-    fill_store(&data, &keys, entries)?;
-    eprintln!("accord bench audit: wrote {entries} signed entries in {:.1}s", t.elapsed().as_secs_f64());
-    let log_vkey = crate::files::read_key(&crate::files::log_key_path(&data))?.signer.verifier().to_vkey();
-    let node = start_server(&data, keys)?;
-    let state = tmp.join("audit-state.json");
-    let t = Instant::now();
-    let out = Command::new(std::env::current_exe()?)
-        .args(["audit", &node.url, "--log-key", &log_vkey, "--state"])
-        .arg(&state)
-        .stderr(Stdio::inherit())
-        .output()?;
-    let secs = t.elapsed().as_secs_f64();
-    let peer_line = if peer { Some(run_audit_peer(&node.url, &log_vkey)?) } else { None };
-    drop(node);
-    let _ = std::fs::remove_dir_all(&tmp);
-    if !out.status.success() {
-        bail!("audit failed: {}", String::from_utf8_lossy(&out.stdout));
-    }
-    print!("{}", String::from_utf8_lossy(&out.stdout));
-    println!("accord bench audit: {entries} entries audited in {secs:.1}s ({:.0} entries/s)", entries as f64 / secs);
-    println!("accord audit_seconds={secs:.2} entries={entries} entries_per_sec={:.0}", entries as f64 / secs);
-    if let Some(line) = peer_line {
-        println!("{line}");
-        let peer_secs = line
-            .split_whitespace()
-            .find_map(|kv| kv.strip_prefix("audit_seconds="))
-            .and_then(|v| v.parse::<f64>().ok())
-            .ok_or_else(|| anyhow!("the peer did not report audit_seconds: {line}"))?;
-        println!("ratio peer/accord (audit time): {:.1}x faster", peer_secs / secs);
-    }
-    Ok(())
-}
-
-/// Runs the peer auditor from the repository (found beside the binary's
-/// source tree or in the current directory) on the same log.
-fn run_audit_peer(url: &str, log_vkey: &str) -> Result<String> {
-    let script = Path::new("bench/peer/audit_peer.py");
-    if !script.exists() {
-        bail!("run from the repository root: bench/peer/audit_peer.py not found");
-    }
-    let py = Command::new("scripts/python-env.sh").stderr(Stdio::inherit()).output()?;
-    if !py.status.success() {
-        bail!("scripts/python-env.sh failed");
-    }
-    let python = String::from_utf8_lossy(&py.stdout).trim().to_string();
-    let out = Command::new(python)
-        .arg(script)
-        .args(["--url", &format!("{url}/log"), "--vkey", log_vkey])
-        .stderr(Stdio::inherit())
-        .output()?;
-    let text = String::from_utf8_lossy(&out.stdout).to_string();
-    if !out.status.success() {
-        bail!("the peer auditor failed: {text}");
-    }
-    text.lines()
-        .find(|l| l.starts_with("peer="))
-        .map(str::to_string)
-        .ok_or_else(|| anyhow!("the peer printed no result line: {text}"))
 }
 
 /// The `index` of an ack body `{"index":N,"leaf_hash":"…"}`.

@@ -1,0 +1,242 @@
+//! Acts of the decision procedure (DESIGN.md §6): proposals, co-sponsors,
+//! amendments, recorded votes, the silence procedure and clock ticks.
+//! How they combine is in `crate::decisions`.
+
+use crate::decisions::rules::RulesChange;
+use crate::ids::MemberId;
+use crate::time::Timestamp;
+use accord_log::VerifierKey;
+use serde::{Deserialize, Serialize};
+
+/// Longest proposal or amendment text, in characters.
+pub const MAX_TEXT_CHARS: usize = 20_000;
+/// Longest title, explanation of vote, objection or dissociation.
+pub const MAX_SHORT_CHARS: usize = 2_000;
+
+/// The actions an adopted proposal can carry.
+pub const ACTION_TYPES: &[&str] = &["member.admit", "member.reinstate", "member.suspend", "rules.change"];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Question {
+    Ordinary,
+    Important,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Procedure {
+    /// A recorded vote until `closes`.
+    Vote,
+    /// Adopted by consensus at `closes` unless a member objects first.
+    Silence,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum VoteChoice {
+    Yes,
+    No,
+    Abstain,
+}
+
+/// What an adopted proposal does, in the same fold that adopts it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", deny_unknown_fields)]
+pub enum Action {
+    /// A new member with its key.
+    #[serde(rename = "member.admit")]
+    MemberAdmit { member: MemberId, name: String, vkey: String },
+    /// The member may no longer vote.
+    #[serde(rename = "member.suspend")]
+    MemberSuspend { member: MemberId },
+    /// The member may vote again.
+    #[serde(rename = "member.reinstate")]
+    MemberReinstate { member: MemberId },
+    /// Some rules of procedure change.
+    #[serde(rename = "rules.change")]
+    RulesChange { rules: RulesChange },
+}
+
+impl Action {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Action::MemberAdmit { .. } => "member.admit",
+            Action::MemberSuspend { .. } => "member.suspend",
+            Action::MemberReinstate { .. } => "member.reinstate",
+            Action::RulesChange { .. } => "rules.change",
+        }
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        match self {
+            Action::MemberAdmit { member, name, vkey } => {
+                if member.is_secretariat() {
+                    return Err("action: the secretariat is not a member".into());
+                }
+                chars("action.name", name, 1, 200)?;
+                let k = VerifierKey::parse(vkey).map_err(|e| format!("action.vkey: {e}"))?;
+                if !k.name().ends_with(&format!("/members/{member}")) {
+                    return Err(format!("action.vkey must be named <origin>/members/{member}"));
+                }
+                Ok(())
+            }
+            Action::MemberSuspend { member } | Action::MemberReinstate { member } => {
+                if member.is_secretariat() {
+                    return Err("action: the secretariat is not a member".into());
+                }
+                Ok(())
+            }
+            Action::RulesChange { rules } => {
+                if rules.is_empty() {
+                    return Err("action.rules changes nothing".into());
+                }
+                crate::decisions::rules::Rules::default()
+                    .changed(rules)
+                    .validate()
+                    .map_err(|e| format!("action.rules: {e}"))
+            }
+        }
+    }
+}
+
+fn chars(field: &str, s: &str, min: usize, max: usize) -> Result<(), String> {
+    let n = s.chars().count();
+    if n < min || n > max || (min > 0 && s.trim().is_empty()) {
+        return Err(format!("{field} must be {min}–{max} characters (got {n})"));
+    }
+    Ok(())
+}
+
+/// A proposal or amendment id: 1–64 of `a-z 0-9 -`, starting with a letter
+/// or digit.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+}
+
+fn check_id(field: &str, id: &str) -> Result<(), String> {
+    if valid_id(id) {
+        Ok(())
+    } else {
+        Err(format!("{field} must be 1–64 characters of a-z, 0-9 and '-', not starting with '-' (got {id:?})"))
+    }
+}
+
+/// A deadline in the one RFC 3339 spelling statements use.
+pub fn parse_deadline(field: &str, s: &str) -> Result<Timestamp, String> {
+    Timestamp::parse_rfc3339(s)
+        .filter(|t| t.to_rfc3339() == s)
+        .ok_or_else(|| format!("{field} must be RFC 3339 UTC such as 2026-12-01T12:00:00Z (got {s:?})"))
+}
+
+/// `proposal.submit`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalSubmit {
+    pub id: String,
+    pub title: String,
+    pub text: String,
+    pub question: Question,
+    pub procedure: Procedure,
+    pub closes: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+}
+
+impl ProposalSubmit {
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        check_id("id", &self.id)?;
+        chars("title", &self.title, 1, 200)?;
+        chars("text", &self.text, 1, MAX_TEXT_CHARS)?;
+        parse_deadline("closes", &self.closes)?;
+        if let Some(a) = &self.action {
+            a.validate()?;
+        }
+        Ok(())
+    }
+}
+
+/// `proposal.cosponsor`, `proposal.withdraw-cosponsor`, `proposal.withdraw`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalRef {
+    pub proposal: String,
+}
+
+impl ProposalRef {
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        check_id("proposal", &self.proposal)
+    }
+}
+
+/// `proposal.amend`: a new wording of the proposal's text, itself voted
+/// before the proposal.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalAmend {
+    /// The amendment's own id (same namespace as proposals).
+    pub id: String,
+    /// The proposal it amends.
+    pub proposal: String,
+    pub title: String,
+    /// The proposal's text as this amendment would make it.
+    pub text: String,
+    /// When the vote on the amendment closes; amendments are voted in the
+    /// order of their `closes` (see docs/PROTOCOL.md).
+    pub closes: String,
+}
+
+impl ProposalAmend {
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        check_id("id", &self.id)?;
+        check_id("proposal", &self.proposal)?;
+        chars("title", &self.title, 1, 200)?;
+        chars("text", &self.text, 1, MAX_TEXT_CHARS)?;
+        parse_deadline("closes", &self.closes)?;
+        Ok(())
+    }
+}
+
+/// `vote.cast`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VoteCast {
+    pub proposal: String,
+    pub vote: VoteChoice,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+}
+
+impl VoteCast {
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        check_id("proposal", &self.proposal)?;
+        if let Some(e) = &self.explanation {
+            chars("explanation", e, 1, MAX_SHORT_CHARS)?;
+        }
+        Ok(())
+    }
+}
+
+/// `silence.object` and `silence.dissociate`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SilenceNote {
+    pub proposal: String,
+    pub reason: String,
+}
+
+impl SilenceNote {
+    pub(crate) fn validate(&self) -> Result<(), String> {
+        check_id("proposal", &self.proposal)?;
+        chars("reason", &self.reason, 1, MAX_SHORT_CHARS)
+    }
+}
+
+/// `clock.tick`: the secretariat marks the time so that deadlines pass
+/// without other traffic. Its body is empty.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockTick {}

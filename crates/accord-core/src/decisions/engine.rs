@@ -1,0 +1,579 @@
+//! The rules of each decision act, and the closing of ballots.
+
+use super::{AdoptedBy, Cosponsor, Proposal, ProposalRecord, SilenceRecord, Status, VoteRecord};
+use crate::acts::decision::{parse_deadline, Action, Procedure, Question};
+use crate::acts::Act;
+use crate::ids::{LogIndex, MemberId, Seq};
+use crate::refusal::Refusal;
+use crate::state::{Actor, Effect, State};
+use crate::time::Timestamp;
+use accord_log::VerifierKey;
+use std::collections::BTreeSet;
+
+fn rules(why: impl Into<String>) -> Refusal {
+    Refusal::Rules(why.into())
+}
+
+fn secs(s: u64) -> i64 {
+    // Rules cap every period at ten years (rules.rs), far inside i64 ms.
+    (s as i64).saturating_mul(1000)
+}
+
+impl State {
+    /// Closes every ballot whose deadline is at or before `time`, in
+    /// deadline order. Their effects wait in `pending` for the next
+    /// accepted entry, whose index is the one recorded as `closed_at`.
+    pub(crate) fn close_due(&mut self, time: Timestamp) {
+        while let Some((t, _, _)) = self.decisions.deadlines.first() {
+            if *t > time {
+                break;
+            }
+            let Some((_, _, id)) = self.decisions.deadlines.pop_first() else { break };
+            self.close(&id);
+        }
+        if time > self.clock_floor {
+            self.clock_floor = time;
+        }
+    }
+
+    /// Members entitled to vote now: member states not suspended.
+    fn eligible(&self) -> BTreeSet<&MemberId> {
+        self.actors.values().filter(|a| !a.id.is_secretariat() && !a.suspended).map(|a| &a.id).collect()
+    }
+
+    fn close(&mut self, id: &str) {
+        let index = LogIndex(self.size);
+        let Some(p) = self.decisions.proposals.get(id) else { return };
+        if !p.record.status.is_pending() {
+            return;
+        }
+        let (status, adopted_by, tally) = if p.record.procedure == Procedure::Silence && p.record.status == Status::Open
+        {
+            let t = super::Tally { not_voting: self.eligible().len() as u64, ..Default::default() };
+            (Status::Adopted, Some(AdoptedBy::Consensus), t)
+        } else {
+            let majority = match p.majority_question {
+                Question::Ordinary => self.rules.ordinary_majority,
+                Question::Important => self.rules.important_majority,
+            };
+            let eligible = self.eligible();
+            let (t, st) =
+                super::tally(p.votes.iter().map(|(m, v)| (m, v.vote)), &eligible, majority, self.rules.quorum);
+            (st, (st == Status::Adopted).then_some(AdoptedBy::Vote), t)
+        };
+        let mut action_result = None;
+        if status == Status::Adopted {
+            if let Some(parent) = p.record.amends.clone() {
+                let text = p.record.text.clone();
+                self.amendment_adopted(&parent, id, text, index);
+            } else if let Some(action) = p.record.action.clone() {
+                action_result = Some(self.take_action(&action, index));
+            }
+        }
+        if let Some(p) = self.decisions.proposals.get_mut(id) {
+            let r = &mut p.record;
+            r.status = status;
+            r.adopted_by = adopted_by;
+            r.tally = Some(tally);
+            r.closed_at = Some(index);
+            r.entries.push(index);
+            r.action_result = action_result;
+            if self.effects_on {
+                self.pending.push(Effect::ProposalChanged(Box::new(r.clone())));
+            }
+        }
+    }
+
+    /// An adopted amendment rewrites its proposal's text and makes the
+    /// amendments still to be voted moot.
+    fn amendment_adopted(&mut self, parent: &str, by: &str, text: String, index: LogIndex) {
+        let mut moot = Vec::new();
+        if let Some(p) = self.decisions.proposals.get_mut(parent) {
+            let r = &mut p.record;
+            if r.original_text.is_none() {
+                r.original_text = Some(std::mem::replace(&mut r.text, text));
+            } else {
+                r.text = text;
+            }
+            moot = r.amendments.iter().filter(|a| a.as_str() != by).cloned().collect();
+            if self.effects_on {
+                self.pending.push(Effect::ProposalChanged(Box::new(r.clone())));
+            }
+        }
+        for a in moot {
+            if let Some(p) = self.decisions.proposals.get_mut(&a) {
+                if p.record.status.is_pending() {
+                    let key = (p.record.closes, p.record.entries[0], a.clone());
+                    self.decisions.deadlines.remove(&key);
+                    p.record.status = Status::Moot;
+                    p.record.closed_at = Some(index);
+                    p.record.entries.push(index);
+                    if self.effects_on {
+                        self.pending.push(Effect::ProposalChanged(Box::new(p.record.clone())));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Carries out an adopted proposal's action; says what happened.
+    fn take_action(&mut self, action: &Action, index: LogIndex) -> String {
+        match action {
+            Action::MemberAdmit { member, name, vkey } => {
+                if self.actors.contains_key(member) {
+                    return format!("not applied: {member} is already a member");
+                }
+                let Ok(key) = VerifierKey::parse(vkey) else {
+                    return "not applied: the vkey does not parse".into();
+                };
+                let origin = self.body.as_ref().map(|b| b.origin.clone()).unwrap_or_default();
+                if key.name() != member.key_name(&origin) {
+                    return format!("not applied: the key must be named {}", member.key_name(&origin));
+                }
+                self.actors.insert(
+                    member.clone(),
+                    Actor {
+                        id: member.clone(),
+                        name: name.clone(),
+                        key: std::sync::Arc::new(key),
+                        last_seq: Seq(0),
+                        since: index,
+                        suspended: false,
+                    },
+                );
+                if self.effects_on {
+                    self.pending.push(Effect::ActorAdded {
+                        id: member.clone(),
+                        name: name.clone(),
+                        vkey: vkey.clone(),
+                        index,
+                    });
+                }
+                format!("applied: {member} admitted")
+            }
+            Action::MemberSuspend { member } | Action::MemberReinstate { member } => {
+                let suspend = matches!(action, Action::MemberSuspend { .. });
+                match self.actors.get_mut(member) {
+                    None => format!("not applied: {member} is not a member"),
+                    Some(a) if a.suspended == suspend => {
+                        format!(
+                            "not applied: {member} is already {}",
+                            if suspend { "suspended" } else { "in good standing" }
+                        )
+                    }
+                    Some(a) => {
+                        a.suspended = suspend;
+                        if self.effects_on {
+                            self.pending.push(Effect::MemberSuspended {
+                                id: member.clone(),
+                                suspended: suspend,
+                                index,
+                            });
+                        }
+                        format!("applied: {member} {}", if suspend { "suspended" } else { "reinstated" })
+                    }
+                }
+            }
+            Action::RulesChange { rules } => {
+                let next = self.rules.changed(rules);
+                if let Err(e) = next.validate() {
+                    return format!("not applied: {e}");
+                }
+                self.rules = next;
+                if self.effects_on {
+                    self.pending.push(Effect::RulesChanged(Box::new(self.rules.clone())));
+                }
+                "applied: rules changed".into()
+            }
+        }
+    }
+
+    fn proposal(&self, id: &str) -> Result<&Proposal, Refusal> {
+        self.decisions.proposals.get(id).ok_or_else(|| Refusal::UnknownProposal(id.to_string()))
+    }
+
+    fn pending(&self, p: &Proposal) -> Result<(), Refusal> {
+        if p.record.status.is_pending() {
+            Ok(())
+        } else {
+            Err(Refusal::BallotClosed { proposal: p.record.id.clone(), status: p.record.status.as_str().into() })
+        }
+    }
+
+    /// Checks a decision act by `member` at entry time `time`.
+    pub(crate) fn check_decision(&self, member: &MemberId, act: &Act, time: Timestamp) -> Result<(), Refusal> {
+        if let Act::ClockTick(_) = act {
+            return if member.is_secretariat() { Ok(()) } else { Err(rules("only the secretariat ticks the clock")) };
+        }
+        if member.is_secretariat() {
+            return Err(rules("the secretariat does not take part in decisions"));
+        }
+        let actor = self.actors.get(member).ok_or_else(|| Refusal::UnknownMember(member.to_string()))?;
+        match act {
+            Act::ProposalSubmit(s) => {
+                if self.decisions.proposals.contains_key(&s.id) {
+                    return Err(rules(format!("proposal id {:?} is taken", s.id)));
+                }
+                let closes = parse_deadline("closes", &s.closes).map_err(rules)?;
+                let min = match s.procedure {
+                    Procedure::Vote => self.rules.min_vote_seconds,
+                    Procedure::Silence => self.rules.min_silence_seconds,
+                };
+                if closes <= time || closes.millis() - time.millis() < secs(min) {
+                    return Err(rules(format!(
+                        "closes must be after now and at least {min} s away under the {} procedure",
+                        if s.procedure == Procedure::Vote { "vote" } else { "silence" }
+                    )));
+                }
+                if let Some(a) = &s.action {
+                    if s.question == Question::Ordinary
+                        && self.rules.important_actions.iter().any(|x| x == a.type_name())
+                    {
+                        return Err(rules(format!(
+                            "{} is an important question: declare \"question\": \"important\"",
+                            a.type_name()
+                        )));
+                    }
+                    self.check_action(a)?;
+                }
+                Ok(())
+            }
+            Act::ProposalCosponsor(r) | Act::ProposalWithdrawCosponsor(r) => {
+                let p = self.proposal(&r.proposal)?;
+                self.pending(p)?;
+                if self.voting_began(p) {
+                    return Err(rules(
+                        "co-sponsors join or withdraw only until voting on the proposal or its amendments begins",
+                    ));
+                }
+                let is_cosponsor = p.record.cosponsors.iter().any(|c| &c.member == member);
+                match act {
+                    Act::ProposalCosponsor(_) if &p.record.sponsor == member => {
+                        Err(rules("the sponsor is not a co-sponsor"))
+                    }
+                    Act::ProposalCosponsor(_) if is_cosponsor => Err(rules(format!("{member} already co-sponsors it"))),
+                    Act::ProposalWithdrawCosponsor(_) if !is_cosponsor => {
+                        Err(rules(format!("{member} does not co-sponsor it")))
+                    }
+                    _ => Ok(()),
+                }
+            }
+            Act::ProposalWithdraw(r) => {
+                let p = self.proposal(&r.proposal)?;
+                self.pending(p)?;
+                if &p.record.sponsor != member {
+                    return Err(rules("only the sponsor may withdraw a proposal"));
+                }
+                if self.voting_began(p) {
+                    return Err(rules("voting on it or its amendments has begun"));
+                }
+                if p.record.original_text.is_some() {
+                    return Err(rules("it has been amended"));
+                }
+                Ok(())
+            }
+            Act::ProposalAmend(a) => {
+                if self.decisions.proposals.contains_key(&a.id) {
+                    return Err(rules(format!("proposal id {:?} is taken", a.id)));
+                }
+                let p = self.proposal(&a.proposal)?;
+                self.pending(p)?;
+                if p.record.is_amendment() {
+                    return Err(rules("an amendment is not amended; amend the proposal"));
+                }
+                if p.record.procedure == Procedure::Silence && p.record.status == Status::Open {
+                    return Err(rules("the proposal is under the silence procedure: object to break silence first"));
+                }
+                let voting_began = self.voting_began(p);
+                if voting_began {
+                    return Err(rules(
+                        "amendments are accepted only until voting on the proposal or its amendments begins",
+                    ));
+                }
+                let closes = parse_deadline("closes", &a.closes).map_err(rules)?;
+                if closes <= time || closes.millis() - time.millis() < secs(self.rules.min_vote_seconds) {
+                    return Err(rules(format!(
+                        "closes must be after now and at least {} s away",
+                        self.rules.min_vote_seconds
+                    )));
+                }
+                if closes >= p.record.closes {
+                    return Err(rules(format!(
+                        "an amendment must close before its proposal ({})",
+                        p.record.closes.to_rfc3339()
+                    )));
+                }
+                Ok(())
+            }
+            Act::VoteCast(v) => {
+                let p = self.proposal(&v.proposal)?;
+                self.pending(p)?;
+                if actor.suspended {
+                    return Err(rules(format!("{member} is suspended from voting")));
+                }
+                if p.record.procedure == Procedure::Silence && p.record.status == Status::Open {
+                    return Err(rules(
+                        "the proposal is under the silence procedure: there is no vote unless a member objects",
+                    ));
+                }
+                if let Some(first) = self.first_undecided_before(p) {
+                    return Err(rules(format!("{first} is voted first (amendments before the proposal, in order)")));
+                }
+                if p.votes.contains_key(member) && !self.rules.allow_vote_change {
+                    return Err(rules(format!("{member} has already voted on {}", v.proposal)));
+                }
+                Ok(())
+            }
+            Act::SilenceObject(s) | Act::SilenceDissociate(s) => {
+                let p = self.proposal(&s.proposal)?;
+                self.pending(p)?;
+                if p.record.procedure != Procedure::Silence || p.record.status != Status::Open {
+                    return Err(rules("the proposal is not under a silence procedure"));
+                }
+                if matches!(act, Act::SilenceObject(_)) && &p.record.sponsor == member {
+                    return Err(rules("the sponsor does not object to its own proposal; withdraw it instead"));
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Has voting begun on `p` or on any of its amendments? (Co-sponsors,
+    /// withdrawal and amendments are allowed only until then.)
+    fn voting_began(&self, p: &Proposal) -> bool {
+        !p.votes.is_empty()
+            || p.record.amendments.iter().any(|x| {
+                // A withdrawn amendment was never voted on (withdrawal needs no votes).
+                self.decisions.proposals.get(x).is_some_and(|q| {
+                    !q.votes.is_empty() || !(q.record.status.is_pending() || q.record.status == Status::Withdrawn)
+                })
+            })
+    }
+
+    /// The amendment that must be decided before `p` can be voted on.
+    fn first_undecided_before(&self, p: &Proposal) -> Option<String> {
+        let siblings: &[String] = match &p.record.amends {
+            Some(parent) => {
+                let parent = self.decisions.proposals.get(parent)?;
+                let pos = parent.record.amendments.iter().position(|a| a == &p.record.id)?;
+                &parent.record.amendments[..pos]
+            }
+            None => &p.record.amendments,
+        };
+        siblings
+            .iter()
+            .find(|a| self.decisions.proposals.get(*a).is_some_and(|q| q.record.status.is_pending()))
+            .cloned()
+    }
+
+    fn check_action(&self, a: &Action) -> Result<(), Refusal> {
+        match a {
+            Action::MemberAdmit { member, vkey, .. } => {
+                if self.actors.contains_key(member) {
+                    return Err(rules(format!("{member} is already a member")));
+                }
+                let origin = self.body.as_ref().map(|b| b.origin.as_str()).unwrap_or_default();
+                let k = VerifierKey::parse(vkey).map_err(|e| Refusal::Malformed(e.to_string()))?;
+                if k.name() != member.key_name(origin) {
+                    return Err(rules(format!("the new member's key must be named {}", member.key_name(origin))));
+                }
+                Ok(())
+            }
+            Action::MemberSuspend { member } | Action::MemberReinstate { member } => {
+                let Some(target) = self.actors.get(member).filter(|a| !a.id.is_secretariat()) else {
+                    return Err(rules(format!("{member} is not a member")));
+                };
+                let suspend = matches!(a, Action::MemberSuspend { .. });
+                if target.suspended == suspend {
+                    return Err(rules(format!(
+                        "{member} is already {}",
+                        if suspend { "suspended" } else { "in good standing" }
+                    )));
+                }
+                Ok(())
+            }
+            Action::RulesChange { rules: change } => self.rules.changed(change).validate().map_err(rules),
+        }
+    }
+
+    /// Applies a checked decision act.
+    pub(crate) fn commit_decision(
+        &mut self,
+        index: LogIndex,
+        member: &MemberId,
+        act: &Act,
+        time: Timestamp,
+        out: &mut Vec<Effect>,
+    ) {
+        match act {
+            Act::ProposalSubmit(s) => {
+                let closes = parse_deadline("closes", &s.closes).unwrap_or(time);
+                let record = ProposalRecord {
+                    id: s.id.clone(),
+                    amends: None,
+                    sponsor: member.clone(),
+                    title: s.title.clone(),
+                    text: s.text.clone(),
+                    original_text: None,
+                    question: s.question,
+                    procedure: s.procedure,
+                    submitted: time,
+                    closes,
+                    action: s.action.clone(),
+                    status: Status::Open,
+                    adopted_by: None,
+                    cosponsors: Vec::new(),
+                    objections: Vec::new(),
+                    dissociations: Vec::new(),
+                    amendments: Vec::new(),
+                    entries: vec![index],
+                    closed_at: None,
+                    tally: None,
+                    action_result: None,
+                };
+                self.decisions.deadlines.insert((closes, index, s.id.clone()));
+                if self.effects_on {
+                    out.push(Effect::ProposalChanged(Box::new(record.clone())));
+                }
+                self.decisions.order.push(s.id.clone());
+                self.decisions.proposals.insert(
+                    s.id.clone(),
+                    Proposal { record, votes: Default::default(), majority_question: s.question },
+                );
+            }
+            Act::ProposalAmend(a) => {
+                let closes = parse_deadline("closes", &a.closes).unwrap_or(time);
+                let Some(parent) = self.decisions.proposals.get(&a.proposal) else { return };
+                let question = parent.record.question;
+                let record = ProposalRecord {
+                    id: a.id.clone(),
+                    amends: Some(a.proposal.clone()),
+                    sponsor: member.clone(),
+                    title: a.title.clone(),
+                    text: a.text.clone(),
+                    original_text: None,
+                    question,
+                    procedure: Procedure::Vote,
+                    submitted: time,
+                    closes,
+                    action: None,
+                    status: Status::Open,
+                    adopted_by: None,
+                    cosponsors: Vec::new(),
+                    objections: Vec::new(),
+                    dissociations: Vec::new(),
+                    amendments: Vec::new(),
+                    entries: vec![index],
+                    closed_at: None,
+                    tally: None,
+                    action_result: None,
+                };
+                self.decisions.deadlines.insert((closes, index, a.id.clone()));
+                if self.effects_on {
+                    out.push(Effect::ProposalChanged(Box::new(record.clone())));
+                }
+                self.decisions.order.push(a.id.clone());
+                self.decisions
+                    .proposals
+                    .insert(a.id.clone(), Proposal { record, votes: Default::default(), majority_question: question });
+                // Voting order: by closing time, then by submission.
+                let order: Vec<(Timestamp, LogIndex, String)> = {
+                    let Some(parent) = self.decisions.proposals.get(&a.proposal) else { return };
+                    let mut v: Vec<_> = parent
+                        .record
+                        .amendments
+                        .iter()
+                        .chain(std::iter::once(&a.id))
+                        .filter_map(|x| self.decisions.proposals.get(x))
+                        .map(|q| (q.record.closes, q.record.entries[0], q.record.id.clone()))
+                        .collect();
+                    v.sort();
+                    v
+                };
+                if let Some(parent) = self.decisions.proposals.get_mut(&a.proposal) {
+                    parent.record.amendments = order.into_iter().map(|(_, _, id)| id).collect();
+                    parent.record.entries.push(index);
+                    if self.effects_on {
+                        out.push(Effect::ProposalChanged(Box::new(parent.record.clone())));
+                    }
+                }
+            }
+            Act::ProposalCosponsor(r) | Act::ProposalWithdrawCosponsor(r) => {
+                if let Some(p) = self.decisions.proposals.get_mut(&r.proposal) {
+                    if matches!(act, Act::ProposalCosponsor(_)) {
+                        p.record.cosponsors.push(Cosponsor { member: member.clone(), index });
+                    } else {
+                        p.record.cosponsors.retain(|c| &c.member != member);
+                    }
+                    p.record.entries.push(index);
+                    if self.effects_on {
+                        out.push(Effect::ProposalChanged(Box::new(p.record.clone())));
+                    }
+                }
+            }
+            Act::ProposalWithdraw(r) => {
+                let mut ids = vec![r.proposal.clone()];
+                if let Some(p) = self.decisions.proposals.get(&r.proposal) {
+                    ids.extend(p.record.amendments.iter().cloned());
+                }
+                for id in &ids {
+                    if let Some(p) = self.decisions.proposals.get_mut(id) {
+                        if !p.record.status.is_pending() {
+                            continue;
+                        }
+                        let key = (p.record.closes, p.record.entries[0], id.clone());
+                        self.decisions.deadlines.remove(&key);
+                        p.record.status = Status::Withdrawn;
+                        p.record.closed_at = Some(index);
+                        p.record.entries.push(index);
+                        if self.effects_on {
+                            out.push(Effect::ProposalChanged(Box::new(p.record.clone())));
+                        }
+                    }
+                }
+            }
+            Act::VoteCast(v) => {
+                if let Some(p) = self.decisions.proposals.get_mut(&v.proposal) {
+                    let rec = VoteRecord { vote: v.vote, explanation: v.explanation.clone(), index };
+                    if let Some(old) = p.votes.insert(member.clone(), rec.clone()) {
+                        // A changed vote (where the rules allow it): the
+                        // replaced one stays among the entries involved.
+                        p.record.entries.push(old.index);
+                        if self.effects_on {
+                            out.push(Effect::ProposalChanged(Box::new(p.record.clone())));
+                        }
+                    }
+                    if self.effects_on {
+                        out.push(Effect::VoteRecorded {
+                            proposal: v.proposal.clone(),
+                            member: member.clone(),
+                            vote: rec,
+                        });
+                    }
+                }
+            }
+            Act::SilenceObject(s) | Act::SilenceDissociate(s) => {
+                let vote_ms = secs(self.rules.silence_vote_seconds.max(self.rules.min_vote_seconds));
+                if let Some(p) = self.decisions.proposals.get_mut(&s.proposal) {
+                    let rec = SilenceRecord { member: member.clone(), reason: s.reason.clone(), index };
+                    if matches!(act, Act::SilenceObject(_)) {
+                        p.record.objections.push(rec);
+                        let old = (p.record.closes, p.record.entries[0], s.proposal.clone());
+                        self.decisions.deadlines.remove(&old);
+                        p.record.status = Status::Voting;
+                        p.record.closes = Timestamp::from_millis(time.millis().saturating_add(vote_ms));
+                        self.decisions.deadlines.insert((p.record.closes, p.record.entries[0], s.proposal.clone()));
+                    } else {
+                        p.record.dissociations.push(rec);
+                    }
+                    p.record.entries.push(index);
+                    if self.effects_on {
+                        out.push(Effect::ProposalChanged(Box::new(p.record.clone())));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}

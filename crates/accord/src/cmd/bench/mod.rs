@@ -1,0 +1,159 @@
+//! `accord bench …`: whole-system benchmarks on loopback. They start the
+//! real binary (`accord serve`) as a child process on a fresh body in a
+//! temporary folder, drive it, print figures, and stop it by its PID.
+
+mod audit;
+mod decisions;
+mod log;
+
+use log::{bench_log, LoadShape};
+
+use crate::cmd::init::{found, MemberEntry, MembersFile};
+use crate::cmd::keygen::new_key;
+use accord_core::{KeyFile, MemberId, Timestamp};
+use anyhow::{anyhow, Context, Result};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+#[derive(clap::Subcommand)]
+pub enum BenchCommand {
+    /// Durable signed appends through HTTP: throughput, submit→ack latency,
+    /// and how far checkpoints trail acks.
+    Log {
+        /// Concurrent signing clients (each a member with its own key).
+        #[arg(long, default_value_t = 256)]
+        clients: usize,
+        /// Seconds of load.
+        #[arg(long, default_value_t = 10)]
+        duration: u64,
+        /// Target total rate in statements/s (open loop); default: as fast as acks come back.
+        #[arg(long)]
+        rate: Option<f64>,
+        /// Bytes of note text per statement.
+        #[arg(long, default_value_t = 200)]
+        text_bytes: usize,
+        /// Sign every client's statements before the clock starts, so that
+        /// the clients' signing does not take the server's cores (as when
+        /// clients run on their own machines). The server's work is
+        /// unchanged: it still verifies every signature.
+        #[arg(long)]
+        presign: bool,
+    },
+    /// Builds a log of N signed entries, serves it, and times `accord audit`
+    /// on it (download, tree, replay, every signature).
+    Audit {
+        /// Entries in the log.
+        #[arg(long, default_value_t = 1_000_000)]
+        entries: u64,
+        /// Members signing them.
+        #[arg(long, default_value_t = 193)]
+        members: usize,
+        /// Also time the peer auditor (bench/peer/audit_peer.py, tlog-scales
+        /// and Python's cryptography) on the same served log.
+        #[arg(long)]
+        peer: bool,
+    },
+    /// The decision fold alone: builds the log of a body that decides N
+    /// proposals with every member voting, and times `State::apply` over
+    /// it (no signature checks), then parse + fold from entry bytes.
+    Decisions {
+        /// Members voting on every proposal.
+        #[arg(long, default_value_t = 193)]
+        members: usize,
+        /// Proposals decided.
+        #[arg(long, default_value_t = 10_000)]
+        proposals: usize,
+        /// Also run the peer (bench/peer/decisions_peer.py, a straightforward
+        /// fold in Python) on the same statements, from the repository root.
+        #[arg(long)]
+        peer: bool,
+    },
+}
+
+pub fn run(cmd: BenchCommand) -> Result<()> {
+    match cmd {
+        BenchCommand::Log { clients, duration, rate, text_bytes, presign } => {
+            bench_log(LoadShape { clients, duration, rate, text_bytes, presign })
+        }
+        BenchCommand::Audit { entries, members, peer } => audit::bench_audit(entries, members, peer),
+        BenchCommand::Decisions { members, proposals, peer } => decisions::bench_decisions(members, proposals, peer),
+    }
+}
+
+/// A body served by a child `accord serve`, stopped on drop.
+pub struct ChildNode {
+    pub child: Child,
+    pub url: String,
+    pub keys: Vec<KeyFile>,
+}
+
+impl Drop for ChildNode {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+        let _ = self.child.wait();
+    }
+}
+
+/// Founds a body of `members` members in `dir` and starts a server on it.
+pub fn start_body(dir: &Path, members: usize) -> Result<ChildNode> {
+    let keys = found_bench_body(dir, members)?;
+    start_server(&dir.join("data"), keys)
+}
+
+fn found_bench_body(dir: &Path, members: usize) -> Result<Vec<KeyFile>> {
+    let origin = "bench.accord.example/log";
+    let mut keys = Vec::new();
+    let mut entries = Vec::new();
+    for i in 0..members {
+        let id = MemberId::parse(&format!("M{i:04}")).ok_or_else(|| anyhow!("member id"))?;
+        let k = new_key(&id.key_name(origin))?;
+        entries.push(MemberEntry { id, name: format!("Member {i}"), vkey: k.signer.verifier().to_vkey() });
+        keys.push(k);
+    }
+    let file = MembersFile { origin: origin.into(), name: "Benchmark body".into(), members: entries };
+    found(&dir.join("data"), &file, None)?;
+    Ok(keys)
+}
+
+fn start_server(data: &Path, keys: Vec<KeyFile>) -> Result<ChildNode> {
+    let exe = std::env::current_exe()?;
+    let mut child = Command::new(exe)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .context("cannot start accord serve")?;
+    let stdout = child.stdout.take().ok_or_else(|| anyhow!("no stdout"))?;
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line)?;
+    let url = line
+        .trim()
+        .strip_prefix("accord: listening on ")
+        .ok_or_else(|| anyhow!("accord serve did not say where it listens: {line:?}"))?
+        .to_string();
+    Ok(ChildNode { child, url, keys })
+}
+
+fn now_secs() -> Timestamp {
+    crate::cmd::submit::now()
+}
+
+/// CPU seconds (user + system) a process has used so far, from /proc.
+fn cpu_seconds(pid: &str) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return f64::NAN };
+    // Fields after the command name (which may hold spaces) start at ')'.
+    let fields: Vec<&str> = stat.rsplit_once(')').map(|(_, r)| r.split_whitespace().collect()).unwrap_or_default();
+    let ticks = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(f64::NAN);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}

@@ -1,0 +1,54 @@
+//! `accord demo`: the seeded body a newcomer meets first.
+
+use crate::common::{accord, Server};
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+
+#[test]
+fn the_demo_serves_a_seeded_body_that_audits_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("accord-demo");
+    let mut child = accord()
+        .args(["demo", "--listen", "127.0.0.1:0", "--dir"])
+        .arg(&demo)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url =
+        line.trim().strip_prefix("accord: listening on ").unwrap_or_else(|| panic!("demo said {line:?}")).to_string();
+    let server = Server { child: Some(child), url };
+
+    let members: serde_json::Value = server.get("/api/v1/members").json().unwrap();
+    let ids: Vec<&str> = members["members"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
+    for id in ["CHN", "RUS", "FRA", "USA", "KEN", "secretariat"] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+    assert!(demo.join("demo-keys/README.txt").exists());
+
+    let list: serde_json::Value = server.get("/api/v1/proposals").json().unwrap();
+    let proposals = list["proposals"].as_array().unwrap();
+    assert_eq!(proposals.len(), 2, "{list}");
+    let fund: serde_json::Value = server.get("/api/v1/proposals/capacity-fund-2027").json().unwrap();
+    assert_eq!(fund["status"], "open");
+    assert_eq!(fund["tally"]["yes"], 3);
+    assert_eq!(fund["tally"]["abstain"], 1);
+    assert_eq!(fund["tally"]["not_voting"], 8);
+    assert_eq!(fund["cosponsors"].as_array().unwrap().len(), 2);
+    let poc: serde_json::Value = server.get("/api/v1/proposals/poc-directory").json().unwrap();
+    assert_eq!(poc["status"], "open");
+    assert_eq!(poc["procedure"], "silence");
+    assert_eq!(poc["dissociations"][0]["member"], "USA");
+
+    // Every seeded act is in the log and the auditor agrees with the node.
+    let vkey = std::fs::read_to_string(demo.join("log.vkey")).unwrap();
+    server.wait_checkpoint(1 + 6 + 9);
+    let state = dir.path().join("audit-state.json");
+    let out = accord().args(["audit", &server.url, "--log-key", vkey.trim(), "--state"]).arg(&state).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "audit failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("proposals"), "{stdout}");
+}
