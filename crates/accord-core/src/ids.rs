@@ -39,7 +39,7 @@ impl MemberId {
     }
 
     pub fn is_secretariat(&self) -> bool {
-        self.as_str() == SECRETARIAT
+        self.as_bytes() == SECRETARIAT.as_bytes()
     }
 
     pub fn as_str(&self) -> &str {
@@ -59,10 +59,18 @@ impl MemberId {
     }
 }
 
-// Byte order is the order of the (ASCII) strings.
+// Ids hold no NUL byte, so the zero-padded arrays compare (as one
+// big-endian 128-bit number) in exactly the order of the strings: one
+// comparison instead of a memcmp, on the fold's hottest path.
+impl MemberId {
+    fn key(&self) -> u128 {
+        u128::from_be_bytes(self.bytes)
+    }
+}
+
 impl PartialEq for MemberId {
     fn eq(&self, other: &Self) -> bool {
-        self.as_bytes() == other.as_bytes()
+        self.bytes == other.bytes
     }
 }
 
@@ -82,7 +90,7 @@ impl PartialOrd for MemberId {
 
 impl Ord for MemberId {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_bytes().cmp(other.as_bytes())
+        self.key().cmp(&other.key())
     }
 }
 
@@ -130,5 +138,23 @@ pub struct LogIndex(pub u64);
 impl fmt::Display for LogIndex {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MemberId;
+
+    #[test]
+    fn member_ids_order_and_compare_as_their_strings() {
+        let ids = ["AB", "ABC", "AC", "FRA", "FRA2", "Z9", "ZZZZZZZZZZZZZZZZ", "secretariat", "A1", "A10", "A2"];
+        for a in ids {
+            for b in ids {
+                let (x, y) = (MemberId::parse(a).unwrap(), MemberId::parse(b).unwrap());
+                assert_eq!(x.cmp(&y), a.cmp(b), "{a} vs {b}");
+                assert_eq!(x == y, a == b);
+                assert_eq!(x.as_str(), a);
+            }
+        }
     }
 }

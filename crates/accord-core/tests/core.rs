@@ -133,7 +133,12 @@ fn found() -> Body {
         rules: None,
     };
     let clock = 1_764_093_600_000;
-    let st = Statement { member: MemberId::secretariat(), seq: Seq(1), time: Timestamp(clock), act: Act::Genesis(g) };
+    let st = Statement {
+        member: MemberId::secretariat(),
+        seq: Seq(1),
+        time: Timestamp(clock),
+        act: Act::Genesis(Box::new(g)),
+    };
     let entry = Entry::new(Timestamp(clock), st.sign(&sec));
     let mut state = State::new();
     state.apply(&entry, SigCheck::Verify).unwrap();

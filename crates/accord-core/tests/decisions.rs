@@ -78,7 +78,7 @@ fn found(ids: &[&str], rules: Option<Rules>) -> Body {
     keys.insert(MemberId::secretariat(), sec);
     let mut b =
         Body { state: State::new(), keys, seqs: BTreeMap::new(), now: T0, log: Vec::new(), effects: Vec::new() };
-    b.apply_at(SECRETARIAT, T0, Act::Genesis(g)).unwrap();
+    b.apply_at(SECRETARIAT, T0, Act::Genesis(Box::new(g))).unwrap();
     b
 }
 
@@ -180,7 +180,7 @@ fn text_of(id: &str) -> String {
 }
 
 fn submit(id: &str, question: Question, procedure: Procedure, closes: i64, action: Option<Action>) -> Act {
-    Act::ProposalSubmit(ProposalSubmit {
+    Act::ProposalSubmit(Box::new(ProposalSubmit {
         id: id.into(),
         title: format!("Proposal {id}"),
         text: text_of(id),
@@ -188,7 +188,7 @@ fn submit(id: &str, question: Question, procedure: Procedure, closes: i64, actio
         procedure,
         closes: Timestamp(closes).to_rfc3339(),
         action,
-    })
+    }))
 }
 
 /// An ordinary question, recorded vote, no action.
@@ -205,13 +205,13 @@ fn silence(id: &str, closes: i64) -> Act {
 }
 
 fn amend(id: &str, proposal: &str, closes: i64) -> Act {
-    Act::ProposalAmend(ProposalAmend {
+    Act::ProposalAmend(Box::new(ProposalAmend {
         id: id.into(),
         proposal: proposal.into(),
         title: format!("Amendment {id}"),
         text: text_of(id),
         closes: Timestamp(closes).to_rfc3339(),
-    })
+    }))
 }
 
 fn vote(proposal: &str, v: VoteChoice) -> Act {

@@ -333,7 +333,8 @@ pub fn found_body(
         return Err(NodeError::Setup("this database already holds a log".into()));
     }
     let now = clock.now();
-    let st = Statement { member: MemberId::secretariat(), seq: Seq(1), time: now, act: Act::Genesis(genesis) };
+    let st =
+        Statement { member: MemberId::secretariat(), seq: Seq(1), time: now, act: Act::Genesis(Box::new(genesis)) };
     // Through the same parser as every submission: size limit included.
     let signed = SignedStatement::parse(st.sign(secretariat).raw.as_bytes()).map_err(|r| {
         NodeError::Setup(format!("genesis: {r} (found with fewer members and admit the rest by decision)"))

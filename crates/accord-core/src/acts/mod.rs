@@ -21,17 +21,19 @@ pub use genesis::Genesis;
 pub use member::KeyRotate;
 pub use note::NotePublish;
 
-/// A typed act: the statement's `type` and `body`, parsed.
+/// A typed act: the statement's `type` and `body`, parsed. The large
+/// bodies are boxed so that the common acts (votes) stay small: the fold
+/// streams millions of entries.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Act {
     /// `body.genesis` — entry 0: founds the body.
-    Genesis(Genesis),
+    Genesis(Box<Genesis>),
     /// `member.key.rotate` — a member replaces its key.
     KeyRotate(KeyRotate),
     /// `note.publish` — a member publishes a short text.
     NotePublish(NotePublish),
     /// `proposal.submit` — a member tables a proposal.
-    ProposalSubmit(ProposalSubmit),
+    ProposalSubmit(Box<ProposalSubmit>),
     /// `proposal.cosponsor` — a member joins as co-sponsor.
     ProposalCosponsor(ProposalRef),
     /// `proposal.withdraw-cosponsor` — a co-sponsor withdraws.
@@ -39,7 +41,7 @@ pub enum Act {
     /// `proposal.withdraw` — the sponsor withdraws an unamended proposal.
     ProposalWithdraw(ProposalRef),
     /// `proposal.amend` — an amendment, voted before its proposal.
-    ProposalAmend(ProposalAmend),
+    ProposalAmend(Box<ProposalAmend>),
     /// `vote.cast` — a recorded vote, with an optional explanation.
     VoteCast(VoteCast),
     /// `silence.object` — breaks silence: the proposal goes to a vote.

@@ -24,7 +24,7 @@ use std::time::Instant;
 
 const ORIGIN: &str = "bench.accord.example/log";
 
-pub(super) fn bench_decisions(members: usize, proposals: usize, peer: bool) -> Result<()> {
+pub(super) fn bench_decisions(members: usize, proposals: usize, runs: usize, peer: bool) -> Result<()> {
     if !(3..=400).contains(&members) {
         bail!("--members must be 3–400");
     }
@@ -32,11 +32,11 @@ pub(super) fn bench_decisions(members: usize, proposals: usize, peer: bool) -> R
     let n = entries.len();
     println!("accord bench decisions: {members} members, {proposals} proposals, {n} entries");
 
-    // Best of three runs, each from an empty state (the first also pays
+    // Best of `runs` (default three), each from an empty state (the first also pays
     // for the allocator's fresh pages); the peer does the same.
     let mut fold_s = f64::INFINITY;
     let mut state = State::without_effects();
-    for _ in 0..3 {
+    for _ in 0..runs.max(1) {
         let t = Instant::now();
         state = fold(&entries)?;
         fold_s = fold_s.min(t.elapsed().as_secs_f64());
@@ -178,7 +178,7 @@ fn build(members: usize, proposals: usize) -> Result<(Vec<Entry>, Vec<String>)> 
             .collect(),
         rules: None,
     };
-    let g = Statement { member: MemberId::secretariat(), seq: Seq(1), time: t0, act: Act::Genesis(genesis) }
+    let g = Statement { member: MemberId::secretariat(), seq: Seq(1), time: t0, act: Act::Genesis(Box::new(genesis)) }
         .sign(&sec.signer);
     let mut entries = vec![Entry::new(t0, g)];
     let mut lines = Vec::new();

@@ -64,6 +64,9 @@ pub enum BenchCommand {
         /// Proposals decided.
         #[arg(long, default_value_t = 10_000)]
         proposals: usize,
+        /// Timed folds (the best is reported).
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
         /// Also run the peer (bench/peer/decisions_peer.py, a straightforward
         /// fold in Python) on the same statements, from the repository root.
         #[arg(long)]
@@ -77,7 +80,9 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
             bench_log(LoadShape { clients, duration, rate, text_bytes, presign })
         }
         BenchCommand::Audit { entries, members, peer } => audit::bench_audit(entries, members, peer),
-        BenchCommand::Decisions { members, proposals, peer } => decisions::bench_decisions(members, proposals, peer),
+        BenchCommand::Decisions { members, proposals, runs, peer } => {
+            decisions::bench_decisions(members, proposals, runs, peer)
+        }
     }
 }
 
