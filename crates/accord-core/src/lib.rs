@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 pub mod acts;
+pub mod code;
 pub mod decisions;
 pub mod entry;
 pub mod ids;

@@ -96,6 +96,10 @@ pub enum Effect {
         index: LogIndex,
     },
     RulesChanged(Box<Rules>),
+    /// A document was founded, gained a version, a translation or norm links.
+    CodeChanged(Box<crate::code::Document>),
+    /// A member's subscription to a document changed (`None`: unsubscribed).
+    SubscriptionChanged { document: String, member: MemberId, subscription: Option<crate::code::Subscription> },
 }
 
 /// The result of a committed entry.
@@ -115,6 +119,7 @@ pub struct State {
     last_time: Timestamp,
     pub(crate) rules: Rules,
     pub(crate) decisions: Decisions,
+    pub(crate) code: crate::code::Code,
     /// Effects of ballots closed since the last accepted entry; they are
     /// reported with the next one.
     pub(crate) pending: Vec<Effect>,
@@ -134,6 +139,7 @@ impl Default for State {
             last_time: Timestamp::default(),
             rules: Rules::default(),
             decisions: Decisions::default(),
+            code: crate::code::Code::default(),
             pending: Vec::new(),
             clock_floor: Timestamp::default(),
             effects_on: true,
@@ -198,6 +204,10 @@ impl State {
 
     pub fn decisions(&self) -> &Decisions {
         &self.decisions
+    }
+
+    pub fn code(&self) -> &crate::code::Code {
+        &self.code
     }
 
     /// The key that must have signed `entry`'s statement, if its author is
@@ -307,6 +317,7 @@ impl State {
                 }
                 Ok(())
             }
+            Act::CodeSubscribe(_) | Act::CodeUnsubscribe(_) | Act::CodeNorms(_) => self.check_code(&member, act),
             _ => self.check_decision(&member, act, time),
         }
     }
@@ -314,7 +325,10 @@ impl State {
     fn commit_act(&mut self, index: LogIndex, entry: &Entry, signer: &VerifierKey, out: &mut Vec<Effect>) {
         let st = &entry.statement.statement;
         match &st.act {
-            Act::Genesis(g) => out.extend(self.found(index, g, signer)),
+            Act::Genesis(g) => {
+                out.extend(self.found(index, g, signer));
+                self.found_documents(&g.documents, index, entry.time, out);
+            }
             Act::KeyRotate(k) => {
                 if let (Ok(new), Some(a)) = (VerifierKey::parse(&k.vkey), self.actors.get_mut(&st.member)) {
                     a.key = Arc::new(new);
@@ -332,6 +346,9 @@ impl State {
                         text: n.text.clone(),
                     });
                 }
+            }
+            Act::CodeSubscribe(_) | Act::CodeUnsubscribe(_) | Act::CodeNorms(_) => {
+                self.commit_code(index, &st.member, &st.act, entry.time, out)
             }
             act => self.commit_decision(index, &st.member, act, entry.time, out),
         }

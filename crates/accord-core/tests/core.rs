@@ -131,6 +131,7 @@ fn found() -> Body {
             .map(|(id, s)| FoundingMember { id: id.clone(), name: format!("State {id}"), vkey: s.verifier().to_vkey() })
             .collect(),
         rules: None,
+        documents: Vec::new(),
     };
     let clock = 1_764_093_600_000;
     let st = Statement {

@@ -74,6 +74,7 @@ fn found(ids: &[&str], rules: Option<Rules>) -> Body {
         secretariat_key: sec.verifier().to_vkey(),
         members,
         rules,
+        documents: Vec::new(),
     };
     keys.insert(MemberId::secretariat(), sec);
     let mut b =

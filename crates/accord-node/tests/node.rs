@@ -51,6 +51,7 @@ fn fixture() -> Fixture {
             vkey: fra.verifier().to_vkey(),
         }],
         rules: None,
+        documents: Vec::new(),
     };
     found_body(store.as_ref(), genesis, &sec, &log, clock.as_ref()).unwrap();
     Fixture { _dir: dir, url, log, sec, fra, clock }
@@ -208,6 +209,7 @@ fn a_genesis_too_large_for_one_entry_is_refused_before_anything_is_written() {
         secretariat_key: sec.verifier().to_vkey(),
         members,
         rules: None,
+        documents: Vec::new(),
     };
     let clock = FakeClock(AtomicI64::new(1_790_000_000_000));
     let err = found_body(store.as_ref(), genesis, &sec, &log, &clock).unwrap_err();

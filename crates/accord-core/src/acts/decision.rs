@@ -14,7 +14,15 @@ pub const MAX_TEXT_CHARS: usize = 20_000;
 pub const MAX_SHORT_CHARS: usize = 2_000;
 
 /// The actions an adopted proposal can carry.
-pub const ACTION_TYPES: &[&str] = &["member.admit", "member.reinstate", "member.suspend", "rules.change"];
+pub const ACTION_TYPES: &[&str] = &[
+    "member.admit",
+    "member.reinstate",
+    "member.suspend",
+    "rules.change",
+    "code.establish",
+    "code.amend",
+    "code.translate",
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -56,6 +64,17 @@ pub enum Action {
     /// Some rules of procedure change.
     #[serde(rename = "rules.change")]
     RulesChange { rules: RulesChange },
+    /// A new document, as its version 1.
+    #[serde(rename = "code.establish")]
+    CodeEstablish { document: Box<crate::code::DocumentDraft> },
+    /// A new version of a document: `changes` applied to version `base`
+    /// (which must be the latest when the proposal is tabled).
+    #[serde(rename = "code.amend")]
+    CodeAmend { document: String, base: u32, changes: Vec<crate::code::Change> },
+    /// A translation of one article of one version into one language;
+    /// adopted by the silence procedure only.
+    #[serde(rename = "code.translate")]
+    CodeTranslate { document: String, version: u32, article: String, lang: crate::code::Lang, text: String },
 }
 
 impl Action {
@@ -65,6 +84,9 @@ impl Action {
             Action::MemberSuspend { .. } => "member.suspend",
             Action::MemberReinstate { .. } => "member.reinstate",
             Action::RulesChange { .. } => "rules.change",
+            Action::CodeEstablish { .. } => "code.establish",
+            Action::CodeAmend { .. } => "code.amend",
+            Action::CodeTranslate { .. } => "code.translate",
         }
     }
 
@@ -86,6 +108,22 @@ impl Action {
                     return Err("action: the secretariat is not a member".into());
                 }
                 Ok(())
+            }
+            Action::CodeEstablish { document } => document.validate().map_err(|e| format!("action.document: {e}")),
+            Action::CodeAmend { document, base, changes } => {
+                if !crate::code::valid_document_id(document) || *base == 0 {
+                    return Err("action: document must be a document id and base a version number".into());
+                }
+                crate::code::validate_changes(changes).map_err(|e| format!("action.changes: {e}"))
+            }
+            Action::CodeTranslate { document, version, article, lang, text } => {
+                if !crate::code::valid_document_id(document) || *version == 0 {
+                    return Err("action: document must be a document id and version a version number".into());
+                }
+                if !crate::code::valid_article_id(article) {
+                    return Err(format!("action.article {article:?} is malformed"));
+                }
+                crate::code::check_text(article, lang, text).map_err(|e| format!("action: {e}"))
             }
             Action::RulesChange { rules } => {
                 if rules.is_empty() {

@@ -23,6 +23,9 @@ pub struct Genesis {
     /// DESIGN.md §6.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<crate::decisions::rules::Rules>,
+    /// Documents the body is founded on, each as its version 1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<crate::code::DocumentDraft>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -54,6 +57,13 @@ impl Genesis {
         }
         if let Some(r) = &self.rules {
             r.validate().map_err(|e| format!("rules: {e}"))?;
+        }
+        let mut ids = std::collections::BTreeSet::new();
+        for d in &self.documents {
+            d.validate().map_err(|e| format!("documents: {e}"))?;
+            if !ids.insert(d.id.as_str()) {
+                return Err(format!("document {} is listed twice", d.id));
+            }
         }
         let mut seen = std::collections::BTreeSet::new();
         for m in &self.members {

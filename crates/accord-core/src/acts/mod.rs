@@ -6,6 +6,7 @@
 //! `State::commit_act` (in `state.rs`; decision acts in
 //! `decisions/engine.rs`). Document it in `docs/PROTOCOL.md`.
 
+pub mod code;
 pub mod decision;
 pub mod genesis;
 pub mod member;
@@ -16,6 +17,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
+pub use code::{CodeNorms, CodeSubscribe, CodeUnsubscribe};
 pub use decision::{ClockTick, ProposalAmend, ProposalRef, ProposalSubmit, SilenceNote, VoteCast};
 pub use genesis::Genesis;
 pub use member::KeyRotate;
@@ -50,6 +52,12 @@ pub enum Act {
     SilenceDissociate(SilenceNote),
     /// `clock.tick` — the secretariat marks the time.
     ClockTick(ClockTick),
+    /// `code.subscribe` — a member subscribes to a version of a document.
+    CodeSubscribe(CodeSubscribe),
+    /// `code.unsubscribe`.
+    CodeUnsubscribe(CodeUnsubscribe),
+    /// `code.norms` — the secretariat maps an article to related norms.
+    CodeNorms(CodeNorms),
 }
 
 /// All statement types this version understands.
@@ -66,6 +74,9 @@ pub const TYPES: &[&str] = &[
     "silence.object",
     "silence.dissociate",
     "clock.tick",
+    "code.subscribe",
+    "code.unsubscribe",
+    "code.norms",
 ];
 
 fn body<T: DeserializeOwned>(kind: &str, v: Value) -> Result<T, Refusal> {
@@ -93,6 +104,9 @@ impl Act {
             "silence.object" => Act::SilenceObject(body(kind, v)?),
             "silence.dissociate" => Act::SilenceDissociate(body(kind, v)?),
             "clock.tick" => Act::ClockTick(body(kind, v)?),
+            "code.subscribe" => Act::CodeSubscribe(body(kind, v)?),
+            "code.unsubscribe" => Act::CodeUnsubscribe(body(kind, v)?),
+            "code.norms" => Act::CodeNorms(body(kind, v)?),
             other => return Err(Refusal::UnknownType(other.chars().take(64).collect())),
         };
         act.validate()?;
@@ -113,6 +127,9 @@ impl Act {
             Act::SilenceObject(_) => "silence.object",
             Act::SilenceDissociate(_) => "silence.dissociate",
             Act::ClockTick(_) => "clock.tick",
+            Act::CodeSubscribe(_) => "code.subscribe",
+            Act::CodeUnsubscribe(_) => "code.unsubscribe",
+            Act::CodeNorms(_) => "code.norms",
         }
     }
 
@@ -127,6 +144,9 @@ impl Act {
             Act::VoteCast(b) => to_value(b),
             Act::SilenceObject(b) | Act::SilenceDissociate(b) => to_value(b),
             Act::ClockTick(b) => to_value(b),
+            Act::CodeSubscribe(b) => to_value(b),
+            Act::CodeUnsubscribe(b) => to_value(b),
+            Act::CodeNorms(b) => to_value(b),
         }
     }
 
@@ -145,6 +165,9 @@ impl Act {
             Act::VoteCast(b) => b.validate().map_err(bad),
             Act::SilenceObject(b) | Act::SilenceDissociate(b) => b.validate().map_err(bad),
             Act::ClockTick(_) => Ok(()),
+            Act::CodeSubscribe(b) => b.validate().map_err(bad),
+            Act::CodeUnsubscribe(b) => b.validate().map_err(bad),
+            Act::CodeNorms(b) => b.validate().map_err(bad),
         }
     }
 }

@@ -67,7 +67,15 @@ impl State {
                 let text = p.record.text.clone();
                 self.amendment_adopted(&parent, id, text, index);
             } else if let Some(action) = p.record.action.clone() {
-                action_result = Some(self.take_action(&action, index));
+                action_result = Some(match action {
+                    Action::CodeEstablish { .. } | Action::CodeAmend { .. } | Action::CodeTranslate { .. } => {
+                        let p = p.clone();
+                        let r = self.take_code_action(&action, index, &p);
+                        self.moot_competitors(id, index);
+                        r
+                    }
+                    _ => self.take_action(&action, index),
+                });
             }
         }
         if let Some(p) = self.decisions.proposals.get_mut(id) {
@@ -185,6 +193,10 @@ impl State {
                 }
                 "applied: rules changed".into()
             }
+            // Carried out by `take_code_action` (code/engine.rs).
+            Action::CodeEstablish { .. } | Action::CodeAmend { .. } | Action::CodeTranslate { .. } => {
+                "not applied: not a membership or rules action".into()
+            }
         }
     }
 
@@ -235,6 +247,7 @@ impl State {
                         )));
                     }
                     self.check_action(a)?;
+                    self.check_code_action(a, s.procedure)?;
                 }
                 Ok(())
             }
@@ -319,6 +332,9 @@ impl State {
                 if let Some(first) = self.first_undecided_before(p) {
                     return Err(rules(format!("{first} is voted first (amendments before the proposal, in order)")));
                 }
+                if let Some(first) = self.competitor_before(p) {
+                    return Err(rules(format!("{first}, a competing amendment to the same articles, is voted first")));
+                }
                 if p.votes.contains_key(member) && !self.rules.allow_vote_change {
                     return Err(rules(format!("{member} has already voted on {}", v.proposal)));
                 }
@@ -394,6 +410,8 @@ impl State {
                 Ok(())
             }
             Action::RulesChange { rules: change } => self.rules.changed(change).validate().map_err(rules),
+            // Checked by `check_code_action` (code/engine.rs).
+            Action::CodeEstablish { .. } | Action::CodeAmend { .. } | Action::CodeTranslate { .. } => Ok(()),
         }
     }
 

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 
 /// Action types that are always "important questions" unless the members
 /// decide otherwise.
-pub const DEFAULT_IMPORTANT: &[&str] = &["member.admit", "member.reinstate", "member.suspend", "rules.change"];
+pub const DEFAULT_IMPORTANT: &[&str] =
+    &["member.admit", "member.reinstate", "member.suspend", "rules.change", "code.establish", "code.amend"];
 
 /// How many of the votes cast (yes + no; abstentions are not votes) must
 /// be yes.

@@ -91,6 +91,7 @@ pub fn found_with_rules(
             .map(|m| FoundingMember { id: m.id.clone(), name: m.name.clone(), vkey: m.vkey.clone() })
             .collect(),
         rules,
+        documents: Vec::new(),
     };
     let store = accord_store::open(&db_url(data, database))?;
     found_body(store.as_ref(), genesis, &secretariat.signer, &log.signer, &SystemClock)?;

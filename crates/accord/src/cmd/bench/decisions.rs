@@ -177,6 +177,7 @@ fn build(members: usize, proposals: usize) -> Result<(Vec<Entry>, Vec<String>)> 
             })
             .collect(),
         rules: None,
+        documents: Vec::new(),
     };
     let g = Statement { member: MemberId::secretariat(), seq: Seq(1), time: t0, act: Act::Genesis(Box::new(genesis)) }
         .sign(&sec.signer);

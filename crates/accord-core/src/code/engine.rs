@@ -1,0 +1,280 @@
+//! The rules of the Code's acts and actions, in the fold.
+
+use super::{apply_changes, Document, Subscription, Version};
+use crate::acts::decision::{Action, Procedure};
+use crate::acts::Act;
+use crate::decisions::{Proposal, Status};
+use crate::ids::{LogIndex, MemberId};
+use crate::refusal::Refusal;
+use crate::state::{Effect, State};
+use crate::time::Timestamp;
+use std::collections::BTreeSet;
+
+fn rules(why: impl Into<String>) -> Refusal {
+    Refusal::Rules(why.into())
+}
+
+/// The articles a `code.amend` touches, if `action` is one.
+fn touched(action: Option<&Action>) -> Option<(&str, BTreeSet<&str>)> {
+    match action {
+        Some(Action::CodeAmend { document, changes, .. }) => {
+            Some((document.as_str(), changes.iter().map(|c| c.article_id()).collect()))
+        }
+        _ => None,
+    }
+}
+
+impl State {
+    fn document(&self, id: &str) -> Result<&Document, Refusal> {
+        self.code.documents.get(id).ok_or_else(|| rules(format!("no document {id:?}")))
+    }
+
+    /// Checks a code statement (not an action) by `member`.
+    pub(crate) fn check_code(&self, member: &MemberId, act: &Act) -> Result<(), Refusal> {
+        match act {
+            Act::CodeSubscribe(s) => {
+                if member.is_secretariat() {
+                    return Err(rules("only member states subscribe"));
+                }
+                let d = self.document(&s.document)?;
+                if d.version(s.version).is_none() {
+                    return Err(rules(format!("{} has no version {}", s.document, s.version)));
+                }
+                let key = (s.document.clone(), member.clone());
+                if self.code.subscriptions.get(&key).is_some_and(|x| x.version == s.version) {
+                    return Err(rules(format!("{member} already subscribes to version {}", s.version)));
+                }
+                Ok(())
+            }
+            Act::CodeUnsubscribe(s) => {
+                self.document(&s.document)?;
+                if !self.code.subscriptions.contains_key(&(s.document.clone(), member.clone())) {
+                    return Err(rules(format!("{member} does not subscribe to {}", s.document)));
+                }
+                Ok(())
+            }
+            Act::CodeNorms(n) => {
+                if !member.is_secretariat() {
+                    return Err(rules("the mapping to related norms is an editorial act of the secretariat"));
+                }
+                let d = self.document(&n.document)?;
+                if d.latest().and_then(|v| v.article(&n.article)).is_none() {
+                    return Err(rules(format!("the latest version of {} has no article {}", n.document, n.article)));
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    pub(crate) fn commit_code(&mut self, index: LogIndex, member: &MemberId, act: &Act, time: Timestamp, out: &mut Vec<Effect>) {
+        match act {
+            Act::CodeSubscribe(s) => {
+                let sub = Subscription { member: member.clone(), version: s.version, index, time };
+                self.code.subscriptions.insert((s.document.clone(), member.clone()), sub.clone());
+                if self.effects_on {
+                    out.push(Effect::SubscriptionChanged {
+                        document: s.document.clone(),
+                        member: member.clone(),
+                        subscription: Some(sub),
+                    });
+                }
+            }
+            Act::CodeUnsubscribe(s) => {
+                self.code.subscriptions.remove(&(s.document.clone(), member.clone()));
+                if self.effects_on {
+                    out.push(Effect::SubscriptionChanged {
+                        document: s.document.clone(),
+                        member: member.clone(),
+                        subscription: None,
+                    });
+                }
+            }
+            Act::CodeNorms(n) => {
+                if let Some(d) = self.code.documents.get_mut(&n.document) {
+                    if let Some(a) = d.versions.last_mut().and_then(|v| v.articles.iter_mut().find(|a| a.id == n.article)) {
+                        a.norms = n.norms.clone();
+                    }
+                    if self.effects_on {
+                        out.push(Effect::CodeChanged(Box::new(d.clone())));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Checks a code action when its proposal is tabled.
+    pub(crate) fn check_code_action(&self, action: &Action, procedure: Procedure) -> Result<(), Refusal> {
+        match action {
+            Action::CodeEstablish { document } => {
+                if self.code.documents.contains_key(&document.id) {
+                    return Err(rules(format!("document {} exists", document.id)));
+                }
+                Ok(())
+            }
+            Action::CodeAmend { document, base, changes } => {
+                let d = self.document(document)?;
+                let latest = d.latest().ok_or_else(|| rules("the document has no version"))?;
+                if *base != latest.number {
+                    return Err(rules(format!("amend the latest version, {} (base {base})", latest.number)));
+                }
+                apply_changes(&latest.articles, changes).map(|_| ()).map_err(rules)
+            }
+            Action::CodeTranslate { document, version, article, lang, .. } => {
+                if procedure != Procedure::Silence {
+                    return Err(rules("translations are adopted by the silence procedure"));
+                }
+                let d = self.document(document)?;
+                let v = d.version(*version).ok_or_else(|| rules(format!("{document} has no version {version}")))?;
+                let a = v.article(article).ok_or_else(|| rules(format!("version {version} has no article {article}")))?;
+                if a.texts.contains_key(lang) {
+                    return Err(rules(format!(
+                        "article {article} already has a {} text; amend it with code.amend (reword)",
+                        lang.as_str()
+                    )));
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Carries out an adopted code action; says what happened.
+    pub(crate) fn take_code_action(&mut self, action: &Action, index: LogIndex, p: &Proposal) -> String {
+        let when = p.record.closes;
+        let proposal = Some(p.record.id.clone());
+        let result = match action {
+            Action::CodeEstablish { document } => {
+                if self.code.documents.contains_key(&document.id) {
+                    return format!("not applied: document {} exists", document.id);
+                }
+                let version = Version {
+                    document: document.id.clone(),
+                    number: 1,
+                    label: document.label.clone(),
+                    articles: document.articles.clone(),
+                    adopted_at: index,
+                    adopted_time: when,
+                    proposal,
+                };
+                let d = Document { id: document.id.clone(), title: document.title.clone(), versions: vec![version] };
+                self.code.documents.insert(d.id.clone(), d);
+                (document.id.clone(), format!("applied: {} version 1", document.id))
+            }
+            Action::CodeAmend { document, changes, .. } => {
+                let Some(d) = self.code.documents.get_mut(document) else {
+                    return format!("not applied: no document {document}");
+                };
+                let Some(latest) = d.latest() else { return "not applied: no version".into() };
+                // Competing amendments to the same articles were made moot
+                // when an earlier one was adopted; others apply to the
+                // latest version.
+                match apply_changes(&latest.articles, changes) {
+                    Err(e) => return format!("not applied: {e}"),
+                    Ok(articles) => {
+                        let number = latest.number + 1;
+                        d.versions.push(Version {
+                            document: document.clone(),
+                            number,
+                            label: format!("Rev.{}", number - 1),
+                            articles,
+                            adopted_at: index,
+                            adopted_time: when,
+                            proposal,
+                        });
+                        (document.clone(), format!("applied: {document} version {number}"))
+                    }
+                }
+            }
+            Action::CodeTranslate { document, version, article, lang, text } => {
+                let target = self
+                    .code
+                    .documents
+                    .get_mut(document)
+                    .and_then(|d| d.versions.get_mut((*version as usize).saturating_sub(1)))
+                    .and_then(|v| v.articles.iter_mut().find(|a| &a.id == article));
+                match target {
+                    None => return format!("not applied: {document} version {version} has no article {article}"),
+                    Some(a) if a.texts.contains_key(lang) => {
+                        return format!("not applied: article {article} already has a {} text", lang.as_str())
+                    }
+                    Some(a) => {
+                        a.texts.insert(lang.clone(), text.clone());
+                        (document.clone(), format!("applied: {article} in {}", lang.as_str()))
+                    }
+                }
+            }
+            _ => return "not applied: not a code action".into(),
+        };
+        if self.effects_on {
+            if let Some(d) = self.code.documents.get(&result.0) {
+                self.pending.push(Effect::CodeChanged(Box::new(d.clone())));
+            }
+        }
+        result.1
+    }
+
+    /// Pending code amendments that compete with `p` (same document, a
+    /// shared article), in vote order: (closes, submission).
+    fn competitors(&self, p: &Proposal) -> Vec<&Proposal> {
+        let Some((doc, arts)) = touched(p.record.action.as_ref()) else { return Vec::new() };
+        let mut v: Vec<&Proposal> = self
+            .decisions
+            .iter()
+            .filter(|q| q.record.id != p.record.id && q.record.status.is_pending())
+            .filter(|q| touched(q.record.action.as_ref()).is_some_and(|(d, a)| d == doc && !a.is_disjoint(&arts)))
+            .collect();
+        v.sort_by_key(|q| (q.record.closes, q.record.entries.first().copied()));
+        v
+    }
+
+    /// A competing amendment to be decided before `p` can be voted on.
+    pub(crate) fn competitor_before(&self, p: &Proposal) -> Option<String> {
+        let me = (p.record.closes, p.record.entries.first().copied());
+        self.competitors(p)
+            .into_iter()
+            .find(|q| (q.record.closes, q.record.entries.first().copied()) < me)
+            .map(|q| q.record.id.clone())
+    }
+
+    /// After `adopted` took effect: the competing amendments still pending
+    /// are moot and not voted.
+    pub(crate) fn moot_competitors(&mut self, adopted: &str, index: LogIndex) {
+        let Some(p) = self.decisions.proposals.get(adopted) else { return };
+        let ids: Vec<String> = self.competitors(p).into_iter().map(|q| q.record.id.clone()).collect();
+        for id in ids {
+            if let Some(q) = self.decisions.proposals.get_mut(&id) {
+                let key = (q.record.closes, q.record.entries[0], id.clone());
+                self.decisions.deadlines.remove(&key);
+                q.record.status = Status::Moot;
+                q.record.closed_at = Some(index);
+                q.record.entries.push(index);
+                q.record.action_result = Some(format!("not applied: made moot by {adopted}"));
+                if self.effects_on {
+                    self.pending.push(Effect::ProposalChanged(Box::new(q.record.clone())));
+                }
+            }
+        }
+    }
+
+    /// Documents the body is founded on (genesis), each as version 1.
+    pub(crate) fn found_documents(&mut self, drafts: &[super::DocumentDraft], index: LogIndex, time: Timestamp, out: &mut Vec<Effect>) {
+        for d in drafts {
+            let version = Version {
+                document: d.id.clone(),
+                number: 1,
+                label: d.label.clone(),
+                articles: d.articles.clone(),
+                adopted_at: index,
+                adopted_time: time,
+                proposal: None,
+            };
+            let doc = Document { id: d.id.clone(), title: d.title.clone(), versions: vec![version] };
+            if self.effects_on {
+                out.push(Effect::CodeChanged(Box::new(doc.clone())));
+            }
+            self.code.documents.insert(d.id.clone(), doc);
+        }
+    }
+}
