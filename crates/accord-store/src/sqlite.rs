@@ -143,6 +143,8 @@ fn write_effects(tx: &Transaction, effects: &[Effect]) -> Result<()> {
     let mut last_seq: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
     for e in effects {
         match e {
+            // Projections of the Code: not yet written (work in progress).
+            Effect::CodeChanged(_) | Effect::SubscriptionChanged { .. } => {}
             Effect::BodyFounded { name, origin, log_key } => {
                 let mut st = tx.prepare_cached("INSERT OR REPLACE INTO p_body (k, v) VALUES (?1, ?2)")?;
                 st.execute(params!["name", name])?;
