@@ -114,6 +114,10 @@ pub struct Article {
     /// Related norms in other instruments (catalogue ids).
     #[serde(default)]
     pub norms: Vec<String>,
+    /// An editorial note on the text: its source, or that its wording is a
+    /// paraphrase that could not be checked against the original.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Article {
@@ -126,6 +130,9 @@ impl Article {
         }
         for (lang, t) in &self.texts {
             check_text(&self.id, lang, t)?;
+        }
+        if self.note.as_ref().is_some_and(|n| n.chars().count() > 1_000) {
+            return Err(format!("article {}: note is over 1,000 characters", self.id));
         }
         for n in &self.norms {
             if !valid_norm_id(n) {

@@ -39,7 +39,7 @@ pub fn run(data: &Path, members: &Path, database: Option<&str>) -> Result<()> {
     let text = std::fs::read_to_string(members).with_context(|| format!("cannot read {}", members.display()))?;
     let (file, rules) =
         parse_members_file(&text).with_context(|| format!("{} is not a valid members file", members.display()))?;
-    let log_vkey = found_with_rules(data, &file, rules, database)?;
+    let log_vkey = found_with_rules(data, &file, rules, Vec::new(), database)?;
     println!("{log_vkey}");
     Ok(())
 }
@@ -64,7 +64,7 @@ pub fn parse_members_file(text: &str) -> Result<(MembersFile, Option<Rules>)> {
 /// Creates the data directory, its keys and the genesis entry with the
 /// default rules of procedure; returns the log's vkey.
 pub fn found(data: &Path, file: &MembersFile, database: Option<&str>) -> Result<String> {
-    found_with_rules(data, file, None, database)
+    found_with_rules(data, file, None, Vec::new(), database)
 }
 
 /// Like [`found`], with the rules of procedure the genesis carries
@@ -73,6 +73,7 @@ pub fn found_with_rules(
     data: &Path,
     file: &MembersFile,
     rules: Option<Rules>,
+    documents: Vec<accord_core::code::DocumentDraft>,
     database: Option<&str>,
 ) -> Result<String> {
     ensure_empty_or_missing(data)?;
@@ -91,7 +92,7 @@ pub fn found_with_rules(
             .map(|m| FoundingMember { id: m.id.clone(), name: m.name.clone(), vkey: m.vkey.clone() })
             .collect(),
         rules,
-        documents: Vec::new(),
+        documents,
     };
     let store = accord_store::open(&db_url(data, database))?;
     found_body(store.as_ref(), genesis, &secretariat.signer, &log.signer, &SystemClock)?;

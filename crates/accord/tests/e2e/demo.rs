@@ -31,7 +31,10 @@ fn the_demo_serves_a_seeded_body_that_audits_clean() {
 
     let list: serde_json::Value = server.get("/api/v1/proposals").json().unwrap();
     let proposals = list["proposals"].as_array().unwrap();
-    assert_eq!(proposals.len(), 2, "{list}");
+    assert_eq!(proposals.len(), 3, "{list}");
+    let rev: serde_json::Value = server.get("/api/v1/proposals/iccis-rev-2015").json().unwrap();
+    assert_eq!(rev["status"], "adopted", "{rev}");
+    assert_eq!(rev["tally"], serde_json::json!({"yes": 10, "no": 1, "abstain": 1, "not_voting": 0}));
     let fund: serde_json::Value = server.get("/api/v1/proposals/capacity-fund-2027").json().unwrap();
     assert_eq!(fund["status"], "open");
     assert_eq!(fund["tally"]["yes"], 3);
@@ -45,7 +48,9 @@ fn the_demo_serves_a_seeded_body_that_audits_clean() {
 
     // Every seeded act is in the log and the auditor agrees with the node.
     let vkey = std::fs::read_to_string(demo.join("log.vkey")).unwrap();
-    server.wait_checkpoint(1 + 6 + 9);
+    // genesis, 6 notes, 9 decision acts, 4 subscriptions, the revision with
+    // 3 co-sponsors and 12 votes, the clock tick, 5 subscriptions.
+    server.wait_checkpoint(1 + 6 + 9 + 4 + 1 + 3 + 12 + 1 + 5);
     let state = dir.path().join("audit-state.json");
     let out = accord().args(["audit", &server.url, "--log-key", vkey.trim(), "--state"]).arg(&state).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -1,13 +1,15 @@
 //! `accord demo`: a demonstration body of twelve member states, created
 //! once under `accord-demo/` and served on localhost.
 
-use crate::cmd::init::{found, MemberEntry, MembersFile};
+use crate::cmd::init::{found_with_rules, MemberEntry, MembersFile};
 use crate::cmd::keygen::new_key;
 use crate::cmd::serve::{init_tracing, serve_node, start_node};
 use crate::files::{make_private_dir, write_key};
 use accord_core::acts::NotePublish;
 use accord_core::{Act, KeyFile, MemberId, Seq, Statement};
 use anyhow::{Context, Result};
+
+mod code;
 use std::path::Path;
 
 pub const DEMO_ORIGIN: &str = "demo.accord.example/log";
@@ -82,7 +84,7 @@ fn create(dir: &Path) -> Result<()> {
     let file = MembersFile { origin: DEMO_ORIGIN.into(), name: "Accord demonstration body".into(), members };
     let toml = members_toml(&file);
     std::fs::write(dir.join("members.toml"), toml)?;
-    let vkey = found(&dir.join("data"), &file, None)?;
+    let vkey = found_with_rules(&dir.join("data"), &file, None, vec![code::founding_document()?], None)?;
     std::fs::write(dir.join("log.vkey"), format!("{vkey}\n"))?;
     eprintln!("accord demo: founded a body; its log key (pin it when auditing) is\n  {vkey}");
     Ok(())
@@ -137,37 +139,100 @@ fn demo_decisions() -> Vec<(&'static str, &'static str, serde_json::Value)> {
     ]
 }
 
-fn seed(node: &std::sync::Arc<accord_node::Node>, dir: &Path) -> Result<()> {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let mut seqs: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
-    let key_of =
-        |id: &str| -> Result<KeyFile> { crate::files::read_key(&dir.join("demo-keys").join(format!("{id}.key"))) };
-    for (id, text) in DEMO_NOTES {
-        *seqs.entry(id).or_default() += 1;
-        let key = key_of(id)?;
+/// Signs and submits the demo's statements, keeping each member's seq.
+struct Seeder<'a> {
+    node: &'a std::sync::Arc<accord_node::Node>,
+    dir: &'a Path,
+    rt: tokio::runtime::Runtime,
+    seqs: std::collections::HashMap<String, u64>,
+}
+
+impl Seeder<'_> {
+    fn act(&mut self, id: &str, act: Act) -> Result<()> {
+        let seq = self.seqs.entry(id.to_string()).or_default();
+        *seq += 1;
+        let key: KeyFile = crate::files::read_key(&self.dir.join("demo-keys").join(format!("{id}.key")))?;
         let st = Statement {
             member: MemberId::parse(id).context("demo member id")?,
-            seq: Seq(seqs[id]),
+            seq: Seq(*seq),
             time: crate::cmd::submit::now(),
-            act: Act::NotePublish(NotePublish { text: (*text).to_string() }),
+            act,
         };
         let signed = st.sign(&key.signer);
-        rt.block_on(node.submit(signed.raw.as_bytes())).map_err(|e| anyhow::anyhow!("seeding the demo: {e}"))?;
+        self.rt.block_on(self.node.submit(signed.raw.as_bytes())).map_err(|e| anyhow::anyhow!("seeding the demo: {e}"))?;
+        Ok(())
+    }
+
+    fn json(&mut self, id: &str, kind: &str, body: serde_json::Value) -> Result<()> {
+        let act = Act::parse(kind, body).map_err(|e| anyhow::anyhow!("demo {kind}: {e}"))?;
+        self.act(id, act)
+    }
+}
+
+fn seed(node: &std::sync::Arc<accord_node::Node>, dir: &Path) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let mut s = Seeder { node, dir, rt, seqs: Default::default() };
+    for (id, text) in DEMO_NOTES {
+        s.act(id, Act::NotePublish(NotePublish { text: (*text).to_string() }))?;
     }
     let now = crate::cmd::submit::now();
     for (id, kind, body) in demo_decisions() {
-        let seq = seqs.entry(id).or_default();
-        *seq += 1;
         let mut text = body.to_string();
         for days in [4, 7] {
             let closes = accord_core::Timestamp(now.0 + days * 86_400_000);
             text = text.replace(&format!("{{closes:{days}}}"), &closes.to_rfc3339());
         }
-        let body: serde_json::Value = serde_json::from_str(&text)?;
-        let act = Act::parse(kind, body).map_err(|e| anyhow::anyhow!("demo {kind}: {e}"))?;
-        let st = Statement { member: MemberId::parse(id).context("demo member id")?, seq: Seq(*seq), time: now, act };
-        let signed = st.sign(&key_of(id)?.signer);
-        rt.block_on(node.submit(signed.raw.as_bytes())).map_err(|e| anyhow::anyhow!("seeding the demo: {e}"))?;
+        s.json(id, kind, serde_json::from_str(&text)?)?;
+    }
+    seed_code(&mut s)
+}
+
+/// The sponsors of 2011 subscribe to version 1; the 2015 revision is
+/// adopted as version 2 by a recorded vote that closes a few seconds
+/// after it is tabled; some members then subscribe to it.
+fn seed_code(s: &mut Seeder<'_>) -> Result<()> {
+    use serde_json::json;
+    for id in ["CHN", "RUS", "TJK", "UZB"] {
+        s.json(id, "code.subscribe", json!({"document": "ICCIS", "version": 1}))?;
+    }
+    let (document, changes) = code::revision_2015()?;
+    let closes = accord_core::Timestamp(crate::cmd::submit::now().0 + 4_000);
+    s.json(
+        "CHN",
+        "proposal.submit",
+        json!({"id": "iccis-rev-2015", "title": "Adopt the 2015 revision of the code (A/69/723)",
+            "text": "The body adopts the revised international code of conduct for information security circulated in 2015 as the next version of the code.",
+            "question": "important", "procedure": "vote", "closes": closes.to_rfc3339(),
+            "action": {"type": "code.amend", "document": document, "base": 1, "changes": changes}}),
+    )?;
+    for id in ["RUS", "TJK", "UZB"] {
+        s.json(id, "proposal.cosponsor", json!({"proposal": "iccis-rev-2015"}))?;
+    }
+    let votes = [
+        ("CHN", "yes"), ("RUS", "yes"), ("TJK", "yes"), ("UZB", "yes"), ("BRA", "yes"), ("EGY", "yes"),
+        ("IND", "yes"), ("KEN", "yes"), ("MEX", "yes"), ("FRA", "yes"), ("DEU", "abstain"), ("USA", "no"),
+    ];
+    for (id, vote) in votes {
+        let mut body = json!({"proposal": "iccis-rev-2015", "vote": vote});
+        if id == "USA" {
+            body["explanation"] = json!("The United States prefers the norms of the 2015 GGE report.");
+        }
+        s.json(id, "vote.cast", body)?;
+    }
+    // The node ticks the clock at the deadline; wait for the outcome.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let status = s.node.store().proposal("iccis-rev-2015")?.map(|p| p.status);
+        match status.as_deref() {
+            Some("adopted") => break,
+            Some("open") if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(200))
+            }
+            other => anyhow::bail!("the demo's 2015 revision was not adopted ({other:?})"),
+        }
+    }
+    for (id, version) in [("CHN", 2), ("RUS", 2), ("UZB", 2), ("KEN", 2), ("BRA", 2)] {
+        s.json(id, "code.subscribe", json!({"document": "ICCIS", "version": version}))?;
     }
     Ok(())
 }

@@ -1,0 +1,97 @@
+//! The demo's Code: the 2011 International code of conduct for information
+//! security (A/66/359) founded with the body, and its 2015 revision
+//! (A/69/723) adopted as version 2 by a recorded vote, both from the
+//! catalogue in `crates/accord/data/code/` (paraphrased in the project's
+//! own words; see its SOURCES.md and each article's note).
+
+use accord_core::code::{Article, ArticleKind, Change, DocumentDraft, Lang};
+use anyhow::{anyhow, Context, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+const V2011: &str = include_str!("../../../data/code/iccis-2011.json");
+const V2015: &str = include_str!("../../../data/code/iccis-2015.json");
+
+#[derive(Deserialize)]
+struct CatalogueFile {
+    document: String,
+    title: BTreeMap<String, String>,
+    version: CatalogueVersion,
+}
+
+#[derive(Deserialize)]
+struct CatalogueVersion {
+    label: String,
+    articles: Vec<CatalogueArticle>,
+}
+
+#[derive(Deserialize)]
+struct CatalogueArticle {
+    id: String,
+    kind: ArticleKind,
+    texts: BTreeMap<String, String>,
+    #[serde(default)]
+    norms: Vec<String>,
+    #[serde(default)]
+    verified: bool,
+    #[serde(default)]
+    source_ref: Option<String>,
+}
+
+fn langs(m: &BTreeMap<String, String>) -> Result<BTreeMap<Lang, String>> {
+    m.iter()
+        .map(|(k, v)| Ok((Lang::parse(k).ok_or_else(|| anyhow!("bad language tag {k:?} in the catalogue"))?, v.clone())))
+        .collect()
+}
+
+fn parse(text: &str) -> Result<(String, BTreeMap<Lang, String>, String, Vec<Article>)> {
+    let f: CatalogueFile = serde_json::from_str(text).context("the Code catalogue does not parse")?;
+    let articles = f
+        .version
+        .articles
+        .iter()
+        .map(|a| {
+            let source = a.source_ref.clone().unwrap_or_default();
+            let note = if a.verified {
+                format!("Paraphrase in this project's words of {source}.")
+            } else {
+                format!("Paraphrase in this project's words; wording NOT verified against the original ({source}).")
+            };
+            Ok(Article { id: a.id.clone(), kind: a.kind, texts: langs(&a.texts)?, norms: a.norms.clone(), note: Some(note) })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((f.document, langs(&f.title)?, f.version.label, articles))
+}
+
+/// Version 1, for genesis.
+pub fn founding_document() -> Result<DocumentDraft> {
+    let (id, title, label, articles) = parse(V2011)?;
+    let d = DocumentDraft { id, title, label, articles };
+    d.validate().map_err(|e| anyhow!("the 2011 catalogue: {e}"))?;
+    Ok(d)
+}
+
+/// The changes that turn the 2011 text into the 2015 revision.
+pub fn revision_2015() -> Result<(String, Vec<Change>)> {
+    let (_, _, _, v1) = parse(V2011)?;
+    let (id, _, _, v2) = parse(V2015)?;
+    let mut changes = Vec::new();
+    let mut prev: Option<String> = None;
+    for a in &v2 {
+        match v1.iter().find(|b| b.id == a.id) {
+            // Unchanged wording: keep the 2011 article (and its note).
+            Some(b) if b.texts == a.texts && b.kind == a.kind && b.norms == a.norms => {}
+            Some(_) => changes.push(Change::Replace { article: a.clone() }),
+            None => changes.push(Change::Insert { article: a.clone(), after: prev.clone() }),
+        }
+        prev = Some(a.id.clone());
+    }
+    for b in &v1 {
+        if !v2.iter().any(|a| a.id == b.id) {
+            changes.push(Change::Delete { id: b.id.clone() });
+        }
+    }
+    // Inserts must come after the article they follow exists: v2's order
+    // guarantees that for inserts; deletions go last.
+    Ok((id, changes))
+}
