@@ -99,7 +99,11 @@ pub enum Effect {
     /// A document was founded, gained a version, a translation or norm links.
     CodeChanged(Box<crate::code::Document>),
     /// A member's subscription to a document changed (`None`: unsubscribed).
-    SubscriptionChanged { document: String, member: MemberId, subscription: Option<crate::code::Subscription> },
+    SubscriptionChanged {
+        document: String,
+        member: MemberId,
+        subscription: Option<crate::code::Subscription>,
+    },
 }
 
 /// The result of a committed entry.

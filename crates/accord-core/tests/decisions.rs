@@ -283,7 +283,17 @@ fn default_rules_are_those_of_design_section_6() {
     assert_eq!(r.ordinary_majority, Majority::Simple);
     assert_eq!(r.important_majority, Majority::TwoThirds);
     let important: BTreeSet<&str> = r.important_actions.iter().map(String::as_str).collect();
-    assert_eq!(important, BTreeSet::from(["member.admit", "member.suspend", "member.reinstate", "rules.change"]));
+    assert_eq!(
+        important,
+        BTreeSet::from([
+            "code.amend",
+            "code.establish",
+            "member.admit",
+            "member.suspend",
+            "member.reinstate",
+            "rules.change"
+        ])
+    );
     assert_eq!(r.quorum, Quorum::Majority);
     assert_eq!(r.min_silence_seconds, 259_200);
     assert_eq!(r.min_vote_seconds, 0);

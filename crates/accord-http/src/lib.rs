@@ -3,8 +3,9 @@
 //! What it is: the axum router — `/api/v1` (JSON; every refusal an RFC 9457
 //! `application/problem+json` body with a stable `code`), `/log/`
 //! (read-only C2SP tlog-checkpoint and tlog-tiles) and `/metrics`
-//! (Prometheus text). HTTP statuses and problem types are chosen here and
-//! nowhere else.
+//! (Prometheus text), including the Code (`/api/v1/documents`: versions,
+//! diffs, subscriptions, Markdown and HTML exports). HTTP statuses and
+//! problem types are chosen here and nowhere else.
 //!
 //! What it is not: no rules and no storage. Handlers call `accord-node`.
 
@@ -13,6 +14,7 @@
 #![allow(clippy::result_large_err)]
 
 mod api;
+mod code;
 mod home;
 mod log;
 mod problem;
@@ -35,6 +37,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .route("/", axum::routing::get(home::home))
         .merge(api::routes())
         .merge(proposals::routes())
+        .merge(code::routes())
         .merge(log::routes())
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)

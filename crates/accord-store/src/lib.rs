@@ -12,6 +12,7 @@
 
 #![forbid(unsafe_code)]
 
+mod code;
 mod projection;
 mod sqlite;
 
@@ -93,6 +94,12 @@ pub trait Store: Send + Sync {
     fn proposal(&self, id: &str) -> Result<Option<ProposalRow>>;
     /// The recorded votes on a proposal, in log order.
     fn votes(&self, proposal: &str) -> Result<Vec<VoteRow>>;
+    /// Every document of the Code, whole (all its versions), by id.
+    fn documents(&self) -> Result<Vec<accord_core::code::Document>>;
+    fn document(&self, id: &str) -> Result<Option<accord_core::code::Document>>;
+    /// The members' subscriptions to `document` (one per member, the
+    /// latest), by member id.
+    fn subscriptions(&self, document: &str) -> Result<Vec<accord_core::code::Subscription>>;
 
     /// Empties every projection table (durable on return).
     fn clear_projections(&self) -> Result<()>;

@@ -4,6 +4,7 @@
 
 use crate::{AppendBatch, MemberRow, NoteRow, ProposalRow, Result, Store, StoreError, VoteRow};
 use accord_core::acts::decision::VoteChoice;
+use accord_core::code::{Document, Subscription};
 use accord_core::Effect;
 use accord_log::Hash;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
@@ -30,11 +31,21 @@ CREATE INDEX IF NOT EXISTS p_proposals_status ON p_proposals (status, seq);
 CREATE INDEX IF NOT EXISTS p_proposals_seq ON p_proposals (seq);
 CREATE TABLE IF NOT EXISTS p_votes (proposal TEXT NOT NULL, member TEXT NOT NULL, vote TEXT NOT NULL,
     explanation TEXT NULL, idx INTEGER NOT NULL, PRIMARY KEY (proposal, member)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS p_documents (id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS p_subscriptions (document TEXT NOT NULL, member TEXT NOT NULL, version INTEGER NOT NULL,
+    idx INTEGER NOT NULL, time TEXT NOT NULL, PRIMARY KEY (document, member)) WITHOUT ROWID;
 ";
 
 /// Projection tables, in digest order, with their ordering column.
-const PROJECTIONS: &[(&str, &str)] =
-    &[("p_body", "k"), ("p_members", "id"), ("p_notes", "idx"), ("p_proposals", "id"), ("p_votes", "proposal, member")];
+const PROJECTIONS: &[(&str, &str)] = &[
+    ("p_body", "k"),
+    ("p_members", "id"),
+    ("p_notes", "idx"),
+    ("p_proposals", "id"),
+    ("p_votes", "proposal, member"),
+    ("p_documents", "id"),
+    ("p_subscriptions", "document, member"),
+];
 
 /// Brings a database made by an older version up to [`SCHEMA`]: columns
 /// added to existing tables since (new tables come from `CREATE TABLE IF
@@ -143,8 +154,32 @@ fn write_effects(tx: &Transaction, effects: &[Effect]) -> Result<()> {
     let mut last_seq: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
     for e in effects {
         match e {
-            // Projections of the Code: not yet written (work in progress).
-            Effect::CodeChanged(_) | Effect::SubscriptionChanged { .. } => {}
+            Effect::CodeChanged(d) => {
+                // The whole document after each change: one row, replaced.
+                tx.prepare_cached(
+                    "INSERT INTO p_documents (id, doc) VALUES (?1, ?2)
+                     ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                )?
+                .execute(params![d.id, crate::code::encode_document(d)?])?;
+            }
+            Effect::SubscriptionChanged { document, member, subscription: Some(s) } => {
+                tx.prepare_cached(
+                    "INSERT INTO p_subscriptions (document, member, version, idx, time) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (document, member) DO UPDATE
+                     SET version = excluded.version, idx = excluded.idx, time = excluded.time",
+                )?
+                .execute(params![
+                    document,
+                    member.as_str(),
+                    s.version,
+                    s.index.0,
+                    s.time.to_millis_string()
+                ])?;
+            }
+            Effect::SubscriptionChanged { document, member, subscription: None } => {
+                tx.prepare_cached("DELETE FROM p_subscriptions WHERE document = ?1 AND member = ?2")?
+                    .execute(params![document, member.as_str()])?;
+            }
             Effect::BodyFounded { name, origin, log_key } => {
                 let mut st = tx.prepare_cached("INSERT OR REPLACE INTO p_body (k, v) VALUES (?1, ?2)")?;
                 st.execute(params!["name", name])?;
@@ -390,6 +425,40 @@ impl Store for SqliteStore {
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    fn documents(&self) -> Result<Vec<Document>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached("SELECT id, doc FROM p_documents ORDER BY id")?;
+            let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+            let raw: Vec<(String, String)> = rows.collect::<rusqlite::Result<_>>()?;
+            raw.iter().map(|(id, doc)| crate::code::decode_document(id, doc)).collect()
+        })
+    }
+
+    fn document(&self, id: &str) -> Result<Option<Document>> {
+        self.read(|c| {
+            let doc: Option<String> =
+                c.query_row("SELECT doc FROM p_documents WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+            doc.map(|d| crate::code::decode_document(id, &d)).transpose()
+        })
+    }
+
+    fn subscriptions(&self, document: &str) -> Result<Vec<Subscription>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT member, version, idx, time FROM p_subscriptions WHERE document = ?1 ORDER BY member",
+            )?;
+            let rows = st.query_map([document], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?, r.get::<_, u64>(2)?, r.get::<_, String>(3)?))
+            })?;
+            let raw: Vec<(String, u32, u64, String)> = rows.collect::<rusqlite::Result<_>>()?;
+            raw.iter()
+                .map(|(member, version, idx, time)| {
+                    crate::code::decode_subscription(document, member, *version, *idx, time)
+                })
+                .collect()
         })
     }
 

@@ -287,3 +287,128 @@ fn sqlite_old_members_table_gains_suspended() {
         .unwrap();
     assert_eq!(old.projection_digest().unwrap(), fresh.projection_digest().unwrap());
 }
+
+fn lang(s: &str) -> accord_core::code::Lang {
+    accord_core::code::Lang::parse(s).unwrap()
+}
+
+fn article(id: &str, texts: &[(&str, &str)]) -> accord_core::code::Article {
+    accord_core::code::Article {
+        id: id.into(),
+        kind: accord_core::code::ArticleKind::Pledge,
+        texts: texts.iter().map(|(l, t)| (lang(l), t.to_string())).collect(),
+        norms: Vec::new(),
+        note: None,
+    }
+}
+
+fn version(number: u32, label: &str, articles: Vec<accord_core::code::Article>, at: u64) -> accord_core::code::Version {
+    accord_core::code::Version {
+        document: "ICCIS".into(),
+        number,
+        label: label.into(),
+        articles,
+        adopted_at: LogIndex(at),
+        adopted_time: Timestamp(1_700_000_000_123),
+        proposal: (number > 1).then(|| format!("amend-{number}")),
+    }
+}
+
+fn subscription(member: &MemberId, version: u32, index: u64) -> accord_core::code::Subscription {
+    accord_core::code::Subscription { member: member.clone(), version, index: LogIndex(index), time: Timestamp(5_000) }
+}
+
+/// The Code's projections: documents upserted whole and read back equal
+/// (so their hashes are the core's), subscriptions upserted and deleted;
+/// both in the digest and cleared.
+fn code_projections(store: &dyn Store) {
+    use accord_core::code::Document;
+    let fra = MemberId::parse("FRA").unwrap();
+    let deu = MemberId::parse("DEU").unwrap();
+    let mut a = article("ICCIS-2011/a", &[("en", "Comply with the Charter."), ("fr", "Respecter la Charte.")]);
+    a.norms = vec!["UNGGE-2015/13a".into()];
+    a.note = Some("A paraphrase.".into());
+    let b = article(
+        "ICCIS-2011/b",
+        &[
+            ("ar", "لا تستخدم تكنولوجيا المعلومات"),
+            ("zh-Hans", "不利用信息通信技术"),
+            ("en", "Not to use ICTs <&> \"so\"."),
+        ],
+    );
+    let v1 = version(1, "A/66/359 (2011)", vec![a.clone(), b.clone()], 0);
+    let mut doc = Document {
+        id: "ICCIS".into(),
+        title: [(lang("en"), "Code".to_string()), (lang("fr"), "Code".to_string())].into(),
+        versions: vec![v1.clone()],
+    };
+    let other = Document { id: "AB-2".into(), title: [(lang("en"), "Other".to_string())].into(), versions: vec![] };
+    let effects = vec![
+        Effect::CodeChanged(Box::new(doc.clone())),
+        Effect::CodeChanged(Box::new(other.clone())),
+        Effect::SubscriptionChanged {
+            document: "ICCIS".into(),
+            member: fra.clone(),
+            subscription: Some(subscription(&fra, 1, 3)),
+        },
+        Effect::SubscriptionChanged {
+            document: "ICCIS".into(),
+            member: deu.clone(),
+            subscription: Some(subscription(&deu, 1, 4)),
+        },
+    ];
+    store.write_projections(&effects).unwrap();
+    assert_eq!(store.document("ICCIS").unwrap().as_ref(), Some(&doc));
+    assert_eq!(store.document("ICCIS").unwrap().unwrap().versions[0].hash(), v1.hash());
+    assert!(store.document("NOPE").unwrap().is_none());
+    assert_eq!(store.documents().unwrap(), vec![other.clone(), doc.clone()]);
+    assert_eq!(store.subscriptions("ICCIS").unwrap(), vec![subscription(&deu, 1, 4), subscription(&fra, 1, 3)]);
+    assert!(store.subscriptions("AB-2").unwrap().is_empty());
+
+    // A new version replaces the row; a subscription moves; another goes.
+    let d1 = store.projection_digest().unwrap();
+    let mut b2 = b.clone();
+    b2.texts.insert(lang("en"), "Not to use ICTs, reworded.".into());
+    doc.versions.push(version(2, "Rev.1", vec![a, b2], 9));
+    let changes = vec![
+        Effect::CodeChanged(Box::new(doc.clone())),
+        Effect::SubscriptionChanged {
+            document: "ICCIS".into(),
+            member: fra.clone(),
+            subscription: Some(subscription(&fra, 2, 10)),
+        },
+        Effect::SubscriptionChanged { document: "ICCIS".into(), member: deu.clone(), subscription: None },
+    ];
+    store.write_projections(&changes).unwrap();
+    let back = store.document("ICCIS").unwrap().unwrap();
+    assert_eq!(back, doc);
+    assert_eq!(back.versions.iter().map(|v| v.hash()).collect::<Vec<_>>(), [v1.hash(), doc.versions[1].hash()]);
+    assert_eq!(store.subscriptions("ICCIS").unwrap(), vec![subscription(&fra, 2, 10)]);
+    let d2 = store.projection_digest().unwrap();
+    assert_ne!(d2, d1, "the Code's projections are not in the digest");
+
+    // Subscriptions alone are in the digest.
+    store
+        .write_projections(&[Effect::SubscriptionChanged {
+            document: "ICCIS".into(),
+            member: deu.clone(),
+            subscription: Some(subscription(&deu, 2, 11)),
+        }])
+        .unwrap();
+    assert_ne!(store.projection_digest().unwrap(), d2, "subscriptions are not in the digest");
+
+    // Cleared, then refolded to the same digest.
+    store.clear_projections().unwrap();
+    assert!(store.documents().unwrap().is_empty());
+    assert!(store.subscriptions("ICCIS").unwrap().is_empty());
+    store.write_projections(&effects).unwrap();
+    assert_eq!(store.projection_digest().unwrap(), d1);
+    store.write_projections(&changes).unwrap();
+    assert_eq!(store.projection_digest().unwrap(), d2);
+}
+
+#[test]
+fn sqlite_code_projections_conform() {
+    let (_d, s) = sqlite();
+    code_projections(s.as_ref());
+}

@@ -67,7 +67,14 @@ impl State {
         }
     }
 
-    pub(crate) fn commit_code(&mut self, index: LogIndex, member: &MemberId, act: &Act, time: Timestamp, out: &mut Vec<Effect>) {
+    pub(crate) fn commit_code(
+        &mut self,
+        index: LogIndex,
+        member: &MemberId,
+        act: &Act,
+        time: Timestamp,
+        out: &mut Vec<Effect>,
+    ) {
         match act {
             Act::CodeSubscribe(s) => {
                 let sub = Subscription { member: member.clone(), version: s.version, index, time };
@@ -92,7 +99,9 @@ impl State {
             }
             Act::CodeNorms(n) => {
                 if let Some(d) = self.code.documents.get_mut(&n.document) {
-                    if let Some(a) = d.versions.last_mut().and_then(|v| v.articles.iter_mut().find(|a| a.id == n.article)) {
+                    if let Some(a) =
+                        d.versions.last_mut().and_then(|v| v.articles.iter_mut().find(|a| a.id == n.article))
+                    {
                         a.norms = n.norms.clone();
                     }
                     if self.effects_on {
@@ -127,7 +136,8 @@ impl State {
                 }
                 let d = self.document(document)?;
                 let v = d.version(*version).ok_or_else(|| rules(format!("{document} has no version {version}")))?;
-                let a = v.article(article).ok_or_else(|| rules(format!("version {version} has no article {article}")))?;
+                let a =
+                    v.article(article).ok_or_else(|| rules(format!("version {version} has no article {article}")))?;
                 if a.texts.contains_key(lang) {
                     return Err(rules(format!(
                         "article {article} already has a {} text; amend it with code.amend (reword)",
@@ -239,9 +249,15 @@ impl State {
     }
 
     /// After `adopted` took effect: the competing amendments still pending
-    /// are moot and not voted.
+    /// are moot and not voted. (Not if its changes could not apply: then
+    /// the articles did not change and the competitors are still to vote.)
     pub(crate) fn moot_competitors(&mut self, adopted: &str, index: LogIndex) {
         let Some(p) = self.decisions.proposals.get(adopted) else { return };
+        let Some((doc, _)) = touched(p.record.action.as_ref()) else { return };
+        let applied = self.code.documents.get(doc).and_then(|d| d.latest()).and_then(|v| v.proposal.as_deref());
+        if applied != Some(adopted) {
+            return;
+        }
         let ids: Vec<String> = self.competitors(p).into_iter().map(|q| q.record.id.clone()).collect();
         for id in ids {
             if let Some(q) = self.decisions.proposals.get_mut(&id) {
@@ -259,7 +275,13 @@ impl State {
     }
 
     /// Documents the body is founded on (genesis), each as version 1.
-    pub(crate) fn found_documents(&mut self, drafts: &[super::DocumentDraft], index: LogIndex, time: Timestamp, out: &mut Vec<Effect>) {
+    pub(crate) fn found_documents(
+        &mut self,
+        drafts: &[super::DocumentDraft],
+        index: LogIndex,
+        time: Timestamp,
+        out: &mut Vec<Effect>,
+    ) {
         for d in drafts {
             let version = Version {
                 document: d.id.clone(),

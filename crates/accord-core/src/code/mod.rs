@@ -68,7 +68,9 @@ impl Lang {
 impl<'de> Deserialize<'de> for Lang {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Lang::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not a language tag such as \"fr\" or \"zh-Hans\"")))
+        Lang::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!("{s:?} is not a language tag such as \"fr\" or \"zh-Hans\""))
+        })
     }
 }
 
@@ -146,7 +148,10 @@ impl Article {
 pub(crate) fn check_text(article: &str, lang: &Lang, t: &str) -> Result<(), String> {
     let n = t.chars().count();
     if t.trim().is_empty() || n > MAX_ARTICLE_CHARS {
-        return Err(format!("article {article} [{}]: text must be 1–{MAX_ARTICLE_CHARS} characters (got {n})", lang.as_str()));
+        return Err(format!(
+            "article {article} [{}]: text must be 1–{MAX_ARTICLE_CHARS} characters (got {n})",
+            lang.as_str()
+        ));
     }
     Ok(())
 }
@@ -264,12 +269,23 @@ impl Document {
 #[serde(tag = "op", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Change {
     /// A new article, after `after` (or first when `after` is null).
-    Insert { article: Article, after: Option<String> },
+    Insert {
+        article: Article,
+        after: Option<String>,
+    },
     /// An article replaced whole (same id).
-    Replace { article: Article },
-    Delete { id: String },
+    Replace {
+        article: Article,
+    },
+    Delete {
+        id: String,
+    },
     /// One language's wording of one article.
-    Reword { id: String, lang: Lang, text: String },
+    Reword {
+        id: String,
+        lang: Lang,
+        text: String,
+    },
 }
 
 impl Change {
@@ -403,8 +419,7 @@ pub fn diff(a: &Version, b: &Version) -> Vec<ArticleDiff> {
 
 fn article_diff(id: &str, a: Option<&Article>, b: Option<&Article>) -> ArticleDiff {
     let mut texts = BTreeMap::new();
-    let langs: std::collections::BTreeSet<&Lang> =
-        a.iter().chain(b.iter()).flat_map(|x| x.texts.keys()).collect();
+    let langs: std::collections::BTreeSet<&Lang> = a.iter().chain(b.iter()).flat_map(|x| x.texts.keys()).collect();
     for l in langs {
         let (x, y) = (a.and_then(|x| x.texts.get(l)), b.and_then(|y| y.texts.get(l)));
         if x != y {
@@ -416,7 +431,13 @@ fn article_diff(id: &str, a: Option<&Article>, b: Option<&Article>) -> ArticleDi
     let change = match (a, b) {
         (None, _) => "added",
         (_, None) => "removed",
-        _ if texts.is_empty() && norms.is_none() && a.map(|x| x.kind) == b.map(|y| y.kind) => "unchanged",
+        _ if texts.is_empty()
+            && norms.is_none()
+            && a.map(|x| x.kind) == b.map(|y| y.kind)
+            && a.map(|x| &x.note) == b.map(|y| &y.note) =>
+        {
+            "unchanged"
+        }
         _ => "changed",
     };
     ArticleDiff { id: id.to_string(), change, texts, norms }

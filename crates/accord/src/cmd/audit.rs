@@ -8,8 +8,10 @@
 //! the node serves, checks consistency with the checkpoint it remembers
 //! from its last run (trust on first use, or a pinned `--log-key`), and
 //! compares what the node publishes with what it recomputed: the members
-//! with their keys and sequence numbers, and every proposal's status,
-//! adoption and tally (see `compare_published`).
+//! with their keys and sequence numbers, every proposal's status,
+//! adoption and tally, and the Code: every document with its list of
+//! versions, and every version's hash (`Version::hash`, recomputed from
+//! the replay) and subscribers (see `compare_published`).
 
 use crate::progress::bar;
 use accord_core::acts::decision::Question;
@@ -291,6 +293,7 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
     println!("  entries:     {size} (every signature verified: {signatures}; every rule replayed from genesis)");
     println!("  members:     {}", state.members().count());
     println!("  proposals:   {}", proposal_summary(state));
+    println!("  documents:   {}", document_summary(state));
     println!("  checkpoint:  size {size}, root {}", cp.root.to_base64());
     if size != verified_size {
         println!("  (the node appended entries {verified_size}..{size} during the audit; they were verified and replayed too)");
@@ -439,6 +442,7 @@ fn compare_published(
             serde_json::from_slice(&http.get("/api/v1/members")?).context("/api/v1/members is not JSON")?;
         let proposals: serde_json::Value =
             serde_json::from_slice(&http.get("/api/v1/proposals")?).context("/api/v1/proposals is not JSON")?;
+        let code = fetch_code(http, &replay.state)?;
         let bytes = http.get("/log/checkpoint")?;
         let cp = match Checkpoint::open(&bytes, vkey) {
             Ok((cp, _)) => cp,
@@ -458,7 +462,8 @@ fn compare_published(
             continue;
         }
         let result = compare_members(&members, &replay.state)
-            .and_then(|m| compare_proposals(&proposals, &replay.state).map(|p| format!("{m}; {p}")));
+            .and_then(|m| compare_proposals(&proposals, &replay.state).map(|p| format!("{m}; {p}")))
+            .and_then(|mp| compare_code(&code, &replay.state).map(|c| format!("{mp}; {c}")));
         match result {
             Ok(summary) => return Ok(summary),
             Err(Outcome::Failed(f)) if differs_at != Some(size) => {
@@ -556,6 +561,135 @@ fn compare_proposals(v: &serde_json::Value, state: &State) -> Result<String, Out
         }
     }
     Ok(format!("{} proposals with their status and tally", state.decisions().len()))
+}
+
+/// The Code as the node publishes it: the document list, and each version
+/// the replay holds as the node serves it (or why it could not be had: a
+/// fault the next round looks at again).
+struct PublishedCode {
+    list: serde_json::Value,
+    versions: Vec<(String, u32, Result<serde_json::Value, Failure>)>,
+}
+
+/// Fetches `/api/v1/documents` and `/api/v1/documents/{id}/versions/{n}`
+/// for every version of every document of the replay.
+fn fetch_code(http: &Http, state: &State) -> Result<PublishedCode, Outcome> {
+    let list = serde_json::from_slice(&http.get("/api/v1/documents")?).context("/api/v1/documents is not JSON")?;
+    let mut versions = Vec::new();
+    for d in state.code().documents() {
+        for v in &d.versions {
+            let path = format!("/api/v1/documents/{}/versions/{}", d.id, v.number);
+            let got = match http.get(&path) {
+                Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Failure(format!("{path} is not JSON: {e}"))),
+                Err(Outcome::Failed(f)) => Err(f),
+                Err(t) => return Err(t),
+            };
+            versions.push((d.id.clone(), v.number, got));
+        }
+    }
+    Ok(PublishedCode { list, versions })
+}
+
+/// Every document of the replay is published with the same versions and no
+/// other; every version has the hash the replay computes (so the same
+/// articles, texts in every language, norm links, label and adoption) and
+/// the same subscribers.
+fn compare_code(published: &PublishedCode, state: &State) -> Result<String, Outcome> {
+    let code = state.code();
+    let rows = published.list["documents"].as_array().map(Vec::as_slice).unwrap_or_default();
+    let mut listed: BTreeMap<&str, &serde_json::Value> = BTreeMap::new();
+    for row in rows {
+        let Some(id) = row["id"].as_str() else {
+            return fail(format!("the node publishes a document without an id: {row}"));
+        };
+        if listed.insert(id, row).is_some() {
+            return fail(format!("the node publishes document {id} twice"));
+        }
+        if code.document(id).is_none() {
+            return fail(format!("the node publishes document {id}, which the log does not hold"));
+        }
+    }
+    let mut n_versions = 0;
+    for d in code.documents() {
+        let Some(row) = listed.get(d.id.as_str()) else {
+            return fail(format!("the node does not publish document {}", d.id));
+        };
+        let want: Vec<u32> = d.versions.iter().map(|v| v.number).collect();
+        let got: Option<Vec<u32>> = row["versions"]
+            .as_array()
+            .map(|a| a.iter().map(|n| n.as_u64().and_then(|n| u32::try_from(n).ok())).collect())
+            .unwrap_or_default();
+        if got.as_ref() != Some(&want) {
+            return fail(format!(
+                "document {}: the node publishes versions {}, the replay has {want:?}",
+                d.id, row["versions"]
+            ));
+        }
+        n_versions += want.len();
+    }
+    for (doc, n, got) in &published.versions {
+        let Some(v) = code.document(doc).and_then(|d| d.version(*n)) else {
+            continue;
+        };
+        let got = match got {
+            Ok(g) => g,
+            Err(f) => return fail(format!("document {doc} version {n}: {}", f.0)),
+        };
+        let want = v.hash();
+        if got["hash"] != want.as_str() {
+            return fail(format!(
+                "document {doc} version {n} ({}): the node publishes hash {}, the replay computes {want}",
+                v.label, got["hash"]
+            ));
+        }
+        if got["number"] != *n || got["document"] != doc.as_str() {
+            return fail(format!(
+                "document {doc} version {n}: the node answers with {} {}",
+                got["document"], got["number"]
+            ));
+        }
+        let subscribers: BTreeSet<(String, u64)> = got["subscribers"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|s| Some((s["member"].as_str()?.to_string(), s["index"].as_u64()?)))
+            .collect();
+        let expected: BTreeSet<(String, u64)> = code
+            .subscriptions(doc)
+            .filter(|s| s.version == *n)
+            .map(|s| (s.member.as_str().to_string(), s.index.0))
+            .collect();
+        if subscribers != expected {
+            return fail(format!(
+                "document {doc} version {n}: the node publishes subscribers {subscribers:?}, \
+                 the replay has {expected:?}"
+            ));
+        }
+    }
+    let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+    Ok(format!(
+        "{} and {} with their hashes and subscribers",
+        plural(listed.len(), "document"),
+        plural(n_versions, "version")
+    ))
+}
+
+/// `1 (ICCIS: 3 versions, latest Rev.2)`.
+fn document_summary(state: &State) -> String {
+    let docs: Vec<String> = state
+        .code()
+        .documents()
+        .map(|d| {
+            let latest = d.latest().map_or(String::new(), |v| format!(", latest {}", v.label));
+            format!("{}: {} version{}{latest}", d.id, d.versions.len(), if d.versions.len() == 1 { "" } else { "s" })
+        })
+        .collect();
+    if docs.is_empty() {
+        "0".to_string()
+    } else {
+        format!("{} ({})", docs.len(), docs.join("; "))
+    }
 }
 
 /// `3 (1 adopted, 1 rejected, 1 open)`.

@@ -9,6 +9,7 @@ mod common;
 mod audit;
 mod bad_input;
 mod basic;
+mod code;
 mod crash;
 mod decisions;
 mod demo;

@@ -40,11 +40,13 @@ struct CatalogueArticle {
 
 fn langs(m: &BTreeMap<String, String>) -> Result<BTreeMap<Lang, String>> {
     m.iter()
-        .map(|(k, v)| Ok((Lang::parse(k).ok_or_else(|| anyhow!("bad language tag {k:?} in the catalogue"))?, v.clone())))
+        .map(|(k, v)| {
+            Ok((Lang::parse(k).ok_or_else(|| anyhow!("bad language tag {k:?} in the catalogue"))?, v.clone()))
+        })
         .collect()
 }
 
-fn parse(text: &str) -> Result<(String, BTreeMap<Lang, String>, String, Vec<Article>)> {
+fn parse(text: &str) -> Result<DocumentDraft> {
     let f: CatalogueFile = serde_json::from_str(text).context("the Code catalogue does not parse")?;
     let articles = f
         .version
@@ -57,24 +59,29 @@ fn parse(text: &str) -> Result<(String, BTreeMap<Lang, String>, String, Vec<Arti
             } else {
                 format!("Paraphrase in this project's words; wording NOT verified against the original ({source}).")
             };
-            Ok(Article { id: a.id.clone(), kind: a.kind, texts: langs(&a.texts)?, norms: a.norms.clone(), note: Some(note) })
+            Ok(Article {
+                id: a.id.clone(),
+                kind: a.kind,
+                texts: langs(&a.texts)?,
+                norms: a.norms.clone(),
+                note: Some(note),
+            })
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok((f.document, langs(&f.title)?, f.version.label, articles))
+    Ok(DocumentDraft { id: f.document, title: langs(&f.title)?, label: f.version.label, articles })
 }
 
 /// Version 1, for genesis.
 pub fn founding_document() -> Result<DocumentDraft> {
-    let (id, title, label, articles) = parse(V2011)?;
-    let d = DocumentDraft { id, title, label, articles };
+    let d = parse(V2011)?;
     d.validate().map_err(|e| anyhow!("the 2011 catalogue: {e}"))?;
     Ok(d)
 }
 
 /// The changes that turn the 2011 text into the 2015 revision.
 pub fn revision_2015() -> Result<(String, Vec<Change>)> {
-    let (_, _, _, v1) = parse(V2011)?;
-    let (id, _, _, v2) = parse(V2015)?;
+    let v1 = parse(V2011)?.articles;
+    let DocumentDraft { id, articles: v2, .. } = parse(V2015)?;
     let mut changes = Vec::new();
     let mut prev: Option<String> = None;
     for a in &v2 {

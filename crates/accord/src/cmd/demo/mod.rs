@@ -159,7 +159,9 @@ impl Seeder<'_> {
             act,
         };
         let signed = st.sign(&key.signer);
-        self.rt.block_on(self.node.submit(signed.raw.as_bytes())).map_err(|e| anyhow::anyhow!("seeding the demo: {e}"))?;
+        self.rt
+            .block_on(self.node.submit(signed.raw.as_bytes()))
+            .map_err(|e| anyhow::anyhow!("seeding the demo: {e}"))?;
         Ok(())
     }
 
@@ -209,8 +211,18 @@ fn seed_code(s: &mut Seeder<'_>) -> Result<()> {
         s.json(id, "proposal.cosponsor", json!({"proposal": "iccis-rev-2015"}))?;
     }
     let votes = [
-        ("CHN", "yes"), ("RUS", "yes"), ("TJK", "yes"), ("UZB", "yes"), ("BRA", "yes"), ("EGY", "yes"),
-        ("IND", "yes"), ("KEN", "yes"), ("MEX", "yes"), ("FRA", "yes"), ("DEU", "abstain"), ("USA", "no"),
+        ("CHN", "yes"),
+        ("RUS", "yes"),
+        ("TJK", "yes"),
+        ("UZB", "yes"),
+        ("BRA", "yes"),
+        ("EGY", "yes"),
+        ("IND", "yes"),
+        ("KEN", "yes"),
+        ("MEX", "yes"),
+        ("FRA", "yes"),
+        ("DEU", "abstain"),
+        ("USA", "no"),
     ];
     for (id, vote) in votes {
         let mut body = json!({"proposal": "iccis-rev-2015", "vote": vote});

@@ -1,0 +1,542 @@
+//! `/api/v1/documents`: the Code as projected by the store — documents,
+//! versions (with the core's one hash), the core's one diff, members'
+//! subscriptions, and exports of a version as Markdown and as a standalone
+//! HTML page.
+//!
+//! Every text here comes from members' statements, so everything written
+//! into Markdown or HTML goes through [`md`] or [`html`] first.
+
+use crate::problem::Problem;
+use crate::{blocking, AppState};
+use accord_core::code::{self, Article, ArticleKind, Document, Lang, Subscription, Version};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/documents", get(list))
+        .route("/api/v1/documents/{id}", get(document))
+        .route("/api/v1/documents/{id}/versions/{n}", get(version))
+        .route("/api/v1/documents/{id}/versions/{n}/export.md", get(export_md))
+        .route("/api/v1/documents/{id}/versions/{n}/export.html", get(export_html))
+        .route("/api/v1/documents/{id}/diff", get(diff))
+        .route("/api/v1/documents/{id}/subscriptions", get(subscriptions))
+}
+
+fn bad(detail: impl Into<String>) -> Problem {
+    Problem::bad_request("bad-parameter", detail)
+}
+
+fn parse_document_id(id: &str) -> Result<(), Problem> {
+    if code::valid_document_id(id) {
+        Ok(())
+    } else {
+        Err(bad(format!("a document id is [A-Z][A-Z0-9-]{{1,31}}, e.g. ICCIS (got {id:?})")))
+    }
+}
+
+fn parse_version(what: &str, s: &str) -> Result<u32, Problem> {
+    let n = (!s.is_empty() && s.len() <= 10 && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse::<u32>().ok())
+        .flatten()
+        .filter(|n| *n >= 1);
+    n.ok_or_else(|| bad(format!("{what} must be a version number (1, 2, …), got {s:?}")))
+}
+
+fn query_param(q: &Option<String>, name: &str) -> Option<String> {
+    q.as_deref().unwrap_or("").rsplit('&').find_map(|p| {
+        let (k, v) = p.split_once('=').unwrap_or((p, ""));
+        (k == name).then(|| v.to_string())
+    })
+}
+
+fn path_one(p: Result<Path<String>, PathRejection>) -> Result<String, Problem> {
+    let id = p.map_err(|e| bad(format!("document id: {e}")))?.0;
+    parse_document_id(&id)?;
+    Ok(id)
+}
+
+fn path_two(p: Result<Path<(String, String)>, PathRejection>) -> Result<(String, u32), Problem> {
+    let (id, n) = p.map_err(|e| bad(format!("document id and version: {e}")))?.0;
+    parse_document_id(&id)?;
+    Ok((id, parse_version("the version", &n)?))
+}
+
+fn no_document(id: &str) -> Problem {
+    Problem::not_found_detail(format!("no document {id:?}"))
+}
+
+/// The document `id`, or 404.
+async fn load(node: AppState, id: String) -> Result<Document, Problem> {
+    blocking(move || node.store().document(&id)?.ok_or_else(|| no_document(&id))).await
+}
+
+fn version_of(d: &Document, n: u32) -> Result<&Version, Problem> {
+    d.version(n)
+        .ok_or_else(|| Problem::not_found_detail(format!("{} has no version {n} (it has {})", d.id, versions_said(d))))
+}
+
+fn versions_said(d: &Document) -> String {
+    match d.versions.len() {
+        0 => "none".into(),
+        1 => "version 1".into(),
+        n => format!("versions 1–{n}"),
+    }
+}
+
+fn langs(v: &[Lang]) -> Vec<&str> {
+    v.iter().map(Lang::as_str).collect()
+}
+
+async fn list(State(node): State<AppState>) -> Result<Json<Value>, Problem> {
+    let docs = blocking(move || Ok(node.store().documents()?)).await?;
+    let items: Vec<Value> = docs
+        .iter()
+        .map(|d| {
+            json!({
+                "id": d.id,
+                "title": d.title,
+                "versions": d.versions.iter().map(|v| v.number).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "documents": items })))
+}
+
+async fn document(
+    State(node): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Json<Value>, Problem> {
+    let d = load(node, path_one(id)?).await?;
+    let versions: Vec<Value> = d
+        .versions
+        .iter()
+        .map(|v| {
+            let mut o = json!({
+                "number": v.number,
+                "label": v.label,
+                "adopted_at": v.adopted_at.0,
+                "adopted_time": v.adopted_time.to_rfc3339(),
+                "official_languages": langs(&v.official_languages()),
+                "hash": v.hash(),
+            });
+            if let Some(p) = &v.proposal {
+                o["proposal"] = json!(p);
+            }
+            o
+        })
+        .collect();
+    Ok(Json(json!({ "id": d.id, "title": d.title, "versions": versions })))
+}
+
+async fn version(
+    State(node): State<AppState>,
+    p: Result<Path<(String, String)>, PathRejection>,
+) -> Result<Json<Value>, Problem> {
+    let (id, n) = path_two(p)?;
+    let (d, subs) = blocking(move || {
+        let store = node.store();
+        let d = store.document(&id)?.ok_or_else(|| no_document(&id))?;
+        Ok((d, store.subscriptions(&id)?))
+    })
+    .await?;
+    let v = version_of(&d, n)?;
+    let mut out = serde_json::to_value(v).map_err(|e| Problem::internal(format!("version {}/{n}: {e}", d.id)))?;
+    let subscribers: Vec<Value> = subs
+        .iter()
+        .filter(|s| s.version == n)
+        .map(|s| json!({ "member": s.member.as_str(), "index": s.index.0, "time": s.time.to_rfc3339() }))
+        .collect();
+    out["official_languages"] = json!(langs(&v.official_languages()));
+    out["hash"] = json!(v.hash());
+    out["subscribers"] = json!(subscribers);
+    Ok(Json(out))
+}
+
+async fn diff(
+    State(node): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    RawQuery(q): RawQuery,
+) -> Result<Json<Value>, Problem> {
+    let id = path_one(id)?;
+    let (Some(from), Some(to)) = (query_param(&q, "from"), query_param(&q, "to")) else {
+        return Err(bad("give both ?from=A&to=B (version numbers)"));
+    };
+    let (from, to) = (parse_version("from", &from)?, parse_version("to", &to)?);
+    let d = load(node, id).await?;
+    let (a, b) = (version_of(&d, from)?, version_of(&d, to)?);
+    Ok(Json(json!({ "document": d.id, "from": from, "to": to, "articles": code::diff(a, b) })))
+}
+
+fn subscription_json(s: &Subscription) -> Value {
+    json!({ "member": s.member.as_str(), "version": s.version, "index": s.index.0, "time": s.time.to_rfc3339() })
+}
+
+async fn subscriptions(
+    State(node): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<Json<Value>, Problem> {
+    let id = path_one(id)?;
+    let subs = blocking(move || {
+        let store = node.store();
+        if store.document(&id)?.is_none() {
+            return Err(no_document(&id));
+        }
+        Ok(store.subscriptions(&id)?)
+    })
+    .await?;
+    Ok(Json(json!({ "subscriptions": subs.iter().map(subscription_json).collect::<Vec<_>>() })))
+}
+
+/// What an export shows: the version, in which languages.
+struct Export {
+    doc: Document,
+    number: u32,
+    langs: Vec<Lang>,
+}
+
+impl Export {
+    fn version(&self) -> &Version {
+        // Checked in `export`.
+        &self.doc.versions[self.number as usize - 1]
+    }
+
+    /// The title in the first language shown that has one, else English,
+    /// else any.
+    fn title(&self) -> (&Lang, &str) {
+        let en = Lang::parse("en");
+        self.langs
+            .iter()
+            .chain(en.iter())
+            .find_map(|l| self.doc.title.get_key_value(l))
+            .or_else(|| self.doc.title.iter().next())
+            .map_or((&self.langs[0], self.doc.id.as_str()), |(l, t)| (l, t.as_str()))
+    }
+
+    /// The language of the page as a whole: English if shown, else the
+    /// first shown.
+    fn page_lang(&self) -> &Lang {
+        self.langs.iter().find(|l| l.as_str() == "en").unwrap_or(&self.langs[0])
+    }
+}
+
+/// `?lang=xx`: that language (if some article has a text in it); by
+/// default every official language of the version (or, should there be
+/// none, every language some article has).
+async fn export(
+    node: AppState,
+    p: Result<Path<(String, String)>, PathRejection>,
+    q: &Option<String>,
+) -> Result<Export, Problem> {
+    let (id, n) = path_two(p)?;
+    let wanted = match query_param(q, "lang") {
+        Some(l) => Some(Lang::parse(&l).ok_or_else(|| {
+            bad(format!("lang must be a BCP 47 tag such as \"fr\", \"ar\" or \"zh-Hans\" (got {l:?})"))
+        })?),
+        None => None,
+    };
+    let doc = load(node, id).await?;
+    let v = version_of(&doc, n)?;
+    let present: BTreeSet<&Lang> = v.articles.iter().flat_map(|a| a.texts.keys()).collect();
+    let langs = match wanted {
+        Some(l) if present.contains(&l) => vec![l],
+        Some(l) => {
+            return Err(Problem::not_found_detail(format!(
+                "version {n} of {} has no text in {:?} (it has {})",
+                doc.id,
+                l.as_str(),
+                present.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")
+            )))
+        }
+        None => {
+            let official = v.official_languages();
+            if official.is_empty() {
+                present.into_iter().cloned().collect()
+            } else {
+                official
+            }
+        }
+    };
+    if langs.is_empty() {
+        return Err(Problem::internal(format!("version {n} of {} has no text", doc.id)));
+    }
+    Ok(Export { doc, number: n, langs })
+}
+
+fn kind_name(k: ArticleKind) -> &'static str {
+    match k {
+        ArticleKind::Preamble => "preamble",
+        ArticleKind::Purpose => "purpose",
+        ArticleKind::Pledge => "pledge",
+        ArticleKind::Other => "other",
+    }
+}
+
+fn adopted_line(v: &Version) -> String {
+    let mut s = format!("log entry {}, {}", v.adopted_at.0, v.adopted_time.to_rfc3339());
+    if let Some(p) = &v.proposal {
+        let _ = write!(s, ", proposal {p}");
+    }
+    s
+}
+
+async fn export_md(
+    State(node): State<AppState>,
+    p: Result<Path<(String, String)>, PathRejection>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, Problem> {
+    let e = export(node, p, &q).await?;
+    let body = markdown(&e);
+    let name = format!("inline; filename=\"{}-v{}.md\"", e.doc.id, e.number);
+    Ok((
+        [(header::CONTENT_TYPE, "text/markdown; charset=utf-8".to_string()), (header::CONTENT_DISPOSITION, name)],
+        body,
+    )
+        .into_response())
+}
+
+async fn export_html(
+    State(node): State<AppState>,
+    p: Result<Path<(String, String)>, PathRejection>,
+    RawQuery(q): RawQuery,
+) -> Result<Html<String>, Problem> {
+    let e = export(node, p, &q).await?;
+    Ok(Html(page(&e)))
+}
+
+/// Markdown: headings carry article ids in code spans (ids have no
+/// backquote), so every id appears as is; all other text is escaped.
+fn markdown(e: &Export) -> String {
+    let v = e.version();
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", md(e.title().1));
+    let _ = writeln!(out, "- Document: `{}`, version {}: {}", v.document, v.number, md(&v.label));
+    let _ = writeln!(out, "- Adopted: {}", md(&adopted_line(v)));
+    let _ = writeln!(out, "- Languages: {}", md(&langs(&e.langs).join(", ")));
+    let _ = writeln!(out, "- Hash (SHA-256 of the version's RFC 8785 JSON): `{}`", v.hash());
+    for a in &v.articles {
+        let _ = writeln!(out, "\n## `{}` ({})\n", a.id, kind_name(a.kind));
+        for l in &e.langs {
+            match a.texts.get(l) {
+                Some(t) => {
+                    let _ = writeln!(out, "**{}:** {}\n", l.as_str(), md(t));
+                }
+                None => {
+                    let _ = writeln!(out, "**{}:** _(no text in this language)_\n", l.as_str());
+                }
+            }
+        }
+        if !a.norms.is_empty() {
+            let norms: Vec<String> = a.norms.iter().map(|n| format!("`{n}`")).collect();
+            let _ = writeln!(out, "Related norms: {}\n", norms.join(", "));
+        }
+        if let Some(n) = &a.note {
+            let _ = writeln!(out, "_Note:_ {}\n", md(n));
+        }
+    }
+    out
+}
+
+/// Escapes text for Markdown (CommonMark): punctuation that could start
+/// inline markup is backslash-escaped; a line that could open a block
+/// (heading, quote, list, fence, rule, setext underline) has its first
+/// character escaped; line breaks become hard breaks.
+pub(crate) fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for (i, line) in s.split('\n').enumerate() {
+        let line = line.trim_end_matches('\r').trim();
+        if i > 0 {
+            out.push_str("\\\n");
+        }
+        // A run of digits then `.` or `)` opens an ordered list.
+        let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+        for (j, c) in line.char_indices() {
+            let block_start = j == 0 && "#>-+=~|".contains(c);
+            let list_number = j == digits && digits > 0 && (c == '.' || c == ')');
+            if block_start || list_number || "\\`*_[]<>&|~".contains(c) {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Escapes text for HTML content and attribute values.
+pub(crate) fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text with its line breaks kept.
+fn html_text(s: &str) -> String {
+    html(s).replace("\r\n", "\n").replace('\n', "<br>\n")
+}
+
+/// `rtl` for languages written right to left (by primary subtag, or by an
+/// Arabic, Hebrew, Syriac, Thaana, N'Ko or Adlam script subtag).
+pub(crate) fn dir(l: &Lang) -> &'static str {
+    let mut parts = l.as_str().split('-');
+    let primary = parts.next().unwrap_or("");
+    let rtl_lang = ["ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"].contains(&primary);
+    let rtl_script = parts.any(|p| ["Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm"].contains(&p));
+    if rtl_lang || rtl_script {
+        "rtl"
+    } else {
+        "ltr"
+    }
+}
+
+fn lang_attrs(l: &Lang) -> String {
+    format!("lang=\"{}\" dir=\"{}\"", html(l.as_str()), dir(l))
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;\
+line-height:1.5}article{border-top:1px solid #ccc;padding:.5rem 0}.kind{color:#555;font-size:.8em}\
+.text{margin:.5rem 0}.text .lang{font-weight:bold;margin-inline-end:.5em}.note,.norms{color:#555;font-size:.9em}\
+code{word-break:break-all}";
+
+/// A standalone HTML5 page.
+fn page(e: &Export) -> String {
+    let v = e.version();
+    let (title_lang, title) = e.title();
+    let page_lang = e.page_lang();
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!doctype html>\n<html {}>\n<head>\n<meta charset=\"utf-8\">\n\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+<title>{} — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n<header>\n",
+        lang_attrs(page_lang),
+        html(title),
+        html(&v.label),
+    );
+    // The title in each language shown that has one.
+    let mut titled = false;
+    for l in &e.langs {
+        if let Some(t) = e.doc.title.get(l) {
+            let _ = writeln!(out, "<h1 {}>{}</h1>", lang_attrs(l), html(t));
+            titled = true;
+        }
+    }
+    if !titled {
+        let _ = writeln!(out, "<h1 {}>{}</h1>", lang_attrs(title_lang), html(title));
+    }
+    let _ = writeln!(
+        out,
+        "<p>Document <code>{}</code>, version {}: <strong class=\"label\">{}</strong></p>",
+        html(&v.document),
+        v.number,
+        html(&v.label)
+    );
+    let _ = writeln!(out, "<p>Adopted: {}</p>", html(&adopted_line(v)));
+    let _ = writeln!(out, "<p>Languages: {}</p>\n</header>", html(&langs(&e.langs).join(", ")));
+    for a in &v.articles {
+        article(&mut out, a, &e.langs);
+    }
+    let _ = write!(
+        out,
+        "<footer>\n<p>Version hash (SHA-256 of the version's RFC 8785 JSON): <code class=\"hash\">{}</code></p>\n\
+</footer>\n</main>\n</body>\n</html>\n",
+        v.hash()
+    );
+    out
+}
+
+fn article(out: &mut String, a: &Article, langs: &[Lang]) {
+    let id = html(&a.id);
+    let _ = writeln!(
+        out,
+        "<article id=\"{id}\">\n<h2><a href=\"#{id}\">{id}</a> <span class=\"kind\">{}</span></h2>",
+        kind_name(a.kind)
+    );
+    for l in langs {
+        match a.texts.get(l) {
+            Some(t) => {
+                let _ = writeln!(
+                    out,
+                    "<div class=\"text\" {}><span class=\"lang\">{}</span> {}</div>",
+                    lang_attrs(l),
+                    html(l.as_str()),
+                    html_text(t)
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "<div class=\"text missing\"><span class=\"lang\">{}</span> \
+                     <em>(no text in this language)</em></div>",
+                    html(l.as_str())
+                );
+            }
+        }
+    }
+    if !a.norms.is_empty() {
+        let norms: Vec<String> = a.norms.iter().map(|n| format!("<code>{}</code>", html(n))).collect();
+        let _ = writeln!(out, "<p class=\"norms\">Related norms: {}</p>", norms.join(", "));
+    }
+    if let Some(n) = &a.note {
+        let _ = writeln!(out, "<p class=\"note\">Note: {}</p>", html_text(n));
+    }
+    out.push_str("</article>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_escapes_markup_and_quotes() {
+        assert_eq!(html(r#"<a href="x">'&'</a>"#), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert_eq!(html("لا تستخدم 不利用"), "لا تستخدم 不利用");
+    }
+
+    #[test]
+    fn markdown_escapes_inline_and_block_markup() {
+        assert_eq!(md("a *b* _c_ [d](e) <f> `g` &amp;"), r"a \*b\* \_c\_ \[d\](e) \<f\> \`g\` \&amp;");
+        assert_eq!(md("# not a heading"), r"\# not a heading");
+        assert_eq!(
+            md("1. not a list\n- nor this\n> nor a quote"),
+            "1\\. not a list\\\n\\- nor this\\\n\\> nor a quote"
+        );
+        assert_eq!(md("===\n2024) x"), "\\===\\\n2024\\) x");
+        assert_eq!(md("plain 12.5 text"), "plain 12.5 text");
+        assert_eq!(md("不利用信息通信技术"), "不利用信息通信技术");
+    }
+
+    #[test]
+    fn arabic_and_hebrew_are_right_to_left() {
+        for (l, d) in
+            [("ar", "rtl"), ("he", "rtl"), ("az-Arab", "rtl"), ("en", "ltr"), ("zh-Hans", "ltr"), ("fr", "ltr")]
+        {
+            assert_eq!(dir(&Lang::parse(l).unwrap()), d, "{l}");
+        }
+    }
+
+    #[test]
+    fn versions_are_positive_integers() {
+        assert_eq!(parse_version("v", "1").unwrap(), 1);
+        assert_eq!(parse_version("v", "4294967295").unwrap(), u32::MAX);
+        for bad in ["0", "", "-1", "1.0", "x", "4294967296", "+1", "99999999999"] {
+            let p = parse_version("v", bad).unwrap_err();
+            assert_eq!((p.status, p.code.as_str()), (400, "bad-parameter"), "{bad}");
+        }
+    }
+}
