@@ -57,19 +57,16 @@ impl Statement {
     }
 
     /// Signs with `signer`, whose name must be the member's key name.
-    pub fn sign(self, signer: &Signer) -> SignedStatement {
+    ///
+    /// Refused (as `Malformed`) when the text cannot be a signed note: JCS
+    /// escapes U+0000–U+001F but leaves U+007F–U+009F as they are, and a
+    /// signed note carries no control character but the newline.
+    pub fn sign(self, signer: &Signer) -> Result<SignedStatement, Refusal> {
         let text = self.to_note_text();
-        let mut note = Note::new(&text).unwrap_or_else(|_| unreachable_note());
+        let mut note = Note::new(&text).map_err(|e| Refusal::Malformed(format!("statement text: {e}")))?;
         note.signatures.push(signer.sign(&text));
-        SignedStatement { raw: note.to_text(), note, statement: self }
+        Ok(SignedStatement { raw: note.to_text(), note, statement: self })
     }
-}
-
-// A statement's text is a fixed header and one JSON line, which is never
-// empty and holds no control characters (JSON escapes them).
-#[allow(clippy::panic)]
-fn unreachable_note() -> Note {
-    panic!("statement text is always a valid note text")
 }
 
 /// A statement together with its signed note, byte for byte as received.

@@ -15,8 +15,8 @@ use accord_core::acts::decision::{Action, Procedure, Question};
 use accord_core::acts::genesis::FoundingMember;
 use accord_core::acts::{ClockTick, CodeNorms, CodeSubscribe, CodeUnsubscribe, Genesis, ProposalSubmit, VoteCast};
 use accord_core::code::{
-    diff, Article, ArticleDiff, ArticleKind, Change, Document, DocumentDraft, Lang, Subscription, TextDiff, Version,
-    MAX_ARTICLE_CHARS,
+    diff, Article, ArticleDiff, ArticleKind, Change, Document, DocumentDraft, Lang, NormsDiff, Subscription, TextDiff,
+    Version, MAX_ARTICLE_CHARS,
 };
 use accord_core::decisions::{AdoptedBy, ProposalRecord, Status};
 use accord_core::entry::ENTRY_HEADER;
@@ -110,7 +110,7 @@ impl Body {
         *seq += 1;
         let st = Statement { member: m.clone(), seq: Seq(*seq), time: Timestamp(at), act };
         let key = self.keys.get(&m).unwrap_or_else(|| panic!("no key for {who}"));
-        Entry::new(Timestamp(at), st.sign(key))
+        Entry::new(Timestamp(at), st.sign(key).unwrap())
     }
 
     /// The entry as a server would parse it from its wire bytes.
@@ -854,6 +854,22 @@ fn competing_amendments_are_voted_by_closes_then_submission() {
     b.assert_replays();
 }
 
+/// An insert depends on the article it follows: deleting that article
+/// competes with it.
+#[test]
+fn an_insert_competes_with_deleting_its_anchor() {
+    let mut b = found();
+    b.ok("FRA", code_amend("drop-b", C1, 1, vec![delete("b")]));
+    b.ok("CHN", code_amend("after-b", C2, 1, vec![insert(pledge("b2"), Some("b"))]));
+    assert_rules_refusal(&b.refused("BRA", vote("after-b", Yes)), "drop-b, a competing amendment");
+    b.all_vote("drop-b", Yes);
+    b.tick_at(C1);
+    assert_eq!(b.record("drop-b").status, Status::Adopted);
+    assert_eq!(b.record("after-b").status, Status::Moot);
+    assert!(b.latest().article("b").is_none());
+    b.assert_replays();
+}
+
 #[test]
 fn non_overlapping_amendments_both_apply() {
     let mut b = found();
@@ -886,10 +902,8 @@ fn non_overlapping_amendments_both_apply() {
     b.assert_replays();
 }
 
-/// An article deleted by an adopted amendment: later amendments to it are
-/// refused when tabled; one tabled before that changes it is moot; one
-/// that only inserts after it does not compete, and is adopted but not
-/// applied.
+/// Amendments to an article that an adopted amendment deletes are moot,
+/// including an insert after it; tabled later, they are refused.
 #[test]
 fn amendments_to_a_deleted_article() {
     let mut b = found();
@@ -897,13 +911,14 @@ fn amendments_to_a_deleted_article() {
     b.ok("CHN", code_amend("reword-c", C2, 1, vec![reword("c", "en", "Reworded c.")]));
     b.ok("EGY", code_amend("after-c", C2, 1, vec![insert(pledge("d"), Some("c"))]));
     b.all_vote("del-c", Yes);
-    // Inserting after c touches only d: not a competitor of del-c.
-    b.all_vote("after-c", Yes);
+    // Inserting after c depends on c: a competitor of del-c, voted after it.
+    assert_rules_refusal(&b.refused("BRA", vote("after-c", Yes)), "del-c, a competing amendment");
     b.tick_at(C1);
     assert_eq!(ids(b.latest()), ["pre-1", "purpose", "a", "b"]);
-    assert_eq!(b.record("reword-c").status, Status::Moot);
-    assert_eq!(b.record("reword-c").action_result.as_deref(), Some("not applied: made moot by del-c"));
-    assert_eq!(b.record("after-c").status, Status::Open);
+    for id in ["reword-c", "after-c"] {
+        assert_eq!(b.record(id).status, Status::Moot, "{id}");
+        assert_eq!(b.record(id).action_result.as_deref(), Some("not applied: made moot by del-c"), "{id}");
+    }
     // Tabled now: on the old base, or on the new one that lacks c.
     assert_rules_refusal(
         &b.refused("BRA", code_amend("late-1", C3, 1, vec![reword("c", "en", "x")])),
@@ -923,12 +938,8 @@ fn amendments_to_a_deleted_article() {
     );
     // Re-inserting c is an insert, and allowed.
     b.ok("BRA", code_amend("again-c", C3, 2, vec![insert(pledge("c"), Some("b"))]));
-    let at = b.next_index();
     b.tick_at(C2);
-    let r = b.record("after-c");
-    assert_eq!(r.status, Status::Adopted);
-    assert_eq!(r.closed_at, Some(at));
-    assert_eq!(r.action_result.as_deref(), Some("not applied: article c (after) does not exist"));
+    assert_eq!(b.record("after-c").status, Status::Moot);
     assert_eq!(b.doc().versions.len(), 2);
     b.all_vote("again-c", Yes);
     b.tick_at(C3);
@@ -937,20 +948,20 @@ fn amendments_to_a_deleted_article() {
     b.assert_replays();
 }
 
-/// An amendment adopted whose changes no longer apply changed nothing:
-/// the amendments competing with it are not moot, and are voted.
+/// A moot amendment no longer holds back the amendments it competed with
+/// that the adopted one did not touch.
 #[test]
-fn an_adopted_amendment_not_applied_moots_nothing() {
+fn a_moot_amendment_no_longer_blocks_its_other_competitors() {
     let mut b = found();
     b.ok("FRA", code_amend("del-c", T0 + 5 * HOUR, 1, vec![delete("c")]));
     b.ok("CHN", code_amend("d-after-c", C1, 1, vec![insert(pledge("d"), Some("c"))]));
     b.ok("EGY", code_amend("d-after-b", C2, 1, vec![insert(pledge("d"), Some("b"))]));
+    // d-after-b competes with d-after-c (both insert d), not with del-c.
     assert_rules_refusal(&b.refused("BRA", vote("d-after-b", Yes)), "d-after-c, a competing amendment");
     b.all_vote("del-c", Yes);
-    b.all_vote("d-after-c", Yes);
-    b.tick_at(C1);
-    assert_eq!(b.record("d-after-c").status, Status::Adopted);
-    assert_eq!(b.record("d-after-c").action_result.as_deref(), Some("not applied: article c (after) does not exist"));
+    b.tick_at(T0 + 5 * HOUR);
+    assert_eq!(b.record("del-c").status, Status::Adopted);
+    assert_eq!(b.record("d-after-c").status, Status::Moot);
     assert_eq!(b.record("d-after-b").status, Status::Open);
     assert_eq!(b.record("d-after-b").action_result, None);
     b.all_vote("d-after-b", Yes);
@@ -1147,7 +1158,7 @@ fn norms_are_set_by_the_secretariat_without_a_new_version() {
             id: "a".into(),
             change: "changed",
             texts: BTreeMap::new(),
-            norms: Some((vec![], vec!["UNGGE-2015/13a".into(), "UNGGE-2021/13b".into()])),
+            norms: Some(NormsDiff { from: vec![], to: vec!["UNGGE-2015/13a".into(), "UNGGE-2021/13b".into()] }),
         }
     );
     assert!(d.iter().filter(|x| x.id != "a").all(|x| x.change == "unchanged"));
@@ -1372,7 +1383,7 @@ fn diff_counts_norms_and_kind_as_changes() {
             id: "a".into(),
             change: "changed",
             texts: BTreeMap::new(),
-            norms: Some((vec![], vec!["N-1".into()]))
+            norms: Some(NormsDiff { from: vec![], to: vec!["N-1".into()] })
         }]
     );
     let mut other_kind = a.clone();

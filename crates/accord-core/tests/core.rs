@@ -140,7 +140,7 @@ fn found() -> Body {
         time: Timestamp(clock),
         act: Act::Genesis(Box::new(g)),
     };
-    let entry = Entry::new(Timestamp(clock), st.sign(&sec));
+    let entry = Entry::new(Timestamp(clock), st.sign(&sec).unwrap());
     let mut state = State::new();
     state.apply(&entry, SigCheck::Verify).unwrap();
     Body { state, sec, members, clock }
@@ -151,7 +151,7 @@ impl Body {
         self.clock += 1000;
         let (id, s) = &self.members[who];
         let st = Statement { member: id.clone(), seq: Seq(seq), time: Timestamp(self.clock), act };
-        Entry::new(Timestamp(self.clock), st.sign(s))
+        Entry::new(Timestamp(self.clock), st.sign(s).unwrap())
     }
 }
 
@@ -185,7 +185,7 @@ fn seq_must_increase() {
 fn a_signature_by_another_key_is_refused_and_changes_nothing() {
     let mut b = found();
     let st = Statement { member: b.members[0].0.clone(), seq: Seq(1), time: Timestamp(b.clock), act: note("x") };
-    let forged = Entry::new(Timestamp(b.clock), st.sign(&b.members[1].1));
+    let forged = Entry::new(Timestamp(b.clock), st.sign(&b.members[1].1).unwrap());
     let before = b.state.size();
     assert_eq!(b.state.apply(&forged, SigCheck::Verify).unwrap_err().code(), "bad-signature");
     assert_eq!(b.state.size(), before);
@@ -227,7 +227,7 @@ fn unknown_members_types_and_non_canonical_json_are_refused() {
     let stranger = signer("XYZ", 50);
     let st =
         Statement { member: MemberId::parse("XYZ").unwrap(), seq: Seq(1), time: Timestamp(b.clock), act: note("x") };
-    let e = Entry::new(Timestamp(b.clock), st.sign(&stranger));
+    let e = Entry::new(Timestamp(b.clock), st.sign(&stranger).unwrap());
     assert_eq!(b.state.clone().apply(&e, SigCheck::Verify).unwrap_err().code(), "unknown-member");
 
     let text = "accord/statement/v1\n{\"body\":{},\"member\":\"FRA\",\"seq\":1,\"time\":\"2026-11-25T18:00:00Z\",\"type\":\"no.such\"}\n";
@@ -284,4 +284,32 @@ fn statement_time_has_one_spelling() {
             assert_eq!(s.statement.to_note_text(), text);
         }
     }
+}
+
+#[test]
+fn a_text_a_signed_note_cannot_carry_is_refused_not_a_panic() {
+    // JCS leaves DEL and the C1 controls unescaped; a signed note carries
+    // no control character but the newline. Signing must say so.
+    let b = found();
+    let (id, s) = &b.members[0];
+    for c in ['\u{7f}', '\u{85}', '\u{9f}'] {
+        let st = Statement {
+            member: id.clone(),
+            seq: Seq(1),
+            time: Timestamp(1_764_093_600_000),
+            act: note(&format!("a{c}b")),
+        };
+        match st.sign(s) {
+            Err(Refusal::Malformed(m)) => assert!(m.contains("control"), "{m}"),
+            other => panic!("U+{:04X}: expected a refusal, got {other:?}", c as u32),
+        }
+    }
+    // Controls JCS escapes are fine.
+    let st = Statement {
+        member: id.clone(),
+        seq: Seq(1),
+        time: Timestamp(1_764_093_600_000),
+        act: note("tab\there\nnewline"),
+    };
+    assert!(st.sign(s).is_ok());
 }

@@ -93,7 +93,7 @@ impl Body {
         *seq += 1;
         let st = Statement { member: m.clone(), seq: Seq(*seq), time: Timestamp(at), act };
         let key = self.keys.get(&m).unwrap_or_else(|| panic!("no key for {who}"));
-        let e = Entry::new(Timestamp(at), st.sign(key));
+        let e = Entry::new(Timestamp(at), st.sign(key).unwrap());
         let parsed = Entry::parse(&e.to_bytes()).unwrap_or_else(|r| panic!("{who} at {at}: not a valid entry: {r}"));
         assert_eq!(parsed.to_bytes(), e.to_bytes());
         parsed

@@ -336,7 +336,7 @@ pub fn found_body(
     let st =
         Statement { member: MemberId::secretariat(), seq: Seq(1), time: now, act: Act::Genesis(Box::new(genesis)) };
     // Through the same parser as every submission: size limit included.
-    let signed = SignedStatement::parse(st.sign(secretariat).raw.as_bytes()).map_err(|r| {
+    let signed = st.sign(secretariat).and_then(|s| SignedStatement::parse(s.raw.as_bytes())).map_err(|r| {
         NodeError::Setup(format!("genesis: {r} (found with fewer members and admit the rest by decision)"))
     })?;
     let entry = Entry::new(now, signed);

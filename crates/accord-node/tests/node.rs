@@ -76,7 +76,7 @@ impl Fixture {
             time: Timestamp(time - time % 1000),
             act,
         };
-        st.sign(&self.fra).raw.into_bytes()
+        st.sign(&self.fra).unwrap().raw.into_bytes()
     }
 
     fn note(&self, seq: u64, time: i64, text: &str) -> Vec<u8> {
@@ -86,7 +86,7 @@ impl Fixture {
             time: Timestamp(time - time % 1000),
             act: Act::NotePublish(NotePublish { text: text.into() }),
         };
-        st.sign(&self.fra).raw.into_bytes()
+        st.sign(&self.fra).unwrap().raw.into_bytes()
     }
 }
 

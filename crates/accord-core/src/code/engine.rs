@@ -1,6 +1,6 @@
 //! The rules of the Code's acts and actions, in the fold.
 
-use super::{apply_changes, Document, Subscription, Version};
+use super::{apply_changes, Change, Document, Subscription, Version};
 use crate::acts::decision::{Action, Procedure};
 use crate::acts::Act;
 use crate::decisions::{Proposal, Status};
@@ -14,11 +14,12 @@ fn rules(why: impl Into<String>) -> Refusal {
     Refusal::Rules(why.into())
 }
 
-/// The articles a `code.amend` touches, if `action` is one.
+/// The articles a `code.amend` touches (an insert's anchor included), if
+/// `action` is one.
 fn touched(action: Option<&Action>) -> Option<(&str, BTreeSet<&str>)> {
     match action {
         Some(Action::CodeAmend { document, changes, .. }) => {
-            Some((document.as_str(), changes.iter().map(|c| c.article_id()).collect()))
+            Some((document.as_str(), changes.iter().flat_map(Change::articles_touched).collect()))
         }
         _ => None,
     }

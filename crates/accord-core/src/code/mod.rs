@@ -296,6 +296,16 @@ impl Change {
         }
     }
 
+    /// The articles this change depends on: its own and, for an insert,
+    /// the one it follows (deleting that one would leave it nowhere).
+    pub fn articles_touched(&self) -> impl Iterator<Item = &str> {
+        let anchor = match self {
+            Change::Insert { after, .. } => after.as_deref(),
+            _ => None,
+        };
+        std::iter::once(self.article_id()).chain(anchor)
+    }
+
     pub(crate) fn validate(&self) -> Result<(), String> {
         match self {
             Change::Insert { article, after } => {
@@ -384,7 +394,13 @@ pub struct ArticleDiff {
     pub texts: BTreeMap<Lang, TextDiff>,
     /// Norm links before and after, when they differ.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub norms: Option<(Vec<String>, Vec<String>)>,
+    pub norms: Option<NormsDiff>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NormsDiff {
+    pub from: Vec<String>,
+    pub to: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -427,7 +443,7 @@ fn article_diff(id: &str, a: Option<&Article>, b: Option<&Article>) -> ArticleDi
         }
     }
     let (na, nb) = (a.map(|x| x.norms.clone()).unwrap_or_default(), b.map(|y| y.norms.clone()).unwrap_or_default());
-    let norms = (na != nb && a.is_some() && b.is_some()).then_some((na, nb));
+    let norms = (na != nb && a.is_some() && b.is_some()).then_some(NormsDiff { from: na, to: nb });
     let change = match (a, b) {
         (None, _) => "added",
         (_, None) => "removed",

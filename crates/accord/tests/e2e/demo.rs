@@ -46,6 +46,24 @@ fn the_demo_serves_a_seeded_body_that_audits_clean() {
     assert_eq!(poc["procedure"], "silence");
     assert_eq!(poc["dissociations"][0]["member"], "USA");
 
+    // The Code: the 2011 text founded with the body, the 2015 revision
+    // adopted by that vote as version 2, and who subscribes to which.
+    let docs: serde_json::Value = server.get("/api/v1/documents").json().unwrap();
+    assert_eq!(docs["documents"][0]["id"], "ICCIS", "{docs}");
+    assert_eq!(docs["documents"][0]["versions"], serde_json::json!([1, 2]), "{docs}");
+    let v2: serde_json::Value = server.get("/api/v1/documents/ICCIS/versions/2").json().unwrap();
+    assert_eq!(v2["proposal"], "iccis-rev-2015", "{v2}");
+    assert_eq!(v2["adopted_at"], rev["closed_at"], "{v2}");
+    let subscribers = |v: &serde_json::Value| -> Vec<String> {
+        v["subscribers"].as_array().unwrap().iter().map(|s| s["member"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(subscribers(&v2), ["BRA", "CHN", "KEN", "RUS", "UZB"], "{v2}");
+    let v1: serde_json::Value = server.get("/api/v1/documents/ICCIS/versions/1").json().unwrap();
+    assert_eq!(subscribers(&v1), ["TJK"], "{v1}");
+    let diff: serde_json::Value = server.get("/api/v1/documents/ICCIS/diff?from=1&to=2").json().unwrap();
+    let changed = diff["articles"].as_array().unwrap().iter().filter(|a| a["change"] != "unchanged").count();
+    assert!(changed > 0, "the 2015 revision changes nothing? {diff}");
+
     // Every seeded act is in the log and the auditor agrees with the node.
     let vkey = std::fs::read_to_string(demo.join("log.vkey")).unwrap();
     // genesis, 6 notes, 9 decision acts, 4 subscriptions, the revision with

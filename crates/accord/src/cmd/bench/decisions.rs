@@ -180,7 +180,8 @@ fn build(members: usize, proposals: usize) -> Result<(Vec<Entry>, Vec<String>)> 
         documents: Vec::new(),
     };
     let g = Statement { member: MemberId::secretariat(), seq: Seq(1), time: t0, act: Act::Genesis(Box::new(genesis)) }
-        .sign(&sec.signer);
+        .sign(&sec.signer)
+        .map_err(|e| anyhow!("genesis: {e}"))?;
     let mut entries = vec![Entry::new(t0, g)];
     let mut lines = Vec::new();
     let mut seqs = vec![0u64; members];

@@ -158,7 +158,7 @@ impl Seeder<'_> {
             time: crate::cmd::submit::now(),
             act,
         };
-        let signed = st.sign(&key.signer);
+        let signed = st.sign(&key.signer).map_err(|e| anyhow::anyhow!("seeding the demo: {e}"))?;
         self.rt
             .block_on(self.node.submit(signed.raw.as_bytes()))
             .map_err(|e| anyhow::anyhow!("seeding the demo: {e}"))?;
