@@ -76,6 +76,8 @@ pub enum Effect {
         id: MemberId,
         seq: Seq,
         index: LogIndex,
+        /// The statement's type, e.g. `vote.cast`.
+        kind: &'static str,
     },
     NotePublished {
         index: LogIndex,
@@ -278,7 +280,7 @@ impl State {
             a.last_seq = st.seq;
         }
         if self.effects_on {
-            effects.push(Effect::SeqAccepted { id: st.member.clone(), seq: st.seq, index });
+            effects.push(Effect::SeqAccepted { id: st.member.clone(), seq: st.seq, index, kind: st.act.type_name() });
         }
         self.size += 1;
         self.last_time = entry.time;

@@ -7,6 +7,8 @@
 //! diffs, subscriptions, Markdown and HTML exports). HTTP statuses and
 //! problem types are chosen here and nowhere else.
 //!
+//! The portal's pages (`accord-portal`) are merged into the same router.
+//!
 //! What it is not: no rules and no storage. Handlers call `accord-node`.
 
 #![forbid(unsafe_code)]
@@ -15,7 +17,6 @@
 
 mod api;
 mod code;
-mod home;
 mod log;
 mod problem;
 mod proposals;
@@ -34,7 +35,7 @@ pub type AppState = Arc<Node>;
 /// The whole router for a node.
 pub fn router(node: Arc<Node>) -> Router {
     Router::new()
-        .route("/", axum::routing::get(home::home))
+        .merge(accord_portal::routes())
         .merge(api::routes())
         .merge(proposals::routes())
         .merge(code::routes())

@@ -12,11 +12,12 @@
 
 #![forbid(unsafe_code)]
 
+mod browse;
 mod code;
 mod projection;
 mod sqlite;
 
-pub use projection::{MemberRow, NoteRow, ProposalRow, VoteRow};
+pub use projection::{MemberRow, NoteRow, ProposalRow, StatementRow, VoteRow};
 pub use sqlite::SqliteStore;
 
 use accord_core::Effect;
@@ -100,6 +101,20 @@ pub trait Store: Send + Sync {
     /// The members' subscriptions to `document` (one per member, the
     /// latest), by member id.
     fn subscriptions(&self, document: &str) -> Result<Vec<accord_core::code::Subscription>>;
+
+    /// Proposals with one of `statuses` (every one when empty), newest
+    /// first, `limit` after skipping `offset`; with how many match.
+    fn proposals_page(&self, statuses: &[&str], offset: u64, limit: u32) -> Result<(u64, Vec<ProposalRow>)>;
+    /// The `limit` ballots closed last, latest first.
+    fn recently_closed(&self, limit: u32) -> Result<Vec<ProposalRow>>;
+    /// How many proposals have each status, by status.
+    fn status_counts(&self) -> Result<Vec<(String, u64)>>;
+    /// A member's recorded votes, newest first, before index `before`.
+    fn votes_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<VoteRow>>;
+    /// A member's accepted statements, newest first, before index `before`.
+    fn statements_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<StatementRow>>;
+    /// A member's subscriptions, by document.
+    fn subscriptions_of(&self, member: &str) -> Result<Vec<accord_core::code::Subscription>>;
 
     /// Empties every projection table (durable on return).
     fn clear_projections(&self) -> Result<()>;

@@ -50,3 +50,13 @@ pub struct VoteRow {
     /// Index of the entry that cast it.
     pub index: u64,
 }
+
+/// An accepted statement of a member (`p_statements`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StatementRow {
+    pub index: u64,
+    pub seq: u64,
+    /// The statement type, e.g. `vote.cast`.
+    #[serde(rename = "type")]
+    pub kind: String,
+}

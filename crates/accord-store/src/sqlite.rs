@@ -2,7 +2,7 @@
 //! fsync'd before it returns. One writer connection; readers come from a
 //! small pool and see committed data only.
 
-use crate::{AppendBatch, MemberRow, NoteRow, ProposalRow, Result, Store, StoreError, VoteRow};
+use crate::{AppendBatch, MemberRow, NoteRow, ProposalRow, Result, StatementRow, Store, StoreError, VoteRow};
 use accord_core::acts::decision::VoteChoice;
 use accord_core::code::{Document, Subscription};
 use accord_core::Effect;
@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS p_votes (proposal TEXT NOT NULL, member TEXT NOT NULL
 CREATE TABLE IF NOT EXISTS p_documents (id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS p_subscriptions (document TEXT NOT NULL, member TEXT NOT NULL, version INTEGER NOT NULL,
     idx INTEGER NOT NULL, time TEXT NOT NULL, PRIMARY KEY (document, member)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS p_statements (member TEXT NOT NULL, idx INTEGER NOT NULL, seq INTEGER NOT NULL,
+    type TEXT NOT NULL, PRIMARY KEY (member, idx)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS p_votes_member ON p_votes (member, idx);
 ";
 
 /// Projection tables, in digest order, with their ordering column.
@@ -45,6 +48,7 @@ const PROJECTIONS: &[(&str, &str)] = &[
     ("p_votes", "proposal, member"),
     ("p_documents", "id"),
     ("p_subscriptions", "document, member"),
+    ("p_statements", "member, idx"),
 ];
 
 /// Brings a database made by an older version up to [`SCHEMA`]: columns
@@ -59,6 +63,15 @@ fn migrate(c: &Connection) -> Result<()> {
     if !has_suspended {
         c.execute_batch("ALTER TABLE p_members ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0")?;
     }
+    // The entry that closed a ballot, for "latest decisions".
+    let has_closed: bool =
+        c.query_row("SELECT COUNT(*) > 0 FROM pragma_table_info('p_proposals') WHERE name = 'closed'", [], |r| {
+            r.get(0)
+        })?;
+    if !has_closed {
+        c.execute_batch("ALTER TABLE p_proposals ADD COLUMN closed INTEGER NULL")?;
+    }
+    c.execute_batch("CREATE INDEX IF NOT EXISTS p_proposals_closed ON p_proposals (closed)")?;
     Ok(())
 }
 
@@ -199,8 +212,10 @@ fn write_effects(tx: &Transaction, effects: &[Effect]) -> Result<()> {
                     index.0
                 ])?;
             }
-            Effect::SeqAccepted { id, seq: s, .. } => {
+            Effect::SeqAccepted { id, seq: s, index, kind } => {
                 last_seq.insert(id.as_str(), s.0);
+                tx.prepare_cached("INSERT INTO p_statements (member, idx, seq, type) VALUES (?1, ?2, ?3, ?4)")?
+                    .execute(params![id.as_str(), index.0, s.0, kind])?;
             }
             Effect::NotePublished { index, member, time, text } => {
                 tx.prepare_cached("INSERT INTO p_notes (idx, member, time, text) VALUES (?1, ?2, ?3, ?4)")?
@@ -212,10 +227,17 @@ fn write_effects(tx: &Transaction, effects: &[Effect]) -> Result<()> {
                 // The core gives every record its submission entry first.
                 let seq = record.entries.first().map_or(0, |i| i.0);
                 tx.prepare_cached(
-                    "INSERT INTO p_proposals (id, seq, status, doc) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, status = excluded.status, doc = excluded.doc",
+                    "INSERT INTO p_proposals (id, seq, status, doc, closed) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (id) DO UPDATE
+                     SET seq = excluded.seq, status = excluded.status, doc = excluded.doc, closed = excluded.closed",
                 )?
-                .execute(params![record.id, seq, record.status.as_str(), doc])?;
+                .execute(params![
+                    record.id,
+                    seq,
+                    record.status.as_str(),
+                    doc,
+                    record.closed_at.map(|i| i.0)
+                ])?;
             }
             Effect::VoteRecorded { proposal, member, vote } => {
                 tx.prepare_cached(
@@ -270,11 +292,11 @@ fn member_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MemberRow> {
     })
 }
 
-fn proposal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, u64, String, String)> {
+pub(crate) fn proposal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, u64, String, String)> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
 }
 
-fn parse_proposal((id, seq, status, doc): (String, u64, String, String)) -> Result<ProposalRow> {
+pub(crate) fn parse_proposal((id, seq, status, doc): (String, u64, String, String)) -> Result<ProposalRow> {
     let doc = serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(format!("proposal {id}: {e}")))?;
     Ok(ProposalRow { id, seq, status, doc })
 }
@@ -456,6 +478,37 @@ impl Store for SqliteStore {
             let raw: Vec<(String, u32, u64, String)> = rows.collect::<rusqlite::Result<_>>()?;
             raw.iter()
                 .map(|(member, version, idx, time)| {
+                    crate::code::decode_subscription(document, member, *version, *idx, time)
+                })
+                .collect()
+        })
+    }
+
+    fn proposals_page(&self, statuses: &[&str], offset: u64, limit: u32) -> Result<(u64, Vec<ProposalRow>)> {
+        self.read(|c| crate::browse::proposals_page(c, statuses, offset, limit))
+    }
+
+    fn recently_closed(&self, limit: u32) -> Result<Vec<ProposalRow>> {
+        self.read(|c| crate::browse::recently_closed(c, limit))
+    }
+
+    fn status_counts(&self) -> Result<Vec<(String, u64)>> {
+        self.read(crate::browse::status_counts)
+    }
+
+    fn votes_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<VoteRow>> {
+        self.read(|c| crate::browse::votes_by_member(c, member, before, limit))
+    }
+
+    fn statements_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<StatementRow>> {
+        self.read(|c| crate::browse::statements_by_member(c, member, before, limit))
+    }
+
+    fn subscriptions_of(&self, member: &str) -> Result<Vec<Subscription>> {
+        self.read(|c| {
+            crate::browse::subscriptions_of(c, member)?
+                .iter()
+                .map(|(document, version, idx, time)| {
                     crate::code::decode_subscription(document, member, *version, *idx, time)
                 })
                 .collect()

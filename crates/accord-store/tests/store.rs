@@ -76,9 +76,9 @@ fn projections(store: &dyn Store) {
     let effects = vec![
         Effect::BodyFounded { name: "B".into(), origin: "o".into(), log_key: "k".into() },
         Effect::ActorAdded { id: fra.clone(), name: "France".into(), vkey: "v1".into(), index: LogIndex(0) },
-        Effect::SeqAccepted { id: fra.clone(), seq: Seq(1), index: LogIndex(1) },
+        Effect::SeqAccepted { id: fra.clone(), seq: Seq(1), index: LogIndex(1), kind: "note.publish" },
         Effect::NotePublished { index: LogIndex(1), member: fra.clone(), time: Timestamp(0), text: "bonjour".into() },
-        Effect::SeqAccepted { id: fra.clone(), seq: Seq(3), index: LogIndex(2) },
+        Effect::SeqAccepted { id: fra.clone(), seq: Seq(3), index: LogIndex(2), kind: "note.publish" },
         Effect::KeyRotated { id: fra.clone(), vkey: "v2".into(), index: LogIndex(2) },
     ];
     store.write_projections(&effects).unwrap();

@@ -1,0 +1,11 @@
+home-intro = A body of member states negotiating and applying an international code of conduct for information security. Every act of a member is a statement signed with that state's own key and appended to one public log that anyone can audit; decisions follow only the rules of procedure the members adopted.
+home-members = { $count } member states
+home-open-ballots = Open ballots
+home-no-open-ballots = No ballot is open.
+home-all-open = All { $count } open ballots
+home-latest-decisions = Latest decisions
+home-no-decisions = No decision yet.
+home-log = The public log
+home-log-size = Signed entries: { $size }
+home-log-root = Root hash:
+home-log-verify = See the checkpoint and verify entries

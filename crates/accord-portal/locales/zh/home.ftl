@@ -1,0 +1,11 @@
+home-intro = 这是一个由成员国组成的机构，负责谈判并实施信息安全国际行为准则。成员的每一项行为都是以该国自己的密钥签名的声明，并追加到任何人都可审计的唯一公共日志中；决定只遵循成员通过的议事规则。
+home-members = { $count } 个成员国
+home-open-ballots = 进行中的表决
+home-no-open-ballots = 目前没有进行中的表决。
+home-all-open = 全部 { $count } 项进行中的表决
+home-latest-decisions = 最新决定
+home-no-decisions = 尚无决定。
+home-log = 公共日志
+home-log-size = 已签名条目：{ $size }
+home-log-root = 根哈希：
+home-log-verify = 查看检查点并验证条目

@@ -1,0 +1,234 @@
+//! The frame every page shares: `<html lang dir>`, the skip link, the site
+//! header with the main navigation and the language switcher, `<main>`,
+//! and the footer with the log's checkpoint. Also the page-level error.
+
+use crate::assets;
+use crate::ctx::{Ctx, LANG_COOKIE};
+use crate::i18n::Ui;
+use crate::AppState;
+use accord_node::Node;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE, VARY};
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+
+/// Where a page sits in the main navigation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Nav {
+    Home,
+    Members,
+    Proposals,
+    Code,
+    Log,
+    Desk,
+    None,
+}
+
+const NAV: [(Nav, &str, &str); 6] = [
+    (Nav::Home, "/", "nav-home"),
+    (Nav::Members, "/members", "nav-members"),
+    (Nav::Proposals, "/proposals", "nav-proposals"),
+    (Nav::Code, "/code", "nav-code"),
+    (Nav::Log, "/log", "nav-log"),
+    (Nav::Desk, "/desk", "nav-desk"),
+];
+
+/// What the frame shows of the body: its name and the log's checkpoint.
+#[derive(Clone, Debug, Default)]
+pub struct Shell {
+    pub name: String,
+    pub size: u64,
+    /// The checkpoint's root hash, base64.
+    pub root: String,
+}
+
+impl Shell {
+    /// Reads the frame's facts (blocking: call inside [`load`]).
+    pub fn read(node: &Node) -> Result<Shell, PageError> {
+        let name = node.store().body_fact("name").map_err(PageError::storage)?.unwrap_or_else(|| "Accord".into());
+        let (size, root) = node.checkpoint().map_or((0, String::new()), |c| (c.size, c.root.to_base64()));
+        Ok(Shell { name, size, root })
+    }
+}
+
+/// A page's content.
+pub struct Page {
+    pub title: String,
+    pub nav: Nav,
+    pub body: Markup,
+    /// Scripts from [`assets`], loaded at the end of `<body>` with `defer`.
+    pub scripts: Vec<&'static str>,
+}
+
+impl Page {
+    pub fn new(title: impl Into<String>, nav: Nav, body: Markup) -> Page {
+        Page { title: title.into(), nav, body, scripts: Vec::new() }
+    }
+
+    pub fn script(mut self, name: &'static str) -> Page {
+        self.scripts.push(name);
+        self
+    }
+}
+
+/// A page that cannot be shown: its status and what went wrong, in words
+/// (already in the request's language, or a message id via [`PageError::msg`]).
+#[derive(Debug)]
+pub struct PageError {
+    pub status: StatusCode,
+    /// A message id of the common area, or text.
+    pub message: String,
+    pub is_id: bool,
+}
+
+impl PageError {
+    pub fn not_found() -> PageError {
+        PageError { status: StatusCode::NOT_FOUND, message: "error-not-found".into(), is_id: true }
+    }
+
+    pub fn bad_request(text: impl Into<String>) -> PageError {
+        PageError { status: StatusCode::BAD_REQUEST, message: text.into(), is_id: false }
+    }
+
+    /// A message id (shown translated).
+    pub fn msg(status: StatusCode, id: &str) -> PageError {
+        PageError { status, message: id.into(), is_id: true }
+    }
+
+    pub fn storage(e: impl std::fmt::Display) -> PageError {
+        tracing::error!(error = %e, "portal: storage read failed");
+        PageError { status: StatusCode::SERVICE_UNAVAILABLE, message: "error-unavailable".into(), is_id: true }
+    }
+}
+
+/// Runs `f` (store reads) off the async workers, with the frame's facts.
+pub async fn load<T: Send + 'static>(
+    node: &AppState,
+    f: impl FnOnce(&Node) -> Result<T, PageError> + Send + 'static,
+) -> Result<(Shell, T), PageError> {
+    let node = node.clone();
+    tokio::task::spawn_blocking(move || Ok((Shell::read(&node)?, f(&node)?)))
+        .await
+        .unwrap_or_else(|e| Err(PageError::storage(format!("worker failed: {e}"))))
+}
+
+/// The response for a page or its error.
+pub fn reply(ctx: &Ctx, r: Result<(Shell, Page), PageError>) -> Response {
+    match r {
+        Ok((shell, page)) => html_response(ctx, StatusCode::OK, frame(ctx, &shell, &page)),
+        Err(e) => {
+            let text = if e.is_id { ctx.t(&e.message) } else { e.message.clone() };
+            let title = ctx.t(if e.status == StatusCode::NOT_FOUND { "error-not-found-title" } else { "error-title" });
+            let body = html! {
+                h1 { (title) }
+                p role="alert" { (text) }
+                p { a href="/" { (ctx.t("error-go-home")) } }
+            };
+            let page = Page::new(title.clone(), Nav::None, body);
+            html_response(ctx, e.status, frame(ctx, &Shell::default(), &page))
+        }
+    }
+}
+
+fn html_response(ctx: &Ctx, status: StatusCode, markup: Markup) -> Response {
+    let mut res = (status, markup.into_string()).into_response();
+    let h = res.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    // Pages show live projections: revalidate every time.
+    h.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(VARY, HeaderValue::from_static("Accept-Language, Cookie"));
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static(
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ),
+    );
+    if ctx.remember {
+        let c = format!("{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax", ctx.ui().code());
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            h.insert(SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// The whole HTML document.
+pub fn frame(ctx: &Ctx, shell: &Shell, page: &Page) -> Markup {
+    let ui = ctx.ui();
+    let site = if shell.name.is_empty() { "Accord".to_string() } else { shell.name.clone() };
+    html! {
+        (DOCTYPE)
+        html lang=(ui.code()) dir=(ui.dir()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (page.title) " — " (site) }
+                link rel="stylesheet" href=(assets::href("portal.css"));
+                @for l in Ui::ALL {
+                    link rel="alternate" hreflang=(l.code()) href=(ctx.switch_href(l));
+                }
+            }
+            body {
+                a class="skip" href="#main" { (ctx.t("skip-to-content")) }
+                header class="site" {
+                    a class="brand" href="/" { (site) }
+                    nav class="main" aria-label=(ctx.t("nav-label")) {
+                        ul {
+                            @for (nav, href, id) in NAV {
+                                li {
+                                    @if nav == page.nav {
+                                        a href=(href) aria-current="page" { (ctx.t(id)) }
+                                    } @else {
+                                        a href=(href) { (ctx.t(id)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    nav class="langs" aria-label=(ctx.t("languages-label")) {
+                        ul {
+                            @for l in Ui::ALL {
+                                li {
+                                    @if l == ui {
+                                        a href=(ctx.switch_href(l)) lang=(l.code()) hreflang=(l.code()) aria-current="true" { (l.native_name()) }
+                                    } @else {
+                                        a href=(ctx.switch_href(l)) lang=(l.code()) hreflang=(l.code()) { (l.native_name()) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                main id="main" tabindex="-1" { (page.body) }
+                footer class="site" {
+                    p {
+                        (ctx.tr.ta("footer-checkpoint", &[("size", shell.size.into())]))
+                        " "
+                        a href="/log" { (ctx.t("footer-verify")) }
+                    }
+                }
+                @for s in &page.scripts {
+                    script src=(assets::href(s)) defer {}
+                }
+            }
+        }
+    }
+}
+
+/// A timestamp as `<time>`: RFC 3339 in `datetime`, `YYYY-MM-DD HH:MM UTC`
+/// shown.
+pub fn time(rfc3339: &str) -> Markup {
+    let shown = rfc3339.get(..16).map_or_else(|| rfc3339.to_string(), |s| format!("{} UTC", s.replace('T', " ")));
+    html! { time datetime=(rfc3339) { (shown) } }
+}
+
+/// A link to a log entry: `#N`.
+pub fn entry_link(index: u64) -> Markup {
+    html! { a href=(format!("/entries/{index}")) class="entry" { "#" (index) } }
+}
+
+/// Text known to be safe HTML (from the page's own templates).
+pub fn raw(s: &str) -> PreEscaped<String> {
+    PreEscaped(s.to_string())
+}

@@ -1,0 +1,112 @@
+//! Paged and per-member reads for the portal: each a query over the
+//! projection tables, newest first, bounded by `limit`. The `Store` impl
+//! in `sqlite.rs` runs them on a reader connection.
+
+use crate::projection::{ProposalRow, StatementRow, VoteRow};
+use crate::sqlite::{parse_proposal, proposal_row};
+use crate::{Result, StoreError};
+use rusqlite::{params_from_iter, Connection};
+
+fn limit_i64(limit: u32) -> i64 {
+    i64::from(limit)
+}
+
+fn before_i64(before: Option<u64>) -> i64 {
+    before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX))
+}
+
+/// `(?1, ?2, …)` for `n` values starting at `?first`.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// Proposals with one of `statuses` (all when empty), newest submission
+/// first, `limit` of them after skipping `offset`; and how many match.
+pub(crate) fn proposals_page(
+    c: &Connection,
+    statuses: &[&str],
+    offset: u64,
+    limit: u32,
+) -> Result<(u64, Vec<ProposalRow>)> {
+    let filter = if statuses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE status IN ({})", placeholders(1, statuses.len()))
+    };
+    let total: u64 = c
+        .prepare_cached(&format!("SELECT COUNT(*) FROM p_proposals {filter}"))?
+        .query_row(params_from_iter(statuses.iter()), |r| r.get(0))?;
+    let n = statuses.len();
+    let sql = format!(
+        "SELECT id, seq, status, doc FROM p_proposals {filter} ORDER BY seq DESC, id LIMIT ?{} OFFSET ?{}",
+        n + 1,
+        n + 2
+    );
+    let offset = i64::try_from(offset).map_err(|_| StoreError::Corrupt("offset out of range".into()))?;
+    let mut args: Vec<rusqlite::types::Value> =
+        statuses.iter().map(|s| rusqlite::types::Value::Text((*s).to_string())).collect();
+    args.push(limit_i64(limit).into());
+    args.push(offset.into());
+    let mut st = c.prepare_cached(&sql)?;
+    let raw: Vec<_> = st.query_map(params_from_iter(args), proposal_row)?.collect::<rusqlite::Result<_>>()?;
+    Ok((total, raw.into_iter().map(parse_proposal).collect::<Result<_>>()?))
+}
+
+/// The `limit` ballots closed last (by the entry that closed them).
+pub(crate) fn recently_closed(c: &Connection, limit: u32) -> Result<Vec<ProposalRow>> {
+    let mut st = c.prepare_cached(
+        "SELECT id, seq, status, doc FROM p_proposals WHERE closed IS NOT NULL ORDER BY closed DESC, id LIMIT ?1",
+    )?;
+    let raw: Vec<_> = st.query_map([limit_i64(limit)], proposal_row)?.collect::<rusqlite::Result<_>>()?;
+    raw.into_iter().map(parse_proposal).collect()
+}
+
+/// How many proposals have each status.
+pub(crate) fn status_counts(c: &Connection) -> Result<Vec<(String, u64)>> {
+    let mut st = c.prepare_cached("SELECT status, COUNT(*) FROM p_proposals GROUP BY status ORDER BY status")?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A member's recorded votes, newest first, before log index `before`.
+pub(crate) fn votes_by_member(c: &Connection, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<VoteRow>> {
+    let mut st = c.prepare_cached(
+        "SELECT proposal, member, vote, explanation, idx FROM p_votes
+         WHERE member = ?1 AND idx < ?2 ORDER BY idx DESC LIMIT ?3",
+    )?;
+    let rows = st.query_map(rusqlite::params![member, before_i64(before), limit_i64(limit)], |r| {
+        Ok(VoteRow {
+            proposal: r.get(0)?,
+            member: r.get(1)?,
+            vote: r.get(2)?,
+            explanation: r.get(3)?,
+            index: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A member's accepted statements, newest first, before log index `before`.
+pub(crate) fn statements_by_member(
+    c: &Connection,
+    member: &str,
+    before: Option<u64>,
+    limit: u32,
+) -> Result<Vec<StatementRow>> {
+    let mut st = c.prepare_cached(
+        "SELECT idx, seq, type FROM p_statements WHERE member = ?1 AND idx < ?2 ORDER BY idx DESC LIMIT ?3",
+    )?;
+    let rows = st.query_map(rusqlite::params![member, before_i64(before), limit_i64(limit)], |r| {
+        Ok(StatementRow { index: r.get(0)?, seq: r.get(1)?, kind: r.get(2)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// `(document, version, index, time)` of each subscription of `member`.
+pub(crate) fn subscriptions_of(c: &Connection, member: &str) -> Result<Vec<(String, u32, u64, String)>> {
+    let mut st = c.prepare_cached(
+        "SELECT document, version, idx, time FROM p_subscriptions WHERE member = ?1 ORDER BY document",
+    )?;
+    let rows = st.query_map([member], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
