@@ -113,8 +113,8 @@ pub trait Store: Send + Sync {
     fn votes_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<VoteRow>>;
     /// A member's accepted statements, newest first, before index `before`.
     fn statements_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<StatementRow>>;
-    /// A member's subscriptions, by document.
-    fn subscriptions_of(&self, member: &str) -> Result<Vec<accord_core::code::Subscription>>;
+    /// A member's subscriptions, as `(document, subscription)`, by document.
+    fn subscriptions_of(&self, member: &str) -> Result<Vec<(String, accord_core::code::Subscription)>>;
 
     /// Empties every projection table (durable on return).
     fn clear_projections(&self) -> Result<()>;

@@ -504,12 +504,13 @@ impl Store for SqliteStore {
         self.read(|c| crate::browse::statements_by_member(c, member, before, limit))
     }
 
-    fn subscriptions_of(&self, member: &str) -> Result<Vec<Subscription>> {
+    fn subscriptions_of(&self, member: &str) -> Result<Vec<(String, Subscription)>> {
         self.read(|c| {
             crate::browse::subscriptions_of(c, member)?
-                .iter()
+                .into_iter()
                 .map(|(document, version, idx, time)| {
-                    crate::code::decode_subscription(document, member, *version, *idx, time)
+                    let s = crate::code::decode_subscription(&document, member, version, idx, &time)?;
+                    Ok((document, s))
                 })
                 .collect()
         })

@@ -412,3 +412,70 @@ fn sqlite_code_projections_conform() {
     let (_d, s) = sqlite();
     code_projections(s.as_ref());
 }
+
+/// The portal's reads: proposals paged newest first with a status filter
+/// and a total, the latest closed ballots, counts by status, and each
+/// member's votes, statements and subscriptions, newest first.
+fn browse_projections(store: &dyn Store) {
+    let fra = MemberId::parse("FRA").unwrap();
+    let deu = MemberId::parse("DEU").unwrap();
+    let mut effects = Vec::new();
+    for i in 0..7u64 {
+        let status = if i % 2 == 0 { Status::Open } else { Status::Adopted };
+        let mut r = record(&format!("p-{i}"), 10 + i, status);
+        if status == Status::Adopted {
+            r.closed_at = Some(LogIndex(100 - i));
+        }
+        effects.push(Effect::ProposalChanged(Box::new(r)));
+        effects.push(vote(&format!("p-{i}"), &fra, VoteChoice::Yes, None, 20 + i));
+        effects.push(Effect::SeqAccepted { id: fra.clone(), seq: Seq(i + 1), index: LogIndex(20 + i), kind: "vote.cast" });
+    }
+    effects.push(Effect::SeqAccepted { id: deu.clone(), seq: Seq(1), index: LogIndex(40), kind: "note.publish" });
+    effects.push(Effect::SubscriptionChanged {
+        document: "ICCIS".into(),
+        member: fra.clone(),
+        subscription: Some(subscription(&fra, 2, 41)),
+    });
+    store.write_projections(&effects).unwrap();
+
+    let ids = |rows: &[accord_store::ProposalRow]| rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+    let (total, page) = store.proposals_page(&[], 0, 3).unwrap();
+    assert_eq!((total, ids(&page)), (7, vec!["p-6".to_string(), "p-5".into(), "p-4".into()]));
+    let (total, page) = store.proposals_page(&[], 6, 3).unwrap();
+    assert_eq!((total, ids(&page)), (7, vec!["p-0".to_string()]));
+    let (total, page) = store.proposals_page(&["open", "voting"], 0, 10).unwrap();
+    assert_eq!((total, ids(&page)), (4, vec!["p-6".to_string(), "p-4".into(), "p-2".into(), "p-0".into()]));
+    let (total, page) = store.proposals_page(&["withdrawn"], 0, 10).unwrap();
+    assert_eq!((total, page.len()), (0, 0));
+    // Closed latest first: p-1 closed at 99, p-3 at 97, p-5 at 95.
+    assert_eq!(ids(&store.recently_closed(2).unwrap()), ["p-1", "p-3"]);
+    assert_eq!(store.status_counts().unwrap(), [("adopted".to_string(), 3), ("open".to_string(), 4)]);
+
+    let votes = store.votes_by_member("FRA", None, 3).unwrap();
+    assert_eq!(votes.iter().map(|v| v.index).collect::<Vec<_>>(), [26, 25, 24]);
+    let votes = store.votes_by_member("FRA", Some(21), 3).unwrap();
+    assert_eq!(votes.iter().map(|v| v.index).collect::<Vec<_>>(), [20]);
+    assert!(store.votes_by_member("DEU", None, 3).unwrap().is_empty());
+    let st = store.statements_by_member("FRA", Some(23), 10).unwrap();
+    assert_eq!(st.iter().map(|s| (s.index, s.seq)).collect::<Vec<_>>(), [(22, 3), (21, 2), (20, 1)]);
+    assert!(st.iter().all(|s| s.kind == "vote.cast"));
+    let st = store.statements_by_member("DEU", None, 10).unwrap();
+    assert_eq!((st.len(), st[0].kind.as_str()), (1, "note.publish"));
+    let subs = store.subscriptions_of("FRA").unwrap();
+    assert_eq!(subs.len(), 1);
+    assert_eq!((subs[0].0.as_str(), subs[0].1.version, subs[0].1.index), ("ICCIS", 2, LogIndex(41)));
+    assert!(store.subscriptions_of("DEU").unwrap().is_empty());
+
+    // All of it is projection: in the digest, and cleared.
+    let before = store.projection_digest().unwrap();
+    store.clear_projections().unwrap();
+    assert_ne!(store.projection_digest().unwrap(), before);
+    assert!(store.statements_by_member("FRA", None, 10).unwrap().is_empty());
+    assert_eq!(store.proposals_page(&[], 0, 10).unwrap().0, 0);
+}
+
+#[test]
+fn sqlite_browse_projections_conform() {
+    let (_dir, store) = sqlite();
+    browse_projections(store.as_ref());
+}

@@ -1,0 +1,122 @@
+//! The portal in a real browser: starts `accord demo` and runs
+//! `tests/browser/portal.mjs` (headless Debian Chromium driven by
+//! playwright-core, with axe-core) against it: accessibility of every page
+//! in English and Arabic, the language switcher, keyboard use, signing in
+//! on the desk and casting a vote, the entry's proof checked in the
+//! browser, pages without JavaScript, and screenshots into
+//! `target/browser-screenshots/` for a person to look at.
+//!
+//! Not here: what the pages say (the `portal_*` modules fetch them over
+//! HTTP). Needs Chromium and `tests/browser/node_modules`
+//! (`scripts/browser-env.sh` installs both): under CI=true their absence
+//! is a failure, elsewhere a loud skip.
+
+use crate::common::{accord, ci, repo_root, Server};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The script's own checks take well under a minute; past this it hangs.
+const HANG: Duration = Duration::from_secs(170);
+
+/// Chromium (checking node and the pinned npm packages too), or what is missing.
+fn tools() -> Result<PathBuf, String> {
+    let chromium = std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from);
+    if !chromium.exists() {
+        return Err(format!("no Chromium at {} (set CHROMIUM or run scripts/browser-env.sh)", chromium.display()));
+    }
+    let modules = repo_root().join("tests/browser/node_modules");
+    for package in ["playwright-core", "axe-core"] {
+        if !modules.join(package).join("package.json").exists() {
+            return Err(format!("{package} is not in {} (run scripts/browser-env.sh)", modules.display()));
+        }
+    }
+    match Command::new("node").arg("--version").output() {
+        Ok(o) if o.status.success() => Ok(chromium),
+        other => Err(format!("node does not run: {other:?}")),
+    }
+}
+
+/// `accord demo` in `dir`, on a free loopback port.
+fn start_demo(dir: &Path) -> Server {
+    let mut child = accord()
+        .args(["demo", "--listen", "127.0.0.1:0", "--dir"])
+        .arg(dir)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url =
+        line.trim().strip_prefix("accord: listening on ").unwrap_or_else(|| panic!("demo said {line:?}")).to_string();
+    Server { child: Some(child), url }
+}
+
+/// The screenshot folder, beside the build's other outputs.
+fn screenshot_dir() -> PathBuf {
+    let target =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).parent().map_or_else(|| repo_root().join("target"), Path::to_path_buf);
+    target.join("browser-screenshots")
+}
+
+/// Runs the script to its end (killing it if it hangs): exit success and
+/// everything it printed.
+fn run_script(chromium: &Path, url: &str, demo: &Path, shots: &Path, log: &Path) -> (bool, String) {
+    let out = std::fs::File::create(log).unwrap();
+    let mut child = Command::new("node")
+        .arg(repo_root().join("tests/browser/portal.mjs"))
+        .arg("--url")
+        .arg(url)
+        .arg("--demo-dir")
+        .arg(demo)
+        .arg("--screenshots")
+        .arg(shots)
+        .env("CHROMIUM", chromium)
+        .current_dir(repo_root())
+        .stdin(Stdio::null())
+        .stdout(out.try_clone().unwrap())
+        .stderr(out)
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break Some(status);
+        }
+        if started.elapsed() > HANG {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut printed = std::fs::read_to_string(log).unwrap_or_default();
+    if status.is_none() {
+        printed.push_str(&format!("\n(killed: still running after {}s)\n", HANG.as_secs()));
+    }
+    (status.is_some_and(|s| s.success()), printed)
+}
+
+#[test]
+fn the_portal_works_in_a_real_browser() {
+    let chromium = match tools() {
+        Ok(chromium) => chromium,
+        Err(why) if ci() => panic!("CI=true but the browser tests cannot run: {why}"),
+        Err(why) => {
+            eprintln!("SKIPPED: the portal's browser tests: {why}");
+            return;
+        }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let demo = dir.path().join("accord-demo");
+    let server = start_demo(&demo);
+    let shots = screenshot_dir();
+    std::fs::create_dir_all(&shots).unwrap();
+
+    let (ok, printed) = run_script(&chromium, &server.url, &demo, &shots, &dir.path().join("browser.log"));
+    assert!(ok, "the browser checks failed (screenshots in {}):\n{printed}", shots.display());
+    println!("{printed}");
+}
