@@ -24,7 +24,7 @@ pub(crate) fn routes() -> Router<AppState> {
 
 /// The `+<hex>+` key id in a vkey (`name+<8 hex>+<base64>`).
 fn key_id(vkey: &str) -> &str {
-    vkey.splitn(3, '+').nth(1).unwrap_or("")
+    vkey.split('+').nth(1).unwrap_or("")
 }
 
 async fn list(ctx: Ctx, State(node): State<AppState>) -> Response {
