@@ -12,6 +12,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod ballots;
 mod checkpointer;
 mod clock;
 mod metrics;

@@ -1,0 +1,184 @@
+//! What an adopted proposal would do, in words: admit, suspend or
+//! reinstate a member, change rules of procedure, establish, amend or
+//! translate a document of the Code. The exact JSON follows in a
+//! `<details>` for those who want every byte.
+//!
+//! What it is not: it does not check the action (the core did when the
+//! proposal was tabled) and says nothing of what became of it (that is
+//! the record's `action_result`).
+
+use super::record::member_link;
+use crate::ctx::Ctx;
+use accord_core::acts::decision::Action;
+use accord_core::code::{Change, DocumentDraft};
+use accord_core::decisions::rules::{Majority, Quorum, RulesChange};
+use maud::{html, Markup};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The action in words, then its JSON. `names` maps member ids to names.
+pub(crate) fn describe(ctx: &Ctx, json: &Value, names: &BTreeMap<String, String>) -> Markup {
+    let parsed: Option<Action> = serde_json::from_value(json.clone()).ok();
+    let pretty = serde_json::to_string_pretty(json).unwrap_or_else(|_| json.to_string());
+    html! {
+        @match &parsed {
+            Some(a) => (in_words(ctx, a, names)),
+            None => p { (ctx.t("proposals-action-unknown")) },
+        }
+        details {
+            summary { (ctx.t("proposals-action-json")) }
+            pre { code lang="en" dir="ltr" { (pretty) } }
+        }
+    }
+}
+
+fn in_words(ctx: &Ctx, a: &Action, names: &BTreeMap<String, String>) -> Markup {
+    let member = |id: &str| member_link(id, names.get(id).map(String::as_str));
+    match a {
+        Action::MemberAdmit { member: id, name, vkey } => html! {
+            p { (ctx.t("proposals-action-admit")) " " strong { (name) } " (" code { (id.as_str()) } ")" }
+            p { (ctx.t("proposals-action-key")) " " code class="hash" { (vkey) } }
+        },
+        Action::MemberSuspend { member: id } => html! {
+            p { (ctx.t("proposals-action-suspend")) " " (member(id.as_str())) }
+        },
+        Action::MemberReinstate { member: id } => html! {
+            p { (ctx.t("proposals-action-reinstate")) " " (member(id.as_str())) }
+        },
+        Action::RulesChange { rules } => rules_change(ctx, rules),
+        Action::CodeEstablish { document } => establish(ctx, document),
+        Action::CodeAmend { document, base, changes } => html! {
+            p {
+                (ctx.t("proposals-action-amend")) " "
+                a href=(format!("/code/{document}")) { code { (document) } }
+                " — " (ctx.tr.ta("proposals-action-base", &[("version", u64::from(*base).into())]))
+            }
+            ol { @for c in changes { li { (change(ctx, c)) } } }
+        },
+        Action::CodeTranslate { document, version, article, lang, .. } => html! {
+            p { (ctx.t("proposals-action-translate")) }
+            ul {
+                li { (ctx.t("proposals-action-document")) " " a href=(format!("/code/{document}")) { code { (document) } } }
+                li {
+                    a href=(format!("/code/{document}/versions/{version}")) {
+                        (ctx.tr.ta("proposals-action-version", &[("version", u64::from(*version).into())]))
+                    }
+                }
+                li { (ctx.tr.ta("proposals-action-article", &[("article", article.as_str().into())])) }
+                li { (ctx.t("proposals-action-language")) " " code { (lang.as_str()) } }
+            }
+        },
+    }
+}
+
+fn establish(ctx: &Ctx, d: &DocumentDraft) -> Markup {
+    html! {
+        p { (ctx.t("proposals-action-establish")) " " code { (d.id) } " — " (d.label) }
+        ul {
+            @for (lang, title) in &d.title {
+                li { code { (lang.as_str()) } " " span lang=(lang.as_str()) { (title) } }
+            }
+        }
+        p { (ctx.tr.ta("proposals-action-articles", &[("count", (d.articles.len() as u64).into())])) }
+    }
+}
+
+fn change(ctx: &Ctx, c: &Change) -> String {
+    match c {
+        Change::Insert { article, after: Some(after) } => ctx.tr.ta(
+            "proposals-change-insert-after",
+            &[("article", article.id.as_str().into()), ("after", after.as_str().into())],
+        ),
+        Change::Insert { article, after: None } => {
+            ctx.tr.ta("proposals-change-insert-first", &[("article", article.id.as_str().into())])
+        }
+        Change::Replace { article } => {
+            ctx.tr.ta("proposals-change-replace", &[("article", article.id.as_str().into())])
+        }
+        Change::Delete { id } => ctx.tr.ta("proposals-change-delete", &[("article", id.as_str().into())]),
+        Change::Reword { id, lang, .. } => {
+            ctx.tr.ta("proposals-change-reword", &[("article", id.as_str().into()), ("lang", lang.as_str().into())])
+        }
+    }
+}
+
+fn rules_change(ctx: &Ctx, r: &RulesChange) -> Markup {
+    let mut items: Vec<(&str, String)> = Vec::new();
+    if let Some(m) = r.ordinary_majority {
+        items.push(("proposals-rule-ordinary-majority", majority_words(ctx, m)));
+    }
+    if let Some(m) = r.important_majority {
+        items.push(("proposals-rule-important-majority", majority_words(ctx, m)));
+    }
+    if let Some(a) = &r.important_actions {
+        items.push(("proposals-rule-important-actions", a.join(", ")));
+    }
+    if let Some(q) = r.quorum {
+        items.push(("proposals-rule-quorum", quorum_words(ctx, q)));
+    }
+    for (id, v) in [
+        ("proposals-rule-min-silence", r.min_silence_seconds),
+        ("proposals-rule-min-vote", r.min_vote_seconds),
+        ("proposals-rule-silence-vote", r.silence_vote_seconds),
+    ] {
+        if let Some(s) = v {
+            items.push((id, ctx.tr.ta("proposals-seconds", &[("n", s.into())])));
+        }
+    }
+    if let Some(b) = r.allow_vote_change {
+        items.push(("proposals-rule-vote-change", ctx.t(if b { "proposals-yes" } else { "proposals-no" })));
+    }
+    html! {
+        p { (ctx.t("proposals-action-rules")) }
+        ul { @for (label, value) in &items { li { (ctx.t(label)) ": " (value) } } }
+    }
+}
+
+pub(crate) fn majority_words(ctx: &Ctx, m: Majority) -> String {
+    ctx.t(match m {
+        Majority::Simple => "proposals-majority-simple",
+        Majority::TwoThirds => "proposals-majority-two-thirds",
+    })
+}
+
+pub(crate) fn quorum_words(ctx: &Ctx, q: Quorum) -> String {
+    ctx.t(match q {
+        Quorum::None => "proposals-quorum-none",
+        Quorum::OneThird => "proposals-quorum-one-third",
+        Quorum::Majority => "proposals-quorum-majority",
+        Quorum::TwoThirds => "proposals-quorum-two-thirds",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Tr, Ui};
+    use serde_json::json;
+
+    fn ctx() -> Ctx {
+        Ctx { tr: Tr::new(Ui::En), path: "/".into(), query_rest: String::new(), remember: false }
+    }
+
+    #[test]
+    fn a_rules_change_is_told_in_words_with_its_json() {
+        let a = json!({ "type": "rules.change", "rules": { "quorum": "two-thirds", "allow_vote_change": true } });
+        let html = describe(&ctx(), &a, &BTreeMap::new()).into_string();
+        assert!(html.contains(&ctx().t("proposals-quorum-two-thirds")), "{html}");
+        assert!(html.contains("<details>") && html.contains("&quot;rules.change&quot;"), "{html}");
+    }
+
+    #[test]
+    fn a_suspension_links_the_member() {
+        let names = BTreeMap::from([("ITA".to_string(), "Italy".to_string())]);
+        let a = json!({ "type": "member.suspend", "member": "ITA" });
+        let html = describe(&ctx(), &a, &names).into_string();
+        assert!(html.contains("<a href=\"/members/ITA\">Italy</a>"), "{html}");
+    }
+
+    #[test]
+    fn an_action_that_does_not_parse_still_shows_its_json() {
+        let html = describe(&ctx(), &json!({ "type": "zone.change" }), &BTreeMap::new()).into_string();
+        assert!(html.contains(&ctx().t("proposals-action-unknown")) && html.contains("zone.change"), "{html}");
+    }
+}
