@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 echo "== setting up the Python test tools (pinned in scripts/requirements-test.txt)"
 scripts/python-env.sh >/dev/null
+scripts/browser-env.sh # Chromium and the pinned npm packages of tests/browser
 
 echo "== cargo test (workspace)"
 cargo test --workspace --locked "$@"

@@ -97,7 +97,11 @@ async fn entry(
     };
     let st = &v.entry.statement.statement;
     let sig = v.entry.statement.note.signatures.first();
-    let cp = node.checkpoint();
+    // The checkpoint the proof was made against, not whatever is latest
+    // now: a checkpoint published in between would belong to another tree.
+    let cp = accord_log::Checkpoint::open(v.proof.checkpoint.as_bytes(), node.log_vkey())
+        .map_err(|e| Problem::internal(format!("entry {index}: the proof's checkpoint: {e}")))?
+        .0;
     Ok(Json(json!({
         "index": v.index,
         "time": v.entry.time.to_millis_string(),
@@ -113,7 +117,7 @@ async fn entry(
         "entry": String::from_utf8_lossy(&v.bytes),
         "proof": v.proof.to_text(),
         "inclusion": v.proof.hashes.iter().map(|h| h.to_base64()).collect::<Vec<_>>(),
-        "checkpoint": cp.map(|c| json!({"size": c.size, "root": c.root.to_base64(), "note": c.note})),
+        "checkpoint": {"size": cp.size, "root": cp.root.to_base64(), "note": v.proof.checkpoint},
     })))
 }
 

@@ -1,0 +1,311 @@
+// verify.js: checks, in the visitor's own browser, that a log entry is in
+// the log that the log's key signed. It reads the page's
+// <script type="application/json" id="proof-data"> block (entry bytes,
+// leaf index, tree size, inclusion proof, checkpoint note, log vkey),
+// then with WebCrypto:
+//   1. recomputes the leaf hash, SHA-256(0x00 || entry bytes) (RFC 9162),
+//   2. folds the inclusion proof into a root (RFC 9162 §2.1.3.2) and
+//      compares it with the root in the signed checkpoint,
+//   3. verifies the checkpoint's Ed25519 signature (C2SP signed note) with
+//      the log's public key.
+// The outcome goes into #proof-result: data-verified="true" when all three
+// hold, "partial" when the proof holds but this browser cannot check
+// Ed25519, "unavailable" when there is no WebCrypto here, "false" (with
+// the reason) otherwise. Every message comes from the element's data-msg-*
+// attributes, so this file carries no translations. No libraries.
+(function () {
+  "use strict";
+
+  var out = document.getElementById("proof-result");
+  var dataEl = document.getElementById("proof-data");
+  if (!out || !dataEl) {
+    return;
+  }
+
+  function msg(name) {
+    return out.getAttribute("data-msg-" + name) || name;
+  }
+
+  // A failed check, carrying the data-msg-* name of its reason.
+  function Failure(reason) {
+    this.reason = reason;
+  }
+
+  function fail(reason) {
+    throw new Failure(reason);
+  }
+
+  function show(state, summary, reason, steps) {
+    out.textContent = "";
+    var p = document.createElement("p");
+    if (state === "false") {
+      var strong = document.createElement("strong");
+      strong.textContent = summary;
+      p.appendChild(strong);
+      p.appendChild(document.createTextNode(" " + reason));
+      p.className = "error";
+    } else {
+      p.textContent = summary;
+      if (state === "true") {
+        p.className = "ok";
+      }
+    }
+    out.appendChild(p);
+    if (steps.length > 0) {
+      var ul = document.createElement("ul");
+      steps.forEach(function (s) {
+        var li = document.createElement("li");
+        li.textContent = msg(s);
+        ul.appendChild(li);
+      });
+      out.appendChild(ul);
+    }
+    out.setAttribute("data-verified", state);
+    out.removeAttribute("aria-busy");
+  }
+
+  function fromBase64(s) {
+    if (typeof s !== "string") {
+      fail("bad-data");
+    }
+    var bin;
+    try {
+      bin = atob(s);
+    } catch (e) {
+      fail("bad-data");
+    }
+    var b = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) {
+      b[i] = bin.charCodeAt(i);
+    }
+    return b;
+  }
+
+  function concat(parts) {
+    var n = parts.reduce(function (a, p) { return a + p.length; }, 0);
+    var b = new Uint8Array(n);
+    var at = 0;
+    parts.forEach(function (p) {
+      b.set(p, at);
+      at += p.length;
+    });
+    return b;
+  }
+
+  function equal(a, b) {
+    if (a.length !== b.length) {
+      return false;
+    }
+    for (var i = 0; i < a.length; i++) {
+      if (a[i] !== b[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  function hex(b) {
+    return Array.prototype.map.call(b, function (x) { return (x < 16 ? "0" : "") + x.toString(16); }).join("");
+  }
+
+  async function sha256(bytes) {
+    return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  }
+
+  async function nodeHash(left, right) {
+    return sha256(concat([new Uint8Array([1]), left, right]));
+  }
+
+  // RFC 9162 §2.1.3.2: the root that `proof` leads to from leaf `index`
+  // of a tree of `size` leaves.
+  async function foldInclusion(leaf, index, size, proof) {
+    if (index >= size) {
+      fail("wrong-size");
+    }
+    var fn = index;
+    var sn = size - 1n;
+    var r = leaf;
+    for (var i = 0; i < proof.length; i++) {
+      var p = proof[i];
+      if (sn === 0n) {
+        fail("proof-length");
+      }
+      if ((fn & 1n) === 1n || fn === sn) {
+        r = await nodeHash(p, r);
+        while ((fn & 1n) === 0n && fn !== 0n) {
+          fn >>= 1n;
+          sn >>= 1n;
+        }
+      } else {
+        r = await nodeHash(r, p);
+      }
+      fn >>= 1n;
+      sn >>= 1n;
+    }
+    if (sn !== 0n) {
+      fail("proof-length");
+    }
+    return r;
+  }
+
+  function bigint(v) {
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
+      fail("bad-data");
+    }
+    return BigInt(v);
+  }
+
+  // A C2SP signed note: the text (up to and including the blank line's
+  // first newline) and its signature lines "— name base64".
+  function parseNote(note) {
+    if (typeof note !== "string") {
+      fail("bad-checkpoint");
+    }
+    var split = note.lastIndexOf("\n\n");
+    if (split < 0 || note.charAt(note.length - 1) !== "\n") {
+      fail("bad-checkpoint");
+    }
+    var text = note.slice(0, split + 1);
+    var sigs = note.slice(split + 2, note.length - 1).split("\n").map(function (line) {
+      var m = /^\u2014 (\S+) (\S+)$/.exec(line);
+      if (!m) {
+        fail("bad-checkpoint");
+      }
+      var raw = fromBase64(m[2]);
+      if (raw.length < 5) {
+        fail("bad-checkpoint");
+      }
+      return { name: m[1], keyId: raw.slice(0, 4), sig: raw.slice(4) };
+    });
+    return { text: text, sigs: sigs };
+  }
+
+  // C2SP tlog-checkpoint body: origin, size, base64 root, extensions.
+  function parseCheckpoint(text) {
+    var lines = text.slice(0, -1).split("\n");
+    if (lines.length < 3 || !/^(0|[1-9][0-9]*)$/.test(lines[1])) {
+      fail("bad-checkpoint");
+    }
+    var root = fromBase64(lines[2]);
+    if (root.length !== 32) {
+      fail("bad-checkpoint");
+    }
+    return { origin: lines[0], size: BigInt(lines[1]), root: root };
+  }
+
+  // A vkey: name+<8 hex key id>+base64(0x01 || 32-byte Ed25519 key); the
+  // key id must be SHA-256(name || "\n" || 0x01 || key)[:4].
+  async function parseVkey(vkey) {
+    var m = typeof vkey === "string" ? /^([^+\s]+)\+([0-9a-f]{8})\+(\S+)$/.exec(vkey) : null;
+    if (!m) {
+      fail("bad-key");
+    }
+    var raw = fromBase64(m[3]);
+    if (raw.length !== 33 || raw[0] !== 1) {
+      fail("bad-key");
+    }
+    var name = new TextEncoder().encode(m[1]);
+    var id = (await sha256(concat([name, new Uint8Array([10]), raw]))).slice(0, 4);
+    if (hex(id) !== m[2]) {
+      fail("bad-key");
+    }
+    return { name: m[1], id: id, pub: raw.slice(1) };
+  }
+
+  // Resolves true or false, or null when this browser has no Ed25519.
+  async function ed25519Verify(pub, sig, text) {
+    var key;
+    try {
+      key = await crypto.subtle.importKey("raw", pub, { name: "Ed25519" }, false, ["verify"]);
+    } catch (e) {
+      return null;
+    }
+    try {
+      return await crypto.subtle.verify({ name: "Ed25519" }, key, sig, text);
+    } catch (e) {
+      return false;
+    }
+  }
+
+  async function check() {
+    var d;
+    try {
+      d = JSON.parse(dataEl.textContent);
+    } catch (e) {
+      fail("bad-data");
+    }
+    if (!d || !Array.isArray(d.inclusion)) {
+      fail("bad-data");
+    }
+    var bytes = fromBase64(d.entry);
+    var index = bigint(d.index);
+    var size = bigint(d.size);
+    var proof = d.inclusion.map(function (h) {
+      var b = fromBase64(h);
+      if (b.length !== 32) {
+        fail("bad-data");
+      }
+      return b;
+    });
+    var steps = [];
+
+    // What the page shows is what is checked.
+    var shown = document.getElementById("entry-text");
+    if (shown && shown.textContent !== new TextDecoder().decode(bytes)) {
+      fail("text-differs");
+    }
+    var leaf = await sha256(concat([new Uint8Array([0]), bytes]));
+    var shownLeaf = document.getElementById("leaf-hash");
+    if (!equal(leaf, fromBase64(shownLeaf ? shownLeaf.textContent.trim() : d.leaf_hash))) {
+      fail("leaf-differs");
+    }
+    steps.push("step-leaf");
+
+    var key = await parseVkey(d.log_key);
+    var note = parseNote(d.checkpoint);
+    var cp = parseCheckpoint(note.text);
+    if (cp.origin !== key.name) {
+      fail("bad-checkpoint");
+    }
+    if (cp.size !== size) {
+      fail("wrong-size");
+    }
+    var root = await foldInclusion(leaf, index, size, proof);
+    if (!equal(root, cp.root)) {
+      fail("root-differs");
+    }
+    steps.push("step-root");
+
+    var sig = note.sigs.find(function (s) {
+      return s.name === key.name && equal(s.keyId, key.id);
+    });
+    if (!sig) {
+      fail("no-signature");
+    }
+    var ok = await ed25519Verify(key.pub, sig.sig, new TextEncoder().encode(note.text));
+    if (ok === null) {
+      return { state: "partial", steps: steps };
+    }
+    if (!ok) {
+      fail("bad-signature");
+    }
+    steps.push("step-signature");
+    return { state: "true", steps: steps };
+  }
+
+  if (!window.crypto || !window.crypto.subtle) {
+    show("unavailable", msg("unavailable"), "", []);
+    return;
+  }
+  out.setAttribute("aria-busy", "true");
+  out.textContent = msg("checking");
+  check().then(
+    function (r) {
+      show(r.state, msg(r.state === "true" ? "ok" : "partial"), "", r.steps);
+    },
+    function (e) {
+      var reason = e instanceof Failure ? e.reason : "bad-data";
+      show("false", msg("fail"), msg(reason), []);
+    }
+  );
+})();

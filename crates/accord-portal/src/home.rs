@@ -33,7 +33,7 @@ pub(crate) async fn page(ctx: Ctx, State(node): State<AppState>) -> Response {
     .await;
     reply(&ctx, r.map(|(shell, h)| {
         let body = html! {
-            h1 { (shell.name) }
+            h1 { bdi { (shell.name) } }
             p class="lead" { (ctx.t("home-intro")) }
             p { a href="/members" { (ctx.tr.ta("home-members", &[("count", (h.members as u64).into())])) } }
             section aria-labelledby="open-h" {
@@ -86,7 +86,7 @@ pub(crate) fn proposal_table(ctx: &Ctx, rows: &[ProposalRow], open: bool) -> Mar
             tbody {
                 @for p in rows {
                     tr {
-                        td { a href=(format!("/proposals/{}", p.id)) { (str_field(p, "title")) } }
+                        td { a href=(format!("/proposals/{}", p.id)) { bdi { (str_field(p, "title")) } } }
                         td { span class=(format!("status status-{}", p.status)) { (ctx.t(&format!("status-{}", p.status))) } }
                         td {
                             @if open {

@@ -58,11 +58,18 @@ pub struct Page {
     pub body: Markup,
     /// Scripts from [`assets`], loaded at the end of `<body>` with `defer`.
     pub scripts: Vec<&'static str>,
+    /// A page for one signed-in person: not to be stored by any cache.
+    pub private: bool,
 }
 
 impl Page {
     pub fn new(title: impl Into<String>, nav: Nav, body: Markup) -> Page {
-        Page { title: title.into(), nav, body, scripts: Vec::new() }
+        Page { title: title.into(), nav, body, scripts: Vec::new(), private: false }
+    }
+
+    pub fn private(mut self) -> Page {
+        self.private = true;
+        self
     }
 
     pub fn script(mut self, name: &'static str) -> Page {
@@ -115,7 +122,13 @@ pub async fn load<T: Send + 'static>(
 /// The response for a page or its error.
 pub fn reply(ctx: &Ctx, r: Result<(Shell, Page), PageError>) -> Response {
     match r {
-        Ok((shell, page)) => html_response(ctx, StatusCode::OK, frame(ctx, &shell, &page)),
+        Ok((shell, page)) => {
+            let mut res = html_response(ctx, StatusCode::OK, frame(ctx, &shell, &page));
+            if page.private {
+                res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+            }
+            res
+        }
         Err(e) => {
             let text = if e.is_id { ctx.t(&e.message) } else { e.message.clone() };
             let title = ctx.t(if e.status == StatusCode::NOT_FOUND { "error-not-found-title" } else { "error-title" });
@@ -165,6 +178,8 @@ pub fn frame(ctx: &Ctx, shell: &Shell, page: &Page) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (page.title) " — " (site) }
                 link rel="stylesheet" href=(assets::href("portal.css"));
+                // No favicon: say so, rather than let every page load 404.
+                link rel="icon" href="data:,";
                 @for l in Ui::ALL {
                     link rel="alternate" hreflang=(l.code()) href=(ctx.switch_href(l));
                 }
@@ -203,8 +218,11 @@ pub fn frame(ctx: &Ctx, shell: &Shell, page: &Page) -> Markup {
                 main id="main" tabindex="-1" { (page.body) }
                 footer class="site" {
                     p {
-                        (ctx.tr.ta("footer-checkpoint", &[("size", shell.size.into())]))
-                        " "
+                        // Error pages are drawn without reading the store.
+                        @if !shell.name.is_empty() {
+                            (ctx.tr.ta("footer-checkpoint", &[("size", shell.size.into())]))
+                            " "
+                        }
                         a href="/log" { (ctx.t("footer-verify")) }
                     }
                 }

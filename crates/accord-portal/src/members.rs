@@ -50,7 +50,7 @@ async fn list(ctx: Ctx, State(node): State<AppState>) -> Response {
                         @for m in &states {
                             tr {
                                 td { a href=(format!("/members/{}", m.id)) { code { (m.id) } } }
-                                td { (m.name) }
+                                td { bdi { (m.name) } }
                                 td { (layout::entry_link(m.since)) }
                                 td { code { (key_id(&m.vkey)) } }
                                 td { (standing(&ctx, m)) }
@@ -120,7 +120,7 @@ async fn member(
 fn member_body(ctx: &Ctx, p: &MemberPage) -> Markup {
     let m = &p.m;
     html! {
-        h1 { (m.name) " " small { code { (m.id) } } }
+        h1 { bdi { (m.name) } " " small { code { (m.id) } } }
         dl class="panel" {
             dt { (ctx.t("members-joined")) } dd { (layout::entry_link(m.since)) }
             dt { (ctx.t("members-current-key")) }
@@ -162,7 +162,7 @@ fn member_body(ctx: &Ctx, p: &MemberPage) -> Markup {
                             tr {
                                 td { a href=(format!("/proposals/{}", v.proposal)) { (v.proposal) } }
                                 td { span class=(format!("vote-{}", v.vote)) { (ctx.t(&format!("members-vote-{}", v.vote))) } }
-                                td { @if let Some(e) = &v.explanation { (e) } }
+                                td dir="auto" { @if let Some(e) = &v.explanation { (e) } }
                                 td { (layout::entry_link(v.index)) }
                             }
                         }

@@ -268,7 +268,7 @@ fn table(ctx: &Ctx, rows: &[Row], names: &BTreeMap<String, String>) -> Markup {
                     @let r = &row.record;
                     tr {
                         td {
-                            a href=(format!("/proposals/{}", r.id)) { (r.title) }
+                            a href=(format!("/proposals/{}", r.id)) { bdi { (r.title) } }
                             @if let Some(p) = &r.amends {
                                 br;
                                 span class="hint" {

@@ -428,7 +428,12 @@ fn browse_projections(store: &dyn Store) {
         }
         effects.push(Effect::ProposalChanged(Box::new(r)));
         effects.push(vote(&format!("p-{i}"), &fra, VoteChoice::Yes, None, 20 + i));
-        effects.push(Effect::SeqAccepted { id: fra.clone(), seq: Seq(i + 1), index: LogIndex(20 + i), kind: "vote.cast" });
+        effects.push(Effect::SeqAccepted {
+            id: fra.clone(),
+            seq: Seq(i + 1),
+            index: LogIndex(20 + i),
+            kind: "vote.cast",
+        });
     }
     effects.push(Effect::SeqAccepted { id: deu.clone(), seq: Seq(1), index: LogIndex(40), kind: "note.publish" });
     effects.push(Effect::SubscriptionChanged {

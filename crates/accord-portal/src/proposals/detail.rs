@@ -143,7 +143,7 @@ fn body(ctx: &Ctx, d: &Detail) -> Markup {
 fn header(ctx: &Ctx, d: &Detail) -> Markup {
     let r = &d.record;
     html! {
-        h1 { (r.title) }
+        h1 { bdi { (r.title) } }
         p {
             (ctx.t("proposals-status")) " " (status_badge(ctx, &r.status))
             @if let Some(how) = adopted_by_words(ctx, r.adopted_by.as_deref()) { " " (how) }
@@ -213,7 +213,7 @@ pub(crate) fn paragraphs(text: &str) -> Markup {
     }
     html! {
         @for p in &paras {
-            p {
+            p dir="auto" {
                 @for (i, line) in p.iter().enumerate() {
                     @if i > 0 { br; }
                     (line)
@@ -290,7 +290,7 @@ fn silence_table(ctx: &Ctx, d: &Detail, notes: &[SilenceNote], id: &str, caption
                 @for n in notes {
                     tr {
                         td { (d.member(&n.member)) }
-                        td { (n.reason) }
+                        td dir="auto" { (n.reason) }
                         td { (entry_link(n.index)) }
                     }
                 }
@@ -322,7 +322,7 @@ fn recorded_vote(ctx: &Ctx, d: &Detail) -> Markup {
                             tr {
                                 td { (d.member(&v.member)) }
                                 td { (vote_badge(ctx, &v.vote)) }
-                                td { @if let Some(e) = &v.explanation { (e) } }
+                                td dir="auto" { @if let Some(e) = &v.explanation { (e) } }
                                 td { (entry_link(v.index)) }
                             }
                         }

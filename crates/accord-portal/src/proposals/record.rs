@@ -139,7 +139,7 @@ pub(crate) fn vote_badge(ctx: &Ctx, vote: &str) -> Markup {
 
 /// A member as a link to its page, by name when known.
 pub(crate) fn member_link(id: &str, name: Option<&str>) -> Markup {
-    html! { a href=(format!("/members/{id}")) { (name.unwrap_or(id)) } }
+    html! { a href=(format!("/members/{id}")) { bdi { (name.unwrap_or(id)) } } }
 }
 
 #[cfg(test)]

@@ -17,7 +17,10 @@ fn statements_are_appended_proved_and_survive_restart() {
     let home = server.get("/");
     assert_eq!(home.headers()["content-type"], "text/html; charset=utf-8");
     let home = home.text().unwrap();
-    assert!(home.contains("<html lang=\"en\" dir=\"ltr\"") && home.contains("<h1>End-to-end test body</h1>"), "{home}");
+    assert!(
+        home.contains("<html lang=\"en\" dir=\"ltr\"") && home.contains("<h1><bdi>End-to-end test body</bdi></h1>"),
+        "{home}"
+    );
     assert!(home.contains("3 member states"), "{home}");
 
     // Genesis is entry 0 and already checkpointed.

@@ -221,7 +221,7 @@ fn entry_page_decodes_the_statement_and_embeds_the_proof_the_api_serves() {
 
 #[test]
 fn entries_link_what_they_concern_and_speak_arabic_right_to_left() {
-    let (_body, server) = founded();
+    let (mut body, server) = founded();
     let (status, proposal) = page(&server, "/entries/3");
     assert_eq!(status, 200);
     assert!(proposal.contains("<ul id=\"concerns\"><li><a href=\"/proposals/p-one\">"), "{proposal}");
@@ -230,6 +230,13 @@ fn entries_link_what_they_concern_and_speak_arabic_right_to_left() {
     assert!(vote.contains("rel=\"prev\"") && !vote.contains("rel=\"next\""), "the last entry has no next: {vote}");
     let (_, genesis) = page(&server, "/entries/0");
     assert!(genesis.contains("(body.genesis)") && !genesis.contains("rel=\"prev\""), "{genesis}");
+
+    // The link to an act, followed the moment the act is acknowledged,
+    // opens its entry (the page waits briefly for the next checkpoint).
+    let index = append(&server, &mut body, 1, "note.publish", json!({"text": "Just now"}));
+    let (status, fresh) = page(&server, &format!("/entries/{index}"));
+    assert_eq!(status, 200, "{fresh}");
+    assert!(fresh.contains("Just now"), "{fresh}");
 
     for path in ["/log?lang=ar", "/entries/2?lang=ar", "/entries/99?lang=ar"] {
         let (_, html) = page(&server, path);

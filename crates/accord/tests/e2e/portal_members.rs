@@ -44,15 +44,16 @@ fn members_list_and_member_page_show_keys_votes_and_statements() {
     assert_eq!(status, 200);
     for i in 0..3 {
         assert!(list.contains(&format!("<a href=\"/members/M00{i}\"><code>M00{i}</code></a>")), "{list}");
-        assert!(list.contains(&format!("<td>State {i}</td>")), "{list}");
+        assert!(list.contains(&format!("<td><bdi>State {i}</bdi></td>")), "{list}");
     }
     assert!(list.contains("<caption>"), "{list}");
     assert!(list.contains("href=\"/members/secretariat\""), "the secretariat is named apart: {list}");
 
     let (status, m1) = page(&server, "/members/M001");
     assert_eq!(status, 200);
-    assert!(m1.contains("<h1>State 1 <small><code>M001</code></small></h1>"), "{m1}");
-    let vkey = server.get("/api/v1/members/M001").json::<serde_json::Value>().unwrap()["vkey"].as_str().unwrap().to_string();
+    assert!(m1.contains("<h1><bdi>State 1</bdi> <small><code>M001</code></small></h1>"), "{m1}");
+    let vkey =
+        server.get("/api/v1/members/M001").json::<serde_json::Value>().unwrap()["vkey"].as_str().unwrap().to_string();
     assert!(m1.contains(&vkey), "the current key is shown: {m1}");
     // Votes cast, with the explanation escaped, and both statements.
     assert!(m1.contains("<a href=\"/proposals/p-one\">p-one</a>"), "{m1}");
@@ -88,6 +89,10 @@ fn members_list_and_member_page_show_keys_votes_and_statements() {
         assert_eq!(status, want, "{path}: {html}");
         assert!(html.contains("role=\"alert\""), "{path}: {html}");
     }
-    let r = client().get(format!("{}/members/M001", server.url)).header("accept-language", "zh-CN,zh;q=0.9").send().unwrap();
+    let r = client()
+        .get(format!("{}/members/M001", server.url))
+        .header("accept-language", "zh-CN,zh;q=0.9")
+        .send()
+        .unwrap();
     assert!(r.text().unwrap().contains("<html lang=\"zh\" dir=\"ltr\">"));
 }

@@ -173,7 +173,7 @@ fn a_proposal_page_shows_the_recorded_vote_tally_chart_and_entries() {
         .map(|id| list.find(&format!("<a href=\"/proposals/{id}\">")).unwrap_or_else(|| panic!("{id} in {list}")))
         .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "newest first: {order:?}");
-    assert!(list.contains("<a href=\"/members/M000\">State 0</a>"), "the sponsor links its page: {list}");
+    assert!(list.contains("<a href=\"/members/M000\"><bdi>State 0</bdi></a>"), "the sponsor links its page: {list}");
     assert!(list.contains("Yes 2, no 1, abstaining 1"), "the final tally of p-budget: {list}");
     assert!(list.contains("Yes 0, no 1, abstaining 0"), "the live tally of p-rules-a1: {list}");
     assert!(list.contains("No vote unless silence is broken"), "p-quiet has no count: {list}");
@@ -191,9 +191,9 @@ fn a_proposal_page_shows_the_recorded_vote_tally_chart_and_entries() {
 
     // ---- a recorded vote, closed: the votes, the tally, the chart.
     let p = ok_page(&server, "/proposals/p-budget");
-    assert!(p.contains("<h1>Title of p-budget</h1>"), "{p}");
+    assert!(p.contains("<h1><bdi>Title of p-budget</bdi></h1>"), "{p}");
     assert!(p.contains("<span class=\"status status-adopted\">adopted</span> by recorded vote"), "{p}");
-    assert!(p.contains("<p>The body adopts its budget.</p><p>It is paid in equal shares.<br>Each year.</p>"), "{p}");
+    assert!(p.contains("<p dir=\"auto\">The body adopts its budget.</p><p dir=\"auto\">It is paid in equal shares.<br>Each year.</p>"), "{p}");
     let votes = element(&p, "<table id=\"votes\">", "</table>");
     for (member, v, index) in [("M000", "yes", v0), ("M001", "no", v1), ("M002", "abstain", v2), ("M003", "yes", v3)] {
         let row = format!("<a href=\"/members/{member}\">");
@@ -219,7 +219,10 @@ fn a_proposal_page_shows_the_recorded_vote_tally_chart_and_entries() {
     assert!(p.contains("Members taking part: 4 of 5 entitled to vote."), "{p}");
     assert!(p.contains("a simple majority of the votes cast"), "the majority in force: {p}");
     // Sponsor and co-sponsor with their entries; every entry involved.
-    assert!(p.contains(&format!("<a href=\"/members/M004\">State 4</a> <a href=\"/entries/{cosponsor}\"")), "{p}");
+    assert!(
+        p.contains(&format!("<a href=\"/members/M004\"><bdi>State 4</bdi></a> <a href=\"/entries/{cosponsor}\"")),
+        "{p}"
+    );
     let entries = element(&p, "<ul class=\"entries\">", "</ul>");
     for i in [budget, cosponsor, v0, v1, v2, v3, closed_at] {
         assert!(entries.contains(&format!("href=\"/entries/{i}\"")), "entry {i} in {entries}");

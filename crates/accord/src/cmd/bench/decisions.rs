@@ -14,15 +14,16 @@ use crate::progress::bar;
 use accord_core::acts::genesis::FoundingMember;
 use accord_core::acts::Genesis;
 use accord_core::statement::statement_text;
-use accord_core::{Act, Entry, MemberId, Seq, SigCheck, SignedStatement, State, Statement, Timestamp};
+use accord_core::{Act, Entry, KeyFile, MemberId, Seq, SigCheck, SignedStatement, State, Statement, Timestamp};
 use accord_log::note::NoteSignature;
-use accord_log::Note;
+use accord_log::{KeyId, Note};
 use anyhow::{anyhow, bail, Context, Result};
+use indicatif::ProgressBar;
 use serde_json::json;
 use std::io::Write as _;
 use std::time::Instant;
 
-const ORIGIN: &str = "bench.accord.example/log";
+pub(super) const ORIGIN: &str = "bench.accord.example/log";
 
 pub(super) fn bench_decisions(members: usize, proposals: usize, runs: usize, peer: bool) -> Result<()> {
     if !(3..=400).contains(&members) {
@@ -157,25 +158,14 @@ fn build(members: usize, proposals: usize) -> Result<(Vec<Entry>, Vec<String>)> 
     let pb = bar(proposals as u64, "building the log (proposals)");
     let sec = new_key(&MemberId::secretariat().key_name(ORIGIN))?;
     let log = new_key(ORIGIN)?;
-    let ids: Vec<MemberId> = (0..members)
-        .map(|i| MemberId::parse(&format!("M{i:03}")).ok_or_else(|| anyhow!("bad member id")))
-        .collect::<Result<_>>()?;
-    let keys = ids.iter().map(|id| new_key(&id.key_name(ORIGIN))).collect::<Result<Vec<_>>>()?;
+    let roster = Roster::new(members)?;
     let t0 = Timestamp::from_millis(1_800_000_000_000);
     let genesis = Genesis {
         name: "Benchmark body".into(),
         origin: ORIGIN.into(),
         log_key: log.signer.verifier().to_vkey(),
         secretariat_key: sec.signer.verifier().to_vkey(),
-        members: ids
-            .iter()
-            .zip(&keys)
-            .map(|(id, k)| FoundingMember {
-                id: id.clone(),
-                name: format!("Member {id}"),
-                vkey: k.signer.verifier().to_vkey(),
-            })
-            .collect(),
+        members: roster.founding_members(),
         rules: None,
         documents: Vec::new(),
     };
@@ -184,10 +174,72 @@ fn build(members: usize, proposals: usize) -> Result<(Vec<Entry>, Vec<String>)> 
         .map_err(|e| anyhow!("genesis: {e}"))?;
     let mut entries = vec![Entry::new(t0, g)];
     let mut lines = Vec::new();
+    decided_proposals(&roster, sec.signer.verifier().id(), t0, proposals, &pb, &mut |entry, s| {
+        lines.push(
+            json!({"time": s.time.millis(), "member": s.member.as_str(), "type": s.kind, "body": s.body}).to_string(),
+        );
+        entries.push(entry);
+        Ok(())
+    })?;
+    pb.finish_and_clear();
+    Ok((entries, lines))
+}
+
+/// The members of a generated body (`M000`, `M001`, …) and their keys.
+pub(super) struct Roster {
+    pub ids: Vec<MemberId>,
+    pub keys: Vec<KeyFile>,
+}
+
+impl Roster {
+    pub(super) fn new(members: usize) -> Result<Roster> {
+        let ids: Vec<MemberId> = (0..members)
+            .map(|i| MemberId::parse(&format!("M{i:03}")).ok_or_else(|| anyhow!("bad member id")))
+            .collect::<Result<_>>()?;
+        let keys = ids.iter().map(|id| new_key(&id.key_name(ORIGIN))).collect::<Result<Vec<_>>>()?;
+        Ok(Roster { ids, keys })
+    }
+
+    /// The genesis's list of founding members.
+    pub(super) fn founding_members(&self) -> Vec<FoundingMember> {
+        self.ids
+            .iter()
+            .zip(&self.keys)
+            .map(|(id, k)| FoundingMember {
+                id: id.clone(),
+                name: format!("Member {id}"),
+                vkey: k.signer.verifier().to_vkey(),
+            })
+            .collect()
+    }
+}
+
+/// One generated statement, as the peer reads it.
+pub(super) struct Generated<'a> {
+    pub time: Timestamp,
+    pub member: &'a MemberId,
+    pub kind: &'static str,
+    pub body: &'a serde_json::Value,
+}
+
+/// The entries that follow a genesis at `t0` (the secretariat's seq 1)
+/// in a body that decides `proposals` proposals by recorded vote, each
+/// handed to `sink` in log order; `pb` advances by one per proposal.
+///
+/// Proposal i is tabled at t0 + 2 s·(i+1), every member votes in the
+/// next milliseconds, and it closes 1 s after tabling — closed by the
+/// next proposal's entry (and the last by a secretariat `clock.tick` at
+/// t0 + 2 s·(proposals+1)).
+pub(super) fn decided_proposals(
+    roster: &Roster,
+    secretariat: KeyId,
+    t0: Timestamp,
+    proposals: usize,
+    pb: &ProgressBar,
+    sink: &mut dyn FnMut(Entry, Generated<'_>) -> Result<()>,
+) -> Result<()> {
+    let members = roster.ids.len();
     let mut seqs = vec![0u64; members];
-    // Proposal i is tabled at t0 + 2 s·(i+1), every member votes in the
-    // next milliseconds, and it closes 1 s after tabling — closed by the
-    // next proposal's entry (and the last by a clock tick).
     for i in 0..proposals {
         let base = t0.millis() + 2000 * (i as i64 + 1);
         let sponsor = i % members;
@@ -195,15 +247,12 @@ fn build(members: usize, proposals: usize) -> Result<(Vec<Entry>, Vec<String>)> 
         let closes = Timestamp::from_millis(base + 1000);
         let body = json!({"id": id, "title": format!("Proposal {i}"), "text": "The body decides as follows.",
             "question": if i % 3 == 0 { "important" } else { "ordinary" }, "procedure": "vote", "closes": closes.to_rfc3339()});
-        let mut push = |m: usize, off: i64, kind: &str, body: serde_json::Value| -> Result<()> {
+        let mut push = |m: usize, off: i64, kind: &'static str, body: serde_json::Value| -> Result<()> {
             seqs[m] += 1;
             let time = Timestamp::from_millis(base + off);
-            let s = unsigned(&ids[m], keys[m].signer.verifier().id(), seqs[m], time, kind, body.clone())?;
-            lines.push(
-                json!({"time": time.millis(), "member": ids[m].as_str(), "type": kind, "body": body}).to_string(),
-            );
-            entries.push(Entry::new(time, s));
-            Ok(())
+            let member = &roster.ids[m];
+            let s = unsigned(member, roster.keys[m].signer.verifier().id(), seqs[m], time, kind, body.clone())?;
+            sink(Entry::new(time, s), Generated { time, member, kind, body: &body })
         };
         push(sponsor, 0, "proposal.submit", body)?;
         for m in 0..members {
@@ -220,9 +269,8 @@ fn build(members: usize, proposals: usize) -> Result<(Vec<Entry>, Vec<String>)> 
         pb.inc(1);
     }
     let end = Timestamp::from_millis(t0.millis() + 2000 * (proposals as i64 + 1));
-    let tick = unsigned(&MemberId::secretariat(), sec.signer.verifier().id(), 2, end, "clock.tick", json!({}))?;
-    lines.push(json!({"time": end.millis(), "member": "secretariat", "type": "clock.tick", "body": {}}).to_string());
-    entries.push(Entry::new(end, tick));
-    pb.finish_and_clear();
-    Ok((entries, lines))
+    let secretariat_id = MemberId::secretariat();
+    let body = json!({});
+    let tick = unsigned(&secretariat_id, secretariat, 2, end, "clock.tick", body.clone())?;
+    sink(Entry::new(end, tick), Generated { time: end, member: &secretariat_id, kind: "clock.tick", body: &body })
 }

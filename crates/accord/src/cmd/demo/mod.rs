@@ -9,7 +9,7 @@ use accord_core::acts::NotePublish;
 use accord_core::{Act, KeyFile, MemberId, Seq, Statement};
 use anyhow::{Context, Result};
 
-mod code;
+pub(crate) mod code;
 use std::path::Path;
 
 pub const DEMO_ORIGIN: &str = "demo.accord.example/log";

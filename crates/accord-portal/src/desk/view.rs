@@ -1,0 +1,477 @@
+//! The signed-in desk: who you are, your open ballots with the acts you
+//! may take on each (vote, object, co-sponsor), and the forms to table a
+//! proposal, propose an amendment and subscribe to a version of the Code.
+//!
+//! Forms are rendered with their controls disabled: `desk.js` enables
+//! them once it knows the browser can sign and holds the member's key, and
+//! intercepts each submit to build, sign and send the statement. Without
+//! JavaScript the page still reads well and says why nothing can be sent.
+//!
+//! What it is not: no rules. Which acts are offered is a convenience read
+//! from the projections; the node's rules decide, and the form shows their
+//! refusal if it comes.
+
+use crate::ctx::Ctx;
+use crate::home::str_field;
+use crate::layout::{self, PageError};
+use accord_node::Node;
+use accord_store::{MemberRow, ProposalRow, VoteRow};
+use maud::{html, Markup};
+
+/// Pending proposals read at most.
+const PENDING_READ: u32 = 200;
+
+pub(super) struct DeskData {
+    pub member: MemberRow,
+    pub key_id: String,
+    pub ballots: Vec<Ballot>,
+    /// More proposals are pending than were read.
+    pub more_pending: bool,
+    /// Proposals open to amendment: (id, title).
+    pub amendable: Vec<(String, String)>,
+    pub documents: Vec<DocChoice>,
+    /// The member's subscriptions: (document, version, entry).
+    pub subscriptions: Vec<(String, u32, u64)>,
+}
+
+/// A pending proposal and what the member may do about it.
+pub(super) struct Ballot {
+    pub row: ProposalRow,
+    pub vote: bool,
+    pub object: bool,
+    pub cosponsor: bool,
+}
+
+pub(super) struct DocChoice {
+    pub id: String,
+    pub title: String,
+    pub latest: u32,
+}
+
+/// Reads the desk of `member` (blocking: call inside `layout::load`).
+pub(super) fn read(n: &Node, member: MemberRow, key_id: String, lang: &str) -> Result<DeskData, PageError> {
+    let s = n.store();
+    let (total, mut pending) = s.proposals_page(&["open", "voting"], 0, PENDING_READ).map_err(PageError::storage)?;
+    pending.sort_by(|a, b| str_field(a, "closes").cmp(str_field(b, "closes")).then(a.seq.cmp(&b.seq)));
+    let mut ballots = Vec::new();
+    let mut amendable = Vec::new();
+    for row in pending {
+        let votes = s.votes(&row.id).map_err(PageError::storage)?;
+        if is_amendable(&row, &votes) {
+            amendable.push((row.id.clone(), str_field(&row, "title").to_string()));
+        }
+        if let Some(b) = ballot_for(&member, row, &votes) {
+            ballots.push(b);
+        }
+    }
+    let documents = s
+        .documents()
+        .map_err(PageError::storage)?
+        .into_iter()
+        .map(|d| {
+            let title = d
+                .title
+                .iter()
+                .find(|(l, _)| l.as_str() == lang)
+                .or_else(|| d.title.iter().find(|(l, _)| l.as_str() == "en"))
+                .or_else(|| d.title.iter().next())
+                .map_or_else(|| d.id.clone(), |(_, t)| t.clone());
+            let latest = d.latest().map_or(1, |v| v.number);
+            DocChoice { id: d.id, title, latest }
+        })
+        .collect();
+    let subscriptions = s
+        .subscriptions_of(&member.id)
+        .map_err(PageError::storage)?
+        .into_iter()
+        .map(|(doc, sub)| (doc, sub.version, sub.index.0))
+        .collect();
+    Ok(DeskData {
+        member,
+        key_id,
+        ballots,
+        more_pending: total > u64::from(PENDING_READ),
+        amendable,
+        documents,
+        subscriptions,
+    })
+}
+
+fn members_of(row: &ProposalRow, list: &str) -> Vec<String> {
+    row.doc
+        .get(list)
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|x| x.get("member")?.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+/// A silence procedure that no objection has broken yet.
+fn unbroken_silence(row: &ProposalRow) -> bool {
+    row.status == "open" && str_field(row, "procedure") == "silence"
+}
+
+/// What `member` may do about the pending proposal `row`; `None` if
+/// nothing (already voted, and nothing else to do).
+fn ballot_for(member: &MemberRow, row: ProposalRow, votes: &[VoteRow]) -> Option<Ballot> {
+    if row.status != "open" && row.status != "voting" {
+        return None;
+    }
+    let me = member.id.as_str();
+    let sponsor = str_field(&row, "sponsor") == me;
+    let silence = unbroken_silence(&row);
+    let voted = votes.iter().any(|v| v.member == me);
+    let vote = !silence && !voted && !member.suspended;
+    let object = silence && !sponsor && !members_of(&row, "objections").iter().any(|m| m == me);
+    let cosponsor = !sponsor && votes.is_empty() && !members_of(&row, "cosponsors").iter().any(|m| m == me);
+    (vote || object || cosponsor).then_some(Ballot { row, vote, object, cosponsor })
+}
+
+/// A proposal (not an amendment) still pending, not under an unbroken
+/// silence, with no vote cast yet (PROTOCOL.md §5.3).
+fn is_amendable(row: &ProposalRow, votes: &[VoteRow]) -> bool {
+    (row.status == "open" || row.status == "voting")
+        && row.doc.get("amends").is_none()
+        && !unbroken_silence(row)
+        && votes.is_empty()
+}
+
+/// The signed-in desk's content (below the page's `h1`).
+pub(super) fn render(ctx: &Ctx, d: &DeskData) -> Markup {
+    html! {
+        (you(ctx, d))
+        section aria-labelledby="ballots-h" {
+            h2 id="ballots-h" { (ctx.t("desk-ballots-heading")) }
+            @if d.member.suspended {
+                p class="panel" { (ctx.t("desk-suspended")) }
+            }
+            @if d.ballots.is_empty() {
+                p { (ctx.t("desk-no-ballots")) }
+            }
+            @for b in &d.ballots {
+                (ballot(ctx, b))
+            }
+            @if d.more_pending {
+                p { a href="/proposals?status=open" { (ctx.t("desk-more-pending")) } }
+            }
+        }
+        section aria-labelledby="propose-h" {
+            h2 id="propose-h" { (ctx.t("desk-propose-heading")) }
+            (propose_form(ctx))
+        }
+        section aria-labelledby="amend-h" {
+            h2 id="amend-h" { (ctx.t("desk-amend-heading")) }
+            @if d.amendable.is_empty() {
+                p { (ctx.t("desk-no-amendable")) }
+            } @else {
+                (amend_form(ctx, &d.amendable))
+            }
+        }
+        section aria-labelledby="subscribe-h" {
+            h2 id="subscribe-h" { (ctx.t("desk-subscribe-heading")) }
+            (subscriptions(ctx, d))
+            @if !d.documents.is_empty() {
+                (subscribe_form(ctx, &d.documents))
+            }
+        }
+    }
+}
+
+fn you(ctx: &Ctx, d: &DeskData) -> Markup {
+    html! {
+        section aria-labelledby="you-h" class="panel" {
+            h2 id="you-h" { (ctx.t("desk-you-heading")) }
+            dl class="desk-you" {
+                dt { (ctx.t("desk-member")) }
+                dd {
+                    span id="desk-member" { (d.member.id) }
+                    " — "
+                    a href=(format!("/members/{}", d.member.id)) { bdi { (d.member.name) } }
+                }
+                dt { (ctx.t("desk-key-id")) }
+                dd { code class="hash" id="desk-key-id" { (d.key_id) } }
+            }
+            div id="desk-key-status" class="hint" role="status" aria-live="polite" {}
+            form method="post" action="/desk/signout" class="inline" id="sign-out-form" {
+                button type="submit" id="sign-out" { (ctx.t("desk-sign-out")) }
+                button type="submit" class="secondary" id="sign-out-forget" { (ctx.t("desk-sign-out-forget")) }
+            }
+        }
+    }
+}
+
+fn ballot(ctx: &Ctx, b: &Ballot) -> Markup {
+    let p = &b.row;
+    let head = format!("ballot-{}", p.id);
+    html! {
+        article class="panel ballot" aria-labelledby=(head) {
+            h3 id=(head) { a href=(format!("/proposals/{}", p.id)) { bdi { (str_field(p, "title")) } } }
+            p {
+                span class=(format!("status status-{}", p.status)) { (ctx.t(&format!("status-{}", p.status))) }
+                " " (ctx.t("desk-closes")) " " (layout::time(str_field(p, "closes")))
+                " · " (ctx.t("desk-sponsor")) " " (str_field(p, "sponsor"))
+                @if let Some(a) = p.doc.get("amends").and_then(|v| v.as_str()) {
+                    " · " (ctx.t("desk-amends")) " " a href=(format!("/proposals/{a}")) { (a) }
+                }
+            }
+            @if unbroken_silence(p) {
+                p class="hint" { (ctx.t("desk-silence-note")) }
+            }
+            @if b.vote { (vote_form(ctx, &p.id)) }
+            @if b.object { (object_form(ctx, &p.id)) }
+            @if b.cosponsor { (cosponsor_form(ctx, &p.id)) }
+        }
+    }
+}
+
+/// A form `desk.js` signs: controls disabled until it enables them, the
+/// submit button, and the region where the outcome is announced.
+fn act_form(act: &str, content: Markup, submit: &str) -> Markup {
+    html! {
+        form data-act=(act) class="desk-act" {
+            (content)
+            button type="submit" disabled { (submit) }
+            div class="act-result" role="status" aria-live="polite" {}
+        }
+    }
+}
+
+fn vote_form(ctx: &Ctx, id: &str) -> Markup {
+    let content = html! {
+        input type="hidden" name="proposal" value=(id);
+        fieldset class="desk-choice" {
+            legend { (ctx.t("desk-your-vote")) }
+            @for choice in ["yes", "no", "abstain"] {
+                @let cid = format!("vote-{id}-{choice}");
+                span class="desk-option" {
+                    input type="radio" name="vote" value=(choice) id=(cid) required disabled;
+                    label for=(cid) class=(format!("vote-{choice}")) { (ctx.t(&format!("desk-vote-{choice}"))) }
+                }
+            }
+        }
+        div class="field" {
+            label for=(format!("expl-{id}")) { (ctx.t("desk-explanation")) }
+            textarea id=(format!("expl-{id}")) name="explanation" rows="2" maxlength="2000" data-optional disabled {}
+        }
+    };
+    act_form("vote.cast", content, &ctx.t("desk-cast-vote"))
+}
+
+fn object_form(ctx: &Ctx, id: &str) -> Markup {
+    let content = html! {
+        input type="hidden" name="proposal" value=(id);
+        div class="field" {
+            label for=(format!("reason-{id}")) { (ctx.t("desk-objection")) }
+            textarea id=(format!("reason-{id}")) name="reason" rows="2" maxlength="2000" required disabled {}
+        }
+    };
+    act_form("silence.object", content, &ctx.t("desk-object"))
+}
+
+fn cosponsor_form(ctx: &Ctx, id: &str) -> Markup {
+    let content = html! { input type="hidden" name="proposal" value=(id); };
+    act_form("proposal.cosponsor", content, &ctx.t("desk-cosponsor"))
+}
+
+fn text_field(ctx: &Ctx, id: &str, name: &str, label: &str, max: u32, hint: Option<&str>) -> Markup {
+    let hint_id = format!("{id}-hint");
+    html! {
+        div class="field" {
+            label for=(id) { (ctx.t(label)) }
+            @if let Some(h) = hint {
+                p class="hint" id=(hint_id) { (ctx.t(h)) }
+                input type="text" id=(id) name=(name) maxlength=(max) required disabled aria-describedby=(hint_id);
+            } @else {
+                input type="text" id=(id) name=(name) maxlength=(max) required disabled;
+            }
+        }
+    }
+}
+
+fn id_field(ctx: &Ctx, id: &str) -> Markup {
+    let hint_id = format!("{id}-hint");
+    html! {
+        div class="field" {
+            label for=(id) { (ctx.t("desk-field-id")) }
+            p class="hint" id=(hint_id) { (ctx.t("desk-field-id-hint")) }
+            input type="text" id=(id) name="id" maxlength="64" pattern="[a-z0-9][a-z0-9\\-]{0,63}" required disabled
+                autocomplete="off" spellcheck="false" aria-describedby=(hint_id);
+        }
+    }
+}
+
+fn text_area(ctx: &Ctx, id: &str, hint: Option<&str>) -> Markup {
+    let hint_id = format!("{id}-hint");
+    html! {
+        div class="field" {
+            label for=(id) { (ctx.t("desk-field-text")) }
+            @if let Some(h) = hint {
+                p class="hint" id=(hint_id) { (ctx.t(h)) }
+                textarea id=(id) name="text" rows="6" maxlength="20000" required disabled aria-describedby=(hint_id) {}
+            } @else {
+                textarea id=(id) name="text" rows="6" maxlength="20000" required disabled {}
+            }
+        }
+    }
+}
+
+fn closes_field(ctx: &Ctx, id: &str) -> Markup {
+    let hint_id = format!("{id}-hint");
+    html! {
+        div class="field" {
+            label for=(id) { (ctx.t("desk-field-closes")) }
+            p class="hint" id=(hint_id) { (ctx.t("desk-field-closes-hint")) }
+            input type="datetime-local" id=(id) name="closes" data-kind="utc" required disabled aria-describedby=(hint_id);
+        }
+    }
+}
+
+fn select_field(ctx: &Ctx, id: &str, name: &str, label: &str, options: &[(&str, String)]) -> Markup {
+    html! {
+        div class="field" {
+            label for=(id) { (ctx.t(label)) }
+            select id=(id) name=(name) required disabled {
+                @for (value, text) in options {
+                    option value=(value) { (text) }
+                }
+            }
+        }
+    }
+}
+
+fn propose_form(ctx: &Ctx) -> Markup {
+    let question = [("ordinary", ctx.t("desk-question-ordinary")), ("important", ctx.t("desk-question-important"))];
+    let procedure = [("vote", ctx.t("desk-procedure-vote")), ("silence", ctx.t("desk-procedure-silence"))];
+    let content = html! {
+        (id_field(ctx, "propose-id"))
+        (text_field(ctx, "propose-title", "title", "desk-field-title", 200, None))
+        (text_area(ctx, "propose-text", None))
+        (select_field(ctx, "propose-question", "question", "desk-field-question", &question))
+        (select_field(ctx, "propose-procedure", "procedure", "desk-field-procedure", &procedure))
+        (closes_field(ctx, "propose-closes"))
+    };
+    act_form("proposal.submit", content, &ctx.t("desk-propose"))
+}
+
+fn amend_form(ctx: &Ctx, amendable: &[(String, String)]) -> Markup {
+    let options: Vec<(&str, String)> =
+        amendable.iter().map(|(id, title)| (id.as_str(), format!("{title} ({id})"))).collect();
+    let content = html! {
+        (select_field(ctx, "amend-proposal", "proposal", "desk-field-proposal", &options))
+        (id_field(ctx, "amend-id"))
+        (text_field(ctx, "amend-title", "title", "desk-field-title", 200, None))
+        (text_area(ctx, "amend-text", Some("desk-amend-hint")))
+        (closes_field(ctx, "amend-closes"))
+    };
+    act_form("proposal.amend", content, &ctx.t("desk-amend"))
+}
+
+fn subscriptions(ctx: &Ctx, d: &DeskData) -> Markup {
+    html! {
+        @if d.subscriptions.is_empty() {
+            p { (ctx.t("desk-no-subscriptions")) }
+        } @else {
+            p { (ctx.t("desk-your-subscriptions")) }
+            ul {
+                @for (doc, version, index) in &d.subscriptions {
+                    li {
+                        (ctx.tr.ta("desk-subscription", &[("document", doc.as_str().into()), ("version", u64::from(*version).into())]))
+                        " " (layout::entry_link(*index))
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn subscribe_form(ctx: &Ctx, docs: &[DocChoice]) -> Markup {
+    let options: Vec<(&str, String)> = docs
+        .iter()
+        .map(|d| {
+            let latest = ctx.tr.ta(
+                "desk-document-latest",
+                &[("title", d.title.as_str().into()), ("latest", u64::from(d.latest).into())],
+            );
+            (d.id.as_str(), format!("{} — {latest}", d.id))
+        })
+        .collect();
+    let latest = docs.first().map_or(1, |d| d.latest);
+    let content = html! {
+        (select_field(ctx, "subscribe-document", "document", "desk-field-document", &options))
+        div class="field" {
+            label for="subscribe-version" { (ctx.t("desk-field-version")) }
+            input type="number" id="subscribe-version" name="version" min="1" step="1" value=(latest) data-kind="int" required disabled;
+        }
+    };
+    act_form("code.subscribe", content, &ctx.t("desk-subscribe"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn member(id: &str, suspended: bool) -> MemberRow {
+        MemberRow {
+            id: id.into(),
+            name: id.into(),
+            vkey: String::new(),
+            last_seq: 0,
+            since: 0,
+            key_since: 0,
+            suspended,
+        }
+    }
+
+    fn row(id: &str, status: &str, procedure: &str, sponsor: &str, extra: serde_json::Value) -> ProposalRow {
+        let mut doc = json!({"id": id, "title": "T", "sponsor": sponsor, "procedure": procedure,
+            "closes": "2030-01-01T00:00:00Z", "cosponsors": [], "objections": []});
+        if let (Some(d), Some(e)) = (doc.as_object_mut(), extra.as_object()) {
+            d.extend(e.clone());
+        }
+        ProposalRow { id: id.into(), seq: 1, status: status.into(), doc }
+    }
+
+    fn vote(member: &str) -> VoteRow {
+        VoteRow { proposal: "p".into(), member: member.into(), vote: "yes".into(), explanation: None, index: 5 }
+    }
+
+    #[test]
+    fn a_recorded_vote_offers_a_vote_until_cast() {
+        let fra = member("FRA", false);
+        let b = ballot_for(&fra, row("p", "open", "vote", "DEU", json!({})), &[]).unwrap();
+        assert!(b.vote && b.cosponsor && !b.object);
+        // Once anyone voted, co-sponsoring is over; once FRA voted, nothing is left.
+        let b = ballot_for(&fra, row("p", "open", "vote", "DEU", json!({})), &[vote("DEU")]).unwrap();
+        assert!(b.vote && !b.cosponsor);
+        assert!(ballot_for(&fra, row("p", "open", "vote", "DEU", json!({})), &[vote("FRA")]).is_none());
+        // A suspended member is not offered a vote.
+        assert!(ballot_for(&member("FRA", true), row("p", "open", "vote", "DEU", json!({})), &[vote("DEU")]).is_none());
+        // Decided ballots are not offered.
+        assert!(ballot_for(&fra, row("p", "adopted", "vote", "DEU", json!({})), &[]).is_none());
+    }
+
+    #[test]
+    fn a_silence_procedure_offers_an_objection_not_a_vote() {
+        let fra = member("FRA", false);
+        let b = ballot_for(&fra, row("s", "open", "silence", "DEU", json!({})), &[]).unwrap();
+        assert!(b.object && !b.vote && b.cosponsor);
+        // The sponsor neither objects nor co-sponsors.
+        assert!(ballot_for(&fra, row("s", "open", "silence", "FRA", json!({})), &[]).is_none());
+        let objected = json!({"objections": [{"member": "FRA", "reason": "r", "index": 3}],
+            "cosponsors": [{"member": "FRA", "index": 2}]});
+        assert!(ballot_for(&fra, row("s", "open", "silence", "DEU", objected), &[]).is_none());
+        // Broken silence: now a recorded vote.
+        let b = ballot_for(&fra, row("s", "voting", "silence", "DEU", json!({})), &[]).unwrap();
+        assert!(b.vote && !b.object);
+    }
+
+    #[test]
+    fn only_unvoted_proposals_outside_silence_are_amendable() {
+        assert!(is_amendable(&row("p", "open", "vote", "DEU", json!({})), &[]));
+        assert!(!is_amendable(&row("p", "open", "vote", "DEU", json!({})), &[vote("DEU")]));
+        assert!(!is_amendable(&row("p", "open", "silence", "DEU", json!({})), &[]));
+        assert!(is_amendable(&row("p", "voting", "silence", "DEU", json!({})), &[]));
+        assert!(!is_amendable(&row("a", "open", "vote", "DEU", json!({"amends": "p"})), &[]));
+        assert!(!is_amendable(&row("p", "rejected", "vote", "DEU", json!({})), &[]));
+    }
+}
