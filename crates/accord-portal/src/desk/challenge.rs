@@ -28,7 +28,8 @@ use accord_core::MemberId;
 use accord_log::Note;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use base64::Engine;
-use sha2::{Digest, Sha256};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 use std::time::{Duration, Instant};
 
 /// The first line of a sign-in note.
@@ -157,16 +158,16 @@ pub fn parse_signin(bytes: &[u8], origin: &str) -> Result<SigninNote, SigninErro
     Ok(SigninNote { note, member, token })
 }
 
-/// HMAC-SHA-256 (RFC 2104) with a key of at most 64 bytes.
+/// HMAC-SHA-256 (RFC 2104), by RustCrypto's `hmac`.
 fn hmac_sha256(key: &[u8], msg: &[u8]) -> [u8; 32] {
-    let mut ipad = [0x36u8; 64];
-    let mut opad = [0x5cu8; 64];
-    for (i, k) in key.iter().take(64).enumerate() {
-        ipad[i] ^= k;
-        opad[i] ^= k;
+    // Any key length is valid for HMAC; `new_from_slice` cannot fail here.
+    match <Hmac<Sha256> as Mac>::new_from_slice(key) {
+        Ok(mut m) => {
+            m.update(msg);
+            m.finalize().into_bytes().into()
+        }
+        Err(_) => [0; 32],
     }
-    let inner = Sha256::new().chain_update(ipad).chain_update(msg).finalize();
-    Sha256::new().chain_update(opad).chain_update(inner).finalize().into()
 }
 
 /// Compares without stopping at the first difference.

@@ -173,7 +173,7 @@ mod tests {
         let names = BTreeMap::from([("ITA".to_string(), "Italy".to_string())]);
         let a = json!({ "type": "member.suspend", "member": "ITA" });
         let html = describe(&ctx(), &a, &names).into_string();
-        assert!(html.contains("<a href=\"/members/ITA\">Italy</a>"), "{html}");
+        assert!(html.contains("<a href=\"/members/ITA\"><bdi>Italy</bdi></a>"), "{html}");
     }
 
     #[test]

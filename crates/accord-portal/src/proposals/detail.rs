@@ -450,7 +450,7 @@ mod tests {
     #[test]
     fn paragraphs_split_on_blank_lines() {
         let html = paragraphs("First line\nsame paragraph\n\n  \nSecond <b>\n").into_string();
-        assert_eq!(html, "<p>First line<br>same paragraph</p><p>Second &lt;b&gt;</p>");
+        assert_eq!(html, "<p dir=\"auto\">First line<br>same paragraph</p><p dir=\"auto\">Second &lt;b&gt;</p>");
         assert_eq!(paragraphs("").into_string(), "");
     }
 }
