@@ -35,7 +35,7 @@ pub type AppState = Arc<Node>;
 /// The whole router for a node.
 pub fn router(node: Arc<Node>) -> Router {
     Router::new()
-        .merge(accord_portal::routes())
+        .merge(accord_portal::routes(node.clone()))
         .merge(api::routes())
         .merge(proposals::routes())
         .merge(code::routes())

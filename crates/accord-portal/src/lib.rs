@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 pub mod assets;
+mod cache;
 mod code;
 pub mod ctx;
 mod desk;
@@ -32,7 +33,7 @@ use std::sync::Arc;
 pub type AppState = Arc<Node>;
 
 /// The portal's routes, to merge into the node's router.
-pub fn routes() -> Router<AppState> {
+pub fn routes(node: AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(home::page))
         .route("/static/{name}", get(assets::serve))
@@ -41,4 +42,5 @@ pub fn routes() -> Router<AppState> {
         .merge(code::routes())
         .merge(log::routes())
         .merge(desk::routes())
+        .layer(axum::middleware::from_fn_with_state(node, cache::layer))
 }

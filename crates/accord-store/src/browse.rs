@@ -37,8 +37,14 @@ pub(crate) fn proposals_page(
         .prepare_cached(&format!("SELECT COUNT(*) FROM p_proposals {filter}"))?
         .query_row(params_from_iter(statuses.iter()), |r| r.get(0))?;
     let n = statuses.len();
+    // The page's ids come from a walk of the covering (seq, status) index,
+    // so that skipping `offset` rows never reads a record; only the page's
+    // records are then read, by primary key.
     let sql = format!(
-        "SELECT id, seq, status, doc FROM p_proposals {filter} ORDER BY seq DESC, id LIMIT ?{} OFFSET ?{}",
+        "SELECT id, seq, status, doc FROM p_proposals WHERE id IN (
+             SELECT id FROM p_proposals INDEXED BY p_proposals_seq_status {filter}
+             ORDER BY seq DESC LIMIT ?{} OFFSET ?{})
+         ORDER BY seq DESC",
         n + 1,
         n + 2
     );

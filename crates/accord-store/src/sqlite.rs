@@ -28,7 +28,7 @@ CREATE INDEX IF NOT EXISTS p_notes_member ON p_notes (member, idx);
 CREATE TABLE IF NOT EXISTS p_proposals (id TEXT PRIMARY KEY, seq INTEGER NOT NULL, status TEXT NOT NULL,
     doc TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS p_proposals_status ON p_proposals (status, seq);
-CREATE INDEX IF NOT EXISTS p_proposals_seq ON p_proposals (seq);
+CREATE INDEX IF NOT EXISTS p_proposals_seq_status ON p_proposals (seq, status);
 CREATE TABLE IF NOT EXISTS p_votes (proposal TEXT NOT NULL, member TEXT NOT NULL, vote TEXT NOT NULL,
     explanation TEXT NULL, idx INTEGER NOT NULL, PRIMARY KEY (proposal, member)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS p_documents (id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;

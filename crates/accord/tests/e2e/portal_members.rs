@@ -95,4 +95,15 @@ fn members_list_and_member_page_show_keys_votes_and_statements() {
         .send()
         .unwrap();
     assert!(r.text().unwrap().contains("<html lang=\"zh\" dir=\"ltr\">"));
+
+    // Pages are kept only while the log does not grow: a new statement
+    // shows at once, in every language already rendered.
+    let (_, before) = page(&server, "/members/M002");
+    assert!(before.contains("No statement yet."), "{before}");
+    let (_, _) = page(&server, "/members/M002?lang=ru");
+    let fresh = append(&server, &mut body, 2, "note.publish", json!({"text": "Fresh"}));
+    for path in ["/members/M002", "/members/M002?lang=ru"] {
+        let (_, after) = page(&server, path);
+        assert!(after.contains(&format!("href=\"/entries/{fresh}\"")), "{path}: {after}");
+    }
 }
