@@ -15,6 +15,9 @@ fn before_i64(before: Option<u64>) -> i64 {
     before.map_or(i64::MAX, |b| i64::try_from(b).unwrap_or(i64::MAX))
 }
 
+/// Up to this many matches, a status filter reads the (status, seq) index.
+const SELECTIVE: u64 = 1000;
+
 /// `(?1, ?2, …)` for `n` values starting at `?first`.
 fn placeholders(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
@@ -37,12 +40,15 @@ pub(crate) fn proposals_page(
         .prepare_cached(&format!("SELECT COUNT(*) FROM p_proposals {filter}"))?
         .query_row(params_from_iter(statuses.iter()), |r| r.get(0))?;
     let n = statuses.len();
-    // The page's ids come from a walk of the covering (seq, status) index,
-    // so that skipping `offset` rows never reads a record; only the page's
-    // records are then read, by primary key.
+    // The page's ids come first, from an index alone, so that skipping
+    // `offset` rows never reads a record; only the page's records are then
+    // read, by primary key. Many matches: walk the covering (seq, status)
+    // index in order. Few (a selective status such as "open"): take them
+    // from the (status, seq) index and sort those few ids.
+    let index = if statuses.is_empty() || total > SELECTIVE { "INDEXED BY p_proposals_seq_status" } else { "" };
     let sql = format!(
         "SELECT id, seq, status, doc FROM p_proposals WHERE id IN (
-             SELECT id FROM p_proposals INDEXED BY p_proposals_seq_status {filter}
+             SELECT id FROM p_proposals {index} {filter}
              ORDER BY seq DESC LIMIT ?{} OFFSET ?{})
          ORDER BY seq DESC",
         n + 1,

@@ -5,6 +5,7 @@
 mod audit;
 mod decisions;
 mod log;
+mod portal;
 
 use log::{bench_log, LoadShape};
 
@@ -72,6 +73,29 @@ pub enum BenchCommand {
         #[arg(long)]
         peer: bool,
     },
+    /// Public pages under load: a body of M members and N decided
+    /// proposals, served by `accord serve`, each page loaded with `wrk`
+    /// (req/s, p50, p99); with `--peer`, nginx serving the same bytes.
+    Portal {
+        /// Members of the body.
+        #[arg(long, default_value_t = 193)]
+        members: usize,
+        /// Proposals decided by recorded vote.
+        #[arg(long, default_value_t = 10_000)]
+        proposals: usize,
+        /// Seconds of load per page.
+        #[arg(long, default_value_t = 10)]
+        duration: u64,
+        /// Open connections (wrk -c).
+        #[arg(long, default_value_t = 32)]
+        connections: usize,
+        /// wrk threads (wrk -t).
+        #[arg(long, default_value_t = 2)]
+        threads: usize,
+        /// Also load nginx serving the same bytes as static files.
+        #[arg(long)]
+        peer: bool,
+    },
 }
 
 pub fn run(cmd: BenchCommand) -> Result<()> {
@@ -82,6 +106,9 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
         BenchCommand::Audit { entries, members, peer } => audit::bench_audit(entries, members, peer),
         BenchCommand::Decisions { members, proposals, runs, peer } => {
             decisions::bench_decisions(members, proposals, runs, peer)
+        }
+        BenchCommand::Portal { members, proposals, duration, connections, threads, peer } => {
+            portal::bench_portal(portal::PortalShape { members, proposals, duration, connections, threads, peer })
         }
     }
 }
