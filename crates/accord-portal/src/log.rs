@@ -34,29 +34,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/entries/{index}", get(entry::page))
 }
 
-/// Statement types this portal names in words (`log-type-…`).
-const KNOWN_TYPES: &[&str] = &[
-    "body.genesis",
-    "member.key.rotate",
-    "note.publish",
-    "proposal.submit",
-    "proposal.cosponsor",
-    "proposal.withdraw-cosponsor",
-    "proposal.withdraw",
-    "proposal.amend",
-    "vote.cast",
-    "silence.object",
-    "silence.dissociate",
-    "clock.tick",
-    "code.subscribe",
-    "code.unsubscribe",
-    "code.norms",
-];
-
-/// A statement type in words, with its wire name beside it.
+/// A statement type in words (`log-type-…`, one message per type the
+/// core knows), with its wire name beside it.
 pub(crate) fn type_label(ctx: &Ctx, kind: &str) -> Markup {
     html! {
-        @if KNOWN_TYPES.contains(&kind) {
+        @if accord_core::acts::TYPES.contains(&kind) {
             (ctx.t(&format!("log-type-{}", kind.replace('.', "-")))) " "
             code class="type" dir="ltr" { "(" (kind) ")" }
         } @else {
@@ -339,6 +321,15 @@ fn latest_section(ctx: &Ctx, d: &LogData) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_statement_type_of_the_core_has_a_name() {
+        let tr = crate::i18n::Tr::new(crate::i18n::Ui::En);
+        for kind in accord_core::acts::TYPES {
+            let id = format!("log-type-{}", kind.replace('.', "-"));
+            assert_ne!(tr.t(&id), id, "no message {id} for statement type {kind}");
+        }
+    }
 
     #[test]
     fn indices_as_typed() {

@@ -11,8 +11,7 @@
 //! (`scripts/browser-env.sh` installs both): under CI=true their absence
 //! is a failure, elsewhere a loud skip.
 
-use crate::common::{accord, ci, repo_root, Server};
-use std::io::{BufRead, BufReader};
+use crate::common::{ci, repo_root, Server};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -36,23 +35,6 @@ fn tools() -> Result<PathBuf, String> {
         Ok(o) if o.status.success() => Ok(chromium),
         other => Err(format!("node does not run: {other:?}")),
     }
-}
-
-/// `accord demo` in `dir`, on a free loopback port.
-fn start_demo(dir: &Path) -> Server {
-    let mut child = accord()
-        .args(["demo", "--listen", "127.0.0.1:0", "--dir"])
-        .arg(dir)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url =
-        line.trim().strip_prefix("accord: listening on ").unwrap_or_else(|| panic!("demo said {line:?}")).to_string();
-    Server { child: Some(child), url }
 }
 
 /// The screenshot folder, beside the build's other outputs.
@@ -112,7 +94,7 @@ fn the_portal_works_in_a_real_browser() {
     };
     let dir = tempfile::tempdir().unwrap();
     let demo = dir.path().join("accord-demo");
-    let server = start_demo(&demo);
+    let server = Server::demo(&demo);
     let shots = screenshot_dir();
     std::fs::create_dir_all(&shots).unwrap();
 

@@ -123,10 +123,22 @@ pub struct Server {
 }
 
 impl Server {
+    /// `accord serve` on the body in `data`, on a free loopback port.
     pub fn start(data: &Path) -> Server {
+        Server::spawn(&["serve", "--listen", "127.0.0.1:0", "--data"], data)
+    }
+
+    /// `accord demo` founding (once) and serving the demo body in `dir`,
+    /// on a free loopback port, as a newcomer would run it.
+    pub fn demo(dir: &Path) -> Server {
+        Server::spawn(&["demo", "--listen", "127.0.0.1:0", "--dir"], dir)
+    }
+
+    /// Runs `accord ARGS PATH` and waits for its "listening on" line.
+    fn spawn(args: &[&str], path: &Path) -> Server {
         let mut child = accord()
-            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-            .arg(data)
+            .args(args)
+            .arg(path)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -137,7 +149,7 @@ impl Server {
         let url = line
             .trim()
             .strip_prefix("accord: listening on ")
-            .unwrap_or_else(|| panic!("serve said {line:?}"))
+            .unwrap_or_else(|| panic!("accord {} said {line:?}", args[0]))
             .to_string();
         Server { child: Some(child), url }
     }

@@ -1,26 +1,12 @@
 //! `accord demo`: the seeded body a newcomer meets first.
 
 use crate::common::{accord, Server};
-use std::io::{BufRead, BufReader};
-use std::process::Stdio;
 
 #[test]
 fn the_demo_serves_a_seeded_body_that_audits_clean() {
     let dir = tempfile::tempdir().unwrap();
     let demo = dir.path().join("accord-demo");
-    let mut child = accord()
-        .args(["demo", "--listen", "127.0.0.1:0", "--dir"])
-        .arg(&demo)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url =
-        line.trim().strip_prefix("accord: listening on ").unwrap_or_else(|| panic!("demo said {line:?}")).to_string();
-    let server = Server { child: Some(child), url };
+    let server = Server::demo(&demo);
 
     let members: serde_json::Value = server.get("/api/v1/members").json().unwrap();
     let ids: Vec<&str> = members["members"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();

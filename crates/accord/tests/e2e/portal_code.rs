@@ -5,27 +5,14 @@
 //! BRA subscribe to version 2 and TJK to version 1. Every check compares
 //! the pages with what the JSON API says of the same documents.
 
-use crate::common::{accord, Server};
+use crate::common::Server;
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
-use std::process::Stdio;
 
 /// Runs `accord demo` on a free port, as a newcomer would.
 fn demo() -> (tempfile::TempDir, Server) {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = accord()
-        .args(["demo", "--listen", "127.0.0.1:0", "--dir"])
-        .arg(dir.path().join("accord-demo"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url =
-        line.trim().strip_prefix("accord: listening on ").unwrap_or_else(|| panic!("demo said {line:?}")).to_string();
-    (dir, Server { child: Some(child), url })
+    let server = Server::demo(&dir.path().join("accord-demo"));
+    (dir, server)
 }
 
 /// An HTML page: its status and text (checked to be HTML).
