@@ -8,7 +8,7 @@
 //! refused with problem bodies and nothing appended.
 
 use crate::common::*;
-use accord_core::{KeyFile, MemberId, Timestamp};
+use accord_core::Timestamp;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -21,33 +21,7 @@ const AR_REWORD: &str = "أن تمتثل لميثاق الأمم المتحدة 
 
 /// A body of `n` members founded with [`RULES`].
 fn found(n: usize) -> Body {
-    let dir = tempfile::tempdir().unwrap();
-    let mut toml = format!("origin = \"{ORIGIN}\"\nname = \"Code test body\"\n");
-    let mut members = Vec::new();
-    for i in 0..n {
-        let id = format!("M{i:03}");
-        let key_path = dir.path().join(format!("{id}.key"));
-        let out =
-            accord().args(["keygen", "--origin", ORIGIN, "--member", &id, "--out"]).arg(&key_path).output().unwrap();
-        assert!(out.status.success(), "keygen: {}", String::from_utf8_lossy(&out.stderr));
-        let vkey = String::from_utf8(out.stdout).unwrap().trim().to_string();
-        toml.push_str(&format!("\n[[member]]\nid = \"{id}\"\nname = \"State {i}\"\nvkey = \"{vkey}\"\n"));
-        let key = KeyFile::parse(&std::fs::read_to_string(&key_path).unwrap()).unwrap();
-        members.push(Member { id: MemberId::parse(&id).unwrap(), key, key_path, seq: 0 });
-    }
-    toml.push('\n');
-    toml.push_str(RULES);
-    std::fs::write(dir.path().join("members.toml"), toml).unwrap();
-    let out = accord()
-        .args(["init", "--data"])
-        .arg(dir.path().join("data"))
-        .arg("--members")
-        .arg(dir.path().join("members.toml"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "init: {}", String::from_utf8_lossy(&out.stderr));
-    let log_vkey = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    Body { dir, members, log_vkey }
+    Body::found_with(n, RULES)
 }
 
 /// The founding text: a preamble and three pledges in Arabic, Chinese,

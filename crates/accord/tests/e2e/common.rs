@@ -66,6 +66,14 @@ pub fn sign_with(key: &KeyFile, id: &MemberId, seq: u64, kind: &str, body: serde
     key.signer.sign_note(&text).unwrap().to_text()
 }
 
+/// `accord keygen` of member `id` into `dir`; returns the key file and the vkey.
+pub fn keygen(dir: &Path, id: &str) -> (PathBuf, String) {
+    let key_path = dir.join(format!("{id}.key"));
+    let out = accord().args(["keygen", "--origin", ORIGIN, "--member", id, "--out"]).arg(&key_path).output().unwrap();
+    assert!(out.status.success(), "keygen: {}", String::from_utf8_lossy(&out.stderr));
+    (key_path, String::from_utf8(out.stdout).unwrap().trim().to_string())
+}
+
 /// A body founded with `accord keygen` and `accord init` in a temp folder.
 pub struct Body {
     pub dir: tempfile::TempDir,
@@ -77,23 +85,24 @@ pub const ORIGIN: &str = "e2e.accord.example/log";
 
 impl Body {
     pub fn found(n: usize) -> Body {
+        Body::found_with(n, "")
+    }
+
+    /// Like [`Body::found`], with `extra` appended to the members file
+    /// (a `[rules]` table, say).
+    pub fn found_with(n: usize, extra: &str) -> Body {
         let dir = tempfile::tempdir().unwrap();
         let mut toml = format!("origin = \"{ORIGIN}\"\nname = \"End-to-end test body\"\n");
         let mut members = Vec::new();
         for i in 0..n {
             let id = format!("M{i:03}");
-            let key_path = dir.path().join(format!("{id}.key"));
-            let out = accord()
-                .args(["keygen", "--origin", ORIGIN, "--member", &id, "--out"])
-                .arg(&key_path)
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "keygen: {}", String::from_utf8_lossy(&out.stderr));
-            let vkey = String::from_utf8(out.stdout).unwrap().trim().to_string();
+            let (key_path, vkey) = keygen(dir.path(), &id);
             toml.push_str(&format!("\n[[member]]\nid = \"{id}\"\nname = \"State {i}\"\nvkey = \"{vkey}\"\n"));
             let key = KeyFile::parse(&std::fs::read_to_string(&key_path).unwrap()).unwrap();
             members.push(Member { id: MemberId::parse(&id).unwrap(), key, key_path, seq: 0 });
         }
+        toml.push('\n');
+        toml.push_str(extra);
         std::fs::write(dir.path().join("members.toml"), toml).unwrap();
         let out = accord()
             .args(["init", "--data"])

@@ -7,11 +7,11 @@
 //! (served by a small proxy in front of the real node).
 
 use crate::common::*;
-use accord_core::{KeyFile, MemberId};
+use accord_core::MemberId;
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -19,42 +19,6 @@ use std::time::{Duration, Instant};
 
 /// Rules that let ballots close within seconds.
 const FAST_RULES: &str = "[rules]\nmin_vote_seconds = 0\nmin_silence_seconds = 0\nsilence_vote_seconds = 6\n";
-
-/// Like `Body::found`, with `extra` appended to the members file (a
-/// `[rules]` table).
-fn found_with(n: usize, extra: &str) -> Body {
-    let dir = tempfile::tempdir().unwrap();
-    let mut toml = format!("origin = \"{ORIGIN}\"\nname = \"Decisions test body\"\n");
-    let mut members = Vec::new();
-    for i in 0..n {
-        let id = format!("M{i:03}");
-        let (key_path, vkey) = keygen(dir.path(), &id);
-        toml.push_str(&format!("\n[[member]]\nid = \"{id}\"\nname = \"State {i}\"\nvkey = \"{vkey}\"\n"));
-        let key = KeyFile::parse(&std::fs::read_to_string(&key_path).unwrap()).unwrap();
-        members.push(Member { id: MemberId::parse(&id).unwrap(), key, key_path, seq: 0 });
-    }
-    toml.push('\n');
-    toml.push_str(extra);
-    std::fs::write(dir.path().join("members.toml"), toml).unwrap();
-    let out = accord()
-        .args(["init", "--data"])
-        .arg(dir.path().join("data"))
-        .arg("--members")
-        .arg(dir.path().join("members.toml"))
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "init: {}", String::from_utf8_lossy(&out.stderr));
-    let log_vkey = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    Body { dir, members, log_vkey }
-}
-
-/// `accord keygen` into `dir`; returns the key file and the vkey.
-fn keygen(dir: &Path, id: &str) -> (PathBuf, String) {
-    let key_path = dir.join(format!("{id}.key"));
-    let out = accord().args(["keygen", "--origin", ORIGIN, "--member", id, "--out"]).arg(&key_path).output().unwrap();
-    assert!(out.status.success(), "keygen: {}", String::from_utf8_lossy(&out.stderr));
-    (key_path, String::from_utf8(out.stdout).unwrap().trim().to_string())
-}
 
 /// Runs `accord <cmd> --server URL --key KEY <args…>`.
 fn cli(server: &Server, cmd: &str, key: &Path, args: &[&str]) -> Output {
@@ -179,7 +143,7 @@ fn tally(p: &Value) -> [u64; 4] {
 
 #[test]
 fn admission_by_two_thirds_then_the_new_member_votes_and_audit_passes() {
-    let mut body = found_with(4, FAST_RULES);
+    let mut body = Body::found_with(4, FAST_RULES);
     let server = body.serve();
     let m = &body.members;
 
@@ -272,7 +236,7 @@ fn admission_by_two_thirds_then_the_new_member_votes_and_audit_passes() {
 
 #[test]
 fn silence_broken_by_an_objection_goes_to_a_vote() {
-    let body = found_with(4, FAST_RULES);
+    let body = Body::found_with(4, FAST_RULES);
     let server = body.serve();
     let m = &body.members;
 
@@ -335,7 +299,7 @@ fn silence_broken_by_an_objection_goes_to_a_vote() {
 
 #[test]
 fn bad_votes_and_bad_input_are_refused_and_nothing_is_appended() {
-    let mut body = found_with(3, FAST_RULES);
+    let mut body = Body::found_with(3, FAST_RULES);
     let server = body.serve();
     let dir = body.dir.path().to_path_buf();
     let m = &mut body.members;
@@ -547,7 +511,7 @@ fn serve_one(
 
 #[test]
 fn audit_fails_when_the_node_publishes_a_doctored_outcome() {
-    let body = found_with(3, FAST_RULES);
+    let body = Body::found_with(3, FAST_RULES);
     let server = body.serve();
     let m = &body.members;
 
@@ -642,7 +606,7 @@ fn audit_fails_when_the_node_publishes_a_doctored_outcome() {
 /// entries must not have changed) and compares with them.
 #[test]
 fn audit_catches_up_with_a_node_that_appends_meanwhile() {
-    let body = found_with(3, FAST_RULES);
+    let body = Body::found_with(3, FAST_RULES);
     let server = body.serve();
     let m = &body.members;
     ack(&cli(&server, "propose", &m[0].key_path, &["--id", "p", "--title", "P", "--text", "T", "--closes-in", "1h"]));
