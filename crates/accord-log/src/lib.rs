@@ -8,10 +8,14 @@
 //! What it is not: it does no I/O, holds no clock and keeps no storage.
 //! Where hashes must be read from somewhere (a database, HTTP tiles), the
 //! caller supplies them through [`merkle::HashReader`].
+//!
+//! Signatures are checked by one rule everywhere ([`ed25519`]): RFC 8032
+//! with the strict checks, computed with AWS-LC (a C library, but no I/O).
 
 #![forbid(unsafe_code)]
 
 pub mod checkpoint;
+pub mod ed25519;
 pub mod hash;
 pub mod merkle;
 pub mod note;

@@ -5,9 +5,10 @@
 //! `<name>+<hex key ID>+<base64(0x01 ‖ public key)>`, and the key ID is
 //! `SHA-256(name ‖ "\n" ‖ 0x01 ‖ public key)[:4]`.
 
+use crate::ed25519::{BadSignature, StrongKey, WeakKey};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use ed25519_dalek::{Signature, Signer as _, SigningKey, Verifier as _, VerifyingKey};
+use ed25519_dalek::{Signer as _, SigningKey};
 use sha2::{Digest, Sha256};
 use std::fmt;
 use thiserror::Error;
@@ -41,6 +42,10 @@ pub enum NoteError {
     NoSignatureByKey(String),
     #[error("signature by key {0} does not verify")]
     BadSignature(String),
+    #[error("signature by key {key} does not verify: {why}")]
+    StrictSignature { key: String, why: BadSignature },
+    #[error("refused key: {0}")]
+    WeakKey(WeakKey),
 }
 
 /// A key name: non-empty, no whitespace, no `+`.
@@ -79,18 +84,23 @@ impl fmt::Display for KeyId {
     }
 }
 
-/// A named Ed25519 verifier key, as written in a vkey.
+/// A named Ed25519 verifier key, as written in a vkey. Only a strong key
+/// (see [`crate::ed25519`]) can be one: every place a key enters Accord —
+/// genesis, admission, rotation, key files, the auditor's `--log-key` —
+/// goes through [`VerifierKey::new`] or [`VerifierKey::parse`].
 #[derive(Clone, PartialEq, Eq)]
 pub struct VerifierKey {
     name: String,
     id: KeyId,
-    key: VerifyingKey,
+    key: StrongKey,
 }
 
 impl VerifierKey {
-    pub fn new(name: &str, key: VerifyingKey) -> Result<VerifierKey, NoteError> {
+    /// A named key from its 32 public bytes; weak keys are refused.
+    pub fn new(name: &str, public: &[u8; 32]) -> Result<VerifierKey, NoteError> {
         check_key_name(name)?;
-        let id = KeyId::ed25519(name, key.as_bytes());
+        let key = StrongKey::parse(public).map_err(NoteError::WeakKey)?;
+        let id = KeyId::ed25519(name, public);
         Ok(VerifierKey { name: name.to_string(), id, key })
     }
 
@@ -113,8 +123,7 @@ impl VerifierKey {
             return Err(bad("not an Ed25519 key (type 0x01)"));
         }
         let public: [u8; 32] = public.try_into().map_err(|_| bad("Ed25519 key is not 32 bytes"))?;
-        let key = VerifyingKey::from_bytes(&public).map_err(|_| bad("not a valid Ed25519 point"))?;
-        let k = VerifierKey::new(name, key)?;
+        let k = VerifierKey::new(name, &public)?;
         if k.id.0 != id {
             return Err(bad("key ID does not match name and key"));
         }
@@ -129,7 +138,7 @@ impl VerifierKey {
         self.id
     }
 
-    pub fn key(&self) -> &VerifyingKey {
+    pub fn key(&self) -> &StrongKey {
         &self.key
     }
 
@@ -141,15 +150,17 @@ impl VerifierKey {
         format!("{}+{}+{}", self.name, self.id, B64.encode(raw))
     }
 
-    /// Does this key's signature over `text` verify?
-    pub fn verifies(&self, text: &[u8], sig: &NoteSignature) -> bool {
+    /// Does this key's signature over `text` verify, by the strict rule?
+    pub fn check(&self, text: &[u8], sig: &NoteSignature) -> Result<(), BadSignature> {
         if sig.name != self.name || sig.key_id != self.id {
-            return false;
+            return Err(BadSignature::Equation);
         }
-        let Ok(s) = <[u8; 64]>::try_from(sig.signature.as_slice()) else {
-            return false;
-        };
-        self.key.verify(text, &Signature::from_bytes(&s)).is_ok()
+        self.key.verify(text, &sig.signature)
+    }
+
+    /// Does this key's signature over `text` verify, by the strict rule?
+    pub fn verifies(&self, text: &[u8], sig: &NoteSignature) -> bool {
+        self.check(text, sig).is_ok()
     }
 }
 
@@ -174,7 +185,7 @@ pub struct Signer {
 
 impl Signer {
     pub fn new(name: &str, key: SigningKey) -> Result<Signer, NoteError> {
-        let verifier = VerifierKey::new(name, key.verifying_key())?;
+        let verifier = VerifierKey::new(name, key.verifying_key().as_bytes())?;
         Ok(Signer { verifier, key })
     }
 
@@ -275,21 +286,21 @@ impl Note {
         &self.text
     }
 
-    /// The signature by `key`, checked; other signatures are ignored.
+    /// The signature by `key`, checked by the strict rule; other
+    /// signatures are ignored.
     pub fn verify(&self, key: &VerifierKey) -> Result<(), NoteError> {
-        let mut found = false;
+        let mut why = None;
         for s in &self.signatures {
             if s.name == key.name && s.key_id == key.id {
-                found = true;
-                if key.verifies(self.text.as_bytes(), s) {
-                    return Ok(());
+                match key.check(self.text.as_bytes(), s) {
+                    Ok(()) => return Ok(()),
+                    Err(e) => why = Some(e),
                 }
             }
         }
-        if found {
-            Err(NoteError::BadSignature(key.to_vkey()))
-        } else {
-            Err(NoteError::NoSignatureByKey(key.to_vkey()))
+        match why {
+            Some(why) => Err(NoteError::StrictSignature { key: key.to_vkey(), why }),
+            None => Err(NoteError::NoSignatureByKey(key.to_vkey())),
         }
     }
 
@@ -305,38 +316,11 @@ impl Note {
     }
 }
 
-/// Verifies many notes, each against one key, faster than one by one:
-/// Ed25519 batch verification per chunk, falling back to single checks
-/// only in a chunk that fails, so the result per note is exact.
+/// Verifies many notes, each against one key, each by the strict rule.
+/// (Batch verification used to decide here; it accepted signatures that
+/// every single verifier refuses, see [`crate::ed25519`].)
 pub fn verify_many(items: &[(&Note, &VerifierKey)]) -> Vec<Result<(), NoteError>> {
-    const CHUNK: usize = 64;
-    let mut out = Vec::with_capacity(items.len());
-    for chunk in items.chunks(CHUNK) {
-        let mut msgs: Vec<&[u8]> = Vec::with_capacity(chunk.len());
-        let mut sigs = Vec::with_capacity(chunk.len());
-        let mut keys = Vec::with_capacity(chunk.len());
-        let mut batchable = true;
-        for (note, key) in chunk {
-            let sig = note.signatures.iter().find(|s| s.name == key.name && s.key_id == key.id);
-            match sig.and_then(|s| <[u8; 64]>::try_from(s.signature.as_slice()).ok()) {
-                Some(b) => {
-                    msgs.push(note.text.as_bytes());
-                    sigs.push(Signature::from_bytes(&b));
-                    keys.push(key.key);
-                }
-                None => {
-                    batchable = false;
-                    break;
-                }
-            }
-        }
-        if batchable && ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_ok() {
-            out.extend(chunk.iter().map(|_| Ok(())));
-        } else {
-            out.extend(chunk.iter().map(|(note, key)| note.verify(key)));
-        }
-    }
-    out
+    items.iter().map(|(note, key)| note.verify(key)).collect()
 }
 
 fn check_text(text: &str) -> Result<(), NoteError> {

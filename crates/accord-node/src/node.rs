@@ -93,8 +93,6 @@ pub(crate) struct Shared {
     pub published: RwLock<Option<Arc<Published>>>,
     pub metrics: Metrics,
     pub stopping: std::sync::atomic::AtomicBool,
-    /// Set while the sequencer waits for work (see `verifier.rs`).
-    pub sequencer_idle: std::sync::atomic::AtomicBool,
     pub config: NodeConfig,
 }
 
@@ -173,7 +171,6 @@ impl Node {
             published: RwLock::new(published),
             metrics,
             stopping: false.into(),
-            sequencer_idle: false.into(),
             config: config.clone(),
         });
         let (tx, rx) = sync_channel(config.queue);

@@ -19,7 +19,6 @@ use accord_log::merkle::{Frontier, TILE_HEIGHT};
 use accord_log::{Hash, VerifierKey};
 use accord_store::{AppendBatch, StoreHashes};
 use std::sync::atomic::Ordering::Relaxed;
-use std::sync::atomic::Ordering::Release;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::sync::Arc;
 use std::time::Duration;
@@ -101,10 +100,14 @@ pub(crate) fn run(
             continue;
         }
         let started = Instant::now();
+        let cpu0 = crate::metrics::thread_cpu_nanos();
         match shared.store.append(&batch) {
             Ok(()) => {
                 let m = &shared.metrics;
                 m.commit_micros.fetch_add(started.elapsed().as_micros() as u64, Relaxed);
+                if let (Some(a), Some(b)) = (cpu0, crate::metrics::thread_cpu_nanos()) {
+                    m.commit_cpu_nanos.fetch_add(b.saturating_sub(a), Relaxed);
+                }
                 m.batches.fetch_add(1, Relaxed);
                 m.batch_entries.fetch_add(accepted.len() as u64, Relaxed);
                 m.accepted.fetch_add(accepted.len() as u64, Relaxed);
@@ -166,9 +169,7 @@ fn next_round(shared: &Shared, state: &State, clock: &dyn Clock, rx: &Receiver<V
         return Round::Jobs(jobs);
     }
     let ticking = shared.config.clock_ticker.is_some();
-    // Tell the verifier to stop gathering and hand over what it has.
-    shared.sequencer_idle.store(true, Release);
-    let round = loop {
+    loop {
         let due = if ticking { tick_due(state, clock) } else { None };
         match due {
             Some(wait) if wait.is_zero() => break Round::Tick,
@@ -184,9 +185,7 @@ fn next_round(shared: &Shared, state: &State, clock: &dyn Clock, rx: &Receiver<V
                 }
             }
         }
-    };
-    shared.sequencer_idle.store(false, Release);
-    round
+    }
 }
 
 /// How long until a tick is needed: zero once a deadline has passed, or

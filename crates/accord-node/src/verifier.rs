@@ -5,12 +5,11 @@
 //! still current). So it is checked here, on its own thread, while the
 //! sequencer commits the previous batch and waits for its fsync.
 //!
-//! Ed25519 batch verification costs about half as much per signature as
-//! checking each on its own, but only in full batches. So while the
-//! sequencer is busy, the verifier gathers submissions and checks them in
-//! chunks of 64; as soon as the sequencer waits for work, it checks
-//! whatever it holds, so a lone submission is not delayed. A bad
-//! signature is refused from here; the rest go on to the sequencer.
+//! Every signature is checked on its own by the strict rule
+//! (`accord_log::ed25519`): batch verification decided here once, and it
+//! let through signatures that every single verifier refuses. The thread
+//! takes whatever has queued, checks it, and hands the good ones on as one
+//! round; a bad signature is refused from here.
 //!
 //! It runs on this one thread: spreading the check over a rayon pool was
 //! measured slower under load, because the pool's idle workers spin on the
@@ -19,43 +18,22 @@
 use crate::node::{Shared, SubmitError};
 use crate::sequencer::Job;
 use accord_core::Refusal;
-use std::sync::atomic::Ordering::{Acquire, Relaxed};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender};
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::mpsc::{Receiver, SyncSender};
 use std::sync::Arc;
-use std::time::Duration;
 
-/// Signatures per Ed25519 batch.
-const CHUNK: usize = 64;
-/// How long to wait for more submissions while the sequencer is busy.
-const GATHER: Duration = Duration::from_micros(200);
+/// Most submissions checked and handed on as one round.
+const ROUND: usize = 1024;
 
 pub(crate) fn run(shared: Arc<Shared>, rx: Receiver<Job>, tx: SyncSender<Vec<Job>>) {
-    let mut pending: Vec<Job> = Vec::new();
-    let mut open = true;
-    while open || !pending.is_empty() {
-        if pending.is_empty() {
-            match rx.recv() {
-                Ok(j) => pending.push(j),
-                Err(_) => return,
+    while let Ok(first) = rx.recv() {
+        let mut round = vec![first];
+        while round.len() < ROUND {
+            match rx.try_recv() {
+                Ok(j) => round.push(j),
+                Err(_) => break,
             }
         }
-        while let Ok(j) = rx.try_recv() {
-            pending.push(j);
-        }
-        let ready = if pending.len() >= CHUNK {
-            pending.len() - pending.len() % CHUNK
-        } else if !open || shared.sequencer_idle.load(Acquire) {
-            pending.len()
-        } else {
-            match rx.recv_timeout(GATHER) {
-                Ok(j) => pending.push(j),
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => open = false,
-            }
-            continue;
-        };
-        let rest = pending.split_off(ready);
-        let round = std::mem::replace(&mut pending, rest);
         if !forward(&shared, round, &tx) {
             return;
         }
@@ -65,13 +43,9 @@ pub(crate) fn run(shared: Arc<Shared>, rx: Receiver<Job>, tx: SyncSender<Vec<Job
 /// Checks a round and sends the good ones on; false if the sequencer has
 /// stopped (dropping the jobs then tells their submitters so).
 fn forward(shared: &Shared, jobs: Vec<Job>, tx: &SyncSender<Vec<Job>>) -> bool {
-    let verdicts: Vec<_> = {
-        let items: Vec<_> = jobs.iter().map(|j| (&j.signed.note, j.key.as_ref())).collect();
-        items.chunks(CHUNK).flat_map(accord_log::verify_many).collect()
-    };
     let mut good = Vec::with_capacity(jobs.len());
-    for (job, verdict) in jobs.into_iter().zip(verdicts) {
-        match verdict {
+    for job in jobs {
+        match job.signed.note.verify(&job.key) {
             Ok(()) => good.push(job),
             Err(e) => {
                 shared.metrics.refused.fetch_add(1, Relaxed);

@@ -1,6 +1,6 @@
 //! `accord bench log`: durable signed appends through HTTP.
 
-use super::{cpu_seconds, now_secs, percentile, start_body, ChildNode};
+use super::{cpu_seconds, now_secs, percentile, start_body, thread_cpu_nanos, ChildNode};
 use crate::progress::bar;
 use accord_core::statement::statement_text;
 use accord_core::{KeyFile, MemberId, Seq};
@@ -26,8 +26,10 @@ pub(super) fn bench_log(shape: LoadShape) -> Result<()> {
     let server_pid = node.child.id().to_string();
     let presigned = if shape.presign { presign(&node.keys, shape)? } else { Vec::new() };
     let (server0, client0) = (cpu_seconds(&server_pid), cpu_seconds("self"));
+    let (threads0, commit0) = (thread_cpu_nanos(&server_pid), commit_cpu_nanos(&node.url));
     let result = drive(&node, shape, presigned);
     let (server_cpu, client_cpu) = (cpu_seconds(&server_pid) - server0, cpu_seconds("self") - client0);
+    let (threads1, commit1) = (thread_cpu_nanos(&server_pid), commit_cpu_nanos(&node.url));
     drop(node);
     let _ = std::fs::remove_dir_all(&tmp);
     let r = result?;
@@ -50,6 +52,26 @@ pub(super) fn bench_log(shape: LoadShape) -> Result<()> {
         1e6 * server_cpu / r.acked as f64,
         100.0 * client_cpu / r.seconds
     );
+    if r.acked > 0 && !threads1.is_empty() {
+        // The sequencer's time splits into the store's append (measured by
+        // the node itself) and the fold.
+        let per = |ns: u64| ns as f64 / 1e3 / r.acked as f64;
+        let delta =
+            |k: &str| threads1.get(k).copied().unwrap_or(0).saturating_sub(threads0.get(k).copied().unwrap_or(0));
+        let storage = commit1.saturating_sub(commit0);
+        let parts = [
+            ("verification", delta("verify")),
+            ("HTTP and parsing", delta("http")),
+            ("storage (append + WAL)", storage + delta("store-wal")),
+            ("fold (sequencer, outside append)", delta("sequence").saturating_sub(storage)),
+            ("checkpoints and the rest", delta("checkpoint") + delta("other")),
+        ];
+        let total: u64 = parts.iter().map(|(_, v)| v).sum();
+        println!("  CPU per append:         {:.0} µs in all", per(total));
+        for (name, v) in parts {
+            println!("    {name:<34} {:>6.1} µs", per(v));
+        }
+    }
     println!(
         "accord appends_per_sec={aps:.1} p50_ms={:.2} p99_ms={:.2} checkpoint_p99_ms={:.0} clients={clients}",
         percentile(&lat, 0.5),
@@ -312,4 +334,13 @@ impl Http1Conn {
             }
         }
     }
+}
+
+/// The node's own count of CPU spent in durable commits, from `/metrics`.
+fn commit_cpu_nanos(url: &str) -> u64 {
+    let Ok(text) = reqwest::blocking::get(format!("{url}/metrics")).and_then(|r| r.text()) else { return 0 };
+    text.lines()
+        .find_map(|l| l.strip_prefix("accord_commit_cpu_seconds_total "))
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .map_or(0, |s| (s * 1e9) as u64)
 }

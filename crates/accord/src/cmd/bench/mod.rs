@@ -182,6 +182,34 @@ fn cpu_seconds(pid: &str) -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
+/// On-CPU nanoseconds of each thread of process `pid`, summed by role:
+/// `verify` (the verifier thread), `sequence` (the sequencer: the fold and
+/// the store's append), `store-wal` (SQLite's WAL folding), `checkpoint`,
+/// `http` (the tokio workers: HTTP, parsing, routing) and `other`. From
+/// `/proc/<pid>/task/*/schedstat` (Linux); empty elsewhere.
+fn thread_cpu_nanos(pid: &str) -> std::collections::BTreeMap<&'static str, u64> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else { return out };
+    for t in tasks.flatten() {
+        let dir = t.path();
+        let comm = std::fs::read_to_string(dir.join("comm")).unwrap_or_default();
+        let ns: u64 = std::fs::read_to_string(dir.join("schedstat"))
+            .ok()
+            .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
+            .unwrap_or(0);
+        let role = match comm.trim() {
+            "accord-verifier" => "verify",
+            "accord-sequence" | "accord-sequencer" => "sequence",
+            "accord-sqlite-w" | "accord-sqlite-wal" => "store-wal",
+            "accord-checkpoi" | "accord-checkpointer" => "checkpoint",
+            c if c.starts_with("tokio") => "http",
+            _ => "other",
+        };
+        *out.entry(role).or_insert(0) += ns;
+    }
+    out
+}
+
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
