@@ -119,10 +119,25 @@ impl fmt::Debug for MemberId {
     }
 }
 
-/// A member's own statement counter.
+/// A member's own statement counter: 1 to 2^53 − 1, the integers every
+/// JSON implementation holds exactly (RFC 7493 §2.2), and so also every
+/// store (SQLite's and PostgreSQL's 64-bit signed integers).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Seq(pub u64);
+
+impl Seq {
+    /// The largest `seq`: 2^53 − 1.
+    pub const MAX: Seq = Seq((1 << 53) - 1);
+    /// How far above the member's last accepted `seq` the next may be, so
+    /// that no statement can use up a seat's counter (2^20).
+    pub const MAX_STEP: u64 = 1 << 20;
+
+    /// A `seq` in its range, 1 to [`Seq::MAX`].
+    pub fn new(v: u64) -> Option<Seq> {
+        (1..=Seq::MAX.0).contains(&v).then_some(Seq(v))
+    }
+}
 
 impl fmt::Display for Seq {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -18,6 +18,7 @@ pub mod decisions;
 pub mod entry;
 pub mod ids;
 pub mod keys;
+pub mod limits;
 pub mod refusal;
 pub mod state;
 pub mod statement;

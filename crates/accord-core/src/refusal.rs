@@ -19,8 +19,14 @@ pub enum Refusal {
     UnknownMember(String),
     #[error("signature does not verify: {0}")]
     BadSignature(String),
+    #[error("{field} must be {range}")]
+    OutOfRange { field: String, range: String },
     #[error("seq {got} is not greater than the member's last accepted seq {last}")]
     ReplayedSeq { last: u64, got: u64 },
+    #[error("seq {got} is more than {step} above the member's last accepted seq {last}")]
+    SeqTooFar { last: u64, got: u64, step: u64 },
+    #[error("{member} is over the rate limit: {why}; retry in {retry_after_ms} ms")]
+    RateLimited { member: String, why: String, retry_after_ms: u64 },
     #[error("statement time {statement} is more than 5 minutes from the sequencer's clock {sequencer}")]
     ClockSkew { statement: String, sequencer: String },
     #[error("unknown proposal {0:?}")]
@@ -44,7 +50,10 @@ impl Refusal {
             Refusal::BadBody { .. } => "bad-body",
             Refusal::UnknownMember(_) => "unknown-member",
             Refusal::BadSignature(_) => "bad-signature",
+            Refusal::OutOfRange { .. } => "out-of-range",
             Refusal::ReplayedSeq { .. } => "replayed-seq",
+            Refusal::SeqTooFar { .. } => "seq-too-far",
+            Refusal::RateLimited { .. } => "rate-limited",
             Refusal::ClockSkew { .. } => "clock-skew",
             Refusal::UnknownProposal(_) => "unknown-proposal",
             Refusal::BallotClosed { .. } => "ballot-closed",

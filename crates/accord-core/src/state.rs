@@ -5,11 +5,12 @@
 //! projections are written. The sequencer, `accord rebuild` and
 //! `accord audit` all fold the log through this one function.
 
-use crate::acts::{Act, Genesis};
+use crate::acts::{Act, BodyAct, Domain, Genesis};
 use crate::decisions::rules::Rules;
 use crate::decisions::{Decisions, ProposalRecord, VoteRecord};
 use crate::entry::Entry;
 use crate::ids::{LogIndex, MemberId, Seq};
+use crate::limits::RateBuckets;
 use crate::refusal::Refusal;
 use crate::time::Timestamp;
 use accord_log::VerifierKey;
@@ -36,8 +37,11 @@ pub struct Actor {
     pub key: Arc<VerifierKey>,
     pub last_seq: Seq,
     pub since: LogIndex,
-    /// Suspended from voting by decision.
+    /// Suspended by decision: only `member.key.rotate` and `note.publish`
+    /// remain open to it ([`Act::allowed_while_suspended`]).
     pub suspended: bool,
+    /// What the rate limits of the rules of procedure have left to it.
+    pub rate: RateBuckets,
 }
 
 /// How `apply` treats the statement's signature.
@@ -268,8 +272,26 @@ impl State {
         if (st.time.millis() - entry.time.millis()).abs() > MAX_CLOCK_SKEW_MS {
             return Err(Refusal::ClockSkew { statement: st.time.to_rfc3339(), sequencer: entry.time.to_rfc3339() });
         }
-        if let Some(last) = last_seq.filter(|last| st.seq <= *last) {
-            return Err(Refusal::ReplayedSeq { last: last.0, got: st.seq.0 });
+        if let Some(last) = last_seq {
+            if st.seq <= last {
+                return Err(Refusal::ReplayedSeq { last: last.0, got: st.seq.0 });
+            }
+            if st.seq.0 - last.0 > Seq::MAX_STEP {
+                return Err(Refusal::SeqTooFar { last: last.0, got: st.seq.0, step: Seq::MAX_STEP });
+            }
+        }
+        if let Some(actor) = self.actors.get(&st.member) {
+            if actor.suspended && !st.act.allowed_while_suspended() {
+                return Err(Refusal::Rules(format!(
+                    "{} is suspended: a suspended member may only rotate its key and publish notes",
+                    st.member
+                )));
+            }
+            if !matches!(st.act, Act::ClockTick(_)) {
+                actor.rate.check(&self.rules, entry.time, entry.statement.raw.len()).map_err(
+                    |(why, retry_after_ms)| Refusal::RateLimited { member: st.member.to_string(), why, retry_after_ms },
+                )?;
+            }
         }
         self.check_act(st.member.clone(), &st.act, entry.time)?;
 
@@ -278,6 +300,9 @@ impl State {
         self.commit_act(index, entry, &signer, &mut effects);
         if let Some(a) = self.actors.get_mut(&st.member) {
             a.last_seq = st.seq;
+            if !matches!(st.act, Act::ClockTick(_)) {
+                a.rate.take(&self.rules, entry.time, entry.statement.raw.len());
+            }
         }
         if self.effects_on {
             effects.push(Effect::SeqAccepted { id: st.member.clone(), seq: st.seq, index, kind: st.act.type_name() });
@@ -287,7 +312,9 @@ impl State {
         Ok(Applied { effects, signer })
     }
 
-    /// The rule for each act, checked against the current state.
+    /// The rule for each act, checked against the current state. Every
+    /// act reaches its domain's rules through [`Act::domain`], with no
+    /// catch-all arm.
     fn check_act(&self, member: MemberId, act: &Act, time: Timestamp) -> Result<(), Refusal> {
         let body = match (&self.body, act) {
             (None, Act::Genesis(g)) => {
@@ -301,12 +328,11 @@ impl State {
                 };
             }
             (None, _) => return Err(Refusal::Rules("the first entry must be body.genesis".into())),
-            (Some(_), Act::Genesis(_)) => return Err(Refusal::Rules("the body already has a genesis".into())),
             (Some(b), _) => b,
         };
-        match act {
-            Act::Genesis(_) => Ok(()),
-            Act::KeyRotate(k) => {
+        match act.domain() {
+            Domain::Body(BodyAct::Genesis(_)) => Err(Refusal::Rules("the body already has a genesis".into())),
+            Domain::Body(BodyAct::KeyRotate(k)) => {
                 let new = VerifierKey::parse(&k.vkey).map_err(|e| Refusal::Malformed(e.to_string()))?;
                 let name = member.key_name(&body.origin);
                 if new.name() != name {
@@ -317,25 +343,25 @@ impl State {
                 }
                 Ok(())
             }
-            Act::NotePublish(_) => {
+            Domain::Body(BodyAct::NotePublish(_)) => {
                 if member.is_secretariat() {
                     return Err(Refusal::Rules("only member states publish notes".into()));
                 }
                 Ok(())
             }
-            Act::CodeSubscribe(_) | Act::CodeUnsubscribe(_) | Act::CodeNorms(_) => self.check_code(&member, act),
-            _ => self.check_decision(&member, act, time),
+            Domain::Code(c) => self.check_code(&member, c),
+            Domain::Decision(d) => self.check_decision(&member, d, time),
         }
     }
 
     fn commit_act(&mut self, index: LogIndex, entry: &Entry, signer: &VerifierKey, out: &mut Vec<Effect>) {
         let st = &entry.statement.statement;
-        match &st.act {
-            Act::Genesis(g) => {
+        match st.act.domain() {
+            Domain::Body(BodyAct::Genesis(g)) => {
                 out.extend(self.found(index, g, signer));
                 self.found_documents(&g.documents, index, entry.time, out);
             }
-            Act::KeyRotate(k) => {
+            Domain::Body(BodyAct::KeyRotate(k)) => {
                 if let (Ok(new), Some(a)) = (VerifierKey::parse(&k.vkey), self.actors.get_mut(&st.member)) {
                     a.key = Arc::new(new);
                     if self.effects_on {
@@ -343,7 +369,7 @@ impl State {
                     }
                 }
             }
-            Act::NotePublish(n) => {
+            Domain::Body(BodyAct::NotePublish(n)) => {
                 if self.effects_on {
                     out.push(Effect::NotePublished {
                         index,
@@ -353,10 +379,8 @@ impl State {
                     });
                 }
             }
-            Act::CodeSubscribe(_) | Act::CodeUnsubscribe(_) | Act::CodeNorms(_) => {
-                self.commit_code(index, &st.member, &st.act, entry.time, out)
-            }
-            act => self.commit_decision(index, &st.member, act, entry.time, out),
+            Domain::Code(c) => self.commit_code(index, &st.member, c, entry.time, out),
+            Domain::Decision(d) => self.commit_decision(index, &st.member, d, entry.time, out),
         }
     }
 
@@ -379,6 +403,7 @@ impl State {
                 last_seq: Seq(0),
                 since: index,
                 suspended: false,
+                rate: RateBuckets::default(),
             },
         );
         out.push(Effect::ActorAdded { id: sec, name: "Secretariat".into(), vkey: secretariat.to_vkey(), index });
@@ -393,6 +418,7 @@ impl State {
                         last_seq: Seq(0),
                         since: index,
                         suspended: false,
+                        rate: RateBuckets::default(),
                     },
                 );
                 out.push(Effect::ActorAdded { id: m.id.clone(), name: m.name.clone(), vkey: m.vkey.clone(), index });

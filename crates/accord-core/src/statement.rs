@@ -134,10 +134,10 @@ impl Statement {
             .as_str()
             .and_then(MemberId::parse)
             .ok_or_else(|| Refusal::Malformed("\"member\" must be a member id such as \"FRA\"".into()))?;
-        let seq = seq
-            .as_u64()
-            .filter(|s| *s >= 1)
-            .ok_or_else(|| Refusal::Malformed("\"seq\" must be a positive integer".into()))?;
+        let seq = seq.as_u64().and_then(Seq::new).ok_or_else(|| Refusal::OutOfRange {
+            field: "seq".into(),
+            range: format!("an integer from 1 to {}", Seq::MAX.0),
+        })?;
         let time = time.as_str().and_then(|s| Timestamp::parse_rfc3339(s).filter(|t| t.to_rfc3339() == s)).ok_or_else(
             || {
                 Refusal::Malformed(
@@ -151,7 +151,7 @@ impl Statement {
         if !body.is_object() {
             return Err(Refusal::Malformed("\"body\" must be an object".into()));
         }
-        let act = Act::parse(&kind, body)?;
-        Ok(Statement { member, seq: Seq(seq), time, act })
+        let act = Act::parse(&kind, &body)?;
+        Ok(Statement { member, seq, time, act })
     }
 }

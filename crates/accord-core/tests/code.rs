@@ -468,20 +468,20 @@ fn genesis_refuses_a_bad_draft() {
 fn genesis_refuses_a_malformed_language_tag() {
     let (b, g) = unfounded(vec![iccis()]);
     let good = Act::Genesis(Box::new(g)).body();
-    assert!(Act::parse("body.genesis", good.clone()).is_ok());
+    assert!(Act::parse("body.genesis", &good).is_ok());
     for bad in ["EN", "english", "e", "zh_Hans", "zh-hans", "zh-CN-Hans", "en-", ""] {
         // In an article's texts.
         let mut v = good.clone();
         let t = v["documents"][0]["articles"][0]["texts"].as_object_mut().unwrap();
         let en = t.remove("en").unwrap();
         t.insert(bad.into(), en);
-        assert_bad_body(&Act::parse("body.genesis", v.clone()).unwrap_err(), "body.genesis", "language tag");
+        assert_bad_body(&Act::parse("body.genesis", &v).unwrap_err(), "body.genesis", "language tag");
         // In the title.
         let mut w = good.clone();
         let t = w["documents"][0]["title"].as_object_mut().unwrap();
         let en = t.remove("en").unwrap();
         t.insert(bad.into(), en);
-        assert_bad_body(&Act::parse("body.genesis", w).unwrap_err(), "body.genesis", "language tag");
+        assert_bad_body(&Act::parse("body.genesis", &w).unwrap_err(), "body.genesis", "language tag");
         // And as a whole signed entry on the wire.
         if bad == "EN" {
             let sec = &b.keys[&MemberId::secretariat()];
@@ -835,9 +835,12 @@ fn competing_amendment_is_voted_once_the_earlier_is_rejected() {
 #[test]
 fn competing_amendments_are_voted_by_closes_then_submission() {
     let mut b = found();
-    b.ok("FRA", code_amend("x", C2, 1, vec![reword("b", "en", "X.")]));
+    // y is voted ahead of x and z, so it closes at least
+    // amendment_lead_seconds (a day by default) before them.
+    let late = C1 + 24 * HOUR;
+    b.ok("FRA", code_amend("x", late, 1, vec![reword("b", "en", "X.")]));
     b.ok("CHN", code_amend("y", C1, 1, vec![reword("b", "fr", "Y.")]));
-    b.ok("EGY", code_amend("z", C2, 1, vec![delete("b")]));
+    b.ok("EGY", code_amend("z", late, 1, vec![delete("b")]));
     assert_rules_refusal(&b.refused("BRA", vote("x", Yes)), "y, a competing amendment");
     assert_rules_refusal(&b.refused("BRA", vote("z", Yes)), "y, a competing amendment");
     b.all_vote("y", No);
@@ -846,7 +849,7 @@ fn competing_amendments_are_voted_by_closes_then_submission() {
     // Same deadline: the one tabled first is voted first.
     assert_rules_refusal(&b.refused("BRA", vote("z", Yes)), "x, a competing amendment");
     b.all_vote("x", Yes);
-    b.tick_at(C2);
+    b.tick_at(late);
     assert_eq!(b.record("x").status, Status::Adopted);
     assert_eq!(b.record("z").status, Status::Moot);
     assert_eq!(b.record("z").action_result.as_deref(), Some("not applied: made moot by x"));

@@ -313,3 +313,410 @@ fn a_text_a_signed_note_cannot_carry_is_refused_not_a_panic() {
     };
     assert!(st.sign(s).is_ok());
 }
+
+// ---- the trust boundary: numbers, encodings, keys --------------------------
+
+/// A statement with `json` as its JSON line, signed by FRA, parsed as a
+/// server would.
+fn parse_json_line(b: &Body, json: &str) -> Result<SignedStatement, Refusal> {
+    let note_ = b.members[0].1.sign_note(&format!("accord/statement/v1\n{json}\n")).unwrap();
+    SignedStatement::parse(note_.to_text().as_bytes())
+}
+
+fn statement_json(seq: &str, kind: &str, body: &str) -> String {
+    format!(r#"{{"body":{body},"member":"FRA","seq":{seq},"time":"2026-11-25T18:00:00Z","type":"{kind}"}}"#)
+}
+
+#[test]
+fn seq_outside_one_to_two_to_the_53_minus_one_is_refused_at_parse() {
+    let b = found();
+    // The JCS form of 2^63 (what the trial sent), 2^53 and 0.
+    for seq in ["9223372036854776000", "9007199254740992", "0", "-1", "1.5"] {
+        let r = parse_json_line(&b, &statement_json(seq, "note.publish", r#"{"text":"x"}"#));
+        let r = r.unwrap_err();
+        assert!(matches!(r.code(), "out-of-range" | "not-canonical"), "{seq}: {r}");
+        if r.code() == "out-of-range" {
+            assert!(r.to_string().contains("seq"), "{r}");
+        }
+    }
+    for seq in ["1", "9007199254740991"] {
+        parse_json_line(&b, &statement_json(seq, "note.publish", r#"{"text":"x"}"#)).unwrap();
+    }
+}
+
+#[test]
+fn seq_may_not_jump_more_than_two_to_the_20_so_no_seat_is_locked() {
+    let mut b = found();
+    let e = b.entry(0, Seq::MAX_STEP + 2, note("too far"));
+    assert_eq!(
+        b.state.apply(&e, SigCheck::Verify).unwrap_err(),
+        Refusal::SeqTooFar { last: 0, got: Seq::MAX_STEP + 2, step: Seq::MAX_STEP }
+    );
+    let e = b.entry(0, Seq::MAX_STEP, note("as far as allowed"));
+    b.state.apply(&e, SigCheck::Verify).unwrap();
+    // The largest seq is reachable only step by step, and the member can
+    // always go on: 2^53 − 1 is 2^33 steps of 2^20 away.
+    let e = b.entry(0, Seq::MAX.0, note("lock me out"));
+    assert_eq!(b.state.apply(&e, SigCheck::Verify).unwrap_err().code(), "seq-too-far");
+    let e = b.entry(0, Seq::MAX_STEP + 1, note("next"));
+    b.state.apply(&e, SigCheck::Verify).unwrap();
+}
+
+#[test]
+fn optional_fields_are_absent_or_valid_never_null_or_default() {
+    let b = found();
+    let cases = [
+        ("vote.cast", r#"{"explanation":null,"proposal":"p","vote":"yes"}"#, "explanation is null"),
+        (
+            "proposal.submit",
+            r#"{"action":null,"closes":"2026-12-01T00:00:00Z","id":"p","procedure":"vote","question":"ordinary","text":"t","title":"t"}"#,
+            "action is null",
+        ),
+        ("code.norms", r#"{"article":"a","document":"ICCIS","norms":null}"#, "norms"),
+        ("note.publish", r#"{"extra":1,"text":"x"}"#, "unknown field"),
+    ];
+    for (kind, body, why) in cases {
+        let r = parse_json_line(&b, &statement_json("1", kind, body)).unwrap_err();
+        assert_eq!(r.code(), "bad-body", "{kind}: {r}");
+        assert!(r.to_string().contains(why), "{kind}: {r}");
+    }
+    // The same act with the field left out is accepted.
+    parse_json_line(&b, &statement_json("1", "vote.cast", r#"{"proposal":"p","vote":"yes"}"#)).unwrap();
+}
+
+#[test]
+fn a_default_written_out_or_a_required_field_left_out_is_named() {
+    let b = found();
+    let amend = |change: &str| {
+        format!(
+            r#"{{"action":{{"base":1,"changes":[{change}],"document":"ICCIS","type":"code.amend"}},"closes":"2026-12-01T00:00:00Z","id":"p","procedure":"vote","question":"important","text":"t","title":"t"}}"#
+        )
+    };
+    let article = r#"{"id":"z","kind":"pledge","norms":[],"texts":{"en":"Z."}}"#;
+    // `after` null: refused, naming the path.
+    let r = parse_json_line(
+        &b,
+        &statement_json(
+            "1",
+            "proposal.submit",
+            &amend(&format!(r#"{{"after":null,"article":{article},"op":"insert"}}"#)),
+        ),
+    )
+    .unwrap_err();
+    assert!(r.to_string().contains("action.changes[0].after is null"), "{r}");
+    // An article's norms left out: they must be given, even when empty.
+    let bare = r#"{"id":"z","kind":"pledge","texts":{"en":"Z."}}"#;
+    let r = parse_json_line(
+        &b,
+        &statement_json("1", "proposal.submit", &amend(&format!(r#"{{"article":{bare},"op":"insert"}}"#))),
+    )
+    .unwrap_err();
+    assert!(r.to_string().contains("action.changes[0].article.norms is missing"), "{r}");
+    parse_json_line(
+        &b,
+        &statement_json("1", "proposal.submit", &amend(&format!(r#"{{"article":{article},"op":"insert"}}"#))),
+    )
+    .unwrap();
+    // A wrong type is named by its path too.
+    let r = parse_json_line(&b, &statement_json("1", "code.subscribe", r#"{"document":"ICCIS","version":"2"}"#))
+        .unwrap_err();
+    assert!(r.to_string().contains("version"), "{r}");
+    let r = parse_json_line(&b, &statement_json("1", "code.subscribe", r#"{"document":"ICCIS","version":4294967296}"#))
+        .unwrap_err();
+    assert!(r.to_string().contains("version"), "{r}");
+}
+
+/// Every point of small order, as a vkey for `name`.
+fn weak_vkeys(name: &str) -> Vec<String> {
+    use curve25519_dalek::constants::EIGHT_TORSION;
+    let mut out = Vec::new();
+    for t in EIGHT_TORSION {
+        let public = t.compress().to_bytes();
+        let id = accord_log::KeyId::ed25519(name, &public);
+        let mut raw = vec![0x01];
+        raw.extend_from_slice(&public);
+        out.push(format!("{name}+{id}+{}", B64.encode(raw)));
+    }
+    // A valid key plus a torsion point.
+    let honest =
+        curve25519_dalek::edwards::CompressedEdwardsY(signer("FRA", 10).verifier().key().as_bytes().to_owned())
+            .decompress()
+            .unwrap();
+    let mixed = (honest + EIGHT_TORSION[4]).compress().to_bytes();
+    let id = accord_log::KeyId::ed25519(name, &mixed);
+    let mut raw = vec![0x01];
+    raw.extend_from_slice(&mixed);
+    out.push(format!("{name}+{id}+{}", B64.encode(raw)));
+    out
+}
+
+#[test]
+fn weak_keys_are_refused_wherever_a_key_enters() {
+    // The key type itself.
+    for v in weak_vkeys("test.example/log/members/FRA") {
+        let e = accord_log::VerifierKey::parse(&v).unwrap_err();
+        assert!(e.to_string().contains("refused key"), "{v}: {e}");
+    }
+    // member.key.rotate: refused when parsed.
+    let mut b = found();
+    for v in weak_vkeys("test.example/log/members/FRA") {
+        let body = serde_json::json!({ "vkey": v });
+        let r = Act::parse("member.key.rotate", &body).unwrap_err();
+        assert_eq!(r.code(), "bad-body", "{r}");
+        assert!(r.to_string().contains("refused key"), "{r}");
+    }
+    let e = b.entry(0, 1, note("still FRA's seat"));
+    b.state.apply(&e, SigCheck::Verify).unwrap();
+    // member.admit inside a proposal.
+    for v in weak_vkeys("test.example/log/members/KEN") {
+        let body = serde_json::json!({
+            "action": {"member": "KEN", "name": "Kenya", "type": "member.admit", "vkey": v},
+            "closes": "2026-12-01T00:00:00Z", "id": "admit-ken", "procedure": "vote",
+            "question": "important", "text": "Admit Kenya.", "title": "Admit Kenya"
+        });
+        let r = Act::parse("proposal.submit", &body).unwrap_err();
+        assert!(r.to_string().contains("refused key"), "{r}");
+    }
+    // Genesis: a founding member, the secretariat and the log key.
+    let good = found_genesis();
+    for (field, name) in [
+        ("members", "test.example/log/members/FRA"),
+        ("secretariat_key", "test.example/log/members/secretariat"),
+        ("log_key", ORIGIN),
+    ] {
+        for v in weak_vkeys(name) {
+            let mut g = good.clone();
+            match field {
+                "members" => g["members"][0]["vkey"] = Value::String(v),
+                f => g[f] = Value::String(v),
+            }
+            let r = Act::build("body.genesis", &g).unwrap_err();
+            assert!(r.to_string().contains("refused key"), "{field}: {r}");
+        }
+    }
+    // A key file holds a seed, whose public key is always strong; its
+    // name is checked as a key name.
+    let kf = accord_core::KeyFile::new("test.example/log/members/FRA", SigningKey::from_bytes(&[3; 32])).unwrap();
+    assert!(accord_core::KeyFile::parse(&kf.to_text()).is_ok());
+}
+
+fn found_genesis() -> Value {
+    let sec = signer("secretariat", 1);
+    let log = Signer::new(ORIGIN, SigningKey::from_bytes(&[2; 32])).unwrap();
+    serde_json::json!({
+        "log_key": log.verifier().to_vkey(),
+        "members": [{"id": "FRA", "name": "France", "vkey": signer("FRA", 10).verifier().to_vkey()}],
+        "name": "Test body",
+        "origin": ORIGIN,
+        "secretariat_key": sec.verifier().to_vkey(),
+    })
+}
+
+// ---- parse ∘ encode is the identity on accepted bytes ----------------------
+
+/// Valid bodies of every act type, with and without their optional fields.
+fn samples() -> Vec<(&'static str, Value)> {
+    use serde_json::json;
+    let article = json!({"id": "z", "kind": "pledge", "norms": [], "texts": {"en": "Z.", "fr": "Z."}});
+    let article_noted =
+        json!({"id": "y", "kind": "other", "norms": ["n-1"], "note": "paraphrase", "texts": {"en": "Y."}});
+    let submit = |action: Option<Value>| {
+        let mut v = json!({"closes": "2026-12-01T00:00:00Z", "id": "p", "procedure": "vote",
+                           "question": "important", "text": "Text.", "title": "Title"});
+        if let Some(a) = action {
+            v["action"] = a;
+        }
+        v
+    };
+    vec![
+        ("body.genesis", found_genesis()),
+        ("body.genesis", {
+            let mut g = found_genesis();
+            g["rules"] = serde_json::to_value(accord_core::decisions::rules::Rules::default()).unwrap();
+            g["documents"] =
+                json!([{"articles": [article.clone()], "id": "ICCIS", "label": "v1", "title": {"en": "Code"}}]);
+            g
+        }),
+        ("member.key.rotate", json!({"vkey": signer("FRA", 99).verifier().to_vkey()})),
+        ("note.publish", json!({"text": "Bonjour"})),
+        ("proposal.submit", submit(None)),
+        (
+            "proposal.submit",
+            submit(Some(json!({"member": "KEN", "name": "Kenya", "type": "member.admit",
+                                                "vkey": signer("KEN", 40).verifier().to_vkey()}))),
+        ),
+        ("proposal.submit", submit(Some(json!({"member": "FRA", "type": "member.suspend"})))),
+        ("proposal.submit", submit(Some(json!({"member": "FRA", "type": "member.reinstate"})))),
+        (
+            "proposal.submit",
+            submit(Some(
+                json!({"rules": {"quorum": "none", "rate_statements_per_minute": 10}, "type": "rules.change"}),
+            )),
+        ),
+        (
+            "proposal.submit",
+            submit(Some(json!({"document": {"articles": [article.clone(), article_noted.clone()],
+                                                             "id": "NEW", "label": "v1", "title": {"en": "New"}},
+                                                "type": "code.establish"}))),
+        ),
+        (
+            "proposal.submit",
+            submit(Some(json!({"base": 1, "document": "ICCIS", "type": "code.amend", "changes": [
+                {"article": article.clone(), "op": "insert"},
+                {"after": "a", "article": article_noted.clone(), "op": "insert"},
+                {"article": {"id": "x", "kind": "purpose", "norms": [], "texts": {"en": "X."}}, "op": "replace"},
+                {"id": "b", "op": "delete"},
+                {"id": "c", "lang": "es", "op": "reword", "text": "C."},
+            ]}))),
+        ),
+        (
+            "proposal.submit",
+            submit(Some(json!({"article": "a", "document": "ICCIS", "lang": "ar", "text": "نص",
+                                                "type": "code.translate", "version": 1}))),
+        ),
+        ("proposal.cosponsor", json!({"proposal": "p"})),
+        ("proposal.withdraw-cosponsor", json!({"proposal": "p"})),
+        ("proposal.withdraw", json!({"proposal": "p"})),
+        (
+            "proposal.amend",
+            json!({"closes": "2026-11-30T00:00:00Z", "id": "a", "proposal": "p", "text": "T.", "title": "A"}),
+        ),
+        ("vote.cast", json!({"proposal": "p", "vote": "abstain"})),
+        ("vote.cast", json!({"explanation": "Because.", "proposal": "p", "vote": "no"})),
+        ("silence.object", json!({"proposal": "p", "reason": "No."})),
+        ("silence.dissociate", json!({"proposal": "p", "reason": "Not us."})),
+        ("clock.tick", json!({})),
+        ("code.subscribe", json!({"document": "ICCIS", "version": 2})),
+        ("code.unsubscribe", json!({"document": "ICCIS"})),
+        ("code.norms", json!({"article": "a", "document": "ICCIS", "norms": ["gge-2015-13a"]})),
+        ("code.norms", json!({"article": "a", "document": "ICCIS", "norms": []})),
+    ]
+}
+
+#[test]
+fn every_act_type_has_samples_that_parse_and_re_encode() {
+    for t in accord_core::acts::TYPES {
+        assert!(samples().iter().any(|(k, _)| k == t), "no sample of {t}");
+    }
+    for (kind, body) in samples() {
+        let act = Act::parse(kind, &body).unwrap_or_else(|r| panic!("{kind}: {r}"));
+        assert_eq!(act.body(), body, "{kind}");
+    }
+}
+
+/// One random change to a JSON tree: a key added (null, a default, a
+/// string, a number), a key removed, or a value replaced, at a random node.
+#[derive(Clone, Debug)]
+enum Mutation {
+    Insert { at: usize, key: String, value: Value },
+    Remove { at: usize, nth: usize },
+    Replace { at: usize, value: Value },
+}
+
+fn mutate(v: &mut Value, m: &Mutation) {
+    // The n-th node in pre-order.
+    fn nth<'a>(v: &'a mut Value, n: &mut usize) -> Option<&'a mut Value> {
+        if *n == 0 {
+            return Some(v);
+        }
+        *n -= 1;
+        match v {
+            Value::Object(o) => o.values_mut().find_map(|c| nth(c, n)),
+            Value::Array(a) => a.iter_mut().find_map(|c| nth(c, n)),
+            _ => None,
+        }
+    }
+    let count = {
+        fn count(v: &Value) -> usize {
+            1 + match v {
+                Value::Object(o) => o.values().map(count).sum(),
+                Value::Array(a) => a.iter().map(count).sum(),
+                _ => 0,
+            }
+        }
+        count(v)
+    };
+    match m {
+        Mutation::Insert { at, key, value } => {
+            let mut n = at % count;
+            if let Some(Value::Object(o)) = nth(v, &mut n) {
+                o.insert(key.clone(), value.clone());
+            }
+        }
+        Mutation::Remove { at, nth: k } => {
+            let mut n = at % count;
+            if let Some(Value::Object(o)) = nth(v, &mut n) {
+                if let Some(key) = o.keys().nth(k % o.len().max(1)).cloned() {
+                    o.remove(&key);
+                }
+            }
+        }
+        Mutation::Replace { at, value } => {
+            let mut n = at % count;
+            if let Some(node) = nth(v, &mut n) {
+                *node = value.clone();
+            }
+        }
+    }
+}
+
+fn mutation() -> impl proptest::strategy::Strategy<Value = Mutation> {
+    use proptest::prelude::*;
+    let value = prop_oneof![
+        Just(Value::Null),
+        Just(serde_json::json!("")),
+        Just(serde_json::json!([])),
+        Just(serde_json::json!({})),
+        Just(serde_json::json!(false)),
+        Just(serde_json::json!(0)),
+        Just(serde_json::json!(1)),
+        Just(serde_json::json!(9_223_372_036_854_775_807u64)),
+        Just(serde_json::json!("p")),
+    ];
+    let key = prop_oneof![
+        Just("explanation".to_string()),
+        Just("action".to_string()),
+        Just("after".to_string()),
+        Just("note".to_string()),
+        Just("norms".to_string()),
+        Just("rules".to_string()),
+        Just("documents".to_string()),
+        Just("quorum".to_string()),
+        Just("x".to_string()),
+    ];
+    prop_oneof![
+        (any::<usize>(), key, value.clone()).prop_map(|(at, key, value)| Mutation::Insert { at, key, value }),
+        (any::<usize>(), any::<usize>()).prop_map(|(at, nth)| Mutation::Remove { at, nth }),
+        (any::<usize>(), value).prop_map(|(at, value)| Mutation::Replace { at, value }),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+    /// Over every act type and random mutations of valid bodies: whatever
+    /// is accepted re-encodes to exactly the bytes that were signed.
+    #[test]
+    fn prop_accepted_statements_re_encode_to_their_signed_bytes(
+        pick in proptest::prelude::any::<usize>(),
+        muts in proptest::collection::vec(mutation(), 0..3),
+    ) {
+        let all = samples();
+        let (kind, mut body) = all[pick % all.len()].clone();
+        for m in &muts {
+            mutate(&mut body, m);
+        }
+        if let Ok(act) = Act::parse(kind, &body) {
+            proptest::prop_assert_eq!(act.body(), body.clone(), "{} after {:?}", kind, muts);
+        }
+        let json = accord_core::statement::canonical_json(&serde_json::json!({
+            "body": body, "member": "FRA", "seq": 1, "time": "2026-11-25T18:00:00Z", "type": kind,
+        }));
+        let signer = signer("FRA", 10);
+        let bytes = signer.sign_note(&format!("accord/statement/v1\n{json}\n")).unwrap().to_text();
+        if let Ok(s) = SignedStatement::parse(bytes.as_bytes()) {
+            proptest::prop_assert_eq!(s.raw.as_bytes(), bytes.as_bytes());
+            proptest::prop_assert_eq!(s.statement.to_note_text(), s.note.text().to_string());
+        }
+    }
+}

@@ -57,7 +57,15 @@ struct Body {
     effects: Vec<Vec<Effect>>,
 }
 
+/// Founds a body of `ids`. Without `rules`, the defaults but for
+/// `amendment_lead_seconds`, which is 0 so that the amendment tests can
+/// use short deadlines; the lead has tests of its own.
 fn found(ids: &[&str], rules: Option<Rules>) -> Body {
+    found_raw(ids, Some(rules.unwrap_or(Rules { amendment_lead_seconds: 0, ..Rules::default() })))
+}
+
+/// Founds a body of `ids` with `rules` in genesis as given.
+fn found_raw(ids: &[&str], rules: Option<Rules>) -> Body {
     let sec = signer(SECRETARIAT, 1);
     let log_key = Signer::new(ORIGIN, SigningKey::from_bytes(&[2; 32])).unwrap();
     let mut keys = BTreeMap::new();
@@ -157,6 +165,14 @@ impl Body {
 
     fn suspended(&self, id: &str) -> bool {
         self.state.actor(&mid(id)).unwrap().suspended
+    }
+
+    /// Every member not suspended votes `v`.
+    fn all_vote(&mut self, proposal: &str, v: VoteChoice) {
+        let ids: Vec<String> = self.state.members().filter(|a| !a.suspended).map(|a| a.id.to_string()).collect();
+        for m in ids {
+            self.ok(&m, vote(proposal, v));
+        }
     }
 
     /// Replays the accepted entries into a fresh state and checks that it
@@ -278,7 +294,7 @@ fn changed<'a>(a: &'a Applied, id: &str) -> Option<&'a ProposalRecord> {
 
 #[test]
 fn default_rules_are_those_of_design_section_6() {
-    let b = found(&FIVE, None);
+    let b = found_raw(&FIVE, None);
     let r = b.state.rules();
     assert_eq!(r.ordinary_majority, Majority::Simple);
     assert_eq!(r.important_majority, Majority::TwoThirds);
@@ -299,6 +315,9 @@ fn default_rules_are_those_of_design_section_6() {
     assert_eq!(r.min_vote_seconds, 0);
     assert_eq!(r.silence_vote_seconds, 259_200);
     assert!(!r.allow_vote_change);
+    assert_eq!(r.amendment_lead_seconds, 86_400);
+    assert_eq!(r.rate_statements_per_minute, 120);
+    assert_eq!(r.rate_bytes_per_day, 64 << 20);
     assert_eq!(r, &Rules::default());
     // Rules given in genesis are the rules in force.
     let custom = Rules { quorum: Quorum::None, allow_vote_change: true, ..Rules::default() };
@@ -780,7 +799,13 @@ fn rules_change_taking_effect_for_later_ballots() {
     // The rest stays as it was.
     assert_eq!(
         now,
-        Rules { quorum: Quorum::None, allow_vote_change: true, min_silence_seconds: 3600, ..Rules::default() }
+        Rules {
+            quorum: Quorum::None,
+            allow_vote_change: true,
+            min_silence_seconds: 3600,
+            amendment_lead_seconds: 0,
+            ..Rules::default()
+        }
     );
     assert!(tick.effects.contains(&Effect::RulesChanged(Box::new(now))));
 
@@ -1023,8 +1048,8 @@ fn amendment_rules() {
     let start = b.now;
     let closes = start + 10 * HOUR;
     b.ok("FRA", ordinary("p", closes));
-    assert_rules_refusal(&b.refused("CHN", amend("a", "p", closes)), "must close before");
-    assert_rules_refusal(&b.refused("CHN", amend("a", "p", closes + SEC)), "must close before");
+    assert_rules_refusal(&b.refused("CHN", amend("a", "p", closes)), "must close at least");
+    assert_rules_refusal(&b.refused("CHN", amend("a", "p", closes + SEC)), "must close at least");
     assert_rules_refusal(&b.refused("CHN", amend("a", "p", b.now)), "closes must be after now");
     assert_eq!(b.refused("CHN", amend("a", "nope", start + HOUR)), Refusal::UnknownProposal("nope".into()));
     assert_rules_refusal(&b.refused("CHN", amend("p", "p", start + HOUR)), "taken");
@@ -1275,6 +1300,7 @@ fn rules_strategy() -> impl Strategy<Value = Rules> {
             important_majority,
             quorum,
             allow_vote_change: change,
+            amendment_lead_seconds: 0,
             ..Rules::default()
         },
     )
@@ -1375,10 +1401,14 @@ fn run_electorate(plans: &[MemberPlan], rules: &Rules, question: Question) -> Re
     let t2 = t1 + 5 * HOUR;
     let t3 = t1 + 10 * HOUR;
     b.now = t1;
-    let sponsor = not_early.first().unwrap_or(&ids[0]).clone();
     let main_submit = submit("main", question, Procedure::Vote, t3, None);
+    // A suspended member may not table a proposal.
+    if let Some(m) = early.first() {
+        let r = b.apply(m, main_submit.clone());
+        prop_assert!(matches!(&r, Err(Refusal::Rules(w)) if w.contains("suspended")), "{:?}", r.err());
+    }
+    let Some(sponsor) = not_early.first().cloned() else { return Ok(()) };
     let submitted = b.apply(&sponsor, main_submit);
-    // An early-suspended sponsor may still table a proposal.
     prop_assert!(submitted.is_ok(), "{:?}", submitted.err());
     let mut final_vote: BTreeMap<String, VoteChoice> = BTreeMap::new();
     let mut accepted: BTreeMap<String, usize> = BTreeMap::new();
@@ -1413,7 +1443,12 @@ fn run_electorate(plans: &[MemberPlan], rules: &Rules, question: Question) -> Re
     for (m, p) in ids.iter().zip(plans) {
         if p.late {
             let r = b.apply_at(m, at, vote("main", Yes));
-            prop_assert!(matches!(&r, Err(Refusal::BallotClosed { .. })), "{:?}", r.err());
+            if p.fate == Fate::Good {
+                prop_assert!(matches!(&r, Err(Refusal::BallotClosed { .. })), "{:?}", r.err());
+            } else {
+                // Suspension is checked before the act itself.
+                prop_assert!(matches!(&r, Err(Refusal::Rules(w)) if w.contains("suspended")), "{:?}", r.err());
+            }
             at += 1;
         }
     }
@@ -1669,5 +1704,175 @@ proptest! {
         rules in rules_strategy(),
     ) {
         run_silence(n, &acts, &rules)?;
+    }
+}
+
+// ---- no single member can keep the others from deciding --------------------
+
+const DAY: i64 = 24 * HOUR;
+
+/// The trial's filibuster: a lone member amends a proposal with `closes`
+/// 1 ms before the proposal's, so that nobody can vote on the proposal.
+#[test]
+fn an_amendment_must_close_a_lead_before_its_proposal() {
+    let mut b = found_raw(&FIVE, None);
+    let closes = b.now + 3 * DAY;
+    b.ok("FRA", ordinary("p", closes));
+    assert_rules_refusal(&b.refused("CHN", amend("a", "p", closes - 1)), "amendment_lead_seconds (86400)");
+    assert_rules_refusal(&b.refused("CHN", amend("a", "p", closes - DAY + 1)), "amendment_lead_seconds");
+    b.ok("CHN", amend("a", "p", closes - DAY));
+    // A second amendment voted ahead of the first must leave it a day too.
+    assert_rules_refusal(&b.refused("EGY", amend("b", "p", closes - DAY - HOUR)), "voted ahead of amendment a");
+    b.ok("EGY", amend("b", "p", closes - 2 * DAY));
+    // Everyone gets a day on each: b, then a, then p.
+    b.all_vote("b", No);
+    b.tick_at(closes - 2 * DAY);
+    b.all_vote("a", No);
+    b.tick_at(closes - DAY);
+    b.all_vote("p", Yes);
+    b.tick_at(closes);
+    assert_eq!(b.record("p").status, Status::Adopted);
+    b.assert_replays();
+}
+
+#[test]
+fn a_competing_code_amendment_must_close_a_lead_before_the_one_it_is_voted_ahead_of() {
+    use accord_core::code::{Change, Lang};
+    let mut b = found_raw(&FIVE, None);
+    // A document to amend, by decision (the harness founds none).
+    let doc = accord_core::code::DocumentDraft {
+        id: "ICCIS".into(),
+        title: [(Lang::parse("en").unwrap(), "Code".to_string())].into_iter().collect(),
+        label: "v1".into(),
+        articles: vec![accord_core::code::Article {
+            id: "a".into(),
+            kind: accord_core::code::ArticleKind::Pledge,
+            texts: [(Lang::parse("en").unwrap(), "A.".to_string())].into_iter().collect(),
+            norms: vec![],
+            note: None,
+        }],
+    };
+    let closes = b.now + HOUR;
+    b.ok("FRA", important("found-doc", closes, Some(Action::CodeEstablish { document: Box::new(doc) })));
+    b.all_vote("found-doc", Yes);
+    b.tick_at(closes);
+    let reword = |t: &str| {
+        Some(Action::CodeAmend {
+            document: "ICCIS".into(),
+            base: 1,
+            changes: vec![Change::Reword { id: "a".into(), lang: Lang::parse("en").unwrap(), text: t.into() }],
+        })
+    };
+    let closes = b.now + 3 * DAY;
+    b.ok("FRA", important("x", closes, reword("X.")));
+    assert_rules_refusal(&b.refused("CHN", important("y", closes - 1, reword("Y."))), "competes with x");
+    b.ok("CHN", important("y", closes - DAY, reword("Y.")));
+    // Closing after it is the tabler's own choice: it is voted after x.
+    b.ok("EGY", important("z", closes + 1, reword("Z.")));
+    b.assert_replays();
+}
+
+#[test]
+fn a_suspended_member_keeps_its_key_and_its_voice_and_nothing_else() {
+    let mut b = found(&FIVE, None);
+    let closes = b.now + HOUR;
+    b.ok("FRA", ordinary("open", closes + 3 * DAY));
+    b.ok("CHN", silence("quiet", closes + 4 * DAY));
+    b.ok("FRA", important("suspend-egy", closes, suspend("EGY")));
+    b.all_vote("suspend-egy", Yes);
+    b.tick_at(closes);
+    assert!(b.suspended("EGY"));
+    // No tabling, co-sponsoring, amending, voting, objecting, dissociating,
+    // subscribing or withdrawing.
+    let refused = [
+        ordinary("egy-own", closes + DAY),
+        Act::ProposalCosponsor(pref("open")),
+        amend("egy-amend", "open", closes + HOUR),
+        vote("open", Yes),
+        object("quiet"),
+        dissociate("quiet"),
+        Act::CodeSubscribe(accord_core::acts::CodeSubscribe { document: "ICCIS".into(), version: 1 }),
+    ];
+    for act in refused {
+        let kind = act.type_name();
+        let r = b.refused("EGY", act);
+        assert!(matches!(&r, Refusal::Rules(w) if w.contains("EGY is suspended")), "{kind}: {r}");
+    }
+    // It keeps its voice and its key.
+    b.ok("EGY", note("We protest our suspension."));
+    let new = signer("EGY", 123);
+    b.ok("EGY", Act::KeyRotate(accord_core::acts::KeyRotate { vkey: new.verifier().to_vkey() }));
+    b.keys.insert(mid("EGY"), new);
+    b.ok("EGY", note("Signed with our new key."));
+    // Reinstated, it acts again.
+    let closes = b.now + HOUR;
+    b.ok("FRA", important("reinstate-egy", closes, reinstate("EGY")));
+    b.all_vote("reinstate-egy", Yes);
+    b.tick_at(closes);
+    b.ok("EGY", vote("open", Yes));
+    b.assert_replays();
+}
+
+#[test]
+fn rate_limits_are_judged_on_entry_times_and_refusals_cost_nothing() {
+    let rules = Rules { rate_statements_per_minute: 5, ..Rules::default() };
+    let mut b = found_raw(&FIVE, Some(rules));
+    let t = b.now + SEC;
+    for i in 0..5 {
+        b.apply_at("FRA", t, note(&format!("burst {i}"))).unwrap();
+    }
+    let r = b.apply_at("FRA", t, note("one too many")).unwrap_err();
+    // One token every 12 s.
+    assert_eq!(
+        r,
+        Refusal::RateLimited {
+            member: "FRA".into(),
+            why: "rate_statements_per_minute is 5".into(),
+            retry_after_ms: 12_000
+        }
+    );
+    // Other members are not affected, and the secretariat's tick is exempt.
+    b.apply_at("CHN", t, note("CHN is free")).unwrap();
+    for i in 0..10 {
+        b.apply_at(SECRETARIAT, t + i, Act::ClockTick(ClockTick {})).unwrap();
+    }
+    // Refused statements took nothing: 12 s later exactly one more fits.
+    b.apply_at("FRA", t + 12_000, note("refilled")).unwrap();
+    assert_eq!(b.apply_at("FRA", t + 12_000, note("again")).unwrap_err().code(), "rate-limited");
+    b.assert_replays();
+}
+
+#[test]
+fn bytes_per_day_are_limited_too() {
+    let rules = Rules { rate_bytes_per_day: 65_536, rate_statements_per_minute: 1000, ..Rules::default() };
+    let mut b = found_raw(&FIVE, Some(rules));
+    let big = "x".repeat(4000);
+    let mut sent = 0;
+    let t = b.now + SEC;
+    loop {
+        match b.apply_at("FRA", t, note(&big)) {
+            Ok(_) => sent += 1,
+            Err(r) => {
+                assert_eq!(r.code(), "rate-limited", "{r}");
+                assert!(r.to_string().contains("rate_bytes_per_day is 65536"), "{r}");
+                break;
+            }
+        }
+    }
+    // About 4.2 KB each: 15 fit in 64 KiB.
+    assert_eq!(sent, 15);
+    b.assert_replays();
+}
+
+#[test]
+fn rate_rules_have_ranges() {
+    for (change, field) in [
+        (RulesChange { rate_statements_per_minute: Some(0), ..Default::default() }, "rate_statements_per_minute"),
+        (RulesChange { rate_bytes_per_day: Some(65_535), ..Default::default() }, "rate_bytes_per_day"),
+        (RulesChange { rate_bytes_per_day: Some((1 << 40) + 1), ..Default::default() }, "rate_bytes_per_day"),
+        (RulesChange { amendment_lead_seconds: Some(400_000_000), ..Default::default() }, "amendment_lead_seconds"),
+    ] {
+        let e = Rules::default().changed(&change).validate().unwrap_err();
+        assert!(e.contains(field), "{e}");
     }
 }

@@ -7,9 +7,10 @@
 //! | code | status |
 //! |---|---|
 //! | `too-large` | 413 |
-//! | `malformed`, `not-canonical`, `unknown-type`, `bad-body`, `log-fault` | 400 |
+//! | `malformed`, `not-canonical`, `unknown-type`, `bad-body`, `out-of-range`, `log-fault` | 400 |
 //! | `unknown-member`, `bad-signature` | 403 |
-//! | `replayed-seq` | 409 |
+//! | `replayed-seq`, `seq-too-far` | 409 |
+//! | `rate-limited` (with `Retry-After`) | 429 |
 //! | `clock-skew`, `refused-by-rules` | 422 |
 //! | `unknown-proposal` (a statement about a proposal that does not exist) | 422 |
 //! | `ballot-closed` (the proposal is decided, withdrawn or moot) | 422 |
@@ -37,6 +38,9 @@ pub struct Problem {
     pub code: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instance: Option<String>,
+    /// Seconds for the `Retry-After` header (429, 503).
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
 }
 
 impl Problem {
@@ -48,6 +52,7 @@ impl Problem {
             detail: detail.into(),
             code: code.to_string(),
             instance: None,
+            retry_after: (status == StatusCode::SERVICE_UNAVAILABLE).then_some(1),
         }
     }
 
@@ -77,7 +82,10 @@ impl Problem {
             Refusal::UnknownType(_) => (StatusCode::BAD_REQUEST, "Unknown statement type"),
             Refusal::UnknownMember(_) => (StatusCode::FORBIDDEN, "Unknown member"),
             Refusal::BadSignature(_) => (StatusCode::FORBIDDEN, "Bad signature"),
+            Refusal::OutOfRange { .. } => (StatusCode::BAD_REQUEST, "Number out of range"),
             Refusal::ReplayedSeq { .. } => (StatusCode::CONFLICT, "Replayed sequence number"),
+            Refusal::SeqTooFar { .. } => (StatusCode::CONFLICT, "Sequence number too far ahead"),
+            Refusal::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "Rate limited"),
             Refusal::ClockSkew { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "Clock skew"),
             Refusal::Rules(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Refused by the rules"),
             // The statement is well formed and signed; the state of the
@@ -86,7 +94,11 @@ impl Problem {
             Refusal::BallotClosed { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "Ballot closed"),
             Refusal::LogFault(_) => (StatusCode::BAD_REQUEST, "Malformed statement"),
         };
-        Problem::new(status, r.code(), title, r.to_string())
+        let mut p = Problem::new(status, r.code(), title, r.to_string());
+        if let Refusal::RateLimited { retry_after_ms, .. } = r {
+            p.retry_after = Some(retry_after_ms.div_ceil(1000).max(1));
+        }
+        p
     }
 }
 
@@ -118,8 +130,8 @@ impl IntoResponse for Problem {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let body = serde_json::to_vec(&self).unwrap_or_default();
         let mut resp = (status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response();
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            resp.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+        if let Some(secs) = self.retry_after {
+            resp.headers_mut().insert(header::RETRY_AFTER, header::HeaderValue::from(secs));
         }
         resp
     }

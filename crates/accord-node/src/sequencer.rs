@@ -62,91 +62,145 @@ pub(crate) fn run(
                 Err(_) => break,
             }
         }
-        // Applied in place: a refused statement changes nothing (though it
-        // may close due ballots, as any later entry would), and after a
-        // failed commit the state is reloaded from what is durable.
-        let mut next_frontier = frontier.clone();
-        let mut batch = AppendBatch { first: state.size(), ..AppendBatch::default() };
-        let mut accepted: Vec<(oneshot::Sender<_>, Receipt)> = Vec::with_capacity(jobs.len());
-        let mut keys_changed = false;
-        for job in jobs {
-            let time = clock.now().max(state.clock_floor());
-            let entry = Entry::new(time, job.signed);
-            match state.apply(&entry, SigCheck::Trusted(&job.key)) {
-                Ok(applied) => {
-                    let bytes = entry.to_bytes();
-                    let leaf = Hash::leaf(&bytes);
-                    let index = next_frontier.size();
-                    next_frontier.push(leaf, |(level, idx, h)| {
-                        if level > 0 && level % TILE_HEIGHT == 0 {
-                            batch.nodes.push((level, idx, h));
-                        }
-                    });
-                    keys_changed |= applied
-                        .effects
-                        .iter()
-                        .any(|e| matches!(e, Effect::KeyRotated { .. } | Effect::ActorAdded { .. }));
-                    batch.effects.extend(applied.effects);
-                    batch.entries.push((bytes, leaf));
-                    accepted.push((job.reply, Receipt { index, leaf_hash: leaf }));
-                }
-                Err(refusal) => {
-                    shared.metrics.refused.fetch_add(1, Relaxed);
-                    let _ = job.reply.send(Err(SubmitError::Refused(refusal)));
-                }
+        let jobs = match commit_round(&shared, &mut state, &mut frontier, clock.as_ref(), jobs) {
+            Ok(()) => continue,
+            Err((jobs, e)) => {
+                tracing::error!(error = %e, entries = jobs.len(), "commit failed; nothing from this batch was acknowledged");
+                jobs
             }
-        }
-        if accepted.is_empty() {
-            continue;
-        }
-        let started = Instant::now();
-        let cpu0 = crate::metrics::thread_cpu_nanos();
-        match shared.store.append(&batch) {
-            Ok(()) => {
-                let m = &shared.metrics;
-                m.commit_micros.fetch_add(started.elapsed().as_micros() as u64, Relaxed);
-                if let (Some(a), Some(b)) = (cpu0, crate::metrics::thread_cpu_nanos()) {
-                    m.commit_cpu_nanos.fetch_add(b.saturating_sub(a), Relaxed);
-                }
-                m.batches.fetch_add(1, Relaxed);
-                m.batch_entries.fetch_add(accepted.len() as u64, Relaxed);
-                m.accepted.fetch_add(accepted.len() as u64, Relaxed);
-                m.log_size.store(next_frontier.size(), Relaxed);
-                frontier = next_frontier;
-                if keys_changed {
-                    *write(&shared.keys) = keys_of(&state);
-                }
-                {
-                    let mut d = shared.durable.lock().unwrap_or_else(|p| p.into_inner());
-                    *d = Durable { size: frontier.size(), root: frontier.root() };
-                }
-                shared.durable_changed.notify_all();
-                for (reply, receipt) in accepted {
-                    let _ = reply.send(Ok(receipt));
-                }
+        };
+        // A failed transaction changed nothing (the store's contract), but
+        // the state was applied in place: re-read what is durable.
+        match reload(&shared) {
+            Ok((s, f)) => {
+                state = s;
+                frontier = f;
             }
             Err(e) => {
-                tracing::error!(error = %e, entries = accepted.len(), "commit failed; nothing from this batch was acknowledged");
-                shared.metrics.unavailable.fetch_add(accepted.len() as u64, Relaxed);
-                for (reply, _) in accepted {
-                    let _ = reply.send(Err(SubmitError::Unavailable(format!("storage failed: {e}"))));
+                tracing::error!(error = %e, "cannot reload the log after a failed commit; the sequencer stops");
+                return;
+            }
+        }
+        // One statement must not cost the others their place: commit each
+        // on its own, so that only a statement the store cannot take (or
+        // every one, if storage itself is down) is answered 503.
+        let mut any_failed = false;
+        for job in jobs {
+            let (before, before_frontier) = (state.clone(), frontier.clone());
+            if let Err((jobs, e)) = commit_round(&shared, &mut state, &mut frontier, clock.as_ref(), vec![job]) {
+                any_failed = true;
+                shared.metrics.unavailable.fetch_add(jobs.len() as u64, Relaxed);
+                for job in jobs {
+                    let _ = job.reply.send(Err(SubmitError::Unavailable(format!("storage failed: {e}"))));
                 }
-                // A failed transaction was rolled back, but re-read what is
-                // durable rather than trust that.
-                match reload(&shared) {
-                    Ok((s, f)) => {
-                        state = s;
-                        frontier = f;
-                    }
-                    Err(e) => {
-                        tracing::error!(error = %e, "cannot reload the log after a failed commit; the sequencer stops");
-                        return;
-                    }
+                state = before;
+                frontier = before_frontier;
+            }
+        }
+        if any_failed {
+            match reload(&shared) {
+                Ok((s, f)) => {
+                    state = s;
+                    frontier = f;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot reload the log after a failed commit; the sequencer stops");
+                    return;
                 }
             }
         }
     }
     tracing::info!("sequencer stopped");
+}
+
+/// A statement applied to the state, waiting for its commit.
+struct Applied {
+    entry: Entry,
+    key: Arc<VerifierKey>,
+    reply: oneshot::Sender<Result<Receipt, SubmitError>>,
+    receipt: Receipt,
+}
+
+/// Applies `jobs` to `state` in place and commits the accepted ones in one
+/// transaction; refusals are answered at once, the accepted ones once
+/// durable. If the commit fails, nothing is acknowledged: the accepted jobs
+/// come back (the state then holds them and must be restored by the
+/// caller; `frontier` is unchanged).
+fn commit_round(
+    shared: &Shared,
+    state: &mut State,
+    frontier: &mut Frontier,
+    clock: &dyn Clock,
+    jobs: Vec<Job>,
+) -> Result<(), (Vec<Job>, accord_store::StoreError)> {
+    // Applied in place: a refused statement changes nothing (though it
+    // may close due ballots, as any later entry would).
+    let mut next_frontier = frontier.clone();
+    let mut batch = AppendBatch { first: state.size(), ..AppendBatch::default() };
+    let mut accepted: Vec<Applied> = Vec::with_capacity(jobs.len());
+    let mut keys_changed = false;
+    for job in jobs {
+        let time = clock.now().max(state.clock_floor());
+        let entry = Entry::new(time, job.signed);
+        match state.apply(&entry, SigCheck::Trusted(&job.key)) {
+            Ok(applied) => {
+                let bytes = entry.to_bytes();
+                let leaf = Hash::leaf(&bytes);
+                let index = next_frontier.size();
+                next_frontier.push(leaf, |(level, idx, h)| {
+                    if level > 0 && level % TILE_HEIGHT == 0 {
+                        batch.nodes.push((level, idx, h));
+                    }
+                });
+                keys_changed |=
+                    applied.effects.iter().any(|e| matches!(e, Effect::KeyRotated { .. } | Effect::ActorAdded { .. }));
+                batch.effects.extend(applied.effects);
+                batch.entries.push((bytes, leaf));
+                accepted.push(Applied {
+                    entry,
+                    key: job.key,
+                    reply: job.reply,
+                    receipt: Receipt { index, leaf_hash: leaf },
+                });
+            }
+            Err(refusal) => {
+                shared.metrics.refused.fetch_add(1, Relaxed);
+                let _ = job.reply.send(Err(SubmitError::Refused(refusal)));
+            }
+        }
+    }
+    if accepted.is_empty() {
+        return Ok(());
+    }
+    let started = Instant::now();
+    let cpu0 = crate::metrics::thread_cpu_nanos();
+    if let Err(e) = shared.store.append(&batch) {
+        let back =
+            accepted.into_iter().map(|a| Job { signed: a.entry.statement, key: a.key, reply: a.reply }).collect();
+        return Err((back, e));
+    }
+    let m = &shared.metrics;
+    m.commit_micros.fetch_add(started.elapsed().as_micros() as u64, Relaxed);
+    if let (Some(a), Some(b)) = (cpu0, crate::metrics::thread_cpu_nanos()) {
+        m.commit_cpu_nanos.fetch_add(b.saturating_sub(a), Relaxed);
+    }
+    m.batches.fetch_add(1, Relaxed);
+    m.batch_entries.fetch_add(accepted.len() as u64, Relaxed);
+    m.accepted.fetch_add(accepted.len() as u64, Relaxed);
+    m.log_size.store(next_frontier.size(), Relaxed);
+    *frontier = next_frontier;
+    if keys_changed {
+        *write(&shared.keys) = keys_of(state);
+    }
+    {
+        let mut d = shared.durable.lock().unwrap_or_else(|p| p.into_inner());
+        *d = Durable { size: frontier.size(), root: frontier.root() };
+    }
+    shared.durable_changed.notify_all();
+    for a in accepted {
+        let _ = a.reply.send(Ok(a.receipt));
+    }
+    Ok(())
 }
 
 fn reload(shared: &Shared) -> Result<(State, Frontier), crate::NodeError> {

@@ -153,9 +153,9 @@ async fn the_secretariat_ticks_the_clock_when_a_deadline_passes_without_traffic(
     let closes = Timestamp(t0 - t0 % 1000 + 5_000);
     let body = serde_json::json!({"id": "p1", "title": "T", "text": "Text", "question": "ordinary",
         "procedure": "vote", "closes": closes.to_rfc3339()});
-    let submit = Act::parse("proposal.submit", body).unwrap();
+    let submit = Act::parse("proposal.submit", &body).unwrap();
     node.submit(&f.act(1, t0, submit)).await.unwrap();
-    let vote = Act::parse("vote.cast", serde_json::json!({"proposal": "p1", "vote": "yes"})).unwrap();
+    let vote = Act::parse("vote.cast", &serde_json::json!({"proposal": "p1", "vote": "yes"})).unwrap();
     node.submit(&f.act(2, t0, vote)).await.unwrap();
     // Nothing happens while the deadline is ahead.
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;

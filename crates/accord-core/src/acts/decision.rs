@@ -77,7 +77,47 @@ pub enum Action {
     CodeTranslate { document: String, version: u32, article: String, lang: crate::code::Lang, text: String },
 }
 
+/// An action seen as the domain that carries it out. The fold dispatches
+/// on this with no catch-all arm: an action without a rule does not compile.
+#[derive(Clone, Copy, Debug)]
+pub enum ActionDomain<'a> {
+    /// Membership and the rules of procedure.
+    Body(BodyAction<'a>),
+    Code(CodeAction<'a>),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum BodyAction<'a> {
+    Admit { member: &'a MemberId, name: &'a str, vkey: &'a str },
+    Suspend(&'a MemberId),
+    Reinstate(&'a MemberId),
+    Rules(&'a RulesChange),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum CodeAction<'a> {
+    Establish(&'a crate::code::DocumentDraft),
+    Amend { document: &'a str, base: u32, changes: &'a [crate::code::Change] },
+    Translate { document: &'a str, version: u32, article: &'a str, lang: &'a crate::code::Lang, text: &'a str },
+}
+
 impl Action {
+    pub fn domain(&self) -> ActionDomain<'_> {
+        match self {
+            Action::MemberAdmit { member, name, vkey } => ActionDomain::Body(BodyAction::Admit { member, name, vkey }),
+            Action::MemberSuspend { member } => ActionDomain::Body(BodyAction::Suspend(member)),
+            Action::MemberReinstate { member } => ActionDomain::Body(BodyAction::Reinstate(member)),
+            Action::RulesChange { rules } => ActionDomain::Body(BodyAction::Rules(rules)),
+            Action::CodeEstablish { document } => ActionDomain::Code(CodeAction::Establish(document)),
+            Action::CodeAmend { document, base, changes } => {
+                ActionDomain::Code(CodeAction::Amend { document, base: *base, changes })
+            }
+            Action::CodeTranslate { document, version, article, lang, text } => {
+                ActionDomain::Code(CodeAction::Translate { document, version: *version, article, lang, text })
+            }
+        }
+    }
+
     pub fn type_name(&self) -> &'static str {
         match self {
             Action::MemberAdmit { .. } => "member.admit",

@@ -1,10 +1,16 @@
 //! Every kind of act a statement can carry, with its body.
 //!
-//! **Adding a statement type** happens here and only here: add a body struct
-//! in the family's module, a variant to [`Act`], its name in [`Act::parse`]
-//! and [`Act::type_name`], and its rule in `State::check_act` /
-//! `State::commit_act` (in `state.rs`; decision acts in
-//! `decisions/engine.rs`). Document it in `docs/PROTOCOL.md`.
+//! **Adding a statement type** happens here: add a body struct in the
+//! family's module, a variant to [`Act`], its name in [`Act::parse`] and
+//! [`Act::type_name`], and its place in [`Act::domain`]. The compiler then
+//! stops at every rule that must say what the act may do (the fold
+//! dispatches on [`Domain`] with no catch-all arm, and so does
+//! [`Act::allowed_while_suspended`]). Document it in `docs/PROTOCOL.md`.
+//!
+//! **One act, one encoding.** A body is accepted only if its typed form
+//! re-encodes to exactly the JSON that was signed ([`Act::parse`] checks
+//! it): an optional field is absent or holds a valid value, never `null`
+//! and never its default written out; unknown fields are refused.
 
 pub mod code;
 pub mod decision;
@@ -79,8 +85,13 @@ pub const TYPES: &[&str] = &[
     "code.norms",
 ];
 
-fn body<T: DeserializeOwned>(kind: &str, v: Value) -> Result<T, Refusal> {
-    serde_json::from_value(v).map_err(|e| Refusal::BadBody { kind: kind.to_string(), why: e.to_string() })
+fn body<T: DeserializeOwned>(kind: &str, v: &Value) -> Result<T, Refusal> {
+    // The path names the field in the refusal (`action.changes[0].lang: …`).
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let path = e.path().to_string();
+        let why = e.into_inner().to_string();
+        Refusal::BadBody { kind: kind.to_string(), why: if path == "." { why } else { format!("{path}: {why}") } }
+    })
 }
 
 fn to_value<T: Serialize>(t: &T) -> Value {
@@ -89,9 +100,112 @@ fn to_value<T: Serialize>(t: &T) -> Value {
     serde_json::to_value(t).unwrap_or(Value::Null)
 }
 
+/// An act seen as the domain whose rules decide it. The fold dispatches
+/// on this with no catch-all arm: an act without a rule does not compile.
+#[derive(Clone, Copy, Debug)]
+pub enum Domain<'a> {
+    /// The body and its members.
+    Body(BodyAct<'a>),
+    Decision(DecisionAct<'a>),
+    Code(CodeAct<'a>),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum BodyAct<'a> {
+    Genesis(&'a Genesis),
+    KeyRotate(&'a KeyRotate),
+    NotePublish(&'a NotePublish),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum DecisionAct<'a> {
+    Submit(&'a ProposalSubmit),
+    Cosponsor(&'a ProposalRef),
+    WithdrawCosponsor(&'a ProposalRef),
+    Withdraw(&'a ProposalRef),
+    Amend(&'a ProposalAmend),
+    Vote(&'a VoteCast),
+    Object(&'a SilenceNote),
+    Dissociate(&'a SilenceNote),
+    Tick(&'a ClockTick),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum CodeAct<'a> {
+    Subscribe(&'a CodeSubscribe),
+    Unsubscribe(&'a CodeUnsubscribe),
+    Norms(&'a CodeNorms),
+}
+
 impl Act {
-    pub fn parse(kind: &str, v: Value) -> Result<Act, Refusal> {
-        let act = match kind {
+    /// The domain whose rules decide this act.
+    pub fn domain(&self) -> Domain<'_> {
+        match self {
+            Act::Genesis(b) => Domain::Body(BodyAct::Genesis(b)),
+            Act::KeyRotate(b) => Domain::Body(BodyAct::KeyRotate(b)),
+            Act::NotePublish(b) => Domain::Body(BodyAct::NotePublish(b)),
+            Act::ProposalSubmit(b) => Domain::Decision(DecisionAct::Submit(b)),
+            Act::ProposalCosponsor(b) => Domain::Decision(DecisionAct::Cosponsor(b)),
+            Act::ProposalWithdrawCosponsor(b) => Domain::Decision(DecisionAct::WithdrawCosponsor(b)),
+            Act::ProposalWithdraw(b) => Domain::Decision(DecisionAct::Withdraw(b)),
+            Act::ProposalAmend(b) => Domain::Decision(DecisionAct::Amend(b)),
+            Act::VoteCast(b) => Domain::Decision(DecisionAct::Vote(b)),
+            Act::SilenceObject(b) => Domain::Decision(DecisionAct::Object(b)),
+            Act::SilenceDissociate(b) => Domain::Decision(DecisionAct::Dissociate(b)),
+            Act::ClockTick(b) => Domain::Decision(DecisionAct::Tick(b)),
+            Act::CodeSubscribe(b) => Domain::Code(CodeAct::Subscribe(b)),
+            Act::CodeUnsubscribe(b) => Domain::Code(CodeAct::Unsubscribe(b)),
+            Act::CodeNorms(b) => Domain::Code(CodeAct::Norms(b)),
+        }
+    }
+
+    /// May a suspended member perform this act? (GA rules, art. 19; the
+    /// Charter's art. 5.) A suspended member loses the rights of
+    /// membership but keeps its key and its voice: only rotating its key
+    /// and publishing notes remain open to it.
+    pub fn allowed_while_suspended(&self) -> bool {
+        match self {
+            Act::KeyRotate(_) | Act::NotePublish(_) => true,
+            Act::Genesis(_)
+            | Act::ProposalSubmit(_)
+            | Act::ProposalCosponsor(_)
+            | Act::ProposalWithdrawCosponsor(_)
+            | Act::ProposalWithdraw(_)
+            | Act::ProposalAmend(_)
+            | Act::VoteCast(_)
+            | Act::SilenceObject(_)
+            | Act::SilenceDissociate(_)
+            | Act::ClockTick(_)
+            | Act::CodeSubscribe(_)
+            | Act::CodeUnsubscribe(_)
+            | Act::CodeNorms(_) => false,
+        }
+    }
+
+    /// Builds an act to be signed from a body written by hand (the CLI, the
+    /// demo): like [`Act::parse`], but the body need not be in its one
+    /// encoding already: what is signed is the act's own encoding.
+    pub fn build(kind: &str, v: &Value) -> Result<Act, Refusal> {
+        let act = Act::typed(kind, v)?;
+        act.validate()?;
+        Ok(act)
+    }
+
+    /// Parses a body of type `kind`. Refused unless the typed body
+    /// re-encodes to exactly `v` (one act, one encoding), and unless it
+    /// passes the checks that need no state.
+    pub fn parse(kind: &str, v: &Value) -> Result<Act, Refusal> {
+        let act = Act::typed(kind, v)?;
+        let encoded = act.body();
+        if encoded != *v {
+            return Err(Refusal::BadBody { kind: kind.to_string(), why: one_encoding(v, &encoded, "") });
+        }
+        act.validate()?;
+        Ok(act)
+    }
+
+    fn typed(kind: &str, v: &Value) -> Result<Act, Refusal> {
+        Ok(match kind {
             "body.genesis" => Act::Genesis(body(kind, v)?),
             "member.key.rotate" => Act::KeyRotate(body(kind, v)?),
             "note.publish" => Act::NotePublish(body(kind, v)?),
@@ -108,9 +222,7 @@ impl Act {
             "code.unsubscribe" => Act::CodeUnsubscribe(body(kind, v)?),
             "code.norms" => Act::CodeNorms(body(kind, v)?),
             other => return Err(Refusal::UnknownType(other.chars().take(64).collect())),
-        };
-        act.validate()?;
-        Ok(act)
+        })
     }
 
     pub fn type_name(&self) -> &'static str {
@@ -169,5 +281,46 @@ impl Act {
             Act::CodeUnsubscribe(b) => b.validate().map_err(bad),
             Act::CodeNorms(b) => b.validate().map_err(bad),
         }
+    }
+}
+
+/// Why `got` (as signed) is not `want` (the typed body re-encoded): names
+/// the first field that differs.
+fn one_encoding(got: &Value, want: &Value, path: &str) -> String {
+    let at = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
+    match (got, want) {
+        (Value::Object(g), Value::Object(w)) => {
+            for (k, gv) in g {
+                match w.get(k) {
+                    None if gv.is_null() => {
+                        return format!("{} is null: leave an optional field out instead of writing null", at(k))
+                    }
+                    None => {
+                        return format!(
+                            "{} is written out with its default value {}: leave it out",
+                            at(k),
+                            crate::statement::canonical_json(gv)
+                        )
+                    }
+                    Some(wv) if wv != gv => return one_encoding(gv, wv, &at(k)),
+                    Some(_) => {}
+                }
+            }
+            match w.keys().find(|k| !g.contains_key(*k)) {
+                Some(k) => format!("{} is missing: it must be given, even when empty", at(k)),
+                None => format!("{} does not have its one encoding", if path.is_empty() { "the body" } else { path }),
+            }
+        }
+        (Value::Array(g), Value::Array(w)) if g.len() == w.len() => {
+            match g.iter().zip(w).enumerate().find(|(_, (a, b))| a != b) {
+                Some((i, (a, b))) => one_encoding(a, b, &format!("{path}[{i}]")),
+                None => format!("{path} does not have its one encoding"),
+            }
+        }
+        _ => format!(
+            "{} must be written {} to have its one encoding",
+            if path.is_empty() { "the body" } else { path },
+            crate::statement::canonical_json(want)
+        ),
     }
 }

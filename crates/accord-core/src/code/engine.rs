@@ -1,8 +1,8 @@
 //! The rules of the Code's acts and actions, in the fold.
 
 use super::{apply_changes, Change, Document, Subscription, Version};
-use crate::acts::decision::{Action, Procedure};
-use crate::acts::Act;
+use crate::acts::decision::{Action, CodeAction, Procedure};
+use crate::acts::CodeAct;
 use crate::decisions::{Proposal, Status};
 use crate::ids::{LogIndex, MemberId};
 use crate::refusal::Refusal;
@@ -31,9 +31,9 @@ impl State {
     }
 
     /// Checks a code statement (not an action) by `member`.
-    pub(crate) fn check_code(&self, member: &MemberId, act: &Act) -> Result<(), Refusal> {
+    pub(crate) fn check_code(&self, member: &MemberId, act: CodeAct<'_>) -> Result<(), Refusal> {
         match act {
-            Act::CodeSubscribe(s) => {
+            CodeAct::Subscribe(s) => {
                 if member.is_secretariat() {
                     return Err(rules("only member states subscribe"));
                 }
@@ -47,14 +47,14 @@ impl State {
                 }
                 Ok(())
             }
-            Act::CodeUnsubscribe(s) => {
+            CodeAct::Unsubscribe(s) => {
                 self.document(&s.document)?;
                 if !self.code.subscriptions.contains_key(&(s.document.clone(), member.clone())) {
                     return Err(rules(format!("{member} does not subscribe to {}", s.document)));
                 }
                 Ok(())
             }
-            Act::CodeNorms(n) => {
+            CodeAct::Norms(n) => {
                 if !member.is_secretariat() {
                     return Err(rules("the mapping to related norms is an editorial act of the secretariat"));
                 }
@@ -64,7 +64,6 @@ impl State {
                 }
                 Ok(())
             }
-            _ => Ok(()),
         }
     }
 
@@ -72,12 +71,12 @@ impl State {
         &mut self,
         index: LogIndex,
         member: &MemberId,
-        act: &Act,
+        act: CodeAct<'_>,
         time: Timestamp,
         out: &mut Vec<Effect>,
     ) {
         match act {
-            Act::CodeSubscribe(s) => {
+            CodeAct::Subscribe(s) => {
                 let sub = Subscription { member: member.clone(), version: s.version, index, time };
                 self.code.subscriptions.insert((s.document.clone(), member.clone()), sub.clone());
                 if self.effects_on {
@@ -88,7 +87,7 @@ impl State {
                     });
                 }
             }
-            Act::CodeUnsubscribe(s) => {
+            CodeAct::Unsubscribe(s) => {
                 self.code.subscriptions.remove(&(s.document.clone(), member.clone()));
                 if self.effects_on {
                     out.push(Effect::SubscriptionChanged {
@@ -98,7 +97,7 @@ impl State {
                     });
                 }
             }
-            Act::CodeNorms(n) => {
+            CodeAct::Norms(n) => {
                 if let Some(d) = self.code.documents.get_mut(&n.document) {
                     if let Some(a) =
                         d.versions.last_mut().and_then(|v| v.articles.iter_mut().find(|a| a.id == n.article))
@@ -110,33 +109,32 @@ impl State {
                     }
                 }
             }
-            _ => {}
         }
     }
 
     /// Checks a code action when its proposal is tabled.
-    pub(crate) fn check_code_action(&self, action: &Action, procedure: Procedure) -> Result<(), Refusal> {
+    pub(crate) fn check_code_action(&self, action: CodeAction<'_>, procedure: Procedure) -> Result<(), Refusal> {
         match action {
-            Action::CodeEstablish { document } => {
+            CodeAction::Establish(document) => {
                 if self.code.documents.contains_key(&document.id) {
                     return Err(rules(format!("document {} exists", document.id)));
                 }
                 Ok(())
             }
-            Action::CodeAmend { document, base, changes } => {
+            CodeAction::Amend { document, base, changes } => {
                 let d = self.document(document)?;
                 let latest = d.latest().ok_or_else(|| rules("the document has no version"))?;
-                if *base != latest.number {
+                if base != latest.number {
                     return Err(rules(format!("amend the latest version, {} (base {base})", latest.number)));
                 }
                 apply_changes(&latest.articles, changes).map(|_| ()).map_err(rules)
             }
-            Action::CodeTranslate { document, version, article, lang, .. } => {
+            CodeAction::Translate { document, version, article, lang, .. } => {
                 if procedure != Procedure::Silence {
                     return Err(rules("translations are adopted by the silence procedure"));
                 }
                 let d = self.document(document)?;
-                let v = d.version(*version).ok_or_else(|| rules(format!("{document} has no version {version}")))?;
+                let v = d.version(version).ok_or_else(|| rules(format!("{document} has no version {version}")))?;
                 let a =
                     v.article(article).ok_or_else(|| rules(format!("version {version} has no article {article}")))?;
                 if a.texts.contains_key(lang) {
@@ -147,16 +145,15 @@ impl State {
                 }
                 Ok(())
             }
-            _ => Ok(()),
         }
     }
 
     /// Carries out an adopted code action; says what happened.
-    pub(crate) fn take_code_action(&mut self, action: &Action, index: LogIndex, p: &Proposal) -> String {
+    pub(crate) fn take_code_action(&mut self, action: CodeAction<'_>, index: LogIndex, p: &Proposal) -> String {
         let when = p.record.closes;
         let proposal = Some(p.record.id.clone());
         let result = match action {
-            Action::CodeEstablish { document } => {
+            CodeAction::Establish(document) => {
                 if self.code.documents.contains_key(&document.id) {
                     return format!("not applied: document {} exists", document.id);
                 }
@@ -173,7 +170,7 @@ impl State {
                 self.code.documents.insert(d.id.clone(), d);
                 (document.id.clone(), format!("applied: {} version 1", document.id))
             }
-            Action::CodeAmend { document, changes, .. } => {
+            CodeAction::Amend { document, changes, .. } => {
                 let Some(d) = self.code.documents.get_mut(document) else {
                     return format!("not applied: no document {document}");
                 };
@@ -186,7 +183,7 @@ impl State {
                     Ok(articles) => {
                         let number = latest.number + 1;
                         d.versions.push(Version {
-                            document: document.clone(),
+                            document: document.to_string(),
                             number,
                             label: format!("Rev.{}", number - 1),
                             articles,
@@ -194,29 +191,28 @@ impl State {
                             adopted_time: when,
                             proposal,
                         });
-                        (document.clone(), format!("applied: {document} version {number}"))
+                        (document.to_string(), format!("applied: {document} version {number}"))
                     }
                 }
             }
-            Action::CodeTranslate { document, version, article, lang, text } => {
+            CodeAction::Translate { document, version, article, lang, text } => {
                 let target = self
                     .code
                     .documents
                     .get_mut(document)
-                    .and_then(|d| d.versions.get_mut((*version as usize).saturating_sub(1)))
-                    .and_then(|v| v.articles.iter_mut().find(|a| &a.id == article));
+                    .and_then(|d| d.versions.get_mut((version as usize).saturating_sub(1)))
+                    .and_then(|v| v.articles.iter_mut().find(|a| a.id == article));
                 match target {
                     None => return format!("not applied: {document} version {version} has no article {article}"),
                     Some(a) if a.texts.contains_key(lang) => {
                         return format!("not applied: article {article} already has a {} text", lang.as_str())
                     }
                     Some(a) => {
-                        a.texts.insert(lang.clone(), text.clone());
-                        (document.clone(), format!("applied: {article} in {}", lang.as_str()))
+                        a.texts.insert(lang.clone(), text.to_string());
+                        (document.to_string(), format!("applied: {article} in {}", lang.as_str()))
                     }
                 }
             }
-            _ => return "not applied: not a code action".into(),
         };
         if self.effects_on {
             if let Some(d) = self.code.documents.get(&result.0) {
@@ -229,11 +225,19 @@ impl State {
     /// Pending code amendments that compete with `p` (same document, a
     /// shared article), in vote order: (closes, submission).
     fn competitors(&self, p: &Proposal) -> Vec<&Proposal> {
-        let Some((doc, arts)) = touched(p.record.action.as_ref()) else { return Vec::new() };
+        let Some(action) = p.record.action.as_ref() else { return Vec::new() };
+        let mut v = self.competitors_of(action);
+        v.retain(|q| q.record.id != p.record.id);
+        v
+    }
+
+    /// Pending code amendments that compete with `action`, in vote order.
+    pub(crate) fn competitors_of(&self, action: &Action) -> Vec<&Proposal> {
+        let Some((doc, arts)) = touched(Some(action)) else { return Vec::new() };
         let mut v: Vec<&Proposal> = self
             .decisions
             .iter()
-            .filter(|q| q.record.id != p.record.id && q.record.status.is_pending())
+            .filter(|q| q.record.status.is_pending())
             .filter(|q| touched(q.record.action.as_ref()).is_some_and(|(d, a)| d == doc && !a.is_disjoint(&arts)))
             .collect();
         v.sort_by_key(|q| (q.record.closes, q.record.entries.first().copied()));

@@ -268,9 +268,10 @@ impl Document {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Change {
-    /// A new article, after `after` (or first when `after` is null).
+    /// A new article, after `after` (or first when `after` is left out).
     Insert {
         article: Article,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         after: Option<String>,
     },
     /// An article replaced whole (same id).

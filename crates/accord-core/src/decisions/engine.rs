@@ -1,8 +1,8 @@
 //! The rules of each decision act, and the closing of ballots.
 
 use super::{AdoptedBy, Cosponsor, Proposal, ProposalRecord, SilenceRecord, Status, VoteRecord};
-use crate::acts::decision::{parse_deadline, Action, Procedure, Question};
-use crate::acts::Act;
+use crate::acts::decision::{parse_deadline, ActionDomain, BodyAction, Procedure, Question};
+use crate::acts::DecisionAct;
 use crate::ids::{LogIndex, MemberId, Seq};
 use crate::refusal::Refusal;
 use crate::state::{Actor, Effect, State};
@@ -67,14 +67,14 @@ impl State {
                 let text = p.record.text.clone();
                 self.amendment_adopted(&parent, id, text, index);
             } else if let Some(action) = p.record.action.clone() {
-                action_result = Some(match action {
-                    Action::CodeEstablish { .. } | Action::CodeAmend { .. } | Action::CodeTranslate { .. } => {
+                action_result = Some(match action.domain() {
+                    ActionDomain::Code(c) => {
                         let p = p.clone();
-                        let r = self.take_code_action(&action, index, &p);
+                        let r = self.take_code_action(c, index, &p);
                         self.moot_competitors(id, index);
                         r
                     }
-                    _ => self.take_action(&action, index),
+                    ActionDomain::Body(b) => self.take_action(b, index),
                 });
             }
         }
@@ -124,10 +124,10 @@ impl State {
         }
     }
 
-    /// Carries out an adopted proposal's action; says what happened.
-    fn take_action(&mut self, action: &Action, index: LogIndex) -> String {
+    /// Carries out an adopted membership or rules action; says what happened.
+    fn take_action(&mut self, action: BodyAction<'_>, index: LogIndex) -> String {
         match action {
-            Action::MemberAdmit { member, name, vkey } => {
+            BodyAction::Admit { member, name, vkey } => {
                 if self.actors.contains_key(member) {
                     return format!("not applied: {member} is already a member");
                 }
@@ -142,25 +142,26 @@ impl State {
                     member.clone(),
                     Actor {
                         id: member.clone(),
-                        name: name.clone(),
+                        name: name.to_string(),
                         key: std::sync::Arc::new(key),
                         last_seq: Seq(0),
                         since: index,
                         suspended: false,
+                        rate: crate::limits::RateBuckets::default(),
                     },
                 );
                 if self.effects_on {
                     self.pending.push(Effect::ActorAdded {
                         id: member.clone(),
-                        name: name.clone(),
-                        vkey: vkey.clone(),
+                        name: name.to_string(),
+                        vkey: vkey.to_string(),
                         index,
                     });
                 }
                 format!("applied: {member} admitted")
             }
-            Action::MemberSuspend { member } | Action::MemberReinstate { member } => {
-                let suspend = matches!(action, Action::MemberSuspend { .. });
+            BodyAction::Suspend(member) | BodyAction::Reinstate(member) => {
+                let suspend = matches!(action, BodyAction::Suspend(_));
                 match self.actors.get_mut(member) {
                     None => format!("not applied: {member} is not a member"),
                     Some(a) if a.suspended == suspend => {
@@ -182,7 +183,7 @@ impl State {
                     }
                 }
             }
-            Action::RulesChange { rules } => {
+            BodyAction::Rules(rules) => {
                 let next = self.rules.changed(rules);
                 if let Err(e) = next.validate() {
                     return format!("not applied: {e}");
@@ -192,10 +193,6 @@ impl State {
                     self.pending.push(Effect::RulesChanged(Box::new(self.rules.clone())));
                 }
                 "applied: rules changed".into()
-            }
-            // Carried out by `take_code_action` (code/engine.rs).
-            Action::CodeEstablish { .. } | Action::CodeAmend { .. } | Action::CodeTranslate { .. } => {
-                "not applied: not a membership or rules action".into()
             }
         }
     }
@@ -213,16 +210,24 @@ impl State {
     }
 
     /// Checks a decision act by `member` at entry time `time`.
-    pub(crate) fn check_decision(&self, member: &MemberId, act: &Act, time: Timestamp) -> Result<(), Refusal> {
-        if let Act::ClockTick(_) = act {
+    pub(crate) fn check_decision(
+        &self,
+        member: &MemberId,
+        act: DecisionAct<'_>,
+        time: Timestamp,
+    ) -> Result<(), Refusal> {
+        if let DecisionAct::Tick(_) = act {
             return if member.is_secretariat() { Ok(()) } else { Err(rules("only the secretariat ticks the clock")) };
         }
         if member.is_secretariat() {
             return Err(rules("the secretariat does not take part in decisions"));
         }
-        let actor = self.actors.get(member).ok_or_else(|| Refusal::UnknownMember(member.to_string()))?;
+        if !self.actors.contains_key(member) {
+            return Err(Refusal::UnknownMember(member.to_string()));
+        }
         match act {
-            Act::ProposalSubmit(s) => {
+            DecisionAct::Tick(_) => Ok(()),
+            DecisionAct::Submit(s) => {
                 if self.decisions.proposals.contains_key(&s.id) {
                     return Err(rules(format!("proposal id {:?} is taken", s.id)));
                 }
@@ -246,12 +251,30 @@ impl State {
                             a.type_name()
                         )));
                     }
-                    self.check_action(a)?;
-                    self.check_code_action(a, s.procedure)?;
+                    match a.domain() {
+                        ActionDomain::Body(b) => self.check_action(b)?,
+                        ActionDomain::Code(c) => {
+                            self.check_code_action(c, s.procedure)?;
+                            // Voted ahead of a competing amendment of the
+                            // Code tabled earlier: it must leave that one
+                            // the lead time to be voted on.
+                            if let Some(q) = self.competitors_of(a).into_iter().find(|q| {
+                                q.record.closes > closes && q.record.closes.millis() - closes.millis() < self.lead_ms()
+                            }) {
+                                return Err(rules(format!(
+                                    "it competes with {} (closing {}) and would be voted first: it must close at \
+                                     least amendment_lead_seconds ({}) before it, or after it",
+                                    q.record.id,
+                                    q.record.closes.to_rfc3339(),
+                                    self.rules.amendment_lead_seconds
+                                )));
+                            }
+                        }
+                    }
                 }
                 Ok(())
             }
-            Act::ProposalCosponsor(r) | Act::ProposalWithdrawCosponsor(r) => {
+            DecisionAct::Cosponsor(r) | DecisionAct::WithdrawCosponsor(r) => {
                 let p = self.proposal(&r.proposal)?;
                 self.pending(p)?;
                 if self.voting_began(p) {
@@ -260,18 +283,18 @@ impl State {
                     ));
                 }
                 let is_cosponsor = p.record.cosponsors.iter().any(|c| &c.member == member);
-                match act {
-                    Act::ProposalCosponsor(_) if &p.record.sponsor == member => {
-                        Err(rules("the sponsor is not a co-sponsor"))
-                    }
-                    Act::ProposalCosponsor(_) if is_cosponsor => Err(rules(format!("{member} already co-sponsors it"))),
-                    Act::ProposalWithdrawCosponsor(_) if !is_cosponsor => {
-                        Err(rules(format!("{member} does not co-sponsor it")))
-                    }
-                    _ => Ok(()),
+                let joining = matches!(act, DecisionAct::Cosponsor(_));
+                if joining && &p.record.sponsor == member {
+                    Err(rules("the sponsor is not a co-sponsor"))
+                } else if joining && is_cosponsor {
+                    Err(rules(format!("{member} already co-sponsors it")))
+                } else if !joining && !is_cosponsor {
+                    Err(rules(format!("{member} does not co-sponsor it")))
+                } else {
+                    Ok(())
                 }
             }
-            Act::ProposalWithdraw(r) => {
+            DecisionAct::Withdraw(r) => {
                 let p = self.proposal(&r.proposal)?;
                 self.pending(p)?;
                 if &p.record.sponsor != member {
@@ -285,7 +308,7 @@ impl State {
                 }
                 Ok(())
             }
-            Act::ProposalAmend(a) => {
+            DecisionAct::Amend(a) => {
                 if self.decisions.proposals.contains_key(&a.id) {
                     return Err(rules(format!("proposal id {:?} is taken", a.id)));
                 }
@@ -310,20 +333,37 @@ impl State {
                         self.rules.min_vote_seconds
                     )));
                 }
-                if closes >= p.record.closes {
+                let lead = self.lead_ms();
+                // Strictly before even with no lead: at the same instant the
+                // proposal, tabled first, would close first.
+                if closes.millis().saturating_add(lead.max(1)) > p.record.closes.millis() {
                     return Err(rules(format!(
-                        "an amendment must close before its proposal ({})",
+                        "an amendment must close at least amendment_lead_seconds ({}) before its proposal ({})",
+                        self.rules.amendment_lead_seconds,
                         p.record.closes.to_rfc3339()
+                    )));
+                }
+                // Voted ahead of an amendment tabled earlier: it must leave
+                // that one the lead time too.
+                let ahead_of = p.record.amendments.iter().filter_map(|x| self.decisions.proposals.get(x)).find(|q| {
+                    q.record.status.is_pending()
+                        && q.record.closes > closes
+                        && q.record.closes.millis() - closes.millis() < lead
+                });
+                if let Some(q) = ahead_of {
+                    return Err(rules(format!(
+                        "it would be voted ahead of amendment {} (closing {}): it must close at least \
+                         amendment_lead_seconds ({}) before it, or after it",
+                        q.record.id,
+                        q.record.closes.to_rfc3339(),
+                        self.rules.amendment_lead_seconds
                     )));
                 }
                 Ok(())
             }
-            Act::VoteCast(v) => {
+            DecisionAct::Vote(v) => {
                 let p = self.proposal(&v.proposal)?;
                 self.pending(p)?;
-                if actor.suspended {
-                    return Err(rules(format!("{member} is suspended from voting")));
-                }
                 if p.record.procedure == Procedure::Silence && p.record.status == Status::Open {
                     return Err(rules(
                         "the proposal is under the silence procedure: there is no vote unless a member objects",
@@ -340,19 +380,23 @@ impl State {
                 }
                 Ok(())
             }
-            Act::SilenceObject(s) | Act::SilenceDissociate(s) => {
+            DecisionAct::Object(s) | DecisionAct::Dissociate(s) => {
                 let p = self.proposal(&s.proposal)?;
                 self.pending(p)?;
                 if p.record.procedure != Procedure::Silence || p.record.status != Status::Open {
                     return Err(rules("the proposal is not under a silence procedure"));
                 }
-                if matches!(act, Act::SilenceObject(_)) && &p.record.sponsor == member {
+                if matches!(act, DecisionAct::Object(_)) && &p.record.sponsor == member {
                     return Err(rules("the sponsor does not object to its own proposal; withdraw it instead"));
                 }
                 Ok(())
             }
-            _ => Ok(()),
         }
+    }
+
+    /// `amendment_lead_seconds` in milliseconds.
+    fn lead_ms(&self) -> i64 {
+        secs(self.rules.amendment_lead_seconds)
     }
 
     /// Has voting begun on `p` or on any of its amendments? (Co-sponsors,
@@ -383,9 +427,9 @@ impl State {
             .cloned()
     }
 
-    fn check_action(&self, a: &Action) -> Result<(), Refusal> {
+    fn check_action(&self, a: BodyAction<'_>) -> Result<(), Refusal> {
         match a {
-            Action::MemberAdmit { member, vkey, .. } => {
+            BodyAction::Admit { member, vkey, .. } => {
                 if self.actors.contains_key(member) {
                     return Err(rules(format!("{member} is already a member")));
                 }
@@ -396,11 +440,11 @@ impl State {
                 }
                 Ok(())
             }
-            Action::MemberSuspend { member } | Action::MemberReinstate { member } => {
+            BodyAction::Suspend(member) | BodyAction::Reinstate(member) => {
                 let Some(target) = self.actors.get(member).filter(|a| !a.id.is_secretariat()) else {
                     return Err(rules(format!("{member} is not a member")));
                 };
-                let suspend = matches!(a, Action::MemberSuspend { .. });
+                let suspend = matches!(a, BodyAction::Suspend(_));
                 if target.suspended == suspend {
                     return Err(rules(format!(
                         "{member} is already {}",
@@ -409,9 +453,7 @@ impl State {
                 }
                 Ok(())
             }
-            Action::RulesChange { rules: change } => self.rules.changed(change).validate().map_err(rules),
-            // Checked by `check_code_action` (code/engine.rs).
-            Action::CodeEstablish { .. } | Action::CodeAmend { .. } | Action::CodeTranslate { .. } => Ok(()),
+            BodyAction::Rules(change) => self.rules.changed(change).validate().map_err(rules),
         }
     }
 
@@ -420,12 +462,13 @@ impl State {
         &mut self,
         index: LogIndex,
         member: &MemberId,
-        act: &Act,
+        act: DecisionAct<'_>,
         time: Timestamp,
         out: &mut Vec<Effect>,
     ) {
         match act {
-            Act::ProposalSubmit(s) => {
+            DecisionAct::Tick(_) => {}
+            DecisionAct::Submit(s) => {
                 let closes = parse_deadline("closes", &s.closes).unwrap_or(time);
                 let record = ProposalRecord {
                     id: s.id.clone(),
@@ -460,7 +503,7 @@ impl State {
                     Proposal { record, votes: Default::default(), majority_question: s.question },
                 );
             }
-            Act::ProposalAmend(a) => {
+            DecisionAct::Amend(a) => {
                 let closes = parse_deadline("closes", &a.closes).unwrap_or(time);
                 let Some(parent) = self.decisions.proposals.get(&a.proposal) else { return };
                 let question = parent.record.question;
@@ -517,9 +560,9 @@ impl State {
                     }
                 }
             }
-            Act::ProposalCosponsor(r) | Act::ProposalWithdrawCosponsor(r) => {
+            DecisionAct::Cosponsor(r) | DecisionAct::WithdrawCosponsor(r) => {
                 if let Some(p) = self.decisions.proposals.get_mut(&r.proposal) {
-                    if matches!(act, Act::ProposalCosponsor(_)) {
+                    if matches!(act, DecisionAct::Cosponsor(_)) {
                         p.record.cosponsors.push(Cosponsor { member: member.clone(), index });
                     } else {
                         p.record.cosponsors.retain(|c| &c.member != member);
@@ -530,7 +573,7 @@ impl State {
                     }
                 }
             }
-            Act::ProposalWithdraw(r) => {
+            DecisionAct::Withdraw(r) => {
                 let mut ids = vec![r.proposal.clone()];
                 if let Some(p) = self.decisions.proposals.get(&r.proposal) {
                     ids.extend(p.record.amendments.iter().cloned());
@@ -551,7 +594,7 @@ impl State {
                     }
                 }
             }
-            Act::VoteCast(v) => {
+            DecisionAct::Vote(v) => {
                 if let Some(p) = self.decisions.proposals.get_mut(&v.proposal) {
                     let rec = VoteRecord { vote: v.vote, explanation: v.explanation.clone(), index };
                     if let Some(old) = p.votes.insert(member.clone(), rec.clone()) {
@@ -571,11 +614,11 @@ impl State {
                     }
                 }
             }
-            Act::SilenceObject(s) | Act::SilenceDissociate(s) => {
+            DecisionAct::Object(s) | DecisionAct::Dissociate(s) => {
                 let vote_ms = secs(self.rules.silence_vote_seconds.max(self.rules.min_vote_seconds));
                 if let Some(p) = self.decisions.proposals.get_mut(&s.proposal) {
                     let rec = SilenceRecord { member: member.clone(), reason: s.reason.clone(), index };
-                    if matches!(act, Act::SilenceObject(_)) {
+                    if matches!(act, DecisionAct::Object(_)) {
                         p.record.objections.push(rec);
                         let old = (p.record.closes, p.record.entries[0], s.proposal.clone());
                         self.decisions.deadlines.remove(&old);
@@ -591,7 +634,6 @@ impl State {
                     }
                 }
             }
-            _ => {}
         }
     }
 }

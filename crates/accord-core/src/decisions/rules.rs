@@ -70,6 +70,15 @@ pub struct Rules {
     pub silence_vote_seconds: u64,
     /// May a member change its vote before the close?
     pub allow_vote_change: bool,
+    /// How long before its proposal an amendment must close (and before an
+    /// earlier-tabled competing `code.amend` that it would be voted ahead
+    /// of), so that no one can leave the others no time to vote.
+    pub amendment_lead_seconds: u64,
+    /// Each member's statements: a burst of this many, then this many a
+    /// minute (see `crate::limits`).
+    pub rate_statements_per_minute: u64,
+    /// Each member's signed bytes: a burst of this many, then this many a day.
+    pub rate_bytes_per_day: u64,
 }
 
 impl Default for Rules {
@@ -83,13 +92,20 @@ impl Default for Rules {
             min_vote_seconds: 0,
             silence_vote_seconds: 259_200,
             allow_vote_change: false,
+            amendment_lead_seconds: 86_400,
+            rate_statements_per_minute: 120,
+            rate_bytes_per_day: 64 << 20,
         }
     }
 }
 
 /// Longest period any rule may set: ten years, so that deadlines computed
 /// from it stay far inside the timestamp range.
-const MAX_SECONDS: u64 = 10 * 366 * 24 * 3600;
+pub const MAX_SECONDS: u64 = 10 * 366 * 24 * 3600;
+/// Range of `rate_statements_per_minute`.
+pub const RATE_STATEMENTS: (u64, u64) = (1, 1_000_000);
+/// Range of `rate_bytes_per_day`: at least one largest statement, at most 1 TiB.
+pub const RATE_BYTES: (u64, u64) = (65_536, 1 << 40);
 
 impl Rules {
     pub fn validate(&self) -> Result<(), String> {
@@ -105,9 +121,18 @@ impl Rules {
             ("min_silence_seconds", self.min_silence_seconds),
             ("min_vote_seconds", self.min_vote_seconds),
             ("silence_vote_seconds", self.silence_vote_seconds),
+            ("amendment_lead_seconds", self.amendment_lead_seconds),
         ] {
             if v > MAX_SECONDS {
                 return Err(format!("{name} must be at most {MAX_SECONDS}"));
+            }
+        }
+        for (name, v, (lo, hi)) in [
+            ("rate_statements_per_minute", self.rate_statements_per_minute, RATE_STATEMENTS),
+            ("rate_bytes_per_day", self.rate_bytes_per_day, RATE_BYTES),
+        ] {
+            if !(lo..=hi).contains(&v) {
+                return Err(format!("{name} must be from {lo} to {hi}"));
             }
         }
         Ok(())
@@ -140,6 +165,15 @@ impl Rules {
         if let Some(v) = change.allow_vote_change {
             r.allow_vote_change = v;
         }
+        if let Some(v) = change.amendment_lead_seconds {
+            r.amendment_lead_seconds = v;
+        }
+        if let Some(v) = change.rate_statements_per_minute {
+            r.rate_statements_per_minute = v;
+        }
+        if let Some(v) = change.rate_bytes_per_day {
+            r.rate_bytes_per_day = v;
+        }
         r
     }
 }
@@ -164,6 +198,12 @@ pub struct RulesChange {
     pub silence_vote_seconds: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_vote_change: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amendment_lead_seconds: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_statements_per_minute: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_bytes_per_day: Option<u64>,
 }
 
 impl RulesChange {

@@ -166,7 +166,7 @@ impl Seeder<'_> {
     }
 
     fn json(&mut self, id: &str, kind: &str, body: serde_json::Value) -> Result<()> {
-        let act = Act::parse(kind, body).map_err(|e| anyhow::anyhow!("demo {kind}: {e}"))?;
+        let act = Act::build(kind, &body).map_err(|e| anyhow::anyhow!("demo {kind}: {e}"))?;
         self.act(id, act)
     }
 }
