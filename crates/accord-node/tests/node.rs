@@ -50,7 +50,12 @@ fn fixture() -> Fixture {
             name: "France".into(),
             vkey: fra.verifier().to_vkey(),
         }],
-        rules: None,
+        // Rate limits these tests do not reach: they submit hundreds of
+        // statements at one instant.
+        rules: Some(accord_core::decisions::rules::Rules {
+            rate_statements_per_minute: accord_core::decisions::rules::RATE_STATEMENTS.1,
+            ..Default::default()
+        }),
         documents: Vec::new(),
     };
     found_body(store.as_ref(), genesis, &sec, &log, clock.as_ref()).unwrap();
@@ -215,4 +220,39 @@ fn a_genesis_too_large_for_one_entry_is_refused_before_anything_is_written() {
     let err = found_body(store.as_ref(), genesis, &sec, &log, &clock).unwrap_err();
     assert!(err.to_string().contains("65471"), "{err}");
     assert_eq!(store.size().unwrap(), 0);
+}
+
+/// A statement the store cannot take (here: an SQLite trigger refuses any
+/// entry holding "POISON", an injected storage fault) fails alone: the
+/// other statements of its batch are committed and acknowledged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_statement_the_store_refuses_does_not_cost_its_batch_their_acks() {
+    let f = fixture();
+    {
+        let path = f.url.strip_prefix("sqlite://").unwrap();
+        let db = rusqlite::Connection::open(path).unwrap();
+        db.execute_batch(
+            "CREATE TRIGGER poison BEFORE INSERT ON entries WHEN instr(CAST(NEW.data AS TEXT), 'POISON') > 0 \
+             BEGIN SELECT RAISE(ABORT, 'injected fault'); END;",
+        )
+        .unwrap();
+    }
+    let node = Arc::new(f.start());
+    let t0 = f.clock.now().0;
+    let notes: Vec<Vec<u8>> = (1..=200u64)
+        .map(|seq| f.note(seq, t0, &if seq == 100 { "POISON".to_string() } else { format!("n{seq}") }))
+        .collect();
+    let results = futures::future::join_all(notes.iter().map(|n| node.submit(n))).await;
+    for (i, r) in results.iter().enumerate() {
+        match (i + 1, r) {
+            (100, Err(SubmitError::Unavailable(why))) => assert!(why.contains("injected fault"), "{why}"),
+            (100, other) => panic!("the poisoned statement: {other:?}"),
+            (_, Ok(_)) => {}
+            (seq, Err(e)) => panic!("statement {seq} was refused because of another: {e}"),
+        }
+    }
+    assert_eq!(node.store().size().unwrap(), 1 + 199);
+    // The node goes on.
+    node.submit(&f.note(201, t0, "after")).await.unwrap();
+    node.shutdown();
 }

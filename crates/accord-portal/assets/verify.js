@@ -7,7 +7,8 @@
 //   2. folds the inclusion proof into a root (RFC 9162 §2.1.3.2) and
 //      compares it with the root in the signed checkpoint,
 //   3. verifies the checkpoint's Ed25519 signature (C2SP signed note) with
-//      the log's public key.
+//      the log's public key, by Accord's strict rule: the key and the
+//      signature's R and s are checked here, the equation by WebCrypto.
 // The outcome goes into #proof-result: data-verified="true" when all three
 // hold, "partial" when the proof holds but this browser cannot check
 // Ed25519, "unavailable" when there is no WebCrypto here, "false" (with
@@ -209,11 +210,86 @@
     if (hex(id) !== m[2]) {
       fail("bad-key");
     }
+    if (!strongKey(raw.slice(1))) {
+      fail("bad-key");
+    }
     return { name: m[1], id: id, pub: raw.slice(1) };
+  }
+
+  // ---- Ed25519 under Accord's strict rule (accord-log/src/ed25519.rs) ----
+  // WebCrypto checks the cofactorless equation; the checks every Accord
+  // verifier adds are made here first: the key is canonical, not of small
+  // order and torsion-free; s < L; R canonical and not of small order.
+  var P = (1n << 255n) - 19n;
+  var L = (1n << 252n) + 27742317777372353535851937790883648493n;
+  function mod(a) { var r = a % P; return r < 0n ? r + P : r; }
+  function pow(b, e) {
+    var r = 1n;
+    b = mod(b);
+    while (e > 0n) {
+      if (e & 1n) { r = mod(r * b); }
+      b = mod(b * b);
+      e >>= 1n;
+    }
+    return r;
+  }
+  var D = mod(-121665n * pow(121666n, P - 2n));
+  var SQRT_M1 = pow(2n, (P - 1n) / 4n);
+  function le(bytes) {
+    var n = 0n;
+    for (var i = bytes.length - 1; i >= 0; i--) { n = (n << 8n) | BigInt(bytes[i]); }
+    return n;
+  }
+  // The point an encoding stands for, or null when it is not a canonical
+  // encoding of a point.
+  function decode(enc) {
+    var sign = enc[31] >> 7;
+    var y = le(enc) & ((1n << 255n) - 1n);
+    if (y >= P) { return null; }
+    var y2 = mod(y * y);
+    var x2 = mod((y2 - 1n) * pow(D * y2 + 1n, P - 2n));
+    var x = pow(x2, (P + 3n) / 8n);
+    if (mod(x * x) !== x2) { x = mod(x * SQRT_M1); }
+    if (mod(x * x) !== x2) { return null; }
+    if (x === 0n && sign === 1) { return null; }
+    if (Number(x & 1n) !== sign) { x = P - x; }
+    return [x, y, 1n, mod(x * y)];
+  }
+  // Extended coordinates, a = -1 (RFC 8032 §5.1.4).
+  function add(p, q) {
+    var a = mod((p[1] - p[0]) * (q[1] - q[0])), b = mod((p[1] + p[0]) * (q[1] + q[0]));
+    var c = mod(2n * D * p[3] * q[3]), dd = mod(2n * p[2] * q[2]);
+    var e = b - a, f = dd - c, g = dd + c, h = b + a;
+    return [mod(e * f), mod(g * h), mod(f * g), mod(e * h)];
+  }
+  function mul(n, p) {
+    var r = [0n, 1n, 1n, 0n];
+    while (n > 0n) {
+      if (n & 1n) { r = add(r, p); }
+      p = add(p, p);
+      n >>= 1n;
+    }
+    return r;
+  }
+  function isIdentity(p) { return p[0] === 0n && mod(p[1] - p[2]) === 0n; }
+  function smallOrder(p) { return isIdentity(mul(8n, p)); }
+  // A key Accord would accept: canonical, not of small order, torsion-free.
+  function strongKey(pub) {
+    var a = decode(pub);
+    return a !== null && !smallOrder(a) && isIdentity(mul(L, a));
+  }
+  // s < L, and R canonical and not of small order.
+  function strictSignature(sig) {
+    if (sig.length !== 64 || le(sig.slice(32)) >= L) { return false; }
+    var r = decode(sig.slice(0, 32));
+    return r !== null && !smallOrder(r);
   }
 
   // Resolves true or false, or null when this browser has no Ed25519.
   async function ed25519Verify(pub, sig, text) {
+    if (!strictSignature(sig)) {
+      return false;
+    }
     var key;
     try {
       key = await crypto.subtle.importKey("raw", pub, { name: "Ed25519" }, false, ["verify"]);

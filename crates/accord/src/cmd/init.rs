@@ -62,13 +62,8 @@ pub fn parse_members_file(text: &str) -> Result<(MembersFile, Option<Rules>)> {
 }
 
 /// Creates the data directory, its keys and the genesis entry with the
-/// default rules of procedure; returns the log's vkey.
-pub fn found(data: &Path, file: &MembersFile, database: Option<&str>) -> Result<String> {
-    found_with_rules(data, file, None, Vec::new(), database)
-}
-
-/// Like [`found`], with the rules of procedure the genesis carries
-/// (`None`: the defaults, left out of the genesis).
+/// rules of procedure `rules` (`None`: the defaults, left out of the
+/// genesis); returns the log's vkey.
 pub fn found_with_rules(
     data: &Path,
     file: &MembersFile,

@@ -193,7 +193,6 @@ fn malformed_notes_are_refused() {
             )
             .into_bytes(),
         ),
-        ("seq 0", signed(&m.key, &line("M000", 0, now(), "note.publish", r#"{"text":"x"}"#)).into_bytes()),
         (
             "member id in lower case",
             signed(&m.key, &line("m000", seq, now(), "note.publish", r#"{"text":"x"}"#)).into_bytes(),
@@ -216,6 +215,11 @@ fn malformed_notes_are_refused() {
     assert!(accord_core::SignedStatement::parse(good.as_bytes()).is_ok());
     for (what, bytes) in cases {
         refused(&server, size, what, bytes, 400, "malformed");
+    }
+    // Numbers outside their range: seq is 1 to 2^53 − 1.
+    for (what, seq) in [("seq 0", 0u64), ("seq 2^53", 1 << 53), ("seq 2^63 (JCS form)", 9_223_372_036_854_776_000)] {
+        let bytes = signed(&m.key, &line("M000", seq, now(), "note.publish", r#"{"text":"x"}"#)).into_bytes();
+        refused(&server, size, what, bytes, 400, "out-of-range");
     }
     // The first valid statement still gets index `size`.
     assert_still_serving(&server, &mut body.members[0], size);

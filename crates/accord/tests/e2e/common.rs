@@ -83,6 +83,10 @@ pub struct Body {
 
 pub const ORIGIN: &str = "e2e.accord.example/log";
 
+/// Rules of procedure for bodies that tests load with many statements a
+/// member: rate limits they cannot reach (the limits have tests of their own).
+pub const LOAD_RULES: &str = "[rules]\nrate_statements_per_minute = 1000000\nrate_bytes_per_day = 1099511627776\n";
+
 impl Body {
     pub fn found(n: usize) -> Body {
         Body::found_with(n, "")

@@ -337,7 +337,7 @@ fn kill_9_loses_nothing_acknowledged() {
     eprintln!("crash: seed {seed} (ACCORD_CRASH_SEED={seed} reproduces the delays and texts), {cycles} kills");
     let mut rng = StdRng::seed_from_u64(seed);
 
-    let mut body = Body::found(MEMBERS);
+    let mut body = Body::found_with(MEMBERS, LOAD_RULES);
     let log_key = VerifierKey::parse(&body.log_vkey).unwrap();
     let mut members: Vec<Member> = std::mem::take(&mut body.members);
     let mut all: Vec<Ack> = Vec::new();

@@ -9,7 +9,7 @@ use std::process::Command;
 #[test]
 fn tlog_scales_verifies_checkpoint_inclusion_and_consistency() {
     let Some(py) = python() else { return };
-    let mut body = Body::found(8);
+    let mut body = Body::found_with(8, LOAD_RULES);
     let server = body.serve();
     let script = repo_root().join("tests/interop/tlog_verify.py");
     let dir = tempfile::tempdir().unwrap();

@@ -21,3 +21,4 @@ mod portal_log;
 mod portal_members;
 mod portal_proposals;
 mod proposals;
+mod trust;

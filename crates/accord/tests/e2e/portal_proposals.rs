@@ -104,7 +104,8 @@ fn error_page(server: &Server, path: &str, status: u16, words: &[&str]) {
 
 #[test]
 fn a_proposal_page_shows_the_recorded_vote_tally_chart_and_entries() {
-    let mut body = Body::found(5);
+    // The amendment closes half an hour before its proposal.
+    let mut body = Body::found_with(5, "[rules]\namendment_lead_seconds = 600\n");
     let server = body.serve();
     let (soon, in_three_secs) = deadline(3);
     let (_, in_an_hour) = deadline(3600);

@@ -133,7 +133,8 @@ fn found_with_rules(n: usize, rules: &str) -> Body {
 
 #[test]
 fn proposals_votes_and_live_tallies_are_served() {
-    let mut body = Body::found(4);
+    // The amendment closes half an hour before its proposal.
+    let mut body = Body::found_with(4, "[rules]\namendment_lead_seconds = 600\n");
     let server = body.serve();
     let (_, in_an_hour) = deadline(3600);
     let (_, in_four_days) = deadline(4 * 24 * 3600);
@@ -392,6 +393,12 @@ fn an_adopted_suspension_changes_who_counts_and_survives_rebuild() {
     assert_eq!(other["votes"].as_array().unwrap().len(), 2, "the vote stays on record: {other}");
     accepted(&server, &submit(&mut m[2], "p-third", "vote", &in_an_hour));
     refused(&server, &vote(&mut m[3], "p-third", "yes"), 422, "refused-by-rules", "a vote by a suspended member");
+    // Nor table, co-sponsor or amend (GA rules, art. 19): only its key and its voice remain.
+    let p = refused(&server, &submit(&mut m[3], "p-m003", "vote", &in_an_hour), 422, "refused-by-rules", "tabling");
+    assert!(p["detail"].as_str().unwrap().contains("M003 is suspended"), "{p}");
+    let cosponsor = m[3].sign("proposal.cosponsor", json!({ "proposal": "p-third" }));
+    refused(&server, &cosponsor, 422, "refused-by-rules", "co-sponsoring while suspended");
+    accepted(&server, &m[3].sign("note.publish", json!({ "text": "We object to our suspension." })));
 
     // Projections rebuilt from the log are identical, and served the same.
     let list = get_json(&server, "/api/v1/proposals");

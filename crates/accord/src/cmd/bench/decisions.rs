@@ -166,7 +166,7 @@ fn build(members: usize, proposals: usize) -> Result<(Vec<Entry>, Vec<String>)> 
         log_key: log.signer.verifier().to_vkey(),
         secretariat_key: sec.signer.verifier().to_vkey(),
         members: roster.founding_members(),
-        rules: None,
+        rules: Some(super::bench_rules()),
         documents: Vec::new(),
     };
     let g = Statement { member: MemberId::secretariat(), seq: Seq(1), time: t0, act: Act::Genesis(Box::new(genesis)) }

@@ -9,7 +9,7 @@ mod portal;
 
 use log::{bench_log, LoadShape};
 
-use crate::cmd::init::{found, MemberEntry, MembersFile};
+use crate::cmd::init::{MemberEntry, MembersFile};
 use crate::cmd::keygen::new_key;
 use accord_core::{KeyFile, MemberId, Timestamp};
 use anyhow::{anyhow, Context, Result};
@@ -133,6 +133,17 @@ pub fn start_body(dir: &Path, members: usize) -> Result<ChildNode> {
     start_server(&dir.join("data"), keys)
 }
 
+/// The rules benchmark bodies are founded with: the defaults, but rate
+/// limits that the load cannot reach (each bench client is one member
+/// sending many statements a second).
+pub(super) fn bench_rules() -> accord_core::decisions::rules::Rules {
+    accord_core::decisions::rules::Rules {
+        rate_statements_per_minute: accord_core::decisions::rules::RATE_STATEMENTS.1,
+        rate_bytes_per_day: accord_core::decisions::rules::RATE_BYTES.1,
+        ..Default::default()
+    }
+}
+
 fn found_bench_body(dir: &Path, members: usize) -> Result<Vec<KeyFile>> {
     let origin = "bench.accord.example/log";
     let mut keys = Vec::new();
@@ -144,7 +155,7 @@ fn found_bench_body(dir: &Path, members: usize) -> Result<Vec<KeyFile>> {
         keys.push(k);
     }
     let file = MembersFile { origin: origin.into(), name: "Benchmark body".into(), members: entries };
-    found(&dir.join("data"), &file, None)?;
+    crate::cmd::init::found_with_rules(&dir.join("data"), &file, Some(bench_rules()), Vec::new(), None)?;
     Ok(keys)
 }
 

@@ -148,7 +148,7 @@ fn build_body(data: &Path, roster: &Roster, proposals: usize) -> Result<u64> {
         log_key: log.signer.verifier().to_vkey(),
         secretariat_key: sec.signer.verifier().to_vkey(),
         members: roster.founding_members(),
-        rules: None,
+        rules: Some(super::bench_rules()),
         documents: vec![crate::cmd::demo::code::founding_document()?],
     };
     let store = accord_store::open(&db_url(data, None))?;
