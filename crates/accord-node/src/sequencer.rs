@@ -71,16 +71,8 @@ pub(crate) fn run(
         };
         // A failed transaction changed nothing (the store's contract), but
         // the state was applied in place: re-read what is durable.
-        match reload(&shared) {
-            Ok((s, f)) => {
-                state = s;
-                frontier = f;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot reload the log after a failed commit; the sequencer stops");
-                return;
-            }
-        }
+        let Some((s, f)) = reload(&shared) else { return };
+        (state, frontier) = (s, f);
         // One statement must not cost the others their place: commit each
         // on its own, so that only a statement the store cannot take (or
         // every one, if storage itself is down) is answered 503.
@@ -98,16 +90,8 @@ pub(crate) fn run(
             }
         }
         if any_failed {
-            match reload(&shared) {
-                Ok((s, f)) => {
-                    state = s;
-                    frontier = f;
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "cannot reload the log after a failed commit; the sequencer stops");
-                    return;
-                }
-            }
+            let Some((s, f)) = reload(&shared) else { return };
+            (state, frontier) = (s, f);
         }
     }
     tracing::info!("sequencer stopped");
@@ -203,10 +187,21 @@ fn commit_round(
     Ok(())
 }
 
-fn reload(shared: &Shared) -> Result<(State, Frontier), crate::NodeError> {
-    let state = crate::replay::load_state(shared.store.as_ref())?;
-    let frontier = Frontier::load(&mut StoreHashes(shared.store.as_ref()), state.size())?;
-    Ok((state, frontier))
+/// The state and frontier of what is durable; `None` (logged: the
+/// sequencer then stops) if they cannot be read.
+fn reload(shared: &Shared) -> Option<(State, Frontier)> {
+    let load = || -> Result<(State, Frontier), crate::NodeError> {
+        let state = crate::replay::load_state(shared.store.as_ref())?;
+        let frontier = Frontier::load(&mut StoreHashes(shared.store.as_ref()), state.size())?;
+        Ok((state, frontier))
+    };
+    match load() {
+        Ok(x) => Some(x),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot reload the log after a failed commit; the sequencer stops");
+            None
+        }
+    }
 }
 
 enum Round {

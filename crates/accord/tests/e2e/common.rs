@@ -74,6 +74,19 @@ pub fn keygen(dir: &Path, id: &str) -> (PathBuf, String) {
     (key_path, String::from_utf8(out.stdout).unwrap().trim().to_string())
 }
 
+/// Writes `members_toml` to `dir/members.toml` and runs `accord init`
+/// on it into `dir/data`.
+pub fn init(dir: &Path, members_toml: &str) -> std::process::Output {
+    std::fs::write(dir.join("members.toml"), members_toml).unwrap();
+    accord()
+        .args(["init", "--data"])
+        .arg(dir.join("data"))
+        .arg("--members")
+        .arg(dir.join("members.toml"))
+        .output()
+        .unwrap()
+}
+
 /// A body founded with `accord keygen` and `accord init` in a temp folder.
 pub struct Body {
     pub dir: tempfile::TempDir,
@@ -107,14 +120,7 @@ impl Body {
         }
         toml.push('\n');
         toml.push_str(extra);
-        std::fs::write(dir.path().join("members.toml"), toml).unwrap();
-        let out = accord()
-            .args(["init", "--data"])
-            .arg(dir.path().join("data"))
-            .arg("--members")
-            .arg(dir.path().join("members.toml"))
-            .output()
-            .unwrap();
+        let out = init(dir.path(), &toml);
         assert!(out.status.success(), "init: {}", String::from_utf8_lossy(&out.stderr));
         let log_vkey = String::from_utf8(out.stdout).unwrap().trim().to_string();
         Body { dir, members, log_vkey }

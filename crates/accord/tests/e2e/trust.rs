@@ -255,14 +255,7 @@ fn weak_keys_are_refused_over_http_and_by_init() {
         "origin = \"{ORIGIN}\"\nname = \"Weak\"\n\n[[member]]\nid = \"M000\"\nname = \"Weak\"\nvkey = \"{name}+{id}+{}\"\n",
         B64.encode(raw)
     );
-    std::fs::write(dir.path().join("members.toml"), toml).unwrap();
-    let out = accord()
-        .args(["init", "--data"])
-        .arg(dir.path().join("data"))
-        .arg("--members")
-        .arg(dir.path().join("members.toml"))
-        .output()
-        .unwrap();
+    let out = init(dir.path(), &toml);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("refused key"), "{err}");
