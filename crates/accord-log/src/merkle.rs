@@ -64,7 +64,7 @@ pub fn range_hash<R: HashReader>(r: &mut R, start: u64, end: u64) -> Result<Hash
     if n == 0 {
         return Ok(Hash::empty());
     }
-    if n.is_power_of_two() && start % n == 0 {
+    if n.is_power_of_two() && start.is_multiple_of(n) {
         let level = n.trailing_zeros();
         return subtree_hash(r, level, start >> level);
     }

@@ -1,9 +1,13 @@
 //! Publishes signed checkpoints: soon after every durable commit, and no
 //! more often than `checkpoint_interval_ms`. A checkpoint is stored
-//! (durably) before it is served, so a restart never serves a smaller one.
+//! (durably) before it is served, so a restart never serves a smaller one,
+//! and it is signed only if the log still has, at the size of the last
+//! checkpoint published, that checkpoint's root.
 
 use crate::node::{write, Published, Shared};
+use accord_log::merkle::range_hash;
 use accord_log::Checkpoint;
+use accord_store::StoreHashes;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +32,25 @@ pub(crate) fn run(shared: Arc<Shared>) {
             (d.size, d.root)
         };
         let published = shared.metrics.checkpoint_size.load(Relaxed);
+        let extends = if size > published { extends_published(&shared) } else { Ok(true) };
+        match extends {
+            Ok(true) => {}
+            // Never sign a tree that does not extend what was published;
+            // the sequencer only appends, so this means the store changed
+            // underneath the node. Nothing more is signed.
+            Ok(false) => {
+                tracing::error!(
+                    size,
+                    "the log no longer extends the published checkpoint; no more checkpoints are signed"
+                );
+                return;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the log's hashes to check the published checkpoint; will retry");
+                std::thread::sleep(interval);
+                continue;
+            }
+        }
         if size > published {
             let cp = Checkpoint::new(&shared.origin, size, root);
             match cp.sign(&shared.log_key).map(|n| n.to_text()) {
@@ -53,4 +76,12 @@ pub(crate) fn run(shared: Arc<Shared>) {
         }
         std::thread::sleep(interval);
     }
+}
+
+/// Does the stored log, at the published checkpoint's size, still have the
+/// published root?
+fn extends_published(shared: &Shared) -> Result<bool, accord_store::StoreError> {
+    let published = shared.published.read().unwrap_or_else(|p| p.into_inner()).clone();
+    let Some(p) = published else { return Ok(true) };
+    Ok(range_hash(&mut StoreHashes(shared.store.as_ref()), 0, p.size)? == p.root)
 }

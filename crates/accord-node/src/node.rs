@@ -9,7 +9,7 @@ use crate::sequencer::{self, Job};
 use crate::verifier;
 use accord_core::acts::Genesis;
 use accord_core::{Act, Entry, MemberId, Refusal, Seq, SigCheck, SignedStatement, State, Statement};
-use accord_log::merkle::{consistency_proof, inclusion_proof, Frontier};
+use accord_log::merkle::{consistency_proof, inclusion_proof, range_hash, Frontier};
 use accord_log::proof::TlogProof;
 use accord_log::{Checkpoint, Hash, Signer, VerifierKey};
 use accord_store::{AppendBatch, Store, StoreError, StoreHashes};
@@ -156,6 +156,29 @@ impl Node {
             }
             None => None,
         };
+        // The node never contradicts what it published: the stored
+        // checkpoint must be a prefix of the stored log, root for root.
+        if let Some(p) = &published {
+            if p.size > frontier.size() {
+                return Err(NodeError::Corrupt(format!(
+                    "the latest published checkpoint covers {} entries, but the log holds only {}: entries that \
+                     were published are missing (restore them from a backup or a mirror; serving now would sign \
+                     a fork)",
+                    p.size,
+                    frontier.size()
+                )));
+            }
+            let root = range_hash(&mut StoreHashes(store.as_ref()), 0, p.size)?;
+            if root != p.root {
+                return Err(NodeError::Corrupt(format!(
+                    "the log's root at size {} is {}, not the root {} of the checkpoint published at that size: \
+                     the log was rewritten (serving now would sign a fork)",
+                    p.size,
+                    root.to_base64(),
+                    p.root.to_base64()
+                )));
+            }
+        }
         let metrics = Metrics::default();
         metrics.log_size.store(state.size(), Relaxed);
         if let Some(p) = &published {

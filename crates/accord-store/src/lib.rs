@@ -56,9 +56,8 @@ pub struct AppendBatch {
 /// Storage for one log.
 ///
 /// Durability: every method that writes is durable when it returns `Ok`
-/// (committed and fsync'd) — except `put_checkpoint`, see there; a crash
-/// after that loses nothing it wrote.
-/// A write that returns `Err` has changed nothing.
+/// (committed and fsync'd), `put_checkpoint` included; a crash after that
+/// loses nothing it wrote. A write that returns `Err` has changed nothing.
 pub trait Store: Send + Sync {
     /// Appends a batch in one transaction with one fsync: entries, hashes
     /// and projection rows together, so projections never run ahead of or
@@ -71,12 +70,9 @@ pub trait Store: Send + Sync {
     /// Node hashes at tree `level` (0 = leaves, else a multiple of 8) for
     /// indices `[start, end)`; fewer if not all are complete.
     fn hashes(&self, level: u32, start: u64, end: u64) -> Result<Vec<Hash>>;
-    /// Records a signed checkpoint. Unlike appends, this need not be
-    /// durable on return: a checkpoint is signed only over entries that
-    /// are already durable, and Ed25519 signatures are deterministic, so a
-    /// checkpoint lost in a power cut is re-signed byte for byte identical
-    /// when the node restarts. Keeping its fsync off the append path keeps
-    /// it from delaying acknowledgements.
+    /// Records a signed checkpoint, durably: the node serves a checkpoint
+    /// only after this returns, so a restart never serves, or signs over,
+    /// less than what was published.
     fn put_checkpoint(&self, size: u64, note: &str) -> Result<()>;
     /// The checkpoint with the largest size, if any.
     fn latest_checkpoint(&self) -> Result<Option<(u64, String)>>;

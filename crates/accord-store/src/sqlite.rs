@@ -353,12 +353,9 @@ impl Store for SqliteStore {
 
     fn put_checkpoint(&self, size: u64, note: &str) -> Result<()> {
         // One writer connection for everything (no lock contention between
-        // writers); this one write skips the fsync (see `Store::put_checkpoint`).
+        // writers), always `synchronous = FULL`: durable on return.
         let c = lock(&self.writer);
-        c.pragma_update(None, "synchronous", "NORMAL")?;
-        let r = c.execute("INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?1, ?2)", params![size, note]);
-        c.pragma_update(None, "synchronous", "FULL")?;
-        r?;
+        c.execute("INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?1, ?2)", params![size, note])?;
         Ok(())
     }
 

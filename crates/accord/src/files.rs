@@ -13,6 +13,34 @@ pub fn db_url(data: &Path, database: Option<&str>) -> String {
     }
 }
 
+/// The exclusive lock a process holds on a data directory for as long as
+/// it writes to it (`serve`, `demo`, `rebuild`): two of them on one log
+/// would each sign its own history. Released when dropped, or when the
+/// process ends in any way (it is an OS file lock, `flock`).
+pub struct DataLock {
+    _file: std::fs::File,
+}
+
+/// Takes the data directory's lock, or says who holds it.
+pub fn lock_data(data: &Path) -> Result<DataLock> {
+    let path = data.join("accord.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(DataLock { _file: file }),
+        Err(std::fs::TryLockError::WouldBlock) => bail!(
+            "another accord process (serve, demo or rebuild) is using {}; stop it first (lock: {})",
+            data.display(),
+            path.display()
+        ),
+        Err(std::fs::TryLockError::Error(e)) => Err(e).with_context(|| format!("cannot lock {}", path.display())),
+    }
+}
+
 pub fn keys_dir(data: &Path) -> PathBuf {
     data.join("keys")
 }

@@ -6,6 +6,7 @@ use anyhow::Result;
 use std::path::Path;
 
 pub fn run(data: &Path, database: Option<&str>) -> Result<()> {
+    let _lock = crate::files::lock_data(data)?;
     let store = accord_store::open(&db_url(data, database))?;
     let pb = bar(store.size()?, "rebuild");
     let report = accord_node::rebuild_projections(store.as_ref(), |done, _| pb.set_position(done))?;

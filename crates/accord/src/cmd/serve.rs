@@ -1,6 +1,6 @@
 //! `accord serve`: runs a node and its HTTP face until SIGINT/SIGTERM.
 
-use crate::files::{db_url, log_key_path, read_key, secretariat_key_path};
+use crate::files::{db_url, lock_data, log_key_path, read_key, secretariat_key_path, DataLock};
 use accord_node::{Node, NodeConfig, SystemClock};
 use anyhow::{Context, Result};
 use std::path::Path;
@@ -12,7 +12,10 @@ pub fn init_tracing() {
     let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
-pub fn start_node(data: &Path, database: Option<&str>) -> Result<Arc<Node>> {
+/// Starts the node of the body in `data`, holding the directory's lock
+/// (keep the returned lock as long as the node runs).
+pub fn start_node(data: &Path, database: Option<&str>) -> Result<(Arc<Node>, DataLock)> {
+    let lock = lock_data(data)?;
     let log_key = read_key(&log_key_path(data))?;
     // The secretariat's key lets the node append `clock.tick` entries so
     // that ballots close on time without other traffic. A node without it
@@ -27,12 +30,12 @@ pub fn start_node(data: &Path, database: Option<&str>) -> Result<Arc<Node>> {
     let store = accord_store::open(&db_url(data, database))?;
     let config = NodeConfig { clock_ticker, ..NodeConfig::default() };
     let node = Node::start(store, log_key.signer, Arc::new(SystemClock), config).context("cannot start the node")?;
-    Ok(Arc::new(node))
+    Ok((Arc::new(node), lock))
 }
 
 pub fn run(data: &Path, listen: &str, database: Option<&str>) -> Result<()> {
     init_tracing();
-    let node = start_node(data, database)?;
+    let (node, _lock) = start_node(data, database)?;
     serve_node(node, listen)
 }
 

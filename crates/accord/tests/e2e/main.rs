@@ -21,4 +21,5 @@ mod portal_log;
 mod portal_members;
 mod portal_proposals;
 mod proposals;
+mod published;
 mod trust;

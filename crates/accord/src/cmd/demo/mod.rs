@@ -52,7 +52,7 @@ pub fn run(dir: &Path, listen: &str) -> Result<()> {
     if fresh {
         create(dir)?;
     }
-    let node = start_node(&data, None)?;
+    let (node, _lock) = start_node(&data, None)?;
     if fresh {
         seed(&node, dir)?;
     }
