@@ -44,6 +44,39 @@ pub struct AuditArgs {
     /// Parallel downloads.
     #[arg(long, default_value_t = 8)]
     pub jobs: usize,
+    /// Refuse to audit a log claiming more entries than this (the auditor
+    /// holds every leaf hash in memory: 32 bytes an entry).
+    #[arg(long, default_value_t = 100_000_000)]
+    pub max_entries: u64,
+    /// Seconds any one request may take.
+    #[arg(long, default_value_t = 60)]
+    pub timeout: u64,
+}
+
+/// The largest answer the auditor reads for each kind of resource: a
+/// hostile node gets a clear failure, never an unbounded allocation.
+#[derive(Clone, Copy)]
+enum Limit {
+    /// A signed checkpoint: a few lines and at most 100 signatures.
+    Checkpoint,
+    /// A hash tile: 256 hashes of 32 bytes.
+    HashTile,
+    /// An entry bundle: 256 entries of at most 65,535 bytes, each with a
+    /// two-byte length.
+    Bundle,
+    /// A JSON answer of the read API.
+    Json,
+}
+
+impl Limit {
+    fn bytes(self) -> u64 {
+        match self {
+            Limit::Checkpoint => 64 * 1024,
+            Limit::HashTile => 256 * 32,
+            Limit::Bundle => 256 * (2 + 65_535),
+            Limit::Json => 256 << 20,
+        }
+    }
 }
 
 /// What the auditor remembers between runs.
@@ -117,11 +150,33 @@ struct Http {
 }
 
 impl Http {
+    /// GET `path`, reading at most the limit for what `path` is.
     fn get(&self, path: &str) -> Result<Vec<u8>, Outcome> {
+        let limit = if path == "/log/checkpoint" {
+            Limit::Checkpoint
+        } else if path.starts_with("/log/tile/entries/") {
+            Limit::Bundle
+        } else if path.starts_with("/log/tile/") {
+            Limit::HashTile
+        } else {
+            Limit::Json
+        };
         let url = format!("{}{path}", self.base);
         let r = self.client.get(&url).send().with_context(|| format!("GET {url}"))?;
         let status = r.status();
-        let body = r.bytes().with_context(|| format!("GET {url}"))?.to_vec();
+        let max = limit.bytes();
+        if r.content_length().is_some_and(|n| n > max) {
+            return fail(format!(
+                "GET {url}: the answer is {} bytes; at most {max} are allowed",
+                r.content_length().unwrap_or(0)
+            ));
+        }
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::Read::take(r, max + 1), &mut body)
+            .with_context(|| format!("GET {url}"))?;
+        if body.len() as u64 > max {
+            return fail(format!("GET {url}: the answer is over {max} bytes, the most it may be"));
+        }
         if !status.is_success() {
             let detail = String::from_utf8_lossy(&body).chars().take(300).collect::<String>();
             return fail(format!("GET {url} answered {status}: {detail}"));
@@ -159,7 +214,10 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
     let started = Instant::now();
     let base = args.url.trim_end_matches('/').to_string();
     let http = Http {
-        client: reqwest::blocking::Client::builder().timeout(Duration::from_secs(60)).build().context("HTTP client")?,
+        client: reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(args.timeout.max(1)))
+            .build()
+            .context("HTTP client")?,
         base: base.clone(),
     };
     let state_path = args.state.clone().unwrap_or_else(|| default_state_path(&base));
@@ -208,7 +266,12 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
     let size = cp.size;
 
     // 3. Every entry: download, hash, replay, verify signatures.
-    let mut replay = Replay { state: State::without_effects(), tree: MemoryTree::new(), signatures: 0 };
+    let mut replay = Replay {
+        state: State::without_effects(),
+        tree: MemoryTree::new(),
+        signatures: 0,
+        max_entries: args.max_entries,
+    };
     replay.extend(&http, args.jobs, size)?;
 
     // 4. The tree: the signed root, and every hash tile the node serves.
@@ -329,6 +392,8 @@ struct Replay {
     state: State,
     tree: MemoryTree,
     signatures: u64,
+    /// The most entries this audit takes on (`--max-entries`).
+    max_entries: u64,
 }
 
 impl Replay {
@@ -337,6 +402,13 @@ impl Replay {
     /// key the replay says was current. Entries already replayed that a
     /// (now fuller) bundle holds again must not have changed.
     fn extend(&mut self, http: &Http, jobs: usize, to: u64) -> Result<(), Outcome> {
+        if to > self.max_entries {
+            return fail(format!(
+                "the node's checkpoint claims {to} entries, more than --max-entries {}; raise it to audit a log that \
+                 large",
+                self.max_entries
+            ));
+        }
         let from = self.tree.size();
         let pb = bar(to.saturating_sub(from), "entries");
         let bundles: Vec<TilePath> = tiles_for_size(TileKind::Entries, to)

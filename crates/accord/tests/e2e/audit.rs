@@ -189,3 +189,84 @@ fn a_rewritten_history_is_a_fork() {
     assert_eq!(code, 1, "{out}{err}");
     assert!(err.contains("fork"), "{err}");
 }
+
+/// `accord audit` through a proxy that rewrites what the node serves;
+/// returns (exit code, stderr) and how long it took.
+fn audit_through(server: &Server, body: &Body, doctor: Rewrite, extra: &[&str]) -> (i32, String, std::time::Duration) {
+    let proxy = Proxy::start(&server.url, doctor);
+    let state = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let out = accord()
+        .args(["audit", &proxy.url, "--log-key", &body.log_vkey, "--state"])
+        .arg(state.path().join("s.json"))
+        .args(extra)
+        .output()
+        .unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned(), started.elapsed())
+}
+
+/// A hostile node: a validly signed checkpoint of size 2^40, a bundle far
+/// larger than any bundle can be, a truncated one, and one that never
+/// comes. The auditor fails cleanly each time (exit 1 or 2, a message; no
+/// abort, no out-of-memory), within bounded time.
+#[test]
+fn the_auditor_survives_a_hostile_node() {
+    let mut body = Body::found(2);
+    let server = body.serve();
+    fill(&mut body, &server, 10);
+    server.wait_checkpoint(11);
+    let log_key = KeyFile::parse(&std::fs::read_to_string(body.data().join("keys/log.key")).unwrap()).unwrap();
+
+    // 2^40 entries, validly signed.
+    let huge = Checkpoint::new(ORIGIN, 1 << 40, Hash::leaf(b"x")).sign(&log_key.signer).unwrap().to_text();
+    let (code, err, took) = audit_through(
+        &server,
+        &body,
+        rewrite(move |path, b| if path == "/log/checkpoint" { huge.clone().into_bytes() } else { b }),
+        &[],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("claims 1099511627776 entries, more than --max-entries"), "{err}");
+    assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+
+    // A bundle of 20 MB: more than 256 entries of 65,535 bytes can be.
+    let (code, err, _) = audit_through(
+        &server,
+        &body,
+        rewrite(|path, b| if path.starts_with("/log/tile/entries/") { vec![0u8; 20 << 20] } else { b }),
+        &[],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("the most it may be") || err.contains("at most"), "{err}");
+
+    // A truncated bundle.
+    let (code, err, _) = audit_through(
+        &server,
+        &body,
+        rewrite(|path, mut b| {
+            if path.starts_with("/log/tile/entries/") {
+                b.truncate(b.len() / 2);
+            }
+            b
+        }),
+        &[],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("tile/entries/000"), "{err}");
+
+    // A hash tile that never comes: the request times out.
+    let (code, err, took) = audit_through(
+        &server,
+        &body,
+        rewrite(|path, b| {
+            if path.starts_with("/log/tile/0/") {
+                std::thread::sleep(std::time::Duration::from_secs(4));
+            }
+            b
+        }),
+        &["--timeout", "1"],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("could not complete"), "{err}");
+    assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+}

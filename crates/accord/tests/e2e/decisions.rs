@@ -9,12 +9,8 @@
 use crate::common::*;
 use accord_core::MemberId;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::Output;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Rules that let ballots close within seconds.
@@ -420,93 +416,6 @@ fn init_refuses_unknown_rules() {
         assert!(!out.status.success() && err.contains(names), "{extra}: {err}");
         assert!(!dir.path().join("data").exists(), "nothing is created for a bad members file");
     }
-}
-
-/// A proxy in front of a node that serves everything as the node does,
-/// except what `rewrite` changes (given each path and answer): what a
-/// dishonest node, or one caught mid-append, would show.
-struct Proxy {
-    url: String,
-    stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-type Rewrite = Arc<std::sync::Mutex<Box<dyn FnMut(&str, Vec<u8>) -> Vec<u8> + Send>>>;
-
-fn rewrite(f: impl FnMut(&str, Vec<u8>) -> Vec<u8> + Send + 'static) -> Rewrite {
-    Arc::new(std::sync::Mutex::new(Box::new(f)))
-}
-
-impl Proxy {
-    fn start(upstream: &str, doctor: Rewrite) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let stop = Arc::new(AtomicBool::new(false));
-        let (upstream, stop2) = (upstream.to_string(), stop.clone());
-        let thread = std::thread::spawn(move || {
-            let http = client();
-            for conn in listener.incoming() {
-                if stop2.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(conn) = conn else { continue };
-                // One request per connection; errors only end that connection.
-                let _ = serve_one(conn, &http, &upstream, &doctor);
-            }
-        });
-        Proxy { url, stop, thread: Some(thread) }
-    }
-}
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wake the accept loop.
-        let _ = TcpStream::connect(self.url.trim_start_matches("http://"));
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-fn serve_one(
-    conn: TcpStream,
-    http: &reqwest::blocking::Client,
-    upstream: &str,
-    doctor: &Rewrite,
-) -> std::io::Result<()> {
-    conn.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(conn.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
-            break;
-        }
-    }
-    let path = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let (status, ctype, body) = match http.get(format!("{upstream}{path}")).send() {
-        Ok(r) => {
-            let status = r.status().as_u16();
-            let ctype = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-            (status, ctype, r.bytes().map(|b| b.to_vec()).unwrap_or_default())
-        }
-        Err(_) => (502, "text/plain".to_string(), b"upstream".to_vec()),
-    };
-    let body = if status == 200 { (doctor.lock().unwrap())(&path, body) } else { body };
-    let mut conn = conn;
-    write!(
-        conn,
-        "HTTP/1.1 {status} X\r\ncontent-type: {ctype}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
-        body.len()
-    )?;
-    conn.write_all(&body)?;
-    conn.flush()?;
-    // Drain what the client may still send before closing.
-    let _ = reader.get_mut().set_read_timeout(Some(Duration::from_millis(10)));
-    let _ = reader.read(&mut [0u8; 64]);
-    Ok(())
 }
 
 #[test]
