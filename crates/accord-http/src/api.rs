@@ -1,7 +1,7 @@
 //! `/api/v1`: statements in, state and proofs out.
 
 use crate::problem::Problem;
-use crate::{blocking, AppState, MAX_BODY};
+use crate::{at_size, blocking, AppState, AtSize, MAX_BODY};
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
@@ -142,45 +142,48 @@ async fn consistency(State(node): State<AppState>, RawQuery(q): RawQuery) -> Res
     })))
 }
 
-async fn body_info(State(node): State<AppState>) -> Result<Json<Value>, Problem> {
-    let n = node.clone();
-    let (name, rules) = blocking(move || Ok((n.store().body_fact("name")?, n.store().body_fact("rules")?))).await?;
+async fn body_info(State(node): State<AppState>) -> Result<AtSize<Json<Value>>, Problem> {
+    let AtSize(size, (name, rules)) =
+        at_size(node.clone(), |n| Ok((n.store().body_fact("name")?, n.store().body_fact("rules")?))).await?;
     // Stored by the store as the JSON of the rules in force.
     let rules = match rules {
         Some(r) => serde_json::from_str::<Value>(&r).map_err(|e| Problem::internal(format!("stored rules: {e}")))?,
         None => Value::Null,
     };
     let cp = node.checkpoint();
-    Ok(Json(json!({
-        "name": name,
-        "origin": node.origin(),
-        "log_key": node.log_vkey().to_vkey(),
-        "rules": rules,
-        "checkpoint": cp.map(|c| json!({"size": c.size, "root": c.root.to_base64(), "note": c.note})),
-    })))
+    Ok(AtSize(
+        size,
+        Json(json!({
+            "name": name,
+            "origin": node.origin(),
+            "log_key": node.log_vkey().to_vkey(),
+            "rules": rules,
+            "checkpoint": cp.map(|c| json!({"size": c.size, "root": c.root.to_base64(), "note": c.note})),
+        })),
+    ))
 }
 
-async fn members(State(node): State<AppState>) -> Result<Json<Value>, Problem> {
-    let rows = blocking(move || Ok(node.store().members()?)).await?;
-    Ok(Json(json!({ "members": rows })))
+async fn members(State(node): State<AppState>) -> Result<AtSize<Json<Value>>, Problem> {
+    at_size(node, |n| Ok(Json(json!({ "members": n.store().members()? })))).await
 }
 
-async fn member(State(node): State<AppState>, id: Result<Path<String>, PathRejection>) -> Result<Json<Value>, Problem> {
+async fn member(
+    State(node): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<AtSize<Json<Value>>, Problem> {
     let id = id.map_err(|e| Problem::not_found_detail(format!("no such member: {e}")))?.0;
-    let wanted = id.clone();
-    let row = blocking(move || Ok(node.store().member(&wanted)?)).await?;
-    match row {
+    at_size(node, move |n| match n.store().member(&id)? {
         Some(r) => Ok(Json(json!(r))),
         None => Err(Problem::not_found_detail(format!("no member {id:?}"))),
-    }
+    })
+    .await
 }
 
-async fn notes(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<Json<Value>, Problem> {
+async fn notes(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<AtSize<Json<Value>>, Problem> {
     let q = query_pairs(&q);
     let before = query_u64(&q, "before")?;
     let limit = query_u64(&q, "limit")?.unwrap_or(50).clamp(1, 500) as u32;
-    let rows = blocking(move || Ok(node.store().notes(before, limit)?)).await?;
-    Ok(Json(json!({ "notes": rows })))
+    at_size(node, move |n| Ok(Json(json!({ "notes": n.store().notes(before, limit)? })))).await
 }
 
 async fn metrics(State(node): State<AppState>) -> impl IntoResponse {

@@ -7,7 +7,7 @@
 //! into Markdown or HTML goes through [`md`] or [`html`] first.
 
 use crate::problem::Problem;
-use crate::{blocking, AppState};
+use crate::{at_size, blocking, AppState, AtSize};
 use accord_core::code::{self, Article, ArticleKind, Document, Lang, Subscription, Version};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
@@ -95,8 +95,8 @@ fn langs(v: &[Lang]) -> Vec<&str> {
     v.iter().map(Lang::as_str).collect()
 }
 
-async fn list(State(node): State<AppState>) -> Result<Json<Value>, Problem> {
-    let docs = blocking(move || Ok(node.store().documents()?)).await?;
+async fn list(State(node): State<AppState>) -> Result<AtSize<Json<Value>>, Problem> {
+    let AtSize(size, docs) = at_size(node, |n| Ok(n.store().documents()?)).await?;
     let items: Vec<Value> = docs
         .iter()
         .map(|d| {
@@ -107,14 +107,15 @@ async fn list(State(node): State<AppState>) -> Result<Json<Value>, Problem> {
             })
         })
         .collect();
-    Ok(Json(json!({ "documents": items })))
+    Ok(AtSize(size, Json(json!({ "documents": items }))))
 }
 
 async fn document(
     State(node): State<AppState>,
     id: Result<Path<String>, PathRejection>,
-) -> Result<Json<Value>, Problem> {
-    let d = load(node, path_one(id)?).await?;
+) -> Result<AtSize<Json<Value>>, Problem> {
+    let id = path_one(id)?;
+    let AtSize(size, d) = at_size(node, move |n| n.store().document(&id)?.ok_or_else(|| no_document(&id))).await?;
     let versions: Vec<Value> = d
         .versions
         .iter()
@@ -133,15 +134,15 @@ async fn document(
             o
         })
         .collect();
-    Ok(Json(json!({ "id": d.id, "title": d.title, "versions": versions })))
+    Ok(AtSize(size, Json(json!({ "id": d.id, "title": d.title, "versions": versions }))))
 }
 
 async fn version(
     State(node): State<AppState>,
     p: Result<Path<(String, String)>, PathRejection>,
-) -> Result<Json<Value>, Problem> {
+) -> Result<AtSize<Json<Value>>, Problem> {
     let (id, n) = path_two(p)?;
-    let (d, subs) = blocking(move || {
+    let AtSize(size, (d, subs)) = at_size(node, move |node| {
         let store = node.store();
         let d = store.document(&id)?.ok_or_else(|| no_document(&id))?;
         Ok((d, store.subscriptions(&id)?))
@@ -157,7 +158,7 @@ async fn version(
     out["official_languages"] = json!(langs(&v.official_languages()));
     out["hash"] = json!(v.hash());
     out["subscribers"] = json!(subscribers);
-    Ok(Json(out))
+    Ok(AtSize(size, Json(out)))
 }
 
 async fn diff(
@@ -182,9 +183,9 @@ fn subscription_json(s: &Subscription) -> Value {
 async fn subscriptions(
     State(node): State<AppState>,
     id: Result<Path<String>, PathRejection>,
-) -> Result<Json<Value>, Problem> {
+) -> Result<AtSize<Json<Value>>, Problem> {
     let id = path_one(id)?;
-    let subs = blocking(move || {
+    let AtSize(size, subs) = at_size(node, move |node| {
         let store = node.store();
         if store.document(&id)?.is_none() {
             return Err(no_document(&id));
@@ -192,7 +193,7 @@ async fn subscriptions(
         Ok(store.subscriptions(&id)?)
     })
     .await?;
-    Ok(Json(json!({ "subscriptions": subs.iter().map(subscription_json).collect::<Vec<_>>() })))
+    Ok(AtSize(size, Json(json!({ "subscriptions": subs.iter().map(subscription_json).collect::<Vec<_>>() }))))
 }
 
 /// What an export shows: the version, in which languages.

@@ -45,6 +45,47 @@ pub fn router(node: Arc<Node>) -> Router {
         .with_state(node)
 }
 
+/// The header that says which log size a response's state reflects.
+pub const LOG_SIZE_HEADER: &str = "accord-log-size";
+
+/// A response and the log size of the one snapshot it was read from, sent
+/// as `Accord-Log-Size` (docs/PROTOCOL.md §6): an auditor replays the log
+/// to exactly that size and compares.
+pub(crate) struct AtSize<T>(pub u64, pub T);
+
+impl<T: axum::response::IntoResponse> axum::response::IntoResponse for AtSize<T> {
+    fn into_response(self) -> axum::response::Response {
+        let mut r = self.1.into_response();
+        r.headers_mut().insert(LOG_SIZE_HEADER, axum::http::HeaderValue::from(self.0));
+        r
+    }
+}
+
+/// Runs `f` off the async workers with every store read in one snapshot;
+/// returns its value with the snapshot's log size.
+pub(crate) async fn at_size<T: Send + 'static>(
+    node: AppState,
+    f: impl FnOnce(&Node) -> Result<T, Problem> + Send + 'static,
+) -> Result<AtSize<T>, Problem> {
+    blocking(move || {
+        let mut f = Some(f);
+        let mut out: Option<Result<T, Problem>> = None;
+        let mut size = 0;
+        node.store().snapshot(&mut |s| {
+            size = s;
+            if let Some(f) = f.take() {
+                out = Some(f(&node));
+            }
+            Ok(())
+        })?;
+        match out {
+            Some(r) => r.map(|v| AtSize(size, v)),
+            None => Err(Problem::internal("the snapshot did not run")),
+        }
+    })
+    .await
+}
+
 /// Blocking store work runs off the async workers.
 pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, Problem> + Send + 'static,

@@ -5,7 +5,7 @@
 //! the HTTP statuses.
 
 use crate::problem::Problem;
-use crate::{blocking, AppState};
+use crate::{at_size, AppState, AtSize};
 use accord_core::acts::decision::valid_id;
 use accord_core::decisions::Status;
 use accord_node::ballots::{self, LiveTallies};
@@ -43,9 +43,9 @@ fn parse_status(q: &Option<String>) -> Result<Option<Status>, Problem> {
     Ok(wanted)
 }
 
-async fn list(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<Json<Value>, Problem> {
+async fn list(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<AtSize<Json<Value>>, Problem> {
     let status = parse_status(&q)?;
-    let out = blocking(move || {
+    let AtSize(size, out) = at_size(node, move |node| {
         let store = node.store();
         let rows = store.proposals(status.map(Status::as_str))?;
         // Members are read only if some ballot needs a live count.
@@ -66,10 +66,13 @@ async fn list(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<Jso
         Ok(out)
     })
     .await?;
-    Ok(Json(json!({ "proposals": out })))
+    Ok(AtSize(size, Json(json!({ "proposals": out }))))
 }
 
-async fn detail(State(node): State<AppState>, id: Result<Path<String>, PathRejection>) -> Result<Json<Value>, Problem> {
+async fn detail(
+    State(node): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<AtSize<Json<Value>>, Problem> {
     let id = id.map_err(|e| Problem::bad_request("bad-parameter", format!("proposal id: {e}")))?.0;
     if !valid_id(&id) {
         return Err(Problem::bad_request(
@@ -77,7 +80,7 @@ async fn detail(State(node): State<AppState>, id: Result<Path<String>, PathRejec
             format!("a proposal id is 1–64 characters of a-z, 0-9 and '-', not starting with '-' (got {id:?})"),
         ));
     }
-    blocking(move || {
+    at_size(node, move |node| {
         let Some(ballot) = ballots::ballot(node.store(), &id)? else {
             return Err(Problem::new(
                 StatusCode::NOT_FOUND,

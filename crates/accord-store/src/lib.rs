@@ -65,6 +65,11 @@ pub trait Store: Send + Sync {
     fn append(&self, batch: &AppendBatch) -> Result<()>;
     /// Number of entries stored.
     fn size(&self) -> Result<u64>;
+    /// Runs `f` with every read this store makes on this thread (until
+    /// `f` returns) in one read transaction: a consistent snapshot of the
+    /// log and its projections, whose log size `f` is given. Appends go on
+    /// meanwhile; they are not seen inside.
+    fn snapshot(&self, f: &mut dyn FnMut(u64) -> Result<()>) -> Result<()>;
     /// Entry bytes for indices `[start, end)`; fewer if the log is shorter.
     fn entries(&self, start: u64, end: u64) -> Result<Vec<Vec<u8>>>;
     /// Node hashes at tree `level` (0 = leaves, else a multiple of 8) for

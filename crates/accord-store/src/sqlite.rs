@@ -128,6 +128,14 @@ impl SqliteStore {
     }
 
     fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        // Inside `snapshot` on this thread: the pinned read transaction.
+        let pinned = PINNED.with(|p| p.borrow_mut().take());
+        if let Some((id, conn)) = pinned {
+            let out =
+                if id == self.id() { f(&conn) } else { Err(StoreError::Corrupt("a snapshot of another store".into())) };
+            PINNED.with(|p| *p.borrow_mut() = Some((id, conn)));
+            return out;
+        }
         let conn = lock(&self.readers).pop();
         let conn = match conn {
             Some(c) => c,
@@ -148,6 +156,11 @@ impl SqliteStore {
         out
     }
 
+    /// Identifies this store among the threads' pinned snapshots.
+    fn id(&self) -> usize {
+        self as *const SqliteStore as usize
+    }
+
     fn write<T>(&self, f: impl FnOnce(&Transaction) -> Result<T>) -> Result<T> {
         let mut c = lock(&self.writer);
         let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -155,6 +168,13 @@ impl SqliteStore {
         tx.commit()?;
         Ok(out)
     }
+}
+
+thread_local! {
+    /// The read connection a `snapshot` pinned on this thread, with the id
+    /// of its store: every read inside the snapshot goes through it, in one
+    /// read transaction.
+    static PINNED: std::cell::RefCell<Option<(usize, Connection)>> = const { std::cell::RefCell::new(None) };
 }
 
 fn hash_from(v: Vec<u8>) -> Result<Hash> {
@@ -324,6 +344,40 @@ impl Store for SqliteStore {
 
     fn size(&self) -> Result<u64> {
         self.read(|c| Ok(c.query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM entries", [], |r| r.get(0))?))
+    }
+
+    fn snapshot(&self, f: &mut dyn FnMut(u64) -> Result<()>) -> Result<()> {
+        if PINNED.with(|p| p.borrow().is_some()) {
+            // Already inside one: the reads are consistent as they are.
+            let size = self.size()?;
+            return f(size);
+        }
+        let mut conn = lock(&self.readers).pop();
+        if conn.is_none() {
+            let c = Connection::open_with_flags(
+                &self.path,
+                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )?;
+            c.pragma_update(None, "busy_timeout", 5000)?;
+            conn = Some(c);
+        }
+        let Some(conn) = conn else { return Err(StoreError::Corrupt("no read connection".into())) };
+        // A deferred transaction's snapshot starts at its first read: the
+        // size read here is the size of everything read until COMMIT.
+        conn.execute_batch("BEGIN DEFERRED")?;
+        PINNED.with(|p| *p.borrow_mut() = Some((self.id(), conn)));
+        let out = self.size().and_then(&mut *f);
+        let conn = PINNED.with(|p| p.borrow_mut().take());
+        if let Some((_, conn)) = conn {
+            let ended = conn.execute_batch("COMMIT");
+            if ended.is_ok() {
+                let mut pool = lock(&self.readers);
+                if pool.len() < 16 {
+                    pool.push(conn);
+                }
+            }
+        }
+        out
     }
 
     fn entries(&self, start: u64, end: u64) -> Result<Vec<Vec<u8>>> {

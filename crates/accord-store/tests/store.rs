@@ -484,3 +484,33 @@ fn sqlite_browse_projections_conform() {
     let (_dir, store) = sqlite();
     browse_projections(store.as_ref());
 }
+
+/// Inside `snapshot`, every read sees the log and projections at the size
+/// the snapshot was given, while appends go on from another thread.
+fn snapshots(store: std::sync::Arc<dyn Store>) {
+    let mut f = Frontier::new();
+    store.append(&batch(0, 10, &mut f)).unwrap();
+    let writer = store.clone();
+    let mut seen = Vec::new();
+    store
+        .snapshot(&mut |size| {
+            assert_eq!(size, 10);
+            let mut g = f.clone();
+            // Appended by another thread while the snapshot is open.
+            let b = batch(10, 5, &mut g);
+            let w = writer.clone();
+            std::thread::spawn(move || w.append(&b).unwrap()).join().unwrap();
+            seen.push(store.size()?);
+            seen.push(store.entries(0, 100)?.len() as u64);
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(seen, vec![10, 10]);
+    assert_eq!(store.size().unwrap(), 15);
+}
+
+#[test]
+fn sqlite_snapshots_conform() {
+    let (_d, s) = sqlite();
+    snapshots(s);
+}

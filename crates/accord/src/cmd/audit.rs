@@ -4,14 +4,21 @@
 //! client — never the server's HTTP or storage code — so that a bug in
 //! those cannot hide itself on both sides. It downloads the checkpoint and
 //! every tile, recomputes the tree, replays the state machine from genesis
-//! (every signature verified, every rule applied), checks the hash tiles
-//! the node serves, checks consistency with the checkpoint it remembers
-//! from its last run (trust on first use, or a pinned `--log-key`), and
-//! compares what the node publishes with what it recomputed: the members
-//! with their keys and sequence numbers, every proposal's status,
-//! adoption and tally, and the Code: every document with its list of
-//! versions, and every version's hash (`Version::hash`, recomputed from
-//! the replay) and subscribers (see `compare_published`).
+//! (every signature verified by the strict rule, every rule applied), checks
+//! the hash tiles the node serves, checks consistency with the checkpoint
+//! it remembers from its last run (trust on first use, or a pinned
+//! `--log-key`), and compares everything the read API publishes with the
+//! replay, field by field, each answer at exactly the log size it says it
+//! reflects (`Accord-Log-Size`): members (name, key, admission, key change,
+//! suspension, last seq), the rules in force, every proposal's whole record
+//! with every vote and explanation, every note, and every version of every
+//! document whole, its hash computed from the text served.
+//!
+//! A hostile node cannot crash it: every answer is read up to what its kind
+//! can be, `--max-entries` bounds the log it takes on, `--timeout` every
+//! request. Exit codes: 0 audited, 1 the node is not what it claims, 2 the
+//! audit could not be carried out, 3 the published state could not be
+//! compared (never a pass).
 
 use crate::progress::bar;
 use accord_core::acts::decision::Question;
@@ -97,6 +104,9 @@ struct Failure(String);
 enum Outcome {
     Failed(Failure),
     Trouble(anyhow::Error),
+    /// The node's published state could not be compared with the log
+    /// (exit 3): never a pass.
+    NotCompared(String),
 }
 
 impl From<anyhow::Error> for Outcome {
@@ -125,6 +135,10 @@ pub fn run(args: AuditArgs) -> ExitCode {
         Err(Outcome::Trouble(e)) => {
             eprintln!("accord audit: could not complete the audit: {e:#}");
             ExitCode::from(2)
+        }
+        Err(Outcome::NotCompared(why)) => {
+            eprintln!("accord audit: NOT COMPARED: {why}");
+            ExitCode::from(3)
         }
     }
 }
@@ -182,6 +196,30 @@ impl Http {
             return fail(format!("GET {url} answered {status}: {detail}"));
         }
         Ok(body)
+    }
+
+    /// GET `path` of the read API: the body, and the log size its state
+    /// reflects (the `Accord-Log-Size` header, which it must carry).
+    fn get_sized(&self, path: &str) -> Result<(u64, Vec<u8>), Outcome> {
+        let url = format!("{}{path}", self.base);
+        let r = self.client.get(&url).send().with_context(|| format!("GET {url}"))?;
+        let status = r.status();
+        let size = r.headers().get("accord-log-size").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+        let max = Limit::Json.bytes();
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::Read::take(r, max + 1), &mut body)
+            .with_context(|| format!("GET {url}"))?;
+        if body.len() as u64 > max {
+            return fail(format!("GET {url}: the answer is over {max} bytes, the most it may be"));
+        }
+        if !status.is_success() {
+            let detail = String::from_utf8_lossy(&body).chars().take(300).collect::<String>();
+            return fail(format!("GET {url} answered {status}: {detail}"));
+        }
+        match size {
+            Some(n) => Ok((n, body)),
+            None => fail(format!("GET {url}: the answer does not say which log size it reflects (Accord-Log-Size)")),
+        }
     }
 
     /// Fetches all paths with `jobs` parallel requests; results in order.
@@ -271,6 +309,8 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
         tree: MemoryTree::new(),
         signatures: 0,
         max_entries: args.max_entries,
+        rotated: BTreeMap::new(),
+        notes: Vec::new(),
     };
     replay.extend(&http, args.jobs, size)?;
 
@@ -394,6 +434,10 @@ struct Replay {
     signatures: u64,
     /// The most entries this audit takes on (`--max-entries`).
     max_entries: u64,
+    /// The index of each member's last accepted key rotation.
+    rotated: BTreeMap<MemberId, u64>,
+    /// Every published note: (index, member, entry time, text).
+    notes: Vec<(u64, MemberId, String, String)>,
 }
 
 impl Replay {
@@ -442,7 +486,22 @@ impl Replay {
                         Err(r) => return fail(format!("entry {index} is malformed: {r}")),
                     };
                     match self.state.apply(&entry, SigCheck::Deferred) {
-                        Ok(applied) => to_verify.push((index, applied.signer, entry)),
+                        Ok(applied) => {
+                            let st = &entry.statement.statement;
+                            match &st.act {
+                                accord_core::Act::KeyRotate(_) => {
+                                    self.rotated.insert(st.member.clone(), index);
+                                }
+                                accord_core::Act::NotePublish(n) => self.notes.push((
+                                    index,
+                                    st.member.clone(),
+                                    entry.time.to_millis_string(),
+                                    n.text.clone(),
+                                )),
+                                _ => {}
+                            }
+                            to_verify.push((index, applied.signer, entry))
+                        }
                         Err(r) => return fail(format!("entry {index} breaks the rules: {r}")),
                     }
                 }
@@ -475,32 +534,66 @@ struct Verified {
     bytes: Vec<u8>,
 }
 
-/// How many times the published state is fetched before the audit gives
-/// up comparing it with a node that keeps moving.
-const PUBLISHED_ROUNDS: usize = 8;
+/// How long the auditor waits for a checkpoint that covers the log size a
+/// response reflects (the node signs one within milliseconds of a commit).
+const COVER_WAIT: Duration = Duration::from_secs(20);
 
-/// Compares what the node publishes (members, proposals) with the replay.
-///
-/// The node keeps appending while it is audited (members act; the
-/// secretariat ticks the clock once a deadline passes), and its read API
-/// describes its whole log, which may be longer than the checkpoint
-/// verified so far — even an entry longer than the newest checkpoint,
-/// since projections are committed with the entries and the checkpoint is
-/// signed a moment later. So each round fetches the published state and
-/// *then* the checkpoint (verified with the log key):
-/// - if the checkpoint grew, the new entries are downloaded, replayed and
-///   their signatures verified, the new signed root is checked against the
-///   extended tree (which also proves it consistent with the one verified
-///   before), and the round is repeated — the comparison is never made
-///   against a stale replay;
-/// - if it has the replayed size, the published state is compared; a
-///   difference is a fault only if it is seen again in the next round with
-///   the checkpoint still at the same size, after a pause well beyond the
-///   checkpointer's interval (so a projection one entry ahead of a
-///   checkpoint about to be signed is not mistaken for a lie).
-///
-/// A node that moves on every one of [`PUBLISHED_ROUNDS`] rounds is
-/// reported as not compared (not a fault), as before.
+/// A JSON answer of the read API with the log size it reflects
+/// (`Accord-Log-Size`).
+fn fetch_at(http: &Http, path: &str) -> Result<(u64, serde_json::Value), Outcome> {
+    let (size, body) = http.get_sized(path)?;
+    let v = serde_json::from_slice(&body).map_err(|e| Failure(format!("{path} is not JSON: {e}")))?;
+    Ok((size, v))
+}
+
+/// Brings the replay to exactly `size`, the log size an answer reflects:
+/// waits for a signed checkpoint that covers it, then replays the entries
+/// up to it (their root is checked against that checkpoint at the end).
+fn reach(
+    http: &Http,
+    jobs: usize,
+    vkey: &VerifierKey,
+    replay: &mut Replay,
+    newest: &mut Verified,
+    size: u64,
+) -> Result<(), Outcome> {
+    let at = replay.state.size();
+    if size < at {
+        return fail(format!("the node answered at log size {size} after answering at {at}: its state went back"));
+    }
+    let started = Instant::now();
+    while newest.cp.size < size {
+        let bytes = http.get("/log/checkpoint")?;
+        let cp = match Checkpoint::open(&bytes, vkey) {
+            Ok((cp, _)) => cp,
+            Err(e) => return fail(format!("the checkpoint does not verify against the log key: {e}")),
+        };
+        if cp.size < newest.cp.size {
+            return fail(format!(
+                "rollback: the node now shows size {} but size {} was verified",
+                cp.size, newest.cp.size
+            ));
+        }
+        *newest = Verified { cp, bytes };
+        if newest.cp.size >= size {
+            break;
+        }
+        if started.elapsed() > COVER_WAIT {
+            return Err(Outcome::NotCompared(format!(
+                "the node answered at log size {size}, but no checkpoint covers it after {} s (latest: {})",
+                COVER_WAIT.as_secs(),
+                newest.cp.size
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    replay.extend(http, jobs, size)
+}
+
+/// Compares everything the read API publishes with the replay, each answer
+/// at exactly the log size it says it reflects (`Accord-Log-Size`), so a
+/// node that keeps appending is compared as surely as an idle one. Then
+/// replays to the newest checkpoint seen and checks its signed root.
 fn compare_published(
     http: &Http,
     jobs: usize,
@@ -508,73 +601,158 @@ fn compare_published(
     replay: &mut Replay,
     verified: &mut Verified,
 ) -> Result<String, Outcome> {
-    let mut differs_at: Option<u64> = None;
-    for _ in 0..PUBLISHED_ROUNDS {
-        let members: serde_json::Value =
-            serde_json::from_slice(&http.get("/api/v1/members")?).context("/api/v1/members is not JSON")?;
-        let proposals: serde_json::Value =
-            serde_json::from_slice(&http.get("/api/v1/proposals")?).context("/api/v1/proposals is not JSON")?;
-        let code = fetch_code(http, &replay.state)?;
-        let bytes = http.get("/log/checkpoint")?;
-        let cp = match Checkpoint::open(&bytes, vkey) {
-            Ok((cp, _)) => cp,
-            Err(e) => return fail(format!("the checkpoint does not verify against the log key: {e}")),
-        };
-        let size = replay.state.size();
-        if cp.size < size {
-            return fail(format!("rollback: the node now shows size {} but size {size} was verified", cp.size));
-        }
-        if cp.size > size {
-            replay.extend(http, jobs, cp.size)?;
-            if replay.tree.root_at(cp.size) != cp.root {
-                return fail(format!("the entries do not hash to the checkpoint's root at size {}", cp.size));
-            }
-            *verified = Verified { cp, bytes };
-            differs_at = None;
-            continue;
-        }
-        let result = compare_members(&members, &replay.state)
-            .and_then(|m| compare_proposals(&proposals, &replay.state).map(|p| format!("{m}; {p}")))
-            .and_then(|mp| compare_code(&code, &replay.state).map(|c| format!("{mp}; {c}")));
-        match result {
-            Ok(summary) => return Ok(summary),
-            Err(Outcome::Failed(f)) if differs_at != Some(size) => {
-                tracing::debug!("published state differs at size {size} ({}); looking again", f.0);
-                differs_at = Some(size);
-                std::thread::sleep(Duration::from_millis(400));
-            }
-            Err(e) => return Err(e),
-        }
+    let mut said = Vec::new();
+    let mut newest = Verified { cp: verified.cp.clone(), bytes: verified.bytes.clone() };
+
+    let (n, members) = fetch_at(http, "/api/v1/members")?;
+    reach(http, jobs, vkey, replay, &mut newest, n)?;
+    said.push(compare_members(&members, replay)?);
+
+    let (n, body) = fetch_at(http, "/api/v1/body")?;
+    reach(http, jobs, vkey, replay, &mut newest, n)?;
+    let rules = serde_json::to_value(replay.state.rules()).context("rules")?;
+    if body["rules"] != rules {
+        return fail(format!("the node publishes rules {}, the replay has {rules}", body["rules"]));
     }
-    Ok(format!(
-        "the node kept appending during the audit (now size {}); published state not compared",
-        replay.state.size()
-    ))
+    said.push("the rules in force".to_string());
+
+    let (n, list) = fetch_at(http, "/api/v1/proposals")?;
+    reach(http, jobs, vkey, replay, &mut newest, n)?;
+    said.push(compare_proposals(&list, &replay.state)?);
+    let ids: Vec<String> = list["proposals"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|p| p["id"].as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    for id in &ids {
+        let (n, detail) = fetch_at(http, &format!("/api/v1/proposals/{id}"))?;
+        reach(http, jobs, vkey, replay, &mut newest, n)?;
+        compare_proposal_record(id, &detail, &replay.state)?;
+    }
+    said.push(format!("{} proposal records with every vote, explanation and entry", ids.len()));
+
+    said.push(compare_notes(http, jobs, vkey, replay, &mut newest)?);
+    said.push(compare_code(http, jobs, vkey, replay, &mut newest)?);
+
+    // The newest checkpoint seen covers every size compared: its signed
+    // root must be the root of what was replayed.
+    replay.extend(http, jobs, newest.cp.size)?;
+    if replay.tree.root_at(newest.cp.size) != newest.cp.root {
+        return fail(format!("the entries do not hash to the checkpoint's root at size {}", newest.cp.size));
+    }
+    *verified = newest;
+    Ok(said.join("; "))
 }
 
-fn compare_members(v: &serde_json::Value, state: &State) -> Result<String, Outcome> {
+/// One field that differs, named.
+fn differs(what: &str, field: &str, got: &serde_json::Value, want: &serde_json::Value) -> Result<(), Outcome> {
+    if got == want {
+        return Ok(());
+    }
+    let show = |v: &serde_json::Value| if v.is_null() { "nothing".to_string() } else { v.to_string() };
+    let (g, w) = (show(got), show(want));
+    let cut = |s: String| if s.chars().count() > 300 { s.chars().take(300).collect::<String>() + "…" } else { s };
+    fail(format!("{what}: the node publishes {field} {}, the replay says {}", cut(g), cut(w)))
+}
+
+/// Every field of a proposal's published record against the replay's:
+/// texts, status, tally, every recorded vote with its explanation,
+/// objections, dissociations, co-sponsors, amendments, the action and its
+/// result, and every entry involved.
+fn compare_proposal_record(id: &str, got: &serde_json::Value, state: &State) -> Result<(), Outcome> {
+    let what = format!("proposal {id}");
+    let Some(p) = state.decisions().get(id) else {
+        return fail(format!("the node publishes proposal {id}, which the log does not hold"));
+    };
+    let mut want = serde_json::to_value(&p.record).context("record")?;
+    let mut votes: Vec<(&MemberId, &accord_core::decisions::VoteRecord)> = p.votes.iter().collect();
+    votes.sort_by_key(|(_, v)| v.index);
+    let votes: Vec<serde_json::Value> = votes
+        .iter()
+        .map(|(m, v)| {
+            let mut o = serde_json::json!({ "member": m.as_str(), "vote": v.vote, "index": v.index.0 });
+            if let Some(e) = &v.explanation {
+                o["explanation"] = serde_json::json!(e);
+            }
+            o
+        })
+        .collect();
+    let mut entries: BTreeSet<u64> = p.record.entries.iter().map(|i| i.0).collect();
+    entries.extend(p.votes.values().map(|v| v.index.0));
+    want["tally"] = serde_json::to_value(expected_tally(p, state)).context("tally")?;
+    want["votes"] = serde_json::json!(votes);
+    want["entries"] = serde_json::json!(entries);
+    let (Some(g), Some(w)) = (got.as_object(), want.as_object()) else {
+        return fail(format!("{what}: the node's record is not an object"));
+    };
+    for (k, wv) in w {
+        differs(&what, k, g.get(k).unwrap_or(&serde_json::Value::Null), wv)?;
+    }
+    if let Some(k) = g.keys().find(|k| !w.contains_key(*k)) {
+        return fail(format!("{what}: the node publishes a field {k} the replay does not have"));
+    }
+    Ok(())
+}
+
+/// Every note, page by page (each page at its own log size).
+fn compare_notes(
+    http: &Http,
+    jobs: usize,
+    vkey: &VerifierKey,
+    replay: &mut Replay,
+    newest: &mut Verified,
+) -> Result<String, Outcome> {
+    let mut before: Option<u64> = None;
+    let mut count = 0;
+    loop {
+        let path = match before {
+            Some(b) => format!("/api/v1/notes?limit=500&before={b}"),
+            None => "/api/v1/notes?limit=500".to_string(),
+        };
+        let (n, page) = fetch_at(http, &path)?;
+        reach(http, jobs, vkey, replay, newest, n)?;
+        let got = page["notes"].as_array().cloned().unwrap_or_default();
+        let want: Vec<serde_json::Value> = replay
+            .notes
+            .iter()
+            .rev()
+            .filter(|(i, ..)| before.is_none_or(|b| *i < b))
+            .take(500)
+            .map(|(i, m, t, text)| serde_json::json!({ "index": i, "member": m.as_str(), "time": t, "text": text }))
+            .collect();
+        differs("notes", &format!("the page {path}:"), &serde_json::json!(got), &serde_json::json!(want))?;
+        count += got.len();
+        match got.last().and_then(|n| n["index"].as_u64()) {
+            Some(last) if got.len() == 500 => before = Some(last),
+            _ => break,
+        }
+    }
+    Ok(format!("{count} notes"))
+}
+fn compare_members(v: &serde_json::Value, replay: &Replay) -> Result<String, Outcome> {
+    let state = &replay.state;
     let rows = v["members"].as_array().cloned().unwrap_or_default();
     let mut n = 0;
     for a in state.actors() {
         let Some(row) = rows.iter().find(|r| r["id"] == a.id.as_str()) else {
             return fail(format!("the node does not publish member {}", a.id));
         };
-        if row["vkey"] != a.key.to_vkey() || row["last_seq"] != a.last_seq.0 {
-            return fail(format!(
-                "the node publishes member {} with key {} and last seq {}, but the log says {} and {}",
-                a.id,
-                row["vkey"],
-                row["last_seq"],
-                a.key.to_vkey(),
-                a.last_seq.0
-            ));
-        }
+        let what = format!("member {}", a.id);
+        let key_since = replay.rotated.get(&a.id).copied().unwrap_or(a.since.0);
+        differs(&what, "name", &row["name"], &a.name.as_str().into())?;
+        differs(&what, "vkey", &row["vkey"], &a.key.to_vkey().into())?;
+        differs(&what, "last_seq", &row["last_seq"], &a.last_seq.0.into())?;
+        differs(&what, "since", &row["since"], &a.since.0.into())?;
+        differs(&what, "key_since", &row["key_since"], &key_since.into())?;
+        differs(&what, "suspended", &row["suspended"], &a.suspended.into())?;
         n += 1;
     }
     if rows.len() != n {
         return fail(format!("the node publishes {} members, the log has {n}", rows.len()));
     }
-    Ok(format!("{} members, the secretariat, their keys and sequence numbers agree with the replay", n - 1))
+    Ok(format!(
+        "{} members and the secretariat: names, keys, admission, key changes, suspension, sequence numbers",
+        n - 1
+    ))
 }
 
 /// The count the node must publish for a proposal: the final tally if the
@@ -635,115 +813,104 @@ fn compare_proposals(v: &serde_json::Value, state: &State) -> Result<String, Out
     Ok(format!("{} proposals with their status and tally", state.decisions().len()))
 }
 
-/// The Code as the node publishes it: the document list, and each version
-/// the replay holds as the node serves it (or why it could not be had: a
-/// fault the next round looks at again).
-struct PublishedCode {
-    list: serde_json::Value,
-    versions: Vec<(String, u32, Result<serde_json::Value, Failure>)>,
-}
+/// The fields of a version that its hash covers (`Version::hash`).
+const VERSION_FIELDS: &[&str] = &["document", "number", "label", "articles", "adopted_at", "adopted_time", "proposal"];
 
-/// Fetches `/api/v1/documents` and `/api/v1/documents/{id}/versions/{n}`
-/// for every version of every document of the replay.
-fn fetch_code(http: &Http, state: &State) -> Result<PublishedCode, Outcome> {
-    let list = serde_json::from_slice(&http.get("/api/v1/documents")?).context("/api/v1/documents is not JSON")?;
-    let mut versions = Vec::new();
-    for d in state.code().documents() {
-        for v in &d.versions {
-            let path = format!("/api/v1/documents/{}/versions/{}", d.id, v.number);
-            let got = match http.get(&path) {
-                Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Failure(format!("{path} is not JSON: {e}"))),
-                Err(Outcome::Failed(f)) => Err(f),
-                Err(t) => return Err(t),
-            };
-            versions.push((d.id.clone(), v.number, got));
+/// The hash of a version as served: SHA-256 of the RFC 8785 form of its
+/// hashed fields, computed from what the node serves, not from what it says.
+fn hash_of_served(v: &serde_json::Value) -> String {
+    use sha2::{Digest, Sha256};
+    let mut m = serde_json::Map::new();
+    for f in VERSION_FIELDS {
+        if let Some(x) = v.get(*f) {
+            m.insert((*f).to_string(), x.clone());
         }
     }
-    Ok(PublishedCode { list, versions })
+    let canonical = accord_core::statement::canonical_json(&serde_json::Value::Object(m));
+    hex::encode(Sha256::digest(canonical.as_bytes()))
 }
 
-/// Every document of the replay is published with the same versions and no
-/// other; every version has the hash the replay computes (so the same
-/// articles, texts in every language, norm links, label and adoption) and
-/// the same subscribers.
-fn compare_code(published: &PublishedCode, state: &State) -> Result<String, Outcome> {
-    let code = state.code();
-    let rows = published.list["documents"].as_array().map(Vec::as_slice).unwrap_or_default();
-    let mut listed: BTreeMap<&str, &serde_json::Value> = BTreeMap::new();
+/// The Code: the document list, every document's versions, and every
+/// version whole (articles, texts in every language, norm links, label,
+/// adoption, subscribers), each answer at its own log size; each version's
+/// hash is computed from the text served, and must be the hash the node
+/// states and the hash of the replay's version.
+fn compare_code(
+    http: &Http,
+    jobs: usize,
+    vkey: &VerifierKey,
+    replay: &mut Replay,
+    newest: &mut Verified,
+) -> Result<String, Outcome> {
+    let (n, list) = fetch_at(http, "/api/v1/documents")?;
+    reach(http, jobs, vkey, replay, newest, n)?;
+    let code = replay.state.code();
+    let rows = list["documents"].as_array().cloned().unwrap_or_default();
+    let mut listed: BTreeMap<String, serde_json::Value> = BTreeMap::new();
     for row in rows {
-        let Some(id) = row["id"].as_str() else {
+        let Some(id) = row["id"].as_str().map(str::to_string) else {
             return fail(format!("the node publishes a document without an id: {row}"));
         };
-        if listed.insert(id, row).is_some() {
-            return fail(format!("the node publishes document {id} twice"));
-        }
-        if code.document(id).is_none() {
+        if code.document(&id).is_none() {
             return fail(format!("the node publishes document {id}, which the log does not hold"));
         }
+        if listed.insert(id.clone(), row).is_some() {
+            return fail(format!("the node publishes document {id} twice"));
+        }
     }
-    let mut n_versions = 0;
+    let mut wanted: Vec<(String, u32)> = Vec::new();
     for d in code.documents() {
-        let Some(row) = listed.get(d.id.as_str()) else {
+        let Some(row) = listed.get(&d.id) else {
             return fail(format!("the node does not publish document {}", d.id));
         };
-        let want: Vec<u32> = d.versions.iter().map(|v| v.number).collect();
-        let got: Option<Vec<u32>> = row["versions"]
-            .as_array()
-            .map(|a| a.iter().map(|n| n.as_u64().and_then(|n| u32::try_from(n).ok())).collect())
-            .unwrap_or_default();
-        if got.as_ref() != Some(&want) {
-            return fail(format!(
-                "document {}: the node publishes versions {}, the replay has {want:?}",
-                d.id, row["versions"]
-            ));
-        }
-        n_versions += want.len();
+        let what = format!("document {}", d.id);
+        differs(&what, "title", &row["title"], &serde_json::to_value(&d.title).context("title")?)?;
+        let numbers: Vec<u32> = d.versions.iter().map(|v| v.number).collect();
+        differs(&what, "versions", &row["versions"], &serde_json::json!(numbers))?;
+        wanted.extend(numbers.iter().map(|n| (d.id.clone(), *n)));
     }
-    for (doc, n, got) in &published.versions {
-        let Some(v) = code.document(doc).and_then(|d| d.version(*n)) else {
-            continue;
+    for (doc, number) in &wanted {
+        let (n, got) = fetch_at(http, &format!("/api/v1/documents/{doc}/versions/{number}"))?;
+        reach(http, jobs, vkey, replay, newest, n)?;
+        let code = replay.state.code();
+        let what = format!("document {doc} version {number}");
+        let Some(v) = code.document(doc).and_then(|d| d.version(*number)) else {
+            return fail(format!("{what}: the replay no longer has it"));
         };
-        let got = match got {
-            Ok(g) => g,
-            Err(f) => return fail(format!("document {doc} version {n}: {}", f.0)),
-        };
-        let want = v.hash();
-        if got["hash"] != want.as_str() {
+        let served = hash_of_served(&got);
+        if got["hash"] != served.as_str() {
             return fail(format!(
-                "document {doc} version {n} ({}): the node publishes hash {}, the replay computes {want}",
-                v.label, got["hash"]
+                "{what}: the node states hash {}, but the text it serves hashes to {served}",
+                got["hash"]
             ));
         }
-        if got["number"] != *n || got["document"] != doc.as_str() {
-            return fail(format!(
-                "document {doc} version {n}: the node answers with {} {}",
-                got["document"], got["number"]
-            ));
-        }
-        let subscribers: BTreeSet<(String, u64)> = got["subscribers"]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|s| Some((s["member"].as_str()?.to_string(), s["index"].as_u64()?)))
-            .collect();
-        let expected: BTreeSet<(String, u64)> = code
+        let mut want = serde_json::to_value(v).context("version")?;
+        let subscribers: Vec<serde_json::Value> = code
             .subscriptions(doc)
-            .filter(|s| s.version == *n)
-            .map(|s| (s.member.as_str().to_string(), s.index.0))
+            .filter(|s| s.version == *number)
+            .map(
+                |s| serde_json::json!({ "member": s.member.as_str(), "index": s.index.0, "time": s.time.to_rfc3339() }),
+            )
             .collect();
-        if subscribers != expected {
-            return fail(format!(
-                "document {doc} version {n}: the node publishes subscribers {subscribers:?}, \
-                 the replay has {expected:?}"
-            ));
+        let langs: Vec<String> = v.official_languages().iter().map(|l| l.as_str().to_string()).collect();
+        want["official_languages"] = serde_json::json!(langs);
+        want["hash"] = serde_json::json!(v.hash());
+        want["subscribers"] = serde_json::json!(subscribers);
+        let (Some(g), Some(w)) = (got.as_object(), want.as_object()) else {
+            return fail(format!("{what}: the node's answer is not an object"));
+        };
+        for (k, wv) in w {
+            differs(&what, k, g.get(k).unwrap_or(&serde_json::Value::Null), wv)?;
+        }
+        if let Some(k) = g.keys().find(|k| !w.contains_key(*k)) {
+            return fail(format!("{what}: the node publishes a field {k} the replay does not have"));
         }
     }
     let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     Ok(format!(
-        "{} and {} with their hashes and subscribers",
+        "{} and {} whole, each hash computed from the text served",
         plural(listed.len(), "document"),
-        plural(n_versions, "version")
+        plural(wanted.len(), "version")
     ))
 }
 

@@ -112,11 +112,39 @@ fn a_tampered_hash_tile_fails() {
     fill(&mut body, &server, 40);
     server.wait_checkpoint(41);
     server.stop();
+    // The node itself refuses a store whose hashes no longer give the
+    // root it published…
     db(&body).execute("UPDATE entries SET leaf = zeroblob(32) WHERE idx = 7", []).unwrap();
-    let server = body.serve();
+    let out = accord().args(["serve", "--listen", "127.0.0.1:0", "--data"]).arg(body.data()).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the log was rewritten"));
+    db(&body).execute("DELETE FROM nodes", []).unwrap();
+    // …and a node that serves a tampered tile is caught by the auditor.
+    let fresh = {
+        let mut b = Body::found(2);
+        let s = b.serve();
+        fill(&mut b, &s, 40);
+        s.wait_checkpoint(41);
+        (b, s)
+    };
+    let (b, s) = &fresh;
+    let proxy = Proxy::start(
+        &s.url,
+        rewrite(|path, mut bytes| {
+            if path == "/log/tile/0/000.p/41" {
+                bytes[7 * 32] ^= 1;
+            }
+            bytes
+        }),
+    );
     let dir = tempfile::tempdir().unwrap();
-    let (code, out, err) = audit(&server, &dir.path().join("a.json"), Some(&body.log_vkey));
-    assert_eq!(code, 1, "{out}{err}");
+    let out = accord()
+        .args(["audit", &proxy.url, "--log-key", &b.log_vkey, "--state"])
+        .arg(dir.path().join("a.json"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("tile/0/000.p/41") && err.contains("tampered tile"), "{err}");
 }
 
@@ -192,12 +220,17 @@ fn a_rewritten_history_is_a_fork() {
 
 /// `accord audit` through a proxy that rewrites what the node serves;
 /// returns (exit code, stderr) and how long it took.
-fn audit_through(server: &Server, body: &Body, doctor: Rewrite, extra: &[&str]) -> (i32, String, std::time::Duration) {
+fn audit_through(
+    server: &Server,
+    log_vkey: &str,
+    doctor: Rewrite,
+    extra: &[&str],
+) -> (i32, String, std::time::Duration) {
     let proxy = Proxy::start(&server.url, doctor);
     let state = tempfile::tempdir().unwrap();
     let started = std::time::Instant::now();
     let out = accord()
-        .args(["audit", &proxy.url, "--log-key", &body.log_vkey, "--state"])
+        .args(["audit", &proxy.url, "--log-key", log_vkey, "--state"])
         .arg(state.path().join("s.json"))
         .args(extra)
         .output()
@@ -221,7 +254,7 @@ fn the_auditor_survives_a_hostile_node() {
     let huge = Checkpoint::new(ORIGIN, 1 << 40, Hash::leaf(b"x")).sign(&log_key.signer).unwrap().to_text();
     let (code, err, took) = audit_through(
         &server,
-        &body,
+        &body.log_vkey,
         rewrite(move |path, b| if path == "/log/checkpoint" { huge.clone().into_bytes() } else { b }),
         &[],
     );
@@ -232,7 +265,7 @@ fn the_auditor_survives_a_hostile_node() {
     // A bundle of 20 MB: more than 256 entries of 65,535 bytes can be.
     let (code, err, _) = audit_through(
         &server,
-        &body,
+        &body.log_vkey,
         rewrite(|path, b| if path.starts_with("/log/tile/entries/") { vec![0u8; 20 << 20] } else { b }),
         &[],
     );
@@ -242,7 +275,7 @@ fn the_auditor_survives_a_hostile_node() {
     // A truncated bundle.
     let (code, err, _) = audit_through(
         &server,
-        &body,
+        &body.log_vkey,
         rewrite(|path, mut b| {
             if path.starts_with("/log/tile/entries/") {
                 b.truncate(b.len() / 2);
@@ -257,7 +290,7 @@ fn the_auditor_survives_a_hostile_node() {
     // A hash tile that never comes: the request times out.
     let (code, err, took) = audit_through(
         &server,
-        &body,
+        &body.log_vkey,
         rewrite(|path, b| {
             if path.starts_with("/log/tile/0/") {
                 std::thread::sleep(std::time::Duration::from_secs(4));
@@ -269,4 +302,163 @@ fn the_auditor_survives_a_hostile_node() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("could not complete"), "{err}");
     assert!(took < std::time::Duration::from_secs(10), "{took:?}");
+}
+
+/// One tamper case: which answer the proxy changes, how, and what the
+/// audit must then name.
+type Tamper = (&'static str, fn(&mut serde_json::Value), &'static str);
+
+fn find<'a>(v: &'a mut serde_json::Value, list: &str, key: &str, id: &str) -> &'a mut serde_json::Value {
+    v[list].as_array_mut().unwrap().iter_mut().find(|x| x[key] == id).unwrap()
+}
+
+/// Everything the read API publishes is compared: for each family of
+/// fields, a proxy that changes only that field in what the node serves
+/// makes `accord audit` fail, naming it — also while other members keep
+/// appending (each answer is compared at the log size it reflects).
+#[test]
+fn every_published_field_is_compared_even_while_the_node_appends() {
+    let mut body = Body::found_with(3, LOAD_RULES);
+    let server = body.serve();
+    let closes = accord_core::Timestamp(now().0 + 3_600_000).to_rfc3339();
+    let m = &mut body.members;
+    let submit = m[0].sign(
+        "proposal.submit",
+        json!({ "id": "p", "title": "Title", "text": "The text.", "question": "ordinary",
+                "procedure": "vote", "closes": closes }),
+    );
+    assert_eq!(server.post_statement(&submit).status().as_u16(), 201);
+    for (i, v) in ["yes", "no"].iter().enumerate() {
+        let vote =
+            m[i + 1].sign("vote.cast", json!({ "proposal": "p", "vote": v, "explanation": format!("Because {i}.") }));
+        assert_eq!(server.post_statement(&vote).status().as_u16(), 201);
+    }
+    let note = m[2].sign("note.publish", json!({ "text": "A note." }));
+    assert_eq!(server.post_statement(&note).status().as_u16(), 201);
+    server.wait_checkpoint(5);
+    let log_vkey = body.log_vkey.clone();
+    let m = &mut body.members;
+
+    let cases: Vec<(&str, Tamper)> = vec![
+        (
+            "/api/v1/members",
+            (
+                "member name",
+                |v| find(v, "members", "id", "M001")["name"] = json!("Other"),
+                "member M001: the node publishes name",
+            ),
+        ),
+        (
+            "/api/v1/members",
+            (
+                "member admission",
+                |v| find(v, "members", "id", "M001")["since"] = json!(3),
+                "member M001: the node publishes since",
+            ),
+        ),
+        (
+            "/api/v1/members",
+            (
+                "suspension",
+                |v| find(v, "members", "id", "M001")["suspended"] = json!(true),
+                "member M001: the node publishes suspended",
+            ),
+        ),
+        (
+            "/api/v1/members",
+            (
+                "key change",
+                |v| find(v, "members", "id", "M001")["key_since"] = json!(2),
+                "member M001: the node publishes key_since",
+            ),
+        ),
+        ("/api/v1/body", ("the rules", |v| v["rules"]["quorum"] = json!("none"), "the node publishes rules")),
+        (
+            "/api/v1/proposals/p",
+            (
+                "two votes swapped",
+                |v| {
+                    let votes = v["votes"].as_array_mut().unwrap();
+                    let (a, b) = (votes[0]["member"].clone(), votes[1]["member"].clone());
+                    votes[0]["member"] = b;
+                    votes[1]["member"] = a;
+                },
+                "proposal p: the node publishes votes",
+            ),
+        ),
+        (
+            "/api/v1/proposals/p",
+            (
+                "an explanation",
+                |v| v["votes"][0]["explanation"] = json!("Other."),
+                "proposal p: the node publishes votes",
+            ),
+        ),
+        (
+            "/api/v1/proposals/p",
+            ("the text", |v| v["text"] = json!("Another text."), "proposal p: the node publishes text"),
+        ),
+        (
+            "/api/v1/proposals/p",
+            ("the title", |v| v["title"] = json!("Another"), "proposal p: the node publishes title"),
+        ),
+        (
+            "/api/v1/proposals/p",
+            ("the entries", |v| v["entries"] = json!([1]), "proposal p: the node publishes entries"),
+        ),
+        (
+            "/api/v1/proposals/p",
+            ("an extra field", |v| v["note"] = json!("x"), "a field note the replay does not have"),
+        ),
+        (
+            "/api/v1/notes?limit=500",
+            ("a note", |v| v["notes"][0]["text"] = json!("Other."), "notes: the node publishes the page"),
+        ),
+    ];
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for appending in [false, true] {
+        // While other members keep appending (M000 writes notes meanwhile).
+        let writer = appending.then(|| {
+            let (url, stop) = (server.url.clone(), stop.clone());
+            let mut m0 =
+                Member { id: m[0].id.clone(), key: m[0].key.clone(), key_path: m[0].key_path.clone(), seq: m[0].seq };
+            m[0].seq += 1_000_000;
+            std::thread::spawn(move || {
+                let http = client();
+                while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    let note = m0.sign("note.publish", json!({ "text": "meanwhile" }));
+                    let r = http
+                        .post(format!("{url}/api/v1/statements"))
+                        .header("content-type", "text/plain")
+                        .body(note)
+                        .send()
+                        .unwrap();
+                    assert_eq!(r.status().as_u16(), 201);
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+            })
+        });
+        // The honest node passes.
+        let (code, err, _) = audit_through(&server, &log_vkey, rewrite(|_, b| b), &[]);
+        assert_eq!(code, 0, "honest (appending: {appending}): {err}");
+        for (target, (what, f, expect)) in &cases {
+            let (target, f) = (target.to_string(), *f);
+            let doctor = rewrite(move |path, b| {
+                if path != target {
+                    return b;
+                }
+                let mut v: serde_json::Value = serde_json::from_slice(&b).unwrap();
+                f(&mut v);
+                serde_json::to_vec(&v).unwrap()
+            });
+            let (code, err, _) = audit_through(&server, &log_vkey, doctor, &[]);
+            assert_eq!(code, 1, "{what} (appending: {appending}) passed: {err}");
+            assert!(err.contains(expect), "{what} (appending: {appending}): {err}");
+        }
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(w) = writer {
+            w.join().unwrap();
+        }
+        stop.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
 }

@@ -340,7 +340,7 @@ fn an_amendment_adopted_by_vote_makes_rev_1_with_its_diff_subscribers_exports_an
     let (code, out, err) = audit(&body, &server);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("documents:   1 (ICCIS: 2 versions, latest Rev.1)"), "{out}");
-    assert!(out.contains("1 document and 2 versions with their hashes and subscribers"), "{out}");
+    assert!(out.contains("1 document and 2 versions whole, each hash computed from the text served"), "{out}");
 
     // A doctored projection (one word of version 1) is caught, naming it.
     let db = rusqlite::Connection::open(body.data().join("accord.db")).unwrap();
