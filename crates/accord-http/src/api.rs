@@ -51,7 +51,9 @@ async fn submit(State(node): State<AppState>, headers: HeaderMap, body: Body) ->
     // Written by hand: the one hot response, and both fields need no escaping.
     let body = format!(r#"{{"index":{},"leaf_hash":"{}"}}"#, receipt.index, receipt.leaf_hash.to_base64());
     let location = format!("/api/v1/entries/{}", receipt.index);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location), (header::CONTENT_TYPE, "application/json".into())], body)
+    // The same bytes again: 200 with the entry they already are.
+    let status = if receipt.existing { StatusCode::OK } else { StatusCode::CREATED };
+    Ok((status, [(header::LOCATION, location), (header::CONTENT_TYPE, "application/json".into())], body)
         .into_response())
 }
 

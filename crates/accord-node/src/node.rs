@@ -46,6 +46,9 @@ pub enum SubmitError {
 pub struct Receipt {
     pub index: u64,
     pub leaf_hash: Hash,
+    /// Already in the log before this submission: the same bytes were
+    /// submitted again (a retry after an ambiguous failure).
+    pub existing: bool,
 }
 
 /// A signed checkpoint that has been published.
@@ -260,6 +263,7 @@ impl Node {
         };
         // The signature is verified by the sequencer, in batches.
         let key = key.ok_or_else(|| refused(Refusal::UnknownMember(signed.statement.member.to_string())))?;
+        let member = signed.statement.member.clone();
         let (reply, wait) = tokio::sync::oneshot::channel();
         let job = Job { signed, key, reply };
         {
@@ -278,10 +282,48 @@ impl Node {
                 }
             }
         }
-        match wait.await {
+        let result = match wait.await {
             Ok(r) => r,
             Err(_) => Err(SubmitError::Unavailable("the sequencer stopped before committing".into())),
+        };
+        match result {
+            Err(SubmitError::Refused(Refusal::ReplayedSeq { last, got })) => {
+                match self.already_in_log(&member, Seq(got), bytes).await {
+                    Some(receipt) => Ok(receipt),
+                    None => Err(SubmitError::Refused(Refusal::ReplayedSeq { last, got })),
+                }
+            }
+            other => other,
         }
+    }
+
+    /// The receipt of a statement already in the log with exactly these
+    /// bytes (looked for a few times: its first submission may be
+    /// committing right now), so that a client may retry safely after an
+    /// ambiguous failure.
+    async fn already_in_log(&self, member: &MemberId, seq: Seq, bytes: &[u8]) -> Option<Receipt> {
+        for _ in 0..10 {
+            let store = self.shared.store.clone();
+            let (member, raw) = (member.as_str().to_string(), bytes.to_vec());
+            let found = tokio::task::spawn_blocking(move || -> Option<Receipt> {
+                let index = store.statement_at(&member, seq.0).ok()??;
+                let entry_bytes = store.entries(index, index + 1).ok()?.pop()?;
+                let entry = Entry::parse(&entry_bytes).ok()?;
+                (entry.statement.raw.as_bytes() == raw.as_slice()).then(|| Receipt {
+                    index,
+                    leaf_hash: Hash::leaf(&entry_bytes),
+                    existing: true,
+                })
+            })
+            .await
+            .ok()
+            .flatten();
+            if found.is_some() {
+                return found;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        None
     }
 
     /// Entry `index` with its inclusion proof against the latest checkpoint.
@@ -375,5 +417,5 @@ pub fn found_body(
         .map_err(|e| NodeError::Setup(e.to_string()))?
         .to_text();
     store.put_checkpoint(1, &note)?;
-    Ok(Receipt { index: 0, leaf_hash: leaf })
+    Ok(Receipt { index: 0, leaf_hash: leaf, existing: false })
 }

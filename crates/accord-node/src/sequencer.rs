@@ -69,29 +69,44 @@ pub(crate) fn run(
                 jobs
             }
         };
-        // A failed transaction changed nothing (the store's contract), but
-        // the state was applied in place: re-read what is durable.
+        // A failed commit may or may not have persisted (the store's
+        // contract), and the state was applied in place: re-read what is
+        // durable. Statements of the batch that did persist are found
+        // there when they are retried below (refused as replayed, then
+        // acknowledged by `Node::submit` with the entry they are).
         let Some((s, f)) = reload(&shared) else { return };
         (state, frontier) = (s, f);
+        *write(&shared.keys) = keys_of(&state);
+        announce_durable(&shared, &frontier);
         // One statement must not cost the others their place: commit each
         // on its own, so that only a statement the store cannot take (or
         // every one, if storage itself is down) is answered 503.
-        let mut any_failed = false;
         for job in jobs {
-            let (before, before_frontier) = (state.clone(), frontier.clone());
+            let before = state.size();
             if let Err((jobs, e)) = commit_round(&shared, &mut state, &mut frontier, clock.as_ref(), vec![job]) {
-                any_failed = true;
-                shared.metrics.unavailable.fetch_add(jobs.len() as u64, Relaxed);
+                let Some((s, f)) = reload(&shared) else { return };
+                (state, frontier) = (s, f);
+                *write(&shared.keys) = keys_of(&state);
+                announce_durable(&shared, &frontier);
                 for job in jobs {
-                    let _ = job.reply.send(Err(SubmitError::Unavailable(format!("storage failed: {e}"))));
+                    // Persisted after all: it is the entry at `before`.
+                    let kept = (state.size() > before)
+                        .then(|| shared.store.entries(before, before + 1).ok().and_then(|mut v| v.pop()))
+                        .flatten()
+                        .filter(|bytes| Entry::parse(bytes).is_ok_and(|en| en.statement.raw == job.signed.raw));
+                    match kept {
+                        Some(bytes) => {
+                            shared.metrics.accepted.fetch_add(1, Relaxed);
+                            let receipt = Receipt { index: before, leaf_hash: Hash::leaf(&bytes), existing: false };
+                            let _ = job.reply.send(Ok(receipt));
+                        }
+                        None => {
+                            shared.metrics.unavailable.fetch_add(1, Relaxed);
+                            let _ = job.reply.send(Err(SubmitError::Unavailable(format!("storage failed: {e}"))));
+                        }
+                    }
                 }
-                state = before;
-                frontier = before_frontier;
             }
-        }
-        if any_failed {
-            let Some((s, f)) = reload(&shared) else { return };
-            (state, frontier) = (s, f);
         }
     }
     tracing::info!("sequencer stopped");
@@ -144,7 +159,7 @@ fn commit_round(
                     entry,
                     key: job.key,
                     reply: job.reply,
-                    receipt: Receipt { index, leaf_hash: leaf },
+                    receipt: Receipt { index, leaf_hash: leaf, existing: false },
                 });
             }
             Err(refusal) => {
@@ -171,20 +186,25 @@ fn commit_round(
     m.batches.fetch_add(1, Relaxed);
     m.batch_entries.fetch_add(accepted.len() as u64, Relaxed);
     m.accepted.fetch_add(accepted.len() as u64, Relaxed);
-    m.log_size.store(next_frontier.size(), Relaxed);
     *frontier = next_frontier;
     if keys_changed {
         *write(&shared.keys) = keys_of(state);
     }
+    announce_durable(shared, frontier);
+    for a in accepted {
+        let _ = a.reply.send(Ok(a.receipt));
+    }
+    Ok(())
+}
+
+/// Tells readers and the checkpointer what is durable now.
+fn announce_durable(shared: &Shared, frontier: &Frontier) {
+    shared.metrics.log_size.store(frontier.size(), Relaxed);
     {
         let mut d = shared.durable.lock().unwrap_or_else(|p| p.into_inner());
         *d = Durable { size: frontier.size(), root: frontier.root() };
     }
     shared.durable_changed.notify_all();
-    for a in accepted {
-        let _ = a.reply.send(Ok(a.receipt));
-    }
-    Ok(())
 }
 
 /// The state and frontier of what is durable; `None` (logged: the

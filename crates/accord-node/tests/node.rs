@@ -256,3 +256,76 @@ async fn one_statement_the_store_refuses_does_not_cost_its_batch_their_acks() {
     node.submit(&f.note(201, t0, "after")).await.unwrap();
     node.shutdown();
 }
+
+/// Commits that fail after persisting, fail before persisting and are slow,
+/// under concurrent submitters: nothing acknowledged is lost, nothing that
+/// is not in the log is acknowledged, an answer of 503 means "not in the
+/// log", a retry of the same bytes answers with the entry they are, and
+/// the node goes on without a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_injected_storage_faults_nothing_acknowledged_is_lost_and_retries_are_safe() {
+    use accord_store::faults::{Fault, FaultyStore};
+    let f = fixture();
+    let inner = accord_store::open(&f.url).unwrap();
+    let faulty = Arc::new(FaultyStore::new(inner, |n| match n % 7 {
+        2 => Some(Fault::FailAfterPersisting),
+        4 => Some(Fault::FailWithoutPersisting),
+        5 => Some(Fault::Slow(std::time::Duration::from_millis(20))),
+        _ => None,
+    }));
+    let node = Arc::new(Node::start(faulty.clone(), f.log.clone(), f.clock.clone(), NodeConfig::default()).unwrap());
+    let t0 = f.clock.now().0;
+    let notes: Vec<Vec<u8>> = (1..=400u64).map(|seq| f.note(seq, t0, &format!("n{seq}"))).collect();
+    // Four submitters at once, in rounds so that commits (and faults) are many.
+    let mut results = Vec::new();
+    for round in notes.chunks(20) {
+        results.extend(futures::future::join_all(round.iter().map(|n| node.submit(n))).await);
+    }
+    let injected = faulty.injected.lock().unwrap().clone();
+    assert!(injected.iter().any(|(_, f)| *f == Fault::FailAfterPersisting), "{injected:?}");
+    assert!(injected.iter().any(|(_, f)| *f == Fault::FailWithoutPersisting), "{injected:?}");
+    let store = node.store();
+    let size = store.size().unwrap();
+    let log = store.entries(0, size).unwrap();
+    let in_log = |raw: &[u8]| log.iter().position(|e| Entry::parse(e).unwrap().statement.raw.as_bytes() == raw);
+    let mut unavailable = Vec::new();
+    for (note, r) in notes.iter().zip(&results) {
+        match r {
+            Ok(receipt) => {
+                // Acknowledged: in the log, at the index given.
+                assert_eq!(
+                    in_log(note),
+                    Some(receipt.index as usize),
+                    "an acknowledged statement is not where it was said"
+                );
+            }
+            Err(SubmitError::Unavailable(_)) => {
+                assert_eq!(in_log(note), None, "answered 503 but in the log");
+                unavailable.push(note.clone());
+            }
+            Err(e) => panic!("unexpected refusal: {e}"),
+        }
+    }
+    // The client retries what was not taken; and a retry of what was taken
+    // answers with the existing entry.
+    for note in &unavailable {
+        // Their seqs are below the member's last: refused, never appended.
+        assert!(node.submit(note).await.is_err());
+    }
+    let again = node.submit(&notes[0]).await.unwrap();
+    assert!(again.existing);
+    assert_eq!(again.index, results[0].as_ref().unwrap().index);
+    // No restart needed: the next statement is taken.
+    let next = node.submit(&f.note(401, t0, "after the faults")).await.unwrap();
+    assert_eq!(next.index, node.store().size().unwrap() - 1);
+    node.shutdown();
+    // And after a restart everything acknowledged is still there.
+    let node = f.start();
+    for (note, r) in notes.iter().zip(&results) {
+        if let Ok(receipt) = r {
+            let e = node.store().entries(receipt.index, receipt.index + 1).unwrap().pop().unwrap();
+            assert_eq!(Entry::parse(&e).unwrap().statement.raw.as_bytes(), note.as_slice());
+        }
+    }
+    node.shutdown();
+}

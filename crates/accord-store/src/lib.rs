@@ -14,6 +14,7 @@
 
 mod browse;
 mod code;
+pub mod faults;
 mod projection;
 mod sqlite;
 
@@ -55,9 +56,15 @@ pub struct AppendBatch {
 
 /// Storage for one log.
 ///
-/// Durability: every method that writes is durable when it returns `Ok`
-/// (committed and fsync'd), `put_checkpoint` included; a crash after that
-/// loses nothing it wrote. A write that returns `Err` has changed nothing.
+/// **Durability**, the one contract (after Sunlight's): every method that
+/// writes is durable when it returns `Ok` — committed and fsync'd —
+/// `put_checkpoint` included; a crash after that loses nothing it wrote.
+/// A write that returns `Err` may or may not have persisted (a commit can
+/// fail after the data reached the disk, an fsync can fail after the
+/// write): the caller must re-read what is durable before it relies on
+/// the state, and must not acknowledge anything of a failed write unless
+/// it finds it stored. A write is all or nothing: a batch is never half
+/// persisted. Reads see only what committed.
 pub trait Store: Send + Sync {
     /// Appends a batch in one transaction with one fsync: entries, hashes
     /// and projection rows together, so projections never run ahead of or
@@ -72,6 +79,8 @@ pub trait Store: Send + Sync {
     fn snapshot(&self, f: &mut dyn FnMut(u64) -> Result<()>) -> Result<()>;
     /// Entry bytes for indices `[start, end)`; fewer if the log is shorter.
     fn entries(&self, start: u64, end: u64) -> Result<Vec<Vec<u8>>>;
+    /// The index of `member`'s accepted statement with `seq`, if any.
+    fn statement_at(&self, member: &str, seq: u64) -> Result<Option<u64>>;
     /// Node hashes at tree `level` (0 = leaves, else a multiple of 8) for
     /// indices `[start, end)`; fewer if not all are complete.
     fn hashes(&self, level: u32, start: u64, end: u64) -> Result<Vec<Hash>>;

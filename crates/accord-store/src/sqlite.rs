@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS p_subscriptions (document TEXT NOT NULL, member TEXT 
 CREATE TABLE IF NOT EXISTS p_statements (member TEXT NOT NULL, idx INTEGER NOT NULL, seq INTEGER NOT NULL,
     type TEXT NOT NULL, PRIMARY KEY (member, idx)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS p_votes_member ON p_votes (member, idx);
+CREATE INDEX IF NOT EXISTS p_statements_seq ON p_statements (member, seq);
 ";
 
 /// Projection tables, in digest order, with their ordering column.
@@ -385,6 +386,15 @@ impl Store for SqliteStore {
             let mut st = c.prepare_cached("SELECT data FROM entries WHERE idx >= ?1 AND idx < ?2 ORDER BY idx")?;
             let rows = st.query_map(params![start, end], |r| r.get::<_, Vec<u8>>(0))?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+    }
+
+    fn statement_at(&self, member: &str, seq: u64) -> Result<Option<u64>> {
+        self.read(|c| {
+            Ok(c.query_row("SELECT idx FROM p_statements WHERE member = ?1 AND seq = ?2", params![member, seq], |r| {
+                r.get(0)
+            })
+            .optional()?)
         })
     }
 

@@ -1,0 +1,145 @@
+//! A fault-injecting [`Store`] for tests: it wraps a real store and makes
+//! chosen appends fail in the ways the durability contract allows (see
+//! [`Store`]): after persisting, before persisting, or slowly.
+//!
+//! What it is not: a mock. Everything it does not fail is done by the
+//! wrapped store, so what is durable is what the real store made durable.
+
+use crate::{AppendBatch, MemberRow, NoteRow, ProposalRow, Result, StatementRow, Store, StoreError, VoteRow};
+use accord_core::Effect;
+use accord_log::Hash;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// What the next appends do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// Commit, then report a failure (an fsync error after the write).
+    FailAfterPersisting,
+    /// Report a failure without writing anything.
+    FailWithoutPersisting,
+    /// Commit after a delay (a slow fsync).
+    Slow(Duration),
+}
+
+/// A store whose appends fail by plan: `plan(n)` says what the n-th
+/// append (from 0) does, `None` being a plain append.
+pub struct FaultyStore {
+    inner: Arc<dyn Store>,
+    plan: Box<dyn Fn(u64) -> Option<Fault> + Send + Sync>,
+    appends: AtomicU64,
+    /// Every fault injected, in order: (append number, fault).
+    pub injected: Mutex<Vec<(u64, Fault)>>,
+}
+
+impl FaultyStore {
+    pub fn new(inner: Arc<dyn Store>, plan: impl Fn(u64) -> Option<Fault> + Send + Sync + 'static) -> FaultyStore {
+        FaultyStore { inner, plan: Box::new(plan), appends: AtomicU64::new(0), injected: Mutex::new(Vec::new()) }
+    }
+
+    fn injected(&self, n: u64, f: Fault) {
+        self.injected.lock().unwrap_or_else(|p| p.into_inner()).push((n, f));
+    }
+}
+
+impl Store for FaultyStore {
+    fn append(&self, batch: &AppendBatch) -> Result<()> {
+        let n = self.appends.fetch_add(1, Ordering::SeqCst);
+        match (self.plan)(n) {
+            None => self.inner.append(batch),
+            Some(f @ Fault::FailAfterPersisting) => {
+                self.inner.append(batch)?;
+                self.injected(n, f);
+                Err(StoreError::Corrupt("injected fault: the commit persisted, then failed".into()))
+            }
+            Some(f @ Fault::FailWithoutPersisting) => {
+                self.injected(n, f);
+                Err(StoreError::Corrupt("injected fault: the commit failed before persisting".into()))
+            }
+            Some(f @ Fault::Slow(d)) => {
+                self.injected(n, f);
+                std::thread::sleep(d);
+                self.inner.append(batch)
+            }
+        }
+    }
+    fn size(&self) -> Result<u64> {
+        self.inner.size()
+    }
+    fn snapshot(&self, f: &mut dyn FnMut(u64) -> Result<()>) -> Result<()> {
+        self.inner.snapshot(f)
+    }
+    fn entries(&self, start: u64, end: u64) -> Result<Vec<Vec<u8>>> {
+        self.inner.entries(start, end)
+    }
+    fn statement_at(&self, member: &str, seq: u64) -> Result<Option<u64>> {
+        self.inner.statement_at(member, seq)
+    }
+    fn hashes(&self, level: u32, start: u64, end: u64) -> Result<Vec<Hash>> {
+        self.inner.hashes(level, start, end)
+    }
+    fn put_checkpoint(&self, size: u64, note: &str) -> Result<()> {
+        self.inner.put_checkpoint(size, note)
+    }
+    fn latest_checkpoint(&self) -> Result<Option<(u64, String)>> {
+        self.inner.latest_checkpoint()
+    }
+    fn members(&self) -> Result<Vec<MemberRow>> {
+        self.inner.members()
+    }
+    fn member(&self, id: &str) -> Result<Option<MemberRow>> {
+        self.inner.member(id)
+    }
+    fn notes(&self, before: Option<u64>, limit: u32) -> Result<Vec<NoteRow>> {
+        self.inner.notes(before, limit)
+    }
+    fn body_fact(&self, key: &str) -> Result<Option<String>> {
+        self.inner.body_fact(key)
+    }
+    fn proposals(&self, status: Option<&str>) -> Result<Vec<ProposalRow>> {
+        self.inner.proposals(status)
+    }
+    fn proposal(&self, id: &str) -> Result<Option<ProposalRow>> {
+        self.inner.proposal(id)
+    }
+    fn votes(&self, proposal: &str) -> Result<Vec<VoteRow>> {
+        self.inner.votes(proposal)
+    }
+    fn documents(&self) -> Result<Vec<accord_core::code::Document>> {
+        self.inner.documents()
+    }
+    fn document(&self, id: &str) -> Result<Option<accord_core::code::Document>> {
+        self.inner.document(id)
+    }
+    fn subscriptions(&self, document: &str) -> Result<Vec<accord_core::code::Subscription>> {
+        self.inner.subscriptions(document)
+    }
+    fn proposals_page(&self, statuses: &[&str], offset: u64, limit: u32) -> Result<(u64, Vec<ProposalRow>)> {
+        self.inner.proposals_page(statuses, offset, limit)
+    }
+    fn recently_closed(&self, limit: u32) -> Result<Vec<ProposalRow>> {
+        self.inner.recently_closed(limit)
+    }
+    fn status_counts(&self) -> Result<Vec<(String, u64)>> {
+        self.inner.status_counts()
+    }
+    fn votes_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<VoteRow>> {
+        self.inner.votes_by_member(member, before, limit)
+    }
+    fn statements_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<StatementRow>> {
+        self.inner.statements_by_member(member, before, limit)
+    }
+    fn subscriptions_of(&self, member: &str) -> Result<Vec<(String, accord_core::code::Subscription)>> {
+        self.inner.subscriptions_of(member)
+    }
+    fn clear_projections(&self) -> Result<()> {
+        self.inner.clear_projections()
+    }
+    fn write_projections(&self, effects: &[Effect]) -> Result<()> {
+        self.inner.write_projections(effects)
+    }
+    fn projection_digest(&self) -> Result<Hash> {
+        self.inner.projection_digest()
+    }
+}
