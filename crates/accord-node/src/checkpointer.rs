@@ -4,6 +4,7 @@
 //! and it is signed only if the log still has, at the size of the last
 //! checkpoint published, that checkpoint's root.
 
+use crate::clock::Clock;
 use crate::node::{write, Published, Shared};
 use accord_log::merkle::range_hash;
 use accord_log::Checkpoint;
@@ -12,9 +13,11 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub(crate) fn run(shared: Arc<Shared>) {
+pub(crate) fn run(shared: Arc<Shared>, clock: Arc<dyn Clock>) {
     let interval = Duration::from_millis(shared.config.checkpoint_interval_ms);
+    let mut drift_logged = 0i64;
     loop {
+        watch_drift(&shared, clock.as_ref(), &mut drift_logged);
         let (size, root) = {
             let mut d = shared.durable.lock().unwrap_or_else(|p| p.into_inner());
             loop {
@@ -28,6 +31,7 @@ pub(crate) fn run(shared: Arc<Shared>) {
                     .wait_timeout(d, Duration::from_secs(1))
                     .map(|(g, _)| g)
                     .unwrap_or_else(|p| p.into_inner().0);
+                watch_drift(&shared, clock.as_ref(), &mut drift_logged);
             }
             (d.size, d.root)
         };
@@ -84,4 +88,20 @@ fn extends_published(shared: &Shared) -> Result<bool, accord_store::StoreError> 
     let published = shared.published.read().unwrap_or_else(|p| p.into_inner()).clone();
     let Some(p) = published else { return Ok(true) };
     Ok(range_hash(&mut StoreHashes(shared.store.as_ref()), 0, p.size)? == p.root)
+}
+
+/// Publishes the drift between the wall clock and the entry-time clock,
+/// and says so in the operator's log when it moves by a second or more.
+fn watch_drift(shared: &Shared, clock: &dyn Clock, logged: &mut i64) {
+    let drift = clock.drift_ms();
+    shared.metrics.clock_drift_ms.store(drift, Relaxed);
+    if (drift - *logged).abs() >= 1000 {
+        tracing::warn!(
+            drift_ms = drift,
+            "the system clock is {:.1} s from the clock that gives entry times (anchored at start, advanced \
+             monotonically); entry times are not affected, restart the node to re-anchor it",
+            drift as f64 / 1000.0
+        );
+        *logged = drift;
+    }
 }

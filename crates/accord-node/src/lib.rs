@@ -21,7 +21,7 @@ mod replay;
 mod sequencer;
 mod verifier;
 
-pub use clock::{Clock, SystemClock};
+pub use clock::{Clock, InstantSource, Monotonic, SteadyClock, SystemClock};
 pub use metrics::Metrics;
 pub use node::{found_body, EntryView, Node, NodeConfig, NodeError, Published, Receipt, SubmitError};
 pub use replay::{load_state, rebuild_projections, RebuildReport};

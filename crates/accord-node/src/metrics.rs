@@ -17,6 +17,8 @@ pub struct Metrics {
     pub log_size: AtomicU64,
     pub checkpoint_size: AtomicU64,
     pub checkpoints_published: AtomicU64,
+    /// Wall clock minus entry-time clock, in ms (see `clock.rs`).
+    pub clock_drift_ms: std::sync::atomic::AtomicI64,
 }
 
 impl Metrics {
@@ -73,6 +75,12 @@ impl Metrics {
             "gauge",
             "Tree size of the latest published checkpoint.",
             self.checkpoint_size.load(Relaxed) as f64,
+        );
+        put(
+            "accord_clock_drift_seconds",
+            "gauge",
+            "How far the system's wall clock is from the clock that gives entry times (wall minus entry).",
+            self.clock_drift_ms.load(Relaxed) as f64 / 1000.0,
         );
         put(
             "accord_checkpoints_published_total",

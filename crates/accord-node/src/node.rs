@@ -215,14 +215,17 @@ impl Node {
         threads.push(
             std::thread::Builder::new()
                 .name("accord-sequencer".into())
-                .spawn(move || sequencer::run(s, state, frontier, clock, verified_rx))
+                .spawn({
+                    let clock = clock.clone();
+                    move || sequencer::run(s, state, frontier, clock, verified_rx)
+                })
                 .map_err(|e| NodeError::Setup(format!("cannot start the sequencer: {e}")))?,
         );
         let s = shared.clone();
         threads.push(
             std::thread::Builder::new()
                 .name("accord-checkpointer".into())
-                .spawn(move || checkpointer::run(s))
+                .spawn(move || checkpointer::run(s, clock))
                 .map_err(|e| NodeError::Setup(format!("cannot start the checkpointer: {e}")))?,
         );
         Ok(Node { shared, jobs: Mutex::new(Some(tx)), threads: Mutex::new(threads) })

@@ -329,3 +329,68 @@ async fn under_injected_storage_faults_nothing_acknowledged_is_lost_and_retries_
     }
     node.shutdown();
 }
+
+/// A fake monotonic clock, in ms.
+struct FakeMono(AtomicI64);
+
+impl accord_node::Monotonic for FakeMono {
+    fn elapsed(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.0.load(Ordering::SeqCst) as u64)
+    }
+}
+
+/// The system clock steps an hour forward, then two hours back, while a
+/// ballot is open: entry times follow the monotonic clock, so the ballot
+/// does not close early, honest statements are not `clock-skew`, and the
+/// drift shows in `/metrics`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_step_of_the_system_clock_is_not_an_event() {
+    let f = fixture();
+    let wall = f.clock.clone();
+    let mono = Arc::new(FakeMono(AtomicI64::new(0)));
+    let steady = Arc::new(accord_node::SteadyClock::new(wall.clone(), mono.clone()));
+    let config = NodeConfig { clock_ticker: Some(f.sec.clone()), ..NodeConfig::default() };
+    let node = Node::start(accord_store::open(&f.url).unwrap(), f.log.clone(), steady, config).unwrap();
+    let t0 = wall.now().0 - wall.now().0 % 1000;
+    let closes = Timestamp(t0 + 600_000);
+    let body = serde_json::json!({"id": "p1", "title": "T", "text": "Text", "question": "ordinary",
+        "procedure": "vote", "closes": closes.to_rfc3339()});
+    node.submit(&f.act(1, t0, Act::parse("proposal.submit", &body).unwrap())).await.unwrap();
+    // The wall clock steps an hour ahead; one real second passes.
+    wall.0.fetch_add(3_600_000, Ordering::SeqCst);
+    mono.0.fetch_add(1000, Ordering::SeqCst);
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    // No tick closed the ballot, and a statement signed at the true time
+    // (one second later) is accepted.
+    let vote = Act::parse("vote.cast", &serde_json::json!({"proposal": "p1", "vote": "yes"})).unwrap();
+    let r = node.submit(&f.act(2, t0 + 1000, vote)).await.unwrap();
+    assert_eq!(r.index, 2);
+    assert!(entry_time(&node, 2).0 < t0 + 5_000, "the entry took the stepped wall clock's time");
+    let drift = node.metrics().clock_drift_ms.load(Ordering::SeqCst);
+    assert!((3_590_000..=3_610_000).contains(&drift), "drift {drift}");
+    assert!(node.metrics().render().contains("accord_clock_drift_seconds 3"));
+    // Two hours back: still nothing closes early, honest statements pass.
+    wall.0.fetch_sub(7_200_000, Ordering::SeqCst);
+    mono.0.fetch_add(1000, Ordering::SeqCst);
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let r = node.submit(&f.note(3, t0 + 2000, "after the step back")).await.unwrap();
+    assert_eq!(r.index, 3);
+    let t = entry_time(&node, 3).0;
+    assert!((t0 + 2000..t0 + 5000).contains(&t), "entry time {t}");
+    assert!(node.metrics().clock_drift_ms.load(Ordering::SeqCst) < -3_500_000);
+    // The ballot is still open; it closes when the monotonic clock reaches
+    // its deadline (the node ticks by itself).
+    let state = || accord_node::load_state(accord_store::open(&f.url).unwrap().as_ref()).unwrap();
+    assert_eq!(state().decisions().get("p1").unwrap().record.status.as_str(), "open");
+    mono.0.store(600_000 + 1, Ordering::SeqCst);
+    let mut closed = false;
+    for _ in 0..100 {
+        if state().decisions().get("p1").unwrap().record.status.as_str() != "open" {
+            closed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(closed, "the ballot did not close at its deadline on the monotonic clock");
+    node.shutdown();
+}

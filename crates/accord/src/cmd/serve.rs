@@ -1,7 +1,7 @@
 //! `accord serve`: runs a node and its HTTP face until SIGINT/SIGTERM.
 
 use crate::files::{db_url, lock_data, log_key_path, read_key, secretariat_key_path, DataLock};
-use accord_node::{Node, NodeConfig, SystemClock};
+use accord_node::{Node, NodeConfig, SteadyClock};
 use anyhow::{Context, Result};
 use std::path::Path;
 use std::sync::Arc;
@@ -29,7 +29,8 @@ pub fn start_node(data: &Path, database: Option<&str>) -> Result<(Arc<Node>, Dat
     };
     let store = accord_store::open(&db_url(data, database))?;
     let config = NodeConfig { clock_ticker, ..NodeConfig::default() };
-    let node = Node::start(store, log_key.signer, Arc::new(SystemClock), config).context("cannot start the node")?;
+    let node =
+        Node::start(store, log_key.signer, Arc::new(SteadyClock::system()), config).context("cannot start the node")?;
     Ok((Arc::new(node), lock))
 }
 
