@@ -20,6 +20,7 @@ mod code;
 mod log;
 mod problem;
 mod proposals;
+pub mod server;
 
 pub use problem::Problem;
 
@@ -43,6 +44,11 @@ pub fn router(node: Arc<Node>) -> Router {
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
         .with_state(node)
+        // No answer is ever sniffed into another type by a browser.
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            axum::http::HeaderValue::from_static("nosniff"),
+        ))
 }
 
 /// The header that says which log size a response's state reflects.

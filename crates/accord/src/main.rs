@@ -63,6 +63,8 @@ enum Command {
         listen: String,
         #[arg(long)]
         database: Option<String>,
+        #[command(flatten)]
+        limits: cmd::serve::LimitArgs,
     },
     /// Create (once) and serve a demonstration body of twelve member states.
     Demo {
@@ -117,7 +119,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Keygen { origin, member, out } => cmd::keygen::run(&origin, &member, &out),
         Command::Init { data, members, database } => cmd::init::run(&data, &members, database.as_deref()),
-        Command::Serve { data, listen, database } => cmd::serve::run(&data, &listen, database.as_deref()),
+        Command::Serve { data, listen, database, limits } => {
+            cmd::serve::run(&data, &listen, database.as_deref(), limits.into())
+        }
         Command::Demo { dir, listen } => cmd::demo::run(&dir, &listen),
         Command::Submit { server, key, kind, body, seq } => cmd::submit::run(&server, &key, &kind, &body, seq),
         Command::Propose(args) => cmd::propose::run(&args),

@@ -1,10 +1,12 @@
 //! `accord serve`: runs a node and its HTTP face until SIGINT/SIGTERM.
 
 use crate::files::{db_url, lock_data, log_key_path, read_key, secretariat_key_path, DataLock};
+use accord_http::server::Limits;
 use accord_node::{Node, NodeConfig, SteadyClock};
 use anyhow::{Context, Result};
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -34,13 +36,41 @@ pub fn start_node(data: &Path, database: Option<&str>) -> Result<(Arc<Node>, Dat
     Ok((Arc::new(node), lock))
 }
 
-pub fn run(data: &Path, listen: &str, database: Option<&str>) -> Result<()> {
-    init_tracing();
-    let (node, _lock) = start_node(data, database)?;
-    serve_node(node, listen)
+/// What one client may hold of the node (docs/PROTOCOL.md §6).
+#[derive(clap::Args, Clone, Copy)]
+pub struct LimitArgs {
+    /// Open connections in all (capped below the descriptor limit).
+    #[arg(long, default_value_t = 8192)]
+    pub max_connections: usize,
+    /// Open connections from one client address.
+    #[arg(long, default_value_t = 256)]
+    pub max_connections_per_address: usize,
+    /// Seconds to send a request head; also the longest idle keep-alive.
+    #[arg(long, default_value_t = 15)]
+    pub header_timeout: u64,
+    /// Seconds to send a request body.
+    #[arg(long, default_value_t = 30)]
+    pub body_timeout: u64,
 }
 
-pub fn serve_node(node: Arc<Node>, listen: &str) -> Result<()> {
+impl From<LimitArgs> for Limits {
+    fn from(a: LimitArgs) -> Limits {
+        Limits {
+            max_connections: a.max_connections.max(1),
+            max_per_address: a.max_connections_per_address.max(1),
+            header_timeout: Duration::from_secs(a.header_timeout.max(1)),
+            body_timeout: Duration::from_secs(a.body_timeout.max(1)),
+        }
+    }
+}
+
+pub fn run(data: &Path, listen: &str, database: Option<&str>, limits: Limits) -> Result<()> {
+    init_tracing();
+    let (node, _lock) = start_node(data, database)?;
+    serve_node(node, listen, limits)
+}
+
+pub fn serve_node(node: Arc<Node>, listen: &str, limits: Limits) -> Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async {
         let listener =
@@ -50,7 +80,14 @@ pub fn serve_node(node: Arc<Node>, listen: &str) -> Result<()> {
         // The first line on stdout names the address, for scripts and tests.
         println!("accord: listening on http://{addr}");
         let app = accord_http::router(node.clone());
-        axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+        let limits = limits.fitted_to_descriptors();
+        tracing::info!(
+            max_connections = limits.max_connections,
+            per_address = limits.max_per_address,
+            header_timeout_s = limits.header_timeout.as_secs(),
+            "connection limits"
+        );
+        accord_http::server::serve(listener, app, limits, shutdown_signal()).await?;
         anyhow::Ok(())
     })?;
     tracing::info!("stopping: finishing queued statements and publishing a last checkpoint");

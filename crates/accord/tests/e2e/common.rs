@@ -150,6 +150,14 @@ impl Server {
         Server::spawn(&["serve", "--listen", "127.0.0.1:0", "--data"], data)
     }
 
+    /// `accord serve` on `data` with extra arguments (limits, say).
+    pub fn start_with(data: &Path, extra: &[&str]) -> Server {
+        let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
+        args.extend_from_slice(extra);
+        args.push("--data");
+        Server::spawn(&args, data)
+    }
+
     /// `accord demo` founding (once) and serving the demo body in `dir`,
     /// on a free loopback port, as a newcomer would run it.
     pub fn demo(dir: &Path) -> Server {

@@ -11,6 +11,7 @@ mod bad_input;
 mod basic;
 mod browser;
 mod code;
+mod connections;
 mod crash;
 mod decisions;
 mod demo;

@@ -162,7 +162,8 @@ fn found_bench_body(dir: &Path, members: usize) -> Result<Vec<KeyFile>> {
 fn start_server(data: &Path, keys: Vec<KeyFile>) -> Result<ChildNode> {
     let exe = std::env::current_exe()?;
     let mut child = Command::new(exe)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        // All load comes from one address here: no per-address cap.
+        .args(["serve", "--listen", "127.0.0.1:0", "--max-connections-per-address", "100000", "--data"])
         .arg(data)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())

@@ -223,7 +223,7 @@ impl LogWriter {
 /// minutes, for it to say where it listens.
 fn start_serve(data: &Path) -> Result<ChildNode> {
     let child = Command::new(std::env::current_exe()?)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .args(["serve", "--listen", "127.0.0.1:0", "--max-connections-per-address", "100000", "--data"])
         .arg(data)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())

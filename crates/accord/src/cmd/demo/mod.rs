@@ -57,7 +57,7 @@ pub fn run(dir: &Path, listen: &str) -> Result<()> {
         seed(&node, dir)?;
     }
     eprintln!("accord demo: body in {} (demo keys in {})", dir.display(), dir.join("demo-keys").display());
-    serve_node(node, listen)
+    serve_node(node, listen, accord_http::server::Limits::default())
 }
 
 fn create(dir: &Path) -> Result<()> {
