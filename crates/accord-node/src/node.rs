@@ -76,7 +76,7 @@ pub struct NodeConfig {
 
 impl Default for NodeConfig {
     fn default() -> Self {
-        NodeConfig { max_batch: 4096, queue: 65536, checkpoint_interval_ms: 50, clock_ticker: None }
+        NodeConfig { max_batch: 4096, queue: 65536, checkpoint_interval_ms: 100, clock_ticker: None }
     }
 }
 

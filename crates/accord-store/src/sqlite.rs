@@ -37,7 +37,6 @@ CREATE TABLE IF NOT EXISTS p_subscriptions (document TEXT NOT NULL, member TEXT 
 CREATE TABLE IF NOT EXISTS p_statements (member TEXT NOT NULL, idx INTEGER NOT NULL, seq INTEGER NOT NULL,
     type TEXT NOT NULL, PRIMARY KEY (member, idx)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS p_votes_member ON p_votes (member, idx);
-CREATE INDEX IF NOT EXISTS p_statements_seq ON p_statements (member, seq);
 ";
 
 /// Projection tables, in digest order, with their ordering column.
@@ -390,6 +389,8 @@ impl Store for SqliteStore {
     }
 
     fn statement_at(&self, member: &str, seq: u64) -> Result<Option<u64>> {
+        // No index on seq (one more b-tree to write on every append): a
+        // retry is rare, and the scan stays within one member's rows.
         self.read(|c| {
             Ok(c.query_row("SELECT idx FROM p_statements WHERE member = ?1 AND seq = ?2", params![member, seq], |r| {
                 r.get(0)
