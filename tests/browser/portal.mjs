@@ -512,6 +512,28 @@ await check('entry: the inclusion proof and checkpoint verify in the browser', a
       fail(`#proof-result data-verified=${attr}: ${text}; ${problems.join('; ')}`);
     });
   await shot(page, 'en-entry-verified');
+  // The log key's fingerprint is shown and can be pinned in this browser.
+  const fp = (await page.locator('#log-key-fingerprint code').innerText()).trim();
+  assert(/^([0-9a-f]{4} ){7}[0-9a-f]{4}$/.test(fp), `the log key fingerprint looks like ${JSON.stringify(fp)}`);
+  await page.locator('#log-key-pin').click();
+  await page.locator('#log-key-pinned').waitFor({ state: 'visible', timeout: 5_000 });
+  await page.reload({ waitUntil: 'load' });
+  await page.locator('#proof-result[data-verified="true"] #log-key-pinned').waitFor({ state: 'attached', timeout: 15_000 })
+    .catch(() => fail('after pinning and reloading, the page does not say the key is the pinned one'));
+  // A page that later presents another key for this log fails, loudly.
+  await page.evaluate(() => {
+    for (let i = 0; i < localStorage.length; i++) {
+      const k = localStorage.key(i);
+      if (k.startsWith('accord.pinned-log-key.')) localStorage.setItem(k, localStorage.getItem(k).replace(/.$/, 'X'));
+    }
+  });
+  await page.reload({ waitUntil: 'load' });
+  await page.locator('#proof-result[data-verified="false"]').waitFor({ state: 'attached', timeout: 15_000 })
+    .catch(() => fail('a page presenting another log key than the pinned one was not refused'));
+  const warning = await page.locator('#proof-result').getAttribute('data-msg-key-changed');
+  const text = await page.locator('#proof-result').innerText();
+  assert(text.includes(warning), `the refusal does not say the key changed: ${text}`);
+  await shot(page, 'en-entry-key-changed');
   await page.close();
 }, { needs: ['index'] });
 await desk.close();

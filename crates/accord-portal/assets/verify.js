@@ -338,6 +338,10 @@
     steps.push("step-leaf");
 
     var key = await parseVkey(d.log_key);
+    logKey = { vkey: d.log_key, name: key.name, fp: await fingerprint(key.pub), pinned: pinnedKey(key.name) };
+    if (logKey.pinned !== null && logKey.pinned !== d.log_key) {
+      fail("key-changed");
+    }
     var note = parseNote(d.checkpoint);
     var cp = parseCheckpoint(note.text);
     if (cp.origin !== key.name) {
@@ -369,6 +373,66 @@
     return { state: "true", steps: steps };
   }
 
+  // ---- the log key: its fingerprint, pinned in this browser ---------------
+  // The visitor may pin the log key of an origin (localStorage); a page
+  // that later presents another key for it fails the check, loudly.
+  var PIN_PREFIX = "accord.pinned-log-key.";
+  var logKey = null;
+
+  async function fingerprint(pub) {
+    return hex((await sha256(pub)).slice(0, 16)).match(/.{4}/g).join(" ");
+  }
+  function pinnedKey(origin) {
+    try {
+      return window.localStorage.getItem(PIN_PREFIX + origin);
+    } catch (e) {
+      return null;
+    }
+  }
+  function pinKey(origin, vkey) {
+    try {
+      window.localStorage.setItem(PIN_PREFIX + origin, vkey);
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  // The fingerprint line, and the pin button or the pinned mark.
+  function showKey() {
+    if (!logKey) {
+      return;
+    }
+    var p = document.createElement("p");
+    p.id = "log-key-fingerprint";
+    p.appendChild(document.createTextNode(msg("fingerprint") + " "));
+    var code = document.createElement("code");
+    code.setAttribute("dir", "ltr");
+    code.textContent = logKey.fp;
+    p.appendChild(code);
+    out.appendChild(p);
+    if (logKey.pinned === logKey.vkey) {
+      var ok = document.createElement("p");
+      ok.id = "log-key-pinned";
+      ok.textContent = msg("pinned");
+      out.appendChild(ok);
+    } else if (logKey.pinned === null) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b.id = "log-key-pin";
+      b.textContent = msg("pin");
+      b.addEventListener("click", function () {
+        if (pinKey(logKey.name, logKey.vkey)) {
+          var ok = document.createElement("p");
+          ok.id = "log-key-pinned";
+          ok.textContent = msg("pinned");
+          b.replaceWith(ok);
+        }
+      });
+      out.appendChild(b);
+    }
+  }
+
   if (!window.crypto || !window.crypto.subtle) {
     show("unavailable", msg("unavailable"), "", []);
     return;
@@ -378,10 +442,12 @@
   check().then(
     function (r) {
       show(r.state, msg(r.state === "true" ? "ok" : "partial"), "", r.steps);
+      showKey();
     },
     function (e) {
       var reason = e instanceof Failure ? e.reason : "bad-data";
       show("false", msg("fail"), msg(reason), []);
+      showKey();
     }
   );
 })();

@@ -339,7 +339,11 @@ fn check_section(ctx: &Ctx, p: &EntryPage, base: &str) -> Markup {
                 data-msg-bad-signature=(m("log-check-bad-signature"))
                 data-msg-step-leaf=(m("log-check-step-leaf"))
                 data-msg-step-root=(m("log-check-step-root"))
-                data-msg-step-signature=(m("log-check-step-signature")) {
+                data-msg-step-signature=(m("log-check-step-signature"))
+                data-msg-fingerprint=(m("log-check-fingerprint"))
+                data-msg-pin=(m("log-check-pin"))
+                data-msg-pinned=(m("log-check-pinned"))
+                data-msg-key-changed=(m("log-check-key-changed")) {
                 p { (ctx.t("log-check-needs-js")) }
             }
             p { (ctx.t("log-check-cli")) }
