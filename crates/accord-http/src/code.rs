@@ -307,9 +307,12 @@ async fn export_html(
     State(node): State<AppState>,
     p: Result<Path<(String, String)>, PathRejection>,
     RawQuery(q): RawQuery,
-) -> Result<Html<String>, Problem> {
+) -> Result<Response, Problem> {
     let e = export(node, p, &q).await?;
-    Ok(Html(page(&e)))
+    // A standalone page with its own inline style and nothing else: no
+    // script, no outside resource may run or load in it.
+    let csp = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+    Ok(([(axum::http::header::CONTENT_SECURITY_POLICY, csp)], Html(page(&e))).into_response())
 }
 
 /// Markdown: headings carry article ids in code spans (ids have no

@@ -311,6 +311,10 @@ fn an_amendment_adopted_by_vote_makes_rev_1_with_its_diff_subscribers_exports_an
 
     // HTML: a standalone page, Arabic right to left, everything escaped.
     let html_type = "text/html; charset=utf-8";
+    let r = server.get("/api/v1/documents/ICCIS/versions/1/export.html");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.starts_with("default-src 'none'"), "{csp}");
     let page = get_text(&server, "/api/v1/documents/ICCIS/versions/1/export.html", html_type);
     assert!(page.starts_with("<!doctype html>\n<html lang=\"en\" dir=\"ltr\">"), "{page}");
     assert!(page.contains("<meta charset=\"utf-8\">"), "{page}");
