@@ -43,11 +43,48 @@ fn parse_status(q: &Option<String>) -> Result<Option<Status>, Problem> {
     Ok(wanted)
 }
 
+/// Most proposals in one page of the list, and the default.
+const PAGE_MAX: u32 = 1000;
+const PAGE_DEFAULT: u32 = 100;
+
+/// `?limit=` and `?after=` of the list.
+fn parse_page(q: &Option<String>) -> Result<(u32, Option<u64>), Problem> {
+    let mut limit = PAGE_DEFAULT;
+    let mut after = None;
+    for pair in q.as_deref().unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let number = || {
+            v.parse::<u64>().ok().filter(|_| !v.is_empty() && v.len() <= 20 && v.bytes().all(|b| b.is_ascii_digit()))
+        };
+        match k {
+            "limit" => {
+                limit = number()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .filter(|n| (1..=PAGE_MAX).contains(n))
+                    .ok_or_else(|| Problem::bad_request("bad-parameter", format!("limit must be 1 to {PAGE_MAX}")))?
+            }
+            "after" => {
+                after = Some(number().ok_or_else(|| {
+                    Problem::bad_request("bad-parameter", "after must be the `next` cursor of the previous page")
+                })?)
+            }
+            _ => {}
+        }
+    }
+    Ok((limit, after))
+}
+
 async fn list(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<AtSize<Json<Value>>, Problem> {
     let status = parse_status(&q)?;
-    let AtSize(size, out) = at_size(node, move |node| {
+    let (limit, after) = parse_page(&q)?;
+    let AtSize(size, (out, next)) = at_size(node, move |node| {
         let store = node.store();
-        let rows = store.proposals(status.map(Status::as_str))?;
+        let mut rows = store.proposals(status.map(Status::as_str), after, limit + 1)?;
+        // One more than the page: is there a next one?
+        let next = (rows.len() > limit as usize).then(|| {
+            rows.truncate(limit as usize);
+            rows.last().map(|r| r.seq)
+        });
         // Members are read only if some ballot needs a live count.
         let mut live = LiveTallies::new(store);
         let mut out = Vec::with_capacity(rows.len());
@@ -63,10 +100,14 @@ async fn list(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<AtS
             item.insert("tally".into(), json!(live.tally_of(row)?));
             out.push(Value::Object(item));
         }
-        Ok(out)
+        Ok((out, next.flatten()))
     })
     .await?;
-    Ok(AtSize(size, Json(json!({ "proposals": out }))))
+    let mut page = json!({ "proposals": out });
+    if let Some(n) = next {
+        page["next"] = json!(n);
+    }
+    Ok(AtSize(size, Json(page)))
 }
 
 async fn detail(

@@ -97,8 +97,8 @@ impl Store for FaultyStore {
     fn body_fact(&self, key: &str) -> Result<Option<String>> {
         self.inner.body_fact(key)
     }
-    fn proposals(&self, status: Option<&str>) -> Result<Vec<ProposalRow>> {
-        self.inner.proposals(status)
+    fn proposals(&self, status: Option<&str>, after: Option<u64>, limit: u32) -> Result<Vec<ProposalRow>> {
+        self.inner.proposals(status, after, limit)
     }
     fn proposal(&self, id: &str) -> Result<Option<ProposalRow>> {
         self.inner.proposal(id)

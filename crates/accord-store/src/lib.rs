@@ -99,9 +99,11 @@ pub trait Store: Send + Sync {
     /// Body facts: `name`, `origin`, `log_key` from genesis, and `rules`
     /// (the rules of procedure in force, as JSON).
     fn body_fact(&self, key: &str) -> Result<Option<String>>;
-    /// Proposals and amendments, in submission order; only those with
-    /// `status` (a `Status::as_str` value) if given.
-    fn proposals(&self, status: Option<&str>) -> Result<Vec<ProposalRow>>;
+    /// Proposals and amendments in submission order, at most `limit`,
+    /// those submitted after the entry `after` (the `seq` of the last one
+    /// of the previous page); only those with `status` (a
+    /// `Status::as_str` value) if given.
+    fn proposals(&self, status: Option<&str>, after: Option<u64>, limit: u32) -> Result<Vec<ProposalRow>>;
     fn proposal(&self, id: &str) -> Result<Option<ProposalRow>>;
     /// The recorded votes on a proposal, in log order.
     fn votes(&self, proposal: &str) -> Result<Vec<VoteRow>>;

@@ -465,19 +465,24 @@ impl Store for SqliteStore {
         self.read(|c| Ok(c.query_row("SELECT v FROM p_body WHERE k = ?1", [key], |r| r.get(0)).optional()?))
     }
 
-    fn proposals(&self, status: Option<&str>) -> Result<Vec<ProposalRow>> {
+    fn proposals(&self, status: Option<&str>, after: Option<u64>, limit: u32) -> Result<Vec<ProposalRow>> {
+        // `seq` is the submitting entry's index: unique, so it is the cursor.
+        let after = after.map_or(-1, |a| i64::try_from(a).unwrap_or(i64::MAX));
         self.read(|c| {
             let raw: Vec<_> = match status {
                 Some(s) => {
                     let mut st = c.prepare_cached(
-                        "SELECT id, seq, status, doc FROM p_proposals WHERE status = ?1 ORDER BY seq, id",
+                        "SELECT id, seq, status, doc FROM p_proposals WHERE status = ?1 AND seq > ?2 \
+                         ORDER BY seq, id LIMIT ?3",
                     )?;
-                    let rows = st.query_map([s], proposal_row)?;
+                    let rows = st.query_map(params![s, after, limit], proposal_row)?;
                     rows.collect::<rusqlite::Result<_>>()?
                 }
                 None => {
-                    let mut st = c.prepare_cached("SELECT id, seq, status, doc FROM p_proposals ORDER BY seq, id")?;
-                    let rows = st.query_map([], proposal_row)?;
+                    let mut st = c.prepare_cached(
+                        "SELECT id, seq, status, doc FROM p_proposals WHERE seq > ?1 ORDER BY seq, id LIMIT ?2",
+                    )?;
+                    let rows = st.query_map(params![after, limit], proposal_row)?;
                     rows.collect::<rusqlite::Result<_>>()?
                 }
             };

@@ -196,15 +196,21 @@ fn decision_projections(store: &dyn Store) {
     ]);
     store.write_projections(&effects).unwrap();
 
-    let all = store.proposals(None).unwrap();
+    let all = store.proposals(None, None, u32::MAX).unwrap();
     assert_eq!(
         all.iter().map(|p| (p.id.as_str(), p.seq, p.status.as_str())).collect::<Vec<_>>(),
         [("p-1", 3, "adopted"), ("p-2", 4, "open")]
     );
-    let open = store.proposals(Some("open")).unwrap();
+    let open = store.proposals(Some("open"), None, u32::MAX).unwrap();
     assert_eq!(open.len(), 1);
     assert_eq!(open[0].id, "p-2");
-    assert!(store.proposals(Some("rejected")).unwrap().is_empty());
+    assert!(store.proposals(Some("rejected"), None, u32::MAX).unwrap().is_empty());
+    // Pages: after the cursor of the last one, at most `limit`.
+    let first = store.proposals(None, None, 1).unwrap();
+    assert_eq!(first.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["p-1"]);
+    let next = store.proposals(None, Some(first[0].seq), 1).unwrap();
+    assert_eq!(next.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["p-2"]);
+    assert!(store.proposals(None, Some(next[0].seq), 1).unwrap().is_empty());
     let p1 = store.proposal("p-1").unwrap().unwrap();
     assert_eq!(p1.doc["status"], "adopted");
     assert_eq!(p1.doc["tally"]["yes"], 1);
@@ -241,7 +247,7 @@ fn decision_projections(store: &dyn Store) {
     store.write_projections(&[vote("p-2", &fra, VoteChoice::Yes, None, 10)]).unwrap();
     assert_ne!(store.projection_digest().unwrap(), d1, "votes are not in the digest");
     store.clear_projections().unwrap();
-    assert!(store.proposals(None).unwrap().is_empty());
+    assert!(store.proposals(None, None, u32::MAX).unwrap().is_empty());
     assert!(store.votes("p-1").unwrap().is_empty());
     assert!(store.body_fact("rules").unwrap().is_none());
     store.write_projections(&effects).unwrap();

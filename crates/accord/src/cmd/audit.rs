@@ -616,13 +616,34 @@ fn compare_published(
     }
     said.push("the rules in force".to_string());
 
-    let (n, list) = fetch_at(http, "/api/v1/proposals")?;
-    reach(http, jobs, vkey, replay, &mut newest, n)?;
-    said.push(compare_proposals(&list, &replay.state)?);
-    let ids: Vec<String> = list["proposals"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|p| p["id"].as_str().map(str::to_string)).collect())
-        .unwrap_or_default();
+    // The list, page by page, each page at its own size; then every
+    // proposal of the replay (at the last page's size) must have been listed.
+    let mut ids: Vec<String> = Vec::new();
+    let mut after: Option<u64> = None;
+    loop {
+        let path = match after {
+            Some(a) => format!("/api/v1/proposals?limit=1000&after={a}"),
+            None => "/api/v1/proposals?limit=1000".to_string(),
+        };
+        let (n, page) = fetch_at(http, &path)?;
+        reach(http, jobs, vkey, replay, &mut newest, n)?;
+        ids.extend(compare_proposals(&page, &replay.state)?);
+        match page.get("next") {
+            None => break,
+            Some(next) => match next.as_u64() {
+                Some(c) if after.is_none_or(|a| c > a) => after = Some(c),
+                _ => return fail(format!("{path}: the next cursor {next} does not move forward")),
+            },
+        }
+    }
+    let listed: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+    if listed.len() != ids.len() {
+        return fail("the node lists a proposal twice");
+    }
+    if let Some(p) = replay.state.decisions().iter().find(|p| !listed.contains(p.record.id.as_str())) {
+        return fail(format!("the node does not list proposal {}", p.record.id));
+    }
+    said.push(format!("{} proposals listed with their status and tally", ids.len()));
     for id in &ids {
         let (n, detail) = fetch_at(http, &format!("/api/v1/proposals/{id}"))?;
         reach(http, jobs, vkey, replay, &mut newest, n)?;
@@ -771,46 +792,31 @@ fn expected_tally(p: &Proposal, state: &State) -> Tally {
     tally(p.votes.iter().map(|(m, v)| (m, v.vote)), &eligible, majority, rules.quorum).0
 }
 
-/// Every proposal of the replay is published with the same status,
-/// adopted_by and tally, and no other proposal is published.
-fn compare_proposals(v: &serde_json::Value, state: &State) -> Result<String, Outcome> {
+/// Every proposal of a page of the list is in the replay, with the same
+/// status, adopted_by and tally; returns the ids listed.
+fn compare_proposals(v: &serde_json::Value, state: &State) -> Result<Vec<String>, Outcome> {
     let rows = v["proposals"].as_array().map(Vec::as_slice).unwrap_or_default();
-    let mut published: BTreeMap<&str, &serde_json::Value> = BTreeMap::new();
+    let mut ids = Vec::with_capacity(rows.len());
     for row in rows {
         let Some(id) = row["id"].as_str() else {
             return fail(format!("the node publishes a proposal without an id: {row}"));
         };
-        if published.insert(id, row).is_some() {
-            return fail(format!("the node publishes proposal {id} twice"));
-        }
-        if state.decisions().get(id).is_none() {
+        let Some(p) = state.decisions().get(id) else {
             return fail(format!("the node publishes proposal {id}, which the log does not hold"));
-        }
-    }
-    for p in state.decisions().iter() {
+        };
+        let what = format!("proposal {id}");
         let r = &p.record;
-        let id = r.id.as_str();
-        let Some(row) = published.get(id) else {
-            return fail(format!("the node does not publish proposal {id}"));
-        };
-        let differs = |field: &str, got: &serde_json::Value, want: &serde_json::Value| -> Result<(), Outcome> {
-            let show = |v: &serde_json::Value| if v.is_null() { "none".to_string() } else { v.to_string() };
-            if got == want {
-                Ok(())
-            } else {
-                fail(format!("proposal {id}: the node publishes {field} {}, the replay says {}", show(got), show(want)))
-            }
-        };
-        differs("status", &row["status"], &r.status.as_str().into())?;
+        differs(&what, "status", &row["status"], &r.status.as_str().into())?;
         // Left out and null both say "not adopted".
         let want = r.adopted_by.map_or(serde_json::Value::Null, |a| serde_json::to_value(a).unwrap_or_default());
-        differs("adopted_by", &row["adopted_by"], &want)?;
+        differs(&what, "adopted_by", &row["adopted_by"], &want)?;
         let t = expected_tally(p, state);
         for (k, n) in [("yes", t.yes), ("no", t.no), ("abstain", t.abstain), ("not_voting", t.not_voting)] {
-            differs(&format!("tally.{k}"), &row["tally"][k], &n.into())?;
+            differs(&what, &format!("tally.{k}"), &row["tally"][k], &n.into())?;
         }
+        ids.push(id.to_string());
     }
-    Ok(format!("{} proposals with their status and tally", state.decisions().len()))
+    Ok(ids)
 }
 
 /// The fields of a version that its hash covers (`Version::hash`).

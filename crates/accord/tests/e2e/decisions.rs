@@ -227,7 +227,7 @@ fn admission_by_two_thirds_then_the_new_member_votes_and_audit_passes() {
     let (code, out, err) = audit(&server.url, &state, &body.log_vkey);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("proposals:   2 (1 open, 1 adopted)"), "{out}");
-    assert!(out.contains("2 proposals with their status and tally"), "{out}");
+    assert!(out.contains("2 proposals listed with their status and tally"), "{out}");
 }
 
 #[test]
@@ -447,7 +447,7 @@ fn audit_fails_when_the_node_publishes_a_doctored_outcome() {
     // Rewrites the published proposals with `f`.
     let edit = |f: fn(&mut Value)| {
         rewrite(move |path, body| {
-            if path != "/api/v1/proposals" {
+            if !path.starts_with("/api/v1/proposals?") {
                 return body;
             }
             let mut v: Value = serde_json::from_slice(&body).unwrap();
@@ -492,7 +492,7 @@ fn audit_fails_when_the_node_publishes_a_doctored_outcome() {
         (
             "hidden",
             edit(|v| v["proposals"].as_array_mut().unwrap().retain(|p| p["id"] != "pending")),
-            "the node does not publish proposal pending",
+            "the node does not list proposal pending",
         ),
     ];
     for (what, doctor, fault) in cases {
@@ -501,7 +501,7 @@ fn audit_fails_when_the_node_publishes_a_doctored_outcome() {
         let (code, out, err) = audit(&proxy.url, &state, &body.log_vkey);
         if fault.is_empty() {
             assert_eq!(code, 0, "{what}: {out}{err}");
-            assert!(out.contains("2 proposals with their status and tally"), "{what}: {out}");
+            assert!(out.contains("2 proposals listed with their status and tally"), "{what}: {out}");
         } else {
             assert_eq!(code, 1, "{what}: {out}{err}");
             assert!(err.contains("FAILED") && err.contains(fault), "{what}: {err}");
@@ -545,7 +545,7 @@ fn audit_catches_up_with_a_node_that_appends_meanwhile() {
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains(&format!("appended entries {before}..{after} during the audit")), "{out}");
     assert!(out.contains(&format!("entries:     {after} (every signature verified: {after};")), "{out}");
-    assert!(out.contains("1 proposals with their status and tally"), "{out}");
+    assert!(out.contains("1 proposals listed with their status and tally"), "{out}");
     // It remembered the newer checkpoint: the next audit starts from it.
     let (code, out, err) = audit(&server.url, &state, &body.log_vkey);
     assert_eq!(code, 0, "{out}{err}");

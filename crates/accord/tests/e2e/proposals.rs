@@ -437,3 +437,33 @@ fn a_changed_vote_replaces_the_earlier_one_when_the_rules_allow() {
     // The replaced vote stays among the entries involved.
     assert_eq!(d["entries"], json!([submitted, first, changed]));
 }
+
+#[test]
+fn the_proposal_list_is_paged_with_a_stateless_cursor() {
+    let mut body = Body::found(2);
+    let server = body.serve();
+    let (_, in_an_hour) = deadline(3600);
+    for i in 0..5 {
+        accepted(&server, &submit(&mut body.members[0], &format!("p-{i}"), "vote", &in_an_hour));
+    }
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/proposals?limit=2".to_string();
+    loop {
+        let r = server.get(&path);
+        assert!(r.headers().get("accord-log-size").is_some(), "{path} says no log size");
+        let page: Value = r.json().unwrap();
+        let got = ids(&page).into_iter().map(str::to_string).collect::<Vec<_>>();
+        assert!(got.len() <= 2, "{page}");
+        seen.extend(got);
+        match page["next"].as_u64() {
+            Some(n) => path = format!("/api/v1/proposals?limit=2&after={n}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["p-0", "p-1", "p-2", "p-3", "p-4"]);
+    // The default page holds them all here; bad parameters are problems.
+    assert_eq!(ids(&get_json(&server, "/api/v1/proposals")).len(), 5);
+    for bad in ["limit=0", "limit=1001", "limit=x", "after=-1", "after="] {
+        assert_problem(server.get(&format!("/api/v1/proposals?{bad}")), 400, "bad-parameter");
+    }
+}
