@@ -1030,16 +1030,24 @@ fn code_translate_adopted_by_consensus_adds_the_language() {
     assert_eq!(r.closed_at, Some(at));
     assert_eq!(r.action_result.as_deref(), Some("applied: b in es"));
     assert_eq!(code_changed(&tick), Some(b.doc()));
-    // The version gains the language; no new version is made.
+    // An addendum of version 1: the version as adopted, and its hash, do
+    // not change; it reads in the language now. No new version is made.
     let v1 = b.version(1);
     assert_eq!(b.doc().versions.len(), 1);
-    assert_eq!(v1.article("b").unwrap().texts[&l("es")], "Compromiso b.");
+    assert_eq!(v1.articles, before.articles);
+    assert_eq!(v1.hash(), h1);
+    assert_eq!(v1.addenda.len(), 1);
+    assert_eq!(v1.addenda[0].adopted_at, at);
+    assert_eq!(v1.addenda[0].proposal.as_deref(), Some("t-b"));
+    assert_eq!(v1.addenda[0].hash().len(), 64);
+    let current = v1.current();
+    assert_eq!(current.article("b").unwrap().texts[&l("es")], "Compromiso b.");
+    assert!(!v1.article("b").unwrap().texts.contains_key(&l("es")));
     assert_eq!((v1.adopted_at, v1.adopted_time, &v1.label), (LogIndex(0), Timestamp(T0), &before.label));
-    assert_ne!(v1.hash(), h1);
     // Not an official language until every article has it.
     assert_eq!(v1.official_languages(), vec![l("en"), l("fr")]);
     assert_eq!(
-        changes(&diff(&before, v1)),
+        changes(&diff(&before, &current)),
         [("pre-1", "unchanged"), ("purpose", "unchanged"), ("a", "unchanged"), ("b", "changed"), ("c", "unchanged")]
     );
     // Now refused at tabling; the competing one is adopted but not applied.
@@ -1048,7 +1056,7 @@ fn code_translate_adopted_by_consensus_adds_the_language() {
     b.tick_at(closes + HOUR);
     assert_eq!(b.record("t-b2").status, Status::Adopted);
     assert_eq!(b.record("t-b2").action_result.as_deref(), Some("not applied: article b already has a es text"));
-    assert_eq!(b.version(1).article("b").unwrap().texts[&l("es")], "Compromiso b.");
+    assert_eq!(b.version(1).current().article("b").unwrap().texts[&l("es")], "Compromiso b.");
     // Every other article in Spanish.
     let start = b.now + SEC;
     for (i, id) in ["pre-1", "purpose", "a", "c"].into_iter().enumerate() {
@@ -1056,6 +1064,8 @@ fn code_translate_adopted_by_consensus_adds_the_language() {
     }
     b.tick_at(start + 10 * SEC + SILENCE);
     assert_eq!(b.version(1).official_languages(), vec![l("en"), l("es"), l("fr")]);
+    assert_eq!(b.version(1).hash(), h1, "translations never change the version's hash");
+    assert_eq!(b.version(1).addenda.len(), 5);
     b.assert_replays();
 }
 
@@ -1150,11 +1160,15 @@ fn norms_are_set_by_the_secretariat_without_a_new_version() {
     assert_eq!(code_changed(&a), Some(b.doc()));
     assert_eq!(b.doc().versions.len(), 1);
     let v1 = b.version(1);
-    assert_eq!(v1.article("a").unwrap().norms, ["UNGGE-2015/13a", "UNGGE-2021/13b"]);
-    assert_eq!(v1.article("a").unwrap().texts, before.article("a").unwrap().texts);
+    // An addendum: the version as adopted, and its hash, do not change.
+    assert_eq!(v1.hash(), before.hash());
+    assert!(v1.article("a").unwrap().norms.is_empty());
+    let current = v1.current();
+    assert_eq!(current.article("a").unwrap().norms, ["UNGGE-2015/13a", "UNGGE-2021/13b"]);
+    assert_eq!(current.article("a").unwrap().texts, before.article("a").unwrap().texts);
     assert_eq!((v1.adopted_at, v1.adopted_time), (before.adopted_at, before.adopted_time));
     // Only the norms changed: the diff says "changed", with no text.
-    let d = diff(&before, v1);
+    let d = diff(&before, &current);
     assert_eq!(
         d[2],
         ArticleDiff {
@@ -1165,10 +1179,11 @@ fn norms_are_set_by_the_secretariat_without_a_new_version() {
         }
     );
     assert!(d.iter().filter(|x| x.id != "a").all(|x| x.change == "unchanged"));
-    assert_ne!(v1.hash(), before.hash());
-    // Cleared again.
+    // Cleared again: a second addendum; the text as adopted is untouched.
     b.ok(SECRETARIAT, norms("a", &[]));
-    assert_eq!(b.version(1), &before);
+    assert_eq!(b.version(1).articles, before.articles);
+    assert_eq!(b.version(1).addenda.len(), 2);
+    assert_eq!(b.version(1).current().articles, before.articles);
     assert_eq!(b.version(1).hash(), before.hash());
 
     // Only the latest version's articles: after c is deleted, c has none.
@@ -1177,8 +1192,8 @@ fn norms_are_set_by_the_secretariat_without_a_new_version() {
     b.tick_at(C1);
     assert_rules_refusal(&b.refused(SECRETARIAT, norms("c", &["X-1"])), "the latest version of ICCIS has no article c");
     b.ok(SECRETARIAT, norms("b", &["X-1"]));
-    assert_eq!(b.version(2).article("b").unwrap().norms, ["X-1"]);
-    assert!(b.version(1).article("b").unwrap().norms.is_empty(), "version 1 is left alone");
+    assert_eq!(b.version(2).current().article("b").unwrap().norms, ["X-1"]);
+    assert!(b.version(1).current().article("b").unwrap().norms.is_empty(), "version 1 is left alone");
     b.assert_replays();
 }
 
@@ -1219,7 +1234,7 @@ fn arabic_and_chinese_round_trip_byte_for_byte() {
     b.tick_at(b.now + SILENCE);
     assert_eq!(b.version(2).article("b").unwrap().texts[&l("ar")].as_bytes(), reworded.as_bytes());
     assert_eq!(b.version(2).article("c").unwrap().texts[&l("zh-Hans-CN")].as_bytes(), CHINESE.as_bytes());
-    assert_eq!(b.version(1).article("purpose").unwrap().texts[&l("zh")].as_bytes(), CHINESE.as_bytes());
+    assert_eq!(b.version(1).current().article("purpose").unwrap().texts[&l("zh")].as_bytes(), CHINESE.as_bytes());
     // Text limits count characters, not bytes: 8,000 Chinese characters fit.
     let long: String = CHINESE.chars().cycle().take(MAX_ARTICLE_CHARS).collect();
     assert!(long.len() > 2 * MAX_ARTICLE_CHARS);
@@ -1330,6 +1345,7 @@ fn version(articles: Vec<Article>) -> Version {
         adopted_at: LogIndex(0),
         adopted_time: Timestamp(T0),
         proposal: None,
+        addenda: Vec::new(),
     }
 }
 

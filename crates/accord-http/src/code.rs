@@ -158,6 +158,11 @@ async fn version(
     out["official_languages"] = json!(langs(&v.official_languages()));
     out["hash"] = json!(v.hash());
     out["subscribers"] = json!(subscribers);
+    if let Some(list) = out.get_mut("addenda").and_then(Value::as_array_mut) {
+        for (a, served) in v.addenda.iter().zip(list) {
+            served["hash"] = json!(a.hash());
+        }
+    }
     Ok(AtSize(size, Json(out)))
 }
 
@@ -173,7 +178,8 @@ async fn diff(
     let (from, to) = (parse_version("from", &from)?, parse_version("to", &to)?);
     let d = load(node, id).await?;
     let (a, b) = (version_of(&d, from)?, version_of(&d, to)?);
-    Ok(Json(json!({ "document": d.id, "from": from, "to": to, "articles": code::diff(a, b) })))
+    let (a, b) = (a.current(), b.current());
+    Ok(Json(json!({ "document": d.id, "from": from, "to": to, "articles": code::diff(&a, &b) })))
 }
 
 fn subscription_json(s: &Subscription) -> Value {
@@ -244,7 +250,7 @@ async fn export(
         None => None,
     };
     let doc = load(node, id).await?;
-    let v = version_of(&doc, n)?;
+    let v = version_of(&doc, n)?.current();
     let present: BTreeSet<&Lang> = v.articles.iter().flat_map(|a| a.texts.keys()).collect();
     let langs = match wanted {
         Some(l) if present.contains(&l) => vec![l],
@@ -318,7 +324,8 @@ async fn export_html(
 /// Markdown: headings carry article ids in code spans (ids have no
 /// backquote), so every id appears as is; all other text is escaped.
 fn markdown(e: &Export) -> String {
-    let v = e.version();
+    // As it reads now: with the translations and norm links added since.
+    let v = &e.version().current();
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", md(e.title().1));
     let _ = writeln!(out, "- Document: `{}`, version {}: {}", v.document, v.number, md(&v.label));
@@ -419,7 +426,8 @@ code{word-break:break-all}";
 
 /// A standalone HTML5 page.
 fn page(e: &Export) -> String {
-    let v = e.version();
+    // As it reads now: with the translations and norm links added since.
+    let v = &e.version().current();
     let (title_lang, title) = e.title();
     let page_lang = e.page_lang();
     let mut out = String::new();

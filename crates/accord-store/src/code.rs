@@ -4,7 +4,7 @@
 //! the core's one `Version::hash` and `diff`.
 
 use crate::{Result, StoreError};
-use accord_core::code::{Article, Document, Lang, Subscription, Version};
+use accord_core::code::{Addendum, AddendumKind, Article, Document, Lang, Subscription, Version};
 use accord_core::{LogIndex, MemberId, Timestamp};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -30,6 +30,20 @@ struct StoredVersion {
     adopted_time: String,
     #[serde(default)]
     proposal: Option<String>,
+    #[serde(default)]
+    addenda: Vec<StoredAddendum>,
+}
+
+/// The JSON of an [`Addendum`] (`flatten` rules out `deny_unknown_fields`).
+#[derive(Deserialize)]
+struct StoredAddendum {
+    number: u32,
+    #[serde(flatten)]
+    what: AddendumKind,
+    adopted_at: u64,
+    adopted_time: String,
+    #[serde(default)]
+    proposal: Option<String>,
 }
 
 /// A document as stored.
@@ -47,6 +61,25 @@ pub(crate) fn decode_document(id: &str, json: &str) -> Result<Document> {
         .map(|v| {
             let adopted_time = Timestamp::parse_rfc3339(&v.adopted_time)
                 .ok_or_else(|| corrupt(format!("version {}: adopted_time {:?}", v.number, v.adopted_time)))?;
+            let addenda = v
+                .addenda
+                .into_iter()
+                .map(|a| {
+                    let adopted_time = Timestamp::parse_rfc3339(&a.adopted_time).ok_or_else(|| {
+                        corrupt(format!(
+                            "version {} addendum {}: adopted_time {:?}",
+                            v.number, a.number, a.adopted_time
+                        ))
+                    })?;
+                    Ok(Addendum {
+                        number: a.number,
+                        what: a.what,
+                        adopted_at: LogIndex(a.adopted_at),
+                        adopted_time,
+                        proposal: a.proposal,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()?;
             Ok(Version {
                 document: v.document,
                 number: v.number,
@@ -55,6 +88,7 @@ pub(crate) fn decode_document(id: &str, json: &str) -> Result<Document> {
                 adopted_at: LogIndex(v.adopted_at),
                 adopted_time,
                 proposal: v.proposal,
+                addenda,
             })
         })
         .collect::<Result<Vec<_>>>()?;

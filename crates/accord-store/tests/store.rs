@@ -317,6 +317,34 @@ fn version(number: u32, label: &str, articles: Vec<accord_core::code::Article>, 
         adopted_at: LogIndex(at),
         adopted_time: Timestamp(1_700_000_000_123),
         proposal: (number > 1).then(|| format!("amend-{number}")),
+        // Version 1 carries addenda, so that they round-trip too.
+        addenda: if number == 1 {
+            vec![
+                accord_core::code::Addendum {
+                    number: 1,
+                    what: accord_core::code::AddendumKind::Translation {
+                        article: "ICCIS-2011/b".into(),
+                        lang: lang("ru"),
+                        text: "Перевод.".into(),
+                    },
+                    adopted_at: LogIndex(at + 5),
+                    adopted_time: Timestamp(1_700_000_100_000),
+                    proposal: Some("translate-ru".into()),
+                },
+                accord_core::code::Addendum {
+                    number: 2,
+                    what: accord_core::code::AddendumKind::Norms {
+                        article: "ICCIS-2011/b".into(),
+                        norms: vec!["UNGGE-2015/13a".into()],
+                    },
+                    adopted_at: LogIndex(at + 6),
+                    adopted_time: Timestamp(1_700_000_200_000),
+                    proposal: None,
+                },
+            ]
+        } else {
+            Vec::new()
+        },
     }
 }
 

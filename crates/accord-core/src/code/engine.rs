@@ -1,6 +1,6 @@
 //! The rules of the Code's acts and actions, in the fold.
 
-use super::{apply_changes, Change, Document, Subscription, Version};
+use super::{apply_changes, Addendum, AddendumKind, Change, Document, Subscription, Version};
 use crate::acts::decision::{Action, CodeAction, Procedure};
 use crate::acts::CodeAct;
 use crate::decisions::{Proposal, Status};
@@ -99,10 +99,17 @@ impl State {
             }
             CodeAct::Norms(n) => {
                 if let Some(d) = self.code.documents.get_mut(&n.document) {
-                    if let Some(a) =
-                        d.versions.last_mut().and_then(|v| v.articles.iter_mut().find(|a| a.id == n.article))
-                    {
-                        a.norms = n.norms.clone();
+                    // An addendum of the latest version: the version as
+                    // adopted, and its hash, do not change.
+                    if let Some(v) = d.versions.last_mut() {
+                        let number = v.addenda.len() as u32 + 1;
+                        v.addenda.push(Addendum {
+                            number,
+                            what: AddendumKind::Norms { article: n.article.clone(), norms: n.norms.clone() },
+                            adopted_at: index,
+                            adopted_time: time,
+                            proposal: None,
+                        });
                     }
                     if self.effects_on {
                         out.push(Effect::CodeChanged(Box::new(d.clone())));
@@ -127,7 +134,7 @@ impl State {
                 if base != latest.number {
                     return Err(rules(format!("amend the latest version, {} (base {base})", latest.number)));
                 }
-                apply_changes(&latest.articles, changes).map(|_| ()).map_err(rules)
+                apply_changes(&latest.current_articles(), changes).map(|_| ()).map_err(rules)
             }
             CodeAction::Translate { document, version, article, lang, .. } => {
                 if procedure != Procedure::Silence {
@@ -135,8 +142,11 @@ impl State {
                 }
                 let d = self.document(document)?;
                 let v = d.version(version).ok_or_else(|| rules(format!("{document} has no version {version}")))?;
-                let a =
-                    v.article(article).ok_or_else(|| rules(format!("version {version} has no article {article}")))?;
+                let current = v.current_articles();
+                let a = current
+                    .iter()
+                    .find(|a| a.id == article)
+                    .ok_or_else(|| rules(format!("version {version} has no article {article}")))?;
                 if a.texts.contains_key(lang) {
                     return Err(rules(format!(
                         "article {article} already has a {} text; amend it with code.amend (reword)",
@@ -165,6 +175,7 @@ impl State {
                     adopted_at: index,
                     adopted_time: when,
                     proposal,
+                    addenda: Vec::new(),
                 };
                 let d = Document { id: document.id.clone(), title: document.title.clone(), versions: vec![version] };
                 self.code.documents.insert(d.id.clone(), d);
@@ -178,7 +189,9 @@ impl State {
                 // Competing amendments to the same articles were made moot
                 // when an earlier one was adopted; others apply to the
                 // latest version.
-                match apply_changes(&latest.articles, changes) {
+                // Built on the latest version as it reads now: its
+                // translations and norm links are carried into the next.
+                match apply_changes(&latest.current_articles(), changes) {
                     Err(e) => return format!("not applied: {e}"),
                     Ok(articles) => {
                         let number = latest.number + 1;
@@ -190,6 +203,7 @@ impl State {
                             adopted_at: index,
                             adopted_time: when,
                             proposal,
+                            addenda: Vec::new(),
                         });
                         (document.to_string(), format!("applied: {document} version {number}"))
                     }
@@ -200,15 +214,31 @@ impl State {
                     .code
                     .documents
                     .get_mut(document)
-                    .and_then(|d| d.versions.get_mut((version as usize).saturating_sub(1)))
-                    .and_then(|v| v.articles.iter_mut().find(|a| a.id == article));
-                match target {
+                    .and_then(|d| d.versions.get_mut((version as usize).saturating_sub(1)));
+                let Some(v) = target else {
+                    return format!("not applied: {document} has no version {version}");
+                };
+                let current = v.current_articles();
+                match current.iter().find(|a| a.id == article) {
                     None => return format!("not applied: {document} version {version} has no article {article}"),
                     Some(a) if a.texts.contains_key(lang) => {
                         return format!("not applied: article {article} already has a {} text", lang.as_str())
                     }
-                    Some(a) => {
-                        a.texts.insert(lang.clone(), text.to_string());
+                    Some(_) => {
+                        // An addendum: the version as adopted, and its
+                        // hash, do not change.
+                        let number = v.addenda.len() as u32 + 1;
+                        v.addenda.push(Addendum {
+                            number,
+                            what: AddendumKind::Translation {
+                                article: article.to_string(),
+                                lang: lang.clone(),
+                                text: text.to_string(),
+                            },
+                            adopted_at: index,
+                            adopted_time: when,
+                            proposal: proposal.clone(),
+                        });
                         (document.to_string(), format!("applied: {article} in {}", lang.as_str()))
                     }
                 }
@@ -296,6 +326,7 @@ impl State {
                 adopted_at: index,
                 adopted_time: time,
                 proposal: None,
+                addenda: Vec::new(),
             };
             let doc = Document { id: d.id.clone(), title: d.title.clone(), versions: vec![version] };
             if self.effects_on {

@@ -214,6 +214,47 @@ pub struct Version {
     /// The adopted proposal that produced it (none for genesis).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub proposal: Option<String>,
+    /// What was added to it after its adoption, in order: translations
+    /// and norm links. They never change the version's text or its hash
+    /// (which cover `articles` as adopted); each has its own entry and
+    /// its own hash.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub addenda: Vec<Addendum>,
+}
+
+/// Something added to an adopted version without changing it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Addendum {
+    /// 1, 2, 3… within the version.
+    pub number: u32,
+    #[serde(flatten)]
+    pub what: AddendumKind,
+    /// The entry that made it (the one that closed the adopting ballot,
+    /// or the secretariat's `code.norms`).
+    pub adopted_at: LogIndex,
+    #[serde(serialize_with = "rfc3339")]
+    pub adopted_time: Timestamp,
+    /// The adopted proposal that made it (none for the secretariat's
+    /// editorial norm links).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum AddendumKind {
+    /// One article's text in one more language.
+    Translation { article: String, lang: Lang, text: String },
+    /// One article's related norms, replacing those listed before.
+    Norms { article: String, norms: Vec<String> },
+}
+
+impl Addendum {
+    /// SHA-256 of its RFC 8785 JSON, lower-case hex.
+    pub fn hash(&self) -> String {
+        let v = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        hex::encode(Sha256::digest(crate::statement::canonical_json(&v).as_bytes()))
+    }
 }
 
 fn rfc3339<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
@@ -221,17 +262,48 @@ fn rfc3339<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error>
 }
 
 impl Version {
-    /// Languages in which every article has a text: the version's official
-    /// languages.
+    /// The articles as they read now: as adopted, with every addendum
+    /// applied (translations added, norm links replaced). What pages and
+    /// exports show, and what the next amendment builds on.
+    pub fn current_articles(&self) -> Vec<Article> {
+        let mut articles = self.articles.clone();
+        for a in &self.addenda {
+            match &a.what {
+                AddendumKind::Translation { article, lang, text } => {
+                    if let Some(art) = articles.iter_mut().find(|x| &x.id == article) {
+                        art.texts.entry(lang.clone()).or_insert_with(|| text.clone());
+                    }
+                }
+                AddendumKind::Norms { article, norms } => {
+                    if let Some(art) = articles.iter_mut().find(|x| &x.id == article) {
+                        art.norms = norms.clone();
+                    }
+                }
+            }
+        }
+        articles
+    }
+
+    /// This version as it reads now (see [`Version::current_articles`]),
+    /// its addenda still listed.
+    pub fn current(&self) -> Version {
+        Version { articles: self.current_articles(), ..self.clone() }
+    }
+
+    /// Languages in which every article has a text, translations added
+    /// since adoption included: the version's official languages.
     pub fn official_languages(&self) -> Vec<Lang> {
-        let mut langs: Vec<Lang> = self.articles.first().map(|a| a.texts.keys().cloned().collect()).unwrap_or_default();
-        langs.retain(|l| self.articles.iter().all(|a| a.texts.contains_key(l)));
+        let articles = self.current_articles();
+        let mut langs: Vec<Lang> = articles.first().map(|a| a.texts.keys().cloned().collect()).unwrap_or_default();
+        langs.retain(|l| articles.iter().all(|a| a.texts.contains_key(l)));
         langs
     }
 
-    /// Its canonical form: RFC 8785 JSON of this struct.
+    /// Its canonical form: RFC 8785 JSON of the version as adopted (its
+    /// addenda left out), so that it never changes.
     pub fn canonical(&self) -> String {
-        let v = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        let adopted = Version { addenda: Vec::new(), ..self.clone() };
+        let v = serde_json::to_value(&adopted).unwrap_or(serde_json::Value::Null);
         crate::statement::canonical_json(&v)
     }
 

@@ -67,7 +67,8 @@ fn change_id(change: &str) -> &'static str {
 }
 
 fn body(ctx: &Ctx, doc: &Document, a: &Version, b: &Version, heading: &str) -> Markup {
-    let all = code::diff(a, b);
+    // Both as they read now, translations added since included.
+    let all = code::diff(&a.current(), &b.current());
     let (unchanged, changed): (Vec<&ArticleDiff>, Vec<&ArticleDiff>) =
         all.iter().partition(|d| d.change == "unchanged");
     let count = |c: &str| changed.iter().filter(|d| d.change == c).count() as u64;

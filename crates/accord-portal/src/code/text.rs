@@ -54,7 +54,8 @@ pub(super) async fn page(
     };
     let r = load(&node, move |n| Ok((read_document(n, tr, &a.doc)?, a))).await;
     let page = r.and_then(|(shell, ((doc, subs), a))| {
-        let v = version_of(tr, &doc, a.n)?;
+        // As it reads now: with the translations and norm links added since.
+        let v = &version_of(tr, &doc, a.n)?.current();
         let shown = text_language(tr, ctx.ui(), v, a.text)?;
         let title =
             format!("{} — {}", title_text(&ctx, &doc), tr.ta("code-version-n", &[("n", u64::from(v.number).into())]));

@@ -890,7 +890,27 @@ fn compare_code(
                 got["hash"]
             ));
         }
+        // Each addendum's stated hash is the hash of what is served of it.
+        for a in got["addenda"].as_array().map(Vec::as_slice).unwrap_or_default() {
+            let mut fields = a.clone();
+            if let Some(o) = fields.as_object_mut() {
+                o.remove("hash");
+            }
+            use sha2::{Digest, Sha256};
+            let computed = hex::encode(Sha256::digest(accord_core::statement::canonical_json(&fields).as_bytes()));
+            if a["hash"] != computed.as_str() {
+                return fail(format!(
+                    "{what}: the node states hash {} for addendum {}, but what it serves hashes to {computed}",
+                    a["hash"], a["number"]
+                ));
+            }
+        }
         let mut want = serde_json::to_value(v).context("version")?;
+        if let Some(list) = want.get_mut("addenda").and_then(serde_json::Value::as_array_mut) {
+            for (a, w) in v.addenda.iter().zip(list) {
+                w["hash"] = serde_json::json!(a.hash());
+            }
+        }
         let subscribers: Vec<serde_json::Value> = code
             .subscriptions(doc)
             .filter(|s| s.version == *number)

@@ -534,9 +534,20 @@ fn a_translation_adopted_by_silence_adds_an_official_language() {
         assert_eq!((p["status"].as_str(), p["adopted_by"].as_str()), (Some("adopted"), Some("consensus")), "{p}");
     }
     let v = get_json(&server, "/api/v1/documents/ICCIS/versions/1");
-    assert_eq!(texts_of(&v, &ids[0], "ru"), russian(0));
+    // Version 1 as adopted never changes: each translation is an addendum
+    // with its own hash, its entry and its proposal.
+    assert_eq!(v["hash"], v1["hash"], "a translation changed the version's hash");
+    assert_eq!(v["articles"], v1["articles"], "a translation changed the version's text");
+    let addenda = v["addenda"].as_array().unwrap();
+    assert_eq!(addenda.len(), 3, "{v}");
+    for (i, a) in addenda.iter().enumerate() {
+        assert_eq!((a["kind"].as_str(), a["lang"].as_str()), (Some("translation"), Some("ru")), "{a}");
+        assert_eq!(a["article"], ids[i].as_str());
+        assert_eq!(a["text"], russian(i));
+        assert_eq!(a["proposal"], format!("ru-{i}"));
+        assert!(a["hash"].as_str().is_some_and(|h| h.len() == 64), "{a}");
+    }
     assert_eq!(v["official_languages"], json!(["ar", "en", "fr", "zh"]), "{v}");
-    assert_ne!(v["hash"], v1["hash"], "a translation changes the version's hash");
 
     let r =
         propose(&server, &mut body.members[0], "ru-3", "silence", "ordinary", 4, translate(&ids[3], "ru", &russian(3)));
