@@ -11,7 +11,8 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod cmd;
 mod files;
-mod progress;
+/// Progress bars: the auditor's own, shared by every long command.
+use accord_audit::progress;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -101,7 +102,7 @@ enum Command {
     Object(cmd::object::ObjectArgs),
     /// Verify a node from outside: checkpoint signature, every tile, every
     /// signature, every rule, and consistency with what was seen before.
-    Audit(cmd::audit::AuditArgs),
+    Audit(accord_audit::AuditArgs),
     /// Drop and rebuild every projection from the log (node must be stopped).
     Rebuild {
         #[arg(long)]
@@ -127,7 +128,7 @@ fn main() -> ExitCode {
         Command::Propose(args) => cmd::propose::run(&args),
         Command::Vote(args) => cmd::vote::run(&args),
         Command::Object(args) => cmd::object::run(&args),
-        Command::Audit(args) => return cmd::audit::run(args),
+        Command::Audit(args) => return accord_audit::run(args),
         Command::Rebuild { data, database } => cmd::rebuild::run(&data, database.as_deref()),
         Command::Bench(b) => cmd::bench::run(b),
     };

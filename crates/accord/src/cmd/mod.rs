@@ -1,6 +1,5 @@
 //! One module per subcommand.
 
-pub mod audit;
 pub mod bench;
 pub mod demo;
 pub mod init;

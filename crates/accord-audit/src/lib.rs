@@ -1,4 +1,7 @@
-//! `accord audit URL`: verifies a node from outside.
+//! `accord-audit`: the outside verifier behind `accord audit URL`.
+//!
+//! What it is not: a client of the server's code. Its `Cargo.toml` allows
+//! only the pure crates and an HTTP client.
 //!
 //! It uses only the pure crates (`accord-log`, `accord-core`) and an HTTP
 //! client — never the server's HTTP or storage code — so that a bug in
@@ -20,7 +23,10 @@
 //! audit could not be carried out, 3 the published state could not be
 //! compared (never a pass).
 
-use crate::progress::bar;
+#![forbid(unsafe_code)]
+
+pub mod progress;
+
 use accord_core::acts::decision::Question;
 use accord_core::decisions::{tally, Proposal, Status, Tally};
 use accord_core::{Entry, MemberId, SigCheck, State};
@@ -28,6 +34,7 @@ use accord_log::merkle::{verify_consistency, MemoryTree};
 use accord_log::tile::{decode_bundle, tiles_for_size, TileKind, TilePath};
 use accord_log::{Checkpoint, Hash, VerifierKey};
 use anyhow::{anyhow, Context};
+use progress::bar;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -968,5 +975,41 @@ fn proposal_summary(state: &State) -> String {
         "0".to_string()
     } else {
         format!("{} ({})", state.decisions().len(), parts.join(", "))
+    }
+}
+
+/// Entry points for the fuzz targets (`fuzz/fuzz_targets/audit_answers.rs`):
+/// the comparisons of what a node serves with a replay, fed any JSON. They
+/// must fail cleanly, never panic. Not an API.
+#[doc(hidden)]
+pub mod fuzzing {
+    use accord_core::State;
+
+    /// A page of the proposal list against `state`.
+    pub fn proposal_list(answer: &serde_json::Value, state: &State) -> bool {
+        super::compare_proposals(answer, state).is_ok()
+    }
+
+    /// A proposal's record against `state`.
+    pub fn proposal_record(id: &str, answer: &serde_json::Value, state: &State) -> bool {
+        super::compare_proposal_record(id, answer, state).is_ok()
+    }
+
+    /// The member list against `state` (no key rotations, no notes).
+    pub fn members(answer: &serde_json::Value, state: &State) -> bool {
+        let replay = super::Replay {
+            state: state.clone(),
+            tree: accord_log::merkle::MemoryTree::new(),
+            signatures: 0,
+            max_entries: 0,
+            rotated: Default::default(),
+            notes: Vec::new(),
+        };
+        super::compare_members(answer, &replay).is_ok()
+    }
+
+    /// The hash of a version as served.
+    pub fn version_hash(answer: &serde_json::Value) -> String {
+        super::hash_of_served(answer)
     }
 }
