@@ -182,37 +182,32 @@ impl Http {
         } else {
             Limit::Json
         };
-        let url = format!("{}{path}", self.base);
-        let r = self.client.get(&url).send().with_context(|| format!("GET {url}"))?;
-        let status = r.status();
-        let max = limit.bytes();
-        if r.content_length().is_some_and(|n| n > max) {
-            return fail(format!(
-                "GET {url}: the answer is {} bytes; at most {max} are allowed",
-                r.content_length().unwrap_or(0)
-            ));
-        }
-        let mut body = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::Read::take(r, max + 1), &mut body)
-            .with_context(|| format!("GET {url}"))?;
-        if body.len() as u64 > max {
-            return fail(format!("GET {url}: the answer is over {max} bytes, the most it may be"));
-        }
-        if !status.is_success() {
-            let detail = String::from_utf8_lossy(&body).chars().take(300).collect::<String>();
-            return fail(format!("GET {url} answered {status}: {detail}"));
-        }
-        Ok(body)
+        self.fetch(path, limit).map(|(_, body)| body)
     }
 
     /// GET `path` of the read API: the body, and the log size its state
     /// reflects (the `Accord-Log-Size` header, which it must carry).
     fn get_sized(&self, path: &str) -> Result<(u64, Vec<u8>), Outcome> {
+        match self.fetch(path, Limit::Json)? {
+            (Some(n), body) => Ok((n, body)),
+            (None, _) => fail(format!(
+                "GET {}{path}: the answer does not say which log size it reflects (Accord-Log-Size)",
+                self.base
+            )),
+        }
+    }
+
+    /// GET `path`: its `Accord-Log-Size` if any, and its body, read up to
+    /// `limit`; a failure status is a failure.
+    fn fetch(&self, path: &str, limit: Limit) -> Result<(Option<u64>, Vec<u8>), Outcome> {
         let url = format!("{}{path}", self.base);
         let r = self.client.get(&url).send().with_context(|| format!("GET {url}"))?;
         let status = r.status();
         let size = r.headers().get("accord-log-size").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
-        let max = Limit::Json.bytes();
+        let max = limit.bytes();
+        if let Some(n) = r.content_length().filter(|n| *n > max) {
+            return fail(format!("GET {url}: the answer is {n} bytes; at most {max} are allowed"));
+        }
         let mut body = Vec::new();
         std::io::Read::read_to_end(&mut std::io::Read::take(r, max + 1), &mut body)
             .with_context(|| format!("GET {url}"))?;
@@ -223,10 +218,7 @@ impl Http {
             let detail = String::from_utf8_lossy(&body).chars().take(300).collect::<String>();
             return fail(format!("GET {url} answered {status}: {detail}"));
         }
-        match size {
-            Some(n) => Ok((n, body)),
-            None => fail(format!("GET {url}: the answer does not say which log size it reflects (Accord-Log-Size)")),
-        }
+        Ok((size, body))
     }
 
     /// Fetches all paths with `jobs` parallel requests; results in order.
@@ -709,11 +701,17 @@ fn compare_proposal_record(id: &str, got: &serde_json::Value, state: &State) -> 
     want["tally"] = serde_json::to_value(expected_tally(p, state)).context("tally")?;
     want["votes"] = serde_json::json!(votes);
     want["entries"] = serde_json::json!(entries);
+    same_object(&what, got, &want)
+}
+
+/// Every field of `want` is in `got` with the same value, and `got` has
+/// no other: the first difference, named.
+fn same_object(what: &str, got: &serde_json::Value, want: &serde_json::Value) -> Result<(), Outcome> {
     let (Some(g), Some(w)) = (got.as_object(), want.as_object()) else {
-        return fail(format!("{what}: the node's record is not an object"));
+        return fail(format!("{what}: the node's answer is not an object"));
     };
     for (k, wv) in w {
-        differs(&what, k, g.get(k).unwrap_or(&serde_json::Value::Null), wv)?;
+        differs(what, k, g.get(k).unwrap_or(&serde_json::Value::Null), wv)?;
     }
     if let Some(k) = g.keys().find(|k| !w.contains_key(*k)) {
         return fail(format!("{what}: the node publishes a field {k} the replay does not have"));
@@ -929,15 +927,7 @@ fn compare_code(
         want["official_languages"] = serde_json::json!(langs);
         want["hash"] = serde_json::json!(v.hash());
         want["subscribers"] = serde_json::json!(subscribers);
-        let (Some(g), Some(w)) = (got.as_object(), want.as_object()) else {
-            return fail(format!("{what}: the node's answer is not an object"));
-        };
-        for (k, wv) in w {
-            differs(&what, k, g.get(k).unwrap_or(&serde_json::Value::Null), wv)?;
-        }
-        if let Some(k) = g.keys().find(|k| !w.contains_key(*k)) {
-            return fail(format!("{what}: the node publishes a field {k} the replay does not have"));
-        }
+        same_object(&what, &got, &want)?;
     }
     let plural = |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
     Ok(format!(

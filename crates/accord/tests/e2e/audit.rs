@@ -427,13 +427,7 @@ fn every_published_field_is_compared_even_while_the_node_appends() {
                 let http = client();
                 while !stop.load(std::sync::atomic::Ordering::SeqCst) {
                     let note = m0.sign("note.publish", json!({ "text": "meanwhile" }));
-                    let r = http
-                        .post(format!("{url}/api/v1/statements"))
-                        .header("content-type", "text/plain")
-                        .body(note)
-                        .send()
-                        .unwrap();
-                    assert_eq!(r.status().as_u16(), 201);
+                    assert_eq!(post_note(&http, &url, note).status().as_u16(), 201);
                     std::thread::sleep(std::time::Duration::from_millis(5));
                 }
             })

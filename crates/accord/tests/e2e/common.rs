@@ -232,6 +232,11 @@ impl Drop for Server {
     }
 }
 
+/// POSTs a signed statement to the node at `url` with `http`.
+pub fn post_note(http: &reqwest::blocking::Client, url: &str, note: String) -> reqwest::blocking::Response {
+    http.post(format!("{url}/api/v1/statements")).header("content-type", "text/plain").body(note).send().unwrap()
+}
+
 pub fn client() -> reqwest::blocking::Client {
     reqwest::blocking::Client::builder().timeout(Duration::from_secs(30)).build().unwrap()
 }
@@ -260,13 +265,7 @@ pub fn append_concurrently(body: &mut Body, server: &Server, total: usize) {
                 let http = client();
                 for i in 0..per {
                     let note = m.sign("note.publish", serde_json::json!({ "text": format!("{} statement {i}", m.id) }));
-                    let r = http
-                        .post(format!("{url}/api/v1/statements"))
-                        .header("content-type", "text/plain")
-                        .body(note)
-                        .send()
-                        .unwrap();
-                    assert_eq!(r.status().as_u16(), 201);
+                    assert_eq!(post_note(&http, &url, note).status().as_u16(), 201);
                 }
             });
         }

@@ -274,12 +274,7 @@ fn out_of_range_and_lock_out_seqs_are_refused_while_an_honest_member_is_acknowle
             let mut acked = 0;
             for i in 0..300 {
                 let note = honest.sign("note.publish", json!({ "text": format!("honest {i}") }));
-                let r = http
-                    .post(format!("{url}/api/v1/statements"))
-                    .header("content-type", "text/plain")
-                    .body(note)
-                    .send()
-                    .unwrap();
+                let r = post_note(&http, &url, note);
                 assert_eq!(r.status().as_u16(), 201, "{}", r.text().unwrap());
                 acked += 1;
             }
@@ -300,12 +295,7 @@ fn out_of_range_and_lock_out_seqs_are_refused_while_an_honest_member_is_acknowle
                     "note.publish",
                     json!({ "text": format!("lock {round}") }),
                 );
-                let r = http
-                    .post(format!("{url}/api/v1/statements"))
-                    .header("content-type", "text/plain")
-                    .body(note)
-                    .send()
-                    .unwrap();
+                let r = post_note(&http, &url, note);
                 assert_problem(r, status, code);
             }
         }
