@@ -310,6 +310,7 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
         max_entries: args.max_entries,
         rotated: BTreeMap::new(),
         notes: Vec::new(),
+        statements: BTreeMap::new(),
     };
     replay.extend(&http, args.jobs, size)?;
 
@@ -437,6 +438,8 @@ struct Replay {
     rotated: BTreeMap<MemberId, u64>,
     /// Every published note: (index, member, entry time, text).
     notes: Vec<(u64, MemberId, String, String)>,
+    /// Every accepted statement of each member: (index, seq, type).
+    statements: BTreeMap<MemberId, Vec<(u64, u64, &'static str)>>,
 }
 
 impl Replay {
@@ -487,6 +490,11 @@ impl Replay {
                     match self.state.apply(&entry, SigCheck::Deferred) {
                         Ok(applied) => {
                             let st = &entry.statement.statement;
+                            self.statements.entry(st.member.clone()).or_default().push((
+                                index,
+                                st.seq.0,
+                                st.act.type_name(),
+                            ));
                             match &st.act {
                                 accord_core::Act::KeyRotate(_) => {
                                     self.rotated.insert(st.member.clone(), index);
@@ -650,6 +658,7 @@ fn compare_published(
     }
     said.push(format!("{} proposal records with every vote, explanation and entry", ids.len()));
 
+    said.push(compare_member_lists(http, jobs, vkey, replay, &mut newest)?);
     said.push(compare_notes(http, jobs, vkey, replay, &mut newest)?);
     said.push(compare_code(http, jobs, vkey, replay, &mut newest)?);
 
@@ -717,6 +726,82 @@ fn same_object(what: &str, got: &serde_json::Value, want: &serde_json::Value) ->
         return fail(format!("{what}: the node publishes a field {k} the replay does not have"));
     }
     Ok(())
+}
+
+/// Each member's recorded votes and accepted statements, page by page,
+/// each page at its own log size: what the member's portal page shows.
+fn compare_member_lists(
+    http: &Http,
+    jobs: usize,
+    vkey: &VerifierKey,
+    replay: &mut Replay,
+    newest: &mut Verified,
+) -> Result<String, Outcome> {
+    let ids: Vec<MemberId> = replay.state.actors().map(|a| a.id.clone()).collect();
+    let (mut votes, mut statements) = (0, 0);
+    for id in &ids {
+        for list in ["votes", "statements"] {
+            let mut before: Option<u64> = None;
+            loop {
+                let path = match before {
+                    Some(b) => format!("/api/v1/members/{id}/{list}?limit=500&before={b}"),
+                    None => format!("/api/v1/members/{id}/{list}?limit=500"),
+                };
+                let (n, page) = fetch_at(http, &path)?;
+                reach(http, jobs, vkey, replay, newest, n)?;
+                let got = page[list].as_array().cloned().unwrap_or_default();
+                let below = |i: u64| before.is_none_or(|b| i < b);
+                let want: Vec<serde_json::Value> = if list == "votes" {
+                    let mut all: Vec<serde_json::Value> = replay
+                        .state
+                        .decisions()
+                        .iter()
+                        .filter_map(|p| p.votes.get(id).map(|v| (p.record.id.as_str(), v)))
+                        .filter(|(_, v)| below(v.index.0))
+                        .map(|(proposal, v)| {
+                            let mut o = serde_json::json!({ "proposal": proposal, "member": id.as_str(),
+                                                            "vote": v.vote, "index": v.index.0 });
+                            if let Some(e) = &v.explanation {
+                                o["explanation"] = serde_json::json!(e);
+                            }
+                            o
+                        })
+                        .collect();
+                    all.sort_by_key(|o| std::cmp::Reverse(o["index"].as_u64()));
+                    all.truncate(500);
+                    all
+                } else {
+                    replay
+                        .statements
+                        .get(id)
+                        .map(Vec::as_slice)
+                        .unwrap_or_default()
+                        .iter()
+                        .rev()
+                        .filter(|(i, ..)| below(*i))
+                        .take(500)
+                        .map(|(i, seq, kind)| serde_json::json!({ "index": i, "seq": seq, "type": kind }))
+                        .collect()
+                };
+                differs(
+                    &format!("member {id}"),
+                    &format!("{list} (page {path}):"),
+                    &serde_json::json!(got),
+                    &serde_json::json!(want),
+                )?;
+                if list == "votes" {
+                    votes += got.len();
+                } else {
+                    statements += got.len();
+                }
+                match got.last().and_then(|x| x["index"].as_u64()) {
+                    Some(last) if got.len() == 500 => before = Some(last),
+                    _ => break,
+                }
+            }
+        }
+    }
+    Ok(format!("each member's {votes} votes and {statements} statements"))
 }
 
 /// Every note, page by page (each page at its own log size).
@@ -994,6 +1079,7 @@ pub mod fuzzing {
             max_entries: 0,
             rotated: Default::default(),
             notes: Vec::new(),
+            statements: Default::default(),
         };
         super::compare_members(answer, &replay).is_ok()
     }

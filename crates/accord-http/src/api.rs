@@ -19,6 +19,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/body", get(body_info))
         .route("/api/v1/members", get(members))
         .route("/api/v1/members/{id}", get(member))
+        .route("/api/v1/members/{id}/votes", get(member_votes))
+        .route("/api/v1/members/{id}/statements", get(member_statements))
         .route("/api/v1/notes", get(notes))
         .route("/metrics", get(metrics))
 }
@@ -177,6 +179,52 @@ async fn member(
     at_size(node, move |n| match n.store().member(&id)? {
         Some(r) => Ok(Json(json!(r))),
         None => Err(Problem::not_found_detail(format!("no member {id:?}"))),
+    })
+    .await
+}
+
+/// `?before=I&limit=N` of a member's paged lists (newest first).
+fn member_page(q: &Option<String>) -> Result<(Option<u64>, u32), Problem> {
+    let q = query_pairs(q);
+    let before = query_u64(&q, "before")?;
+    let limit = query_u64(&q, "limit")?.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(Problem::bad_request("bad-parameter", "limit must be 1 to 500"));
+    }
+    Ok((before, limit as u32))
+}
+
+/// A member's recorded votes, newest first: what the member's page shows,
+/// read by the same store function.
+async fn member_votes(
+    State(node): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    RawQuery(q): RawQuery,
+) -> Result<AtSize<Json<Value>>, Problem> {
+    let id = id.map_err(|e| Problem::not_found_detail(format!("no such member: {e}")))?.0;
+    let (before, limit) = member_page(&q)?;
+    at_size(node, move |n| {
+        if n.store().member(&id)?.is_none() {
+            return Err(Problem::not_found_detail(format!("no member {id:?}")));
+        }
+        Ok(Json(json!({ "votes": n.store().votes_by_member(&id, before, limit)? })))
+    })
+    .await
+}
+
+/// A member's accepted statements (index, seq, type), newest first.
+async fn member_statements(
+    State(node): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    RawQuery(q): RawQuery,
+) -> Result<AtSize<Json<Value>>, Problem> {
+    let id = id.map_err(|e| Problem::not_found_detail(format!("no such member: {e}")))?.0;
+    let (before, limit) = member_page(&q)?;
+    at_size(node, move |n| {
+        if n.store().member(&id)?.is_none() {
+            return Err(Problem::not_found_detail(format!("no member {id:?}")));
+        }
+        Ok(Json(json!({ "statements": n.store().statements_by_member(&id, before, limit)? })))
     })
     .await
 }

@@ -414,6 +414,20 @@ fn every_published_field_is_compared_even_while_the_node_appends() {
             "/api/v1/notes?limit=500",
             ("a note", |v| v["notes"][0]["text"] = json!("Other."), "notes: the node publishes the page"),
         ),
+        (
+            "/api/v1/members/M001/votes?limit=500",
+            ("a member's vote", |v| v["votes"][0]["vote"] = json!("no"), "member M001: the node publishes votes"),
+        ),
+        (
+            "/api/v1/members/M002/statements?limit=500",
+            (
+                "a member's statements",
+                |v| {
+                    v["statements"].as_array_mut().unwrap().pop();
+                },
+                "member M002: the node publishes statements",
+            ),
+        ),
     ];
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     for appending in [false, true] {
