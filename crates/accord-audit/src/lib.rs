@@ -728,6 +728,43 @@ fn same_object(what: &str, got: &serde_json::Value, want: &serde_json::Value) ->
     Ok(())
 }
 
+/// Most items the auditor asks for in one page of a newest-first list.
+const PAGE: usize = 500;
+
+/// Pages through a newest-first list of the read API (`path?limit=500`,
+/// then `&before=` the last index seen), each page at its own log size:
+/// `want` says what the replay holds below `before` (`PAGE` at most), and
+/// each page must be exactly that. Returns how many items were listed.
+#[allow(clippy::too_many_arguments)]
+fn compare_pages(
+    http: &Http,
+    jobs: usize,
+    vkey: &VerifierKey,
+    replay: &mut Replay,
+    newest: &mut Verified,
+    (path, key, what): (&str, &str, &str),
+    want: impl Fn(&Replay, Option<u64>) -> Vec<serde_json::Value>,
+) -> Result<usize, Outcome> {
+    let mut before: Option<u64> = None;
+    let mut count = 0;
+    loop {
+        let page_path = match before {
+            Some(b) => format!("{path}?limit={PAGE}&before={b}"),
+            None => format!("{path}?limit={PAGE}"),
+        };
+        let (n, page) = fetch_at(http, &page_path)?;
+        reach(http, jobs, vkey, replay, newest, n)?;
+        let got = page[key].as_array().cloned().unwrap_or_default();
+        let expected = want(replay, before);
+        differs(what, &format!("{key} (page {page_path}):"), &serde_json::json!(got), &serde_json::json!(expected))?;
+        count += got.len();
+        match got.last().and_then(|x| x["index"].as_u64()) {
+            Some(last) if got.len() == PAGE => before = Some(last),
+            _ => return Ok(count),
+        }
+    }
+}
+
 /// Each member's recorded votes and accepted statements, page by page,
 /// each page at its own log size: what the member's portal page shows.
 fn compare_member_lists(
@@ -740,66 +777,41 @@ fn compare_member_lists(
     let ids: Vec<MemberId> = replay.state.actors().map(|a| a.id.clone()).collect();
     let (mut votes, mut statements) = (0, 0);
     for id in &ids {
-        for list in ["votes", "statements"] {
-            let mut before: Option<u64> = None;
-            loop {
-                let path = match before {
-                    Some(b) => format!("/api/v1/members/{id}/{list}?limit=500&before={b}"),
-                    None => format!("/api/v1/members/{id}/{list}?limit=500"),
-                };
-                let (n, page) = fetch_at(http, &path)?;
-                reach(http, jobs, vkey, replay, newest, n)?;
-                let got = page[list].as_array().cloned().unwrap_or_default();
-                let below = |i: u64| before.is_none_or(|b| i < b);
-                let want: Vec<serde_json::Value> = if list == "votes" {
-                    let mut all: Vec<serde_json::Value> = replay
-                        .state
-                        .decisions()
-                        .iter()
-                        .filter_map(|p| p.votes.get(id).map(|v| (p.record.id.as_str(), v)))
-                        .filter(|(_, v)| below(v.index.0))
-                        .map(|(proposal, v)| {
-                            let mut o = serde_json::json!({ "proposal": proposal, "member": id.as_str(),
-                                                            "vote": v.vote, "index": v.index.0 });
-                            if let Some(e) = &v.explanation {
-                                o["explanation"] = serde_json::json!(e);
-                            }
-                            o
-                        })
-                        .collect();
-                    all.sort_by_key(|o| std::cmp::Reverse(o["index"].as_u64()));
-                    all.truncate(500);
-                    all
-                } else {
-                    replay
-                        .statements
-                        .get(id)
-                        .map(Vec::as_slice)
-                        .unwrap_or_default()
-                        .iter()
-                        .rev()
-                        .filter(|(i, ..)| below(*i))
-                        .take(500)
-                        .map(|(i, seq, kind)| serde_json::json!({ "index": i, "seq": seq, "type": kind }))
-                        .collect()
-                };
-                differs(
-                    &format!("member {id}"),
-                    &format!("{list} (page {path}):"),
-                    &serde_json::json!(got),
-                    &serde_json::json!(want),
-                )?;
-                if list == "votes" {
-                    votes += got.len();
-                } else {
-                    statements += got.len();
-                }
-                match got.last().and_then(|x| x["index"].as_u64()) {
-                    Some(last) if got.len() == 500 => before = Some(last),
-                    _ => break,
-                }
-            }
-        }
+        let (path, what) = (format!("/api/v1/members/{id}/votes"), format!("member {id}"));
+        votes += compare_pages(http, jobs, vkey, replay, newest, (&path, "votes", &what), |r, before| {
+            let mut all: Vec<(&str, &accord_core::decisions::VoteRecord)> = r
+                .state
+                .decisions()
+                .iter()
+                .filter_map(|p| p.votes.get(id).map(|v| (p.record.id.as_str(), v)))
+                .filter(|(_, v)| before.is_none_or(|b| v.index.0 < b))
+                .collect();
+            all.sort_by_key(|(_, v)| std::cmp::Reverse(v.index));
+            all.into_iter()
+                .take(PAGE)
+                .map(|(proposal, v)| {
+                    let mut o = serde_json::json!({ "proposal": proposal, "member": id.as_str(),
+                                                    "vote": v.vote, "index": v.index.0 });
+                    if let Some(e) = &v.explanation {
+                        o["explanation"] = serde_json::json!(e);
+                    }
+                    o
+                })
+                .collect()
+        })?;
+        let path = format!("/api/v1/members/{id}/statements");
+        statements += compare_pages(http, jobs, vkey, replay, newest, (&path, "statements", &what), |r, before| {
+            r.statements
+                .get(id)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .rev()
+                .filter(|(i, ..)| before.is_none_or(|b| *i < b))
+                .take(PAGE)
+                .map(|(i, seq, kind)| serde_json::json!({ "index": i, "seq": seq, "type": kind }))
+                .collect()
+        })?;
     }
     Ok(format!("each member's {votes} votes and {statements} statements"))
 }
@@ -812,33 +824,20 @@ fn compare_notes(
     replay: &mut Replay,
     newest: &mut Verified,
 ) -> Result<String, Outcome> {
-    let mut before: Option<u64> = None;
-    let mut count = 0;
-    loop {
-        let path = match before {
-            Some(b) => format!("/api/v1/notes?limit=500&before={b}"),
-            None => "/api/v1/notes?limit=500".to_string(),
-        };
-        let (n, page) = fetch_at(http, &path)?;
-        reach(http, jobs, vkey, replay, newest, n)?;
-        let got = page["notes"].as_array().cloned().unwrap_or_default();
-        let want: Vec<serde_json::Value> = replay
-            .notes
+    let count = compare_pages(http, jobs, vkey, replay, newest, ("/api/v1/notes", "notes", "notes"), |r, before| {
+        r.notes
             .iter()
             .rev()
             .filter(|(i, ..)| before.is_none_or(|b| *i < b))
-            .take(500)
+            .take(PAGE)
             .map(|(i, m, t, text)| serde_json::json!({ "index": i, "member": m.as_str(), "time": t, "text": text }))
-            .collect();
-        differs("notes", &format!("the page {path}:"), &serde_json::json!(got), &serde_json::json!(want))?;
-        count += got.len();
-        match got.last().and_then(|n| n["index"].as_u64()) {
-            Some(last) if got.len() == 500 => before = Some(last),
-            _ => break,
-        }
-    }
+            .collect()
+    })?;
     Ok(format!("{count} notes"))
 }
+
+/// The member list, whole: every field of every member and the
+/// secretariat against the replay.
 fn compare_members(v: &serde_json::Value, replay: &Replay) -> Result<String, Outcome> {
     let state = &replay.state;
     let rows = v["members"].as_array().cloned().unwrap_or_default();
@@ -915,15 +914,13 @@ const VERSION_FIELDS: &[&str] = &["document", "number", "label", "articles", "ad
 /// The hash of a version as served: SHA-256 of the RFC 8785 form of its
 /// hashed fields, computed from what the node serves, not from what it says.
 fn hash_of_served(v: &serde_json::Value) -> String {
-    use sha2::{Digest, Sha256};
     let mut m = serde_json::Map::new();
     for f in VERSION_FIELDS {
         if let Some(x) = v.get(*f) {
             m.insert((*f).to_string(), x.clone());
         }
     }
-    let canonical = accord_core::statement::canonical_json(&serde_json::Value::Object(m));
-    hex::encode(Sha256::digest(canonical.as_bytes()))
+    accord_core::statement::canonical_sha256(&serde_json::Value::Object(m))
 }
 
 /// The Code: the document list, every document's versions, and every
@@ -986,8 +983,7 @@ fn compare_code(
             if let Some(o) = fields.as_object_mut() {
                 o.remove("hash");
             }
-            use sha2::{Digest, Sha256};
-            let computed = hex::encode(Sha256::digest(accord_core::statement::canonical_json(&fields).as_bytes()));
+            let computed = accord_core::statement::canonical_sha256(&fields);
             if a["hash"] != computed.as_str() {
                 return fail(format!(
                     "{what}: the node states hash {} for addendum {}, but what it serves hashes to {computed}",

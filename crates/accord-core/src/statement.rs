@@ -36,6 +36,13 @@ pub fn canonical_json(v: &Value) -> String {
     serde_json_canonicalizer::to_string(v).unwrap_or_default()
 }
 
+/// SHA-256 of the RFC 8785 form of a JSON value, lower-case hex: how the
+/// Code's versions and addenda are hashed.
+pub fn canonical_sha256(v: &Value) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(canonical_json(v).as_bytes()))
+}
+
 /// The signed-note text of a statement from its wire fields: the header
 /// line and the canonical JSON line. This is the one encoder of statements;
 /// it takes any `type` so that clients can build types this version of the

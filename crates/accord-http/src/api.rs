@@ -201,15 +201,7 @@ async fn member_votes(
     id: Result<Path<String>, PathRejection>,
     RawQuery(q): RawQuery,
 ) -> Result<AtSize<Json<Value>>, Problem> {
-    let id = id.map_err(|e| Problem::not_found_detail(format!("no such member: {e}")))?.0;
-    let (before, limit) = member_page(&q)?;
-    at_size(node, move |n| {
-        if n.store().member(&id)?.is_none() {
-            return Err(Problem::not_found_detail(format!("no member {id:?}")));
-        }
-        Ok(Json(json!({ "votes": n.store().votes_by_member(&id, before, limit)? })))
-    })
-    .await
+    member_list(node, id, q, "votes", |s, id, before, limit| Ok(json!(s.votes_by_member(id, before, limit)?))).await
 }
 
 /// A member's accepted statements (index, seq, type), newest first.
@@ -218,13 +210,29 @@ async fn member_statements(
     id: Result<Path<String>, PathRejection>,
     RawQuery(q): RawQuery,
 ) -> Result<AtSize<Json<Value>>, Problem> {
+    member_list(node, id, q, "statements", |s, id, before, limit| Ok(json!(s.statements_by_member(id, before, limit)?)))
+        .await
+}
+
+/// Reads one page of a member's list: (store, member, before, limit).
+type MemberListRead = fn(&dyn accord_store::Store, &str, Option<u64>, u32) -> Result<Value, accord_store::StoreError>;
+
+/// One page of a member's list, `{name: [...]}`, read by `read`; 404 for
+/// no such member.
+async fn member_list(
+    node: AppState,
+    id: Result<Path<String>, PathRejection>,
+    q: Option<String>,
+    name: &'static str,
+    read: MemberListRead,
+) -> Result<AtSize<Json<Value>>, Problem> {
     let id = id.map_err(|e| Problem::not_found_detail(format!("no such member: {e}")))?.0;
     let (before, limit) = member_page(&q)?;
     at_size(node, move |n| {
         if n.store().member(&id)?.is_none() {
             return Err(Problem::not_found_detail(format!("no member {id:?}")));
         }
-        Ok(Json(json!({ "statements": n.store().statements_by_member(&id, before, limit)? })))
+        Ok(Json(json!({ name: read(n.store(), &id, before, limit)? })))
     })
     .await
 }

@@ -51,6 +51,13 @@ pub struct Receipt {
     pub existing: bool,
 }
 
+/// What the log holds at a member's `seq`, compared with a submission.
+enum Stored {
+    Same(Receipt),
+    Other,
+    Nothing,
+}
+
 /// A signed checkpoint that has been published.
 #[derive(Clone, Debug)]
 pub struct Published {
@@ -301,32 +308,45 @@ impl Node {
     }
 
     /// The receipt of a statement already in the log with exactly these
-    /// bytes (looked for a few times: its first submission may be
-    /// committing right now), so that a client may retry safely after an
-    /// ambiguous failure.
+    /// bytes, so that a client may retry safely after an ambiguous failure.
+    /// If nothing of the member's is stored at that `seq`, its first
+    /// submission may be committing right now: one more look after the
+    /// next commit (or 200 ms).
     async fn already_in_log(&self, member: &MemberId, seq: Seq, bytes: &[u8]) -> Option<Receipt> {
-        for _ in 0..10 {
-            let store = self.shared.store.clone();
-            let (member, raw) = (member.as_str().to_string(), bytes.to_vec());
-            let found = tokio::task::spawn_blocking(move || -> Option<Receipt> {
-                let index = store.statement_at(&member, seq.0).ok()??;
-                let entry_bytes = store.entries(index, index + 1).ok()?.pop()?;
-                let entry = Entry::parse(&entry_bytes).ok()?;
-                (entry.statement.raw.as_bytes() == raw.as_slice()).then(|| Receipt {
-                    index,
-                    leaf_hash: Hash::leaf(&entry_bytes),
-                    existing: true,
-                })
-            })
-            .await
-            .ok()
-            .flatten();
-            if found.is_some() {
-                return found;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        match self.stored_at(member, seq, bytes).await {
+            Stored::Same(r) => return Some(r),
+            Stored::Other => return None,
+            Stored::Nothing => {}
         }
-        None
+        let size = lock(&self.shared.durable).size;
+        for _ in 0..20 {
+            if lock(&self.shared.durable).size > size {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        match self.stored_at(member, seq, bytes).await {
+            Stored::Same(r) => Some(r),
+            Stored::Other | Stored::Nothing => None,
+        }
+    }
+
+    /// What the store holds of `member` at `seq`, against `bytes`.
+    async fn stored_at(&self, member: &MemberId, seq: Seq, bytes: &[u8]) -> Stored {
+        let store = self.shared.store.clone();
+        let (member, raw) = (member.as_str().to_string(), bytes.to_vec());
+        let looked = tokio::task::spawn_blocking(move || -> Option<Stored> {
+            let Some(index) = store.statement_at(&member, seq.0).ok()? else { return Some(Stored::Nothing) };
+            let entry_bytes = store.entries(index, index + 1).ok()?.pop()?;
+            let entry = Entry::parse(&entry_bytes).ok()?;
+            Some(if entry.statement.raw.as_bytes() == raw.as_slice() {
+                Stored::Same(Receipt { index, leaf_hash: Hash::leaf(&entry_bytes), existing: true })
+            } else {
+                Stored::Other
+            })
+        })
+        .await;
+        looked.ok().flatten().unwrap_or(Stored::Other)
     }
 
     /// Entry `index` with its inclusion proof against the latest checkpoint.

@@ -76,8 +76,6 @@ pub(crate) fn run(
         // acknowledged by `Node::submit` with the entry they are).
         let Some((s, f)) = reload(&shared) else { return };
         (state, frontier) = (s, f);
-        *write(&shared.keys) = keys_of(&state);
-        announce_durable(&shared, &frontier);
         // One statement must not cost the others their place: commit each
         // on its own, so that only a statement the store cannot take (or
         // every one, if storage itself is down) is answered 503.
@@ -86,8 +84,6 @@ pub(crate) fn run(
             if let Err((jobs, e)) = commit_round(&shared, &mut state, &mut frontier, clock.as_ref(), vec![job]) {
                 let Some((s, f)) = reload(&shared) else { return };
                 (state, frontier) = (s, f);
-                *write(&shared.keys) = keys_of(&state);
-                announce_durable(&shared, &frontier);
                 for job in jobs {
                     // Persisted after all: it is the entry at `before`.
                     let kept = (state.size() > before)
@@ -207,8 +203,8 @@ fn announce_durable(shared: &Shared, frontier: &Frontier) {
     shared.durable_changed.notify_all();
 }
 
-/// The state and frontier of what is durable; `None` (logged: the
-/// sequencer then stops) if they cannot be read.
+/// The state and frontier of what is durable, announced to readers;
+/// `None` (logged: the sequencer then stops) if they cannot be read.
 fn reload(shared: &Shared) -> Option<(State, Frontier)> {
     let load = || -> Result<(State, Frontier), crate::NodeError> {
         let state = crate::replay::load_state(shared.store.as_ref())?;
@@ -216,7 +212,12 @@ fn reload(shared: &Shared) -> Option<(State, Frontier)> {
         Ok((state, frontier))
     };
     match load() {
-        Ok(x) => Some(x),
+        Ok((state, frontier)) => {
+            // Readers, submitters and the checkpointer follow what is durable.
+            *write(&shared.keys) = keys_of(&state);
+            announce_durable(shared, &frontier);
+            Some((state, frontier))
+        }
         Err(e) => {
             tracing::error!(error = %e, "cannot reload the log after a failed commit; the sequencer stops");
             None

@@ -136,24 +136,31 @@ impl SqliteStore {
             PINNED.with(|p| *p.borrow_mut() = Some((id, conn)));
             return out;
         }
-        let conn = lock(&self.readers).pop();
-        let conn = match conn {
-            Some(c) => c,
-            None => {
-                let c = Connection::open_with_flags(
-                    &self.path,
-                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )?;
-                c.pragma_update(None, "busy_timeout", 5000)?;
-                c
-            }
-        };
+        let conn = self.reader()?;
         let out = f(&conn);
+        self.give_back(conn);
+        out
+    }
+
+    /// A read-only connection: one from the pool, or a new one.
+    fn reader(&self) -> Result<Connection> {
+        if let Some(c) = lock(&self.readers).pop() {
+            return Ok(c);
+        }
+        let c = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        c.pragma_update(None, "busy_timeout", 5000)?;
+        Ok(c)
+    }
+
+    /// Returns a read connection to the pool (which keeps at most 16).
+    fn give_back(&self, conn: Connection) {
         let mut pool = lock(&self.readers);
         if pool.len() < 16 {
             pool.push(conn);
         }
-        out
     }
 
     /// Identifies this store among the threads' pinned snapshots.
@@ -167,6 +174,20 @@ impl SqliteStore {
         let out = f(&tx)?;
         tx.commit()?;
         Ok(out)
+    }
+}
+
+/// Ends this thread's pinned snapshot when dropped, and returns its
+/// connection to the pool if the transaction ended cleanly.
+struct Unpin<'a>(&'a SqliteStore);
+
+impl Drop for Unpin<'_> {
+    fn drop(&mut self) {
+        if let Some((_, conn)) = PINNED.with(|p| p.borrow_mut().take()) {
+            if conn.execute_batch("COMMIT").is_ok() {
+                self.0.give_back(conn);
+            }
+        }
     }
 }
 
@@ -352,32 +373,15 @@ impl Store for SqliteStore {
             let size = self.size()?;
             return f(size);
         }
-        let mut conn = lock(&self.readers).pop();
-        if conn.is_none() {
-            let c = Connection::open_with_flags(
-                &self.path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?;
-            c.pragma_update(None, "busy_timeout", 5000)?;
-            conn = Some(c);
-        }
-        let Some(conn) = conn else { return Err(StoreError::Corrupt("no read connection".into())) };
+        let conn = self.reader()?;
         // A deferred transaction's snapshot starts at its first read: the
-        // size read here is the size of everything read until COMMIT.
+        // size read here is the size of everything read until it ends.
         conn.execute_batch("BEGIN DEFERRED")?;
         PINNED.with(|p| *p.borrow_mut() = Some((self.id(), conn)));
-        let out = self.size().and_then(&mut *f);
-        let conn = PINNED.with(|p| p.borrow_mut().take());
-        if let Some((_, conn)) = conn {
-            let ended = conn.execute_batch("COMMIT");
-            if ended.is_ok() {
-                let mut pool = lock(&self.readers);
-                if pool.len() < 16 {
-                    pool.push(conn);
-                }
-            }
-        }
-        out
+        // Unpinned and ended however `f` returns, a panic included, so that
+        // no later read on this (pooled) thread sees a stale snapshot.
+        let _unpin = Unpin(self);
+        self.size().and_then(&mut *f)
     }
 
     fn entries(&self, start: u64, end: u64) -> Result<Vec<Vec<u8>>> {

@@ -541,6 +541,16 @@ fn snapshots(store: std::sync::Arc<dyn Store>) {
         .unwrap();
     assert_eq!(seen, vec![10, 10]);
     assert_eq!(store.size().unwrap(), 15);
+    // A panic inside a snapshot leaves none pinned on this thread: later
+    // reads see later appends.
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let _ = store.snapshot(&mut |_| panic!("a handler panics"));
+    }));
+    assert!(caught.is_err());
+    let mut g = f.clone();
+    batch(10, 5, &mut g); // the frontier at 15
+    store.append(&batch(15, 1, &mut g)).unwrap();
+    assert_eq!(store.size().unwrap(), 16);
 }
 
 #[test]

@@ -252,8 +252,7 @@ pub enum AddendumKind {
 impl Addendum {
     /// SHA-256 of its RFC 8785 JSON, lower-case hex.
     pub fn hash(&self) -> String {
-        let v = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
-        hex::encode(Sha256::digest(crate::statement::canonical_json(&v).as_bytes()))
+        crate::statement::canonical_sha256(&serde_json::to_value(self).unwrap_or(serde_json::Value::Null))
     }
 }
 
@@ -302,8 +301,10 @@ impl Version {
     /// Its canonical form: RFC 8785 JSON of the version as adopted (its
     /// addenda left out), so that it never changes.
     pub fn canonical(&self) -> String {
-        let adopted = Version { addenda: Vec::new(), ..self.clone() };
-        let v = serde_json::to_value(&adopted).unwrap_or(serde_json::Value::Null);
+        let mut v = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        if let Some(o) = v.as_object_mut() {
+            o.remove("addenda");
+        }
         crate::statement::canonical_json(&v)
     }
 

@@ -412,7 +412,7 @@ fn every_published_field_is_compared_even_while_the_node_appends() {
         ),
         (
             "/api/v1/notes?limit=500",
-            ("a note", |v| v["notes"][0]["text"] = json!("Other."), "notes: the node publishes the page"),
+            ("a note", |v| v["notes"][0]["text"] = json!("Other."), "notes: the node publishes notes (page"),
         ),
         (
             "/api/v1/members/M001/votes?limit=500",

@@ -563,6 +563,13 @@ fn bad_api_parameters_are_problems() {
         ("/api/v1/notes?before=-1", 400, "bad-parameter"),
         ("/api/v1/members/ZZZ", 404, "not-found"),
         ("/api/v1/members/%00", 404, "not-found"),
+        // A member's paged lists: limits 1 to 500, a before that is a number.
+        ("/api/v1/members/M000/votes?limit=0", 400, "bad-parameter"),
+        ("/api/v1/members/M000/votes?limit=501", 400, "bad-parameter"),
+        ("/api/v1/members/M000/statements?limit=18446744073709551616", 400, "bad-parameter"),
+        ("/api/v1/members/M000/statements?before=x", 400, "bad-parameter"),
+        ("/api/v1/members/ZZZ/votes", 404, "not-found"),
+        ("/api/v1/members/ZZZ/statements", 404, "not-found"),
     ];
     let failures: Vec<String> =
         cases.iter().filter_map(|(p, status, code)| check_get(&server, p, *status, code)).collect();
