@@ -21,6 +21,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/api/v1/members/{id}", get(member))
         .route("/api/v1/members/{id}/votes", get(member_votes))
         .route("/api/v1/members/{id}/statements", get(member_statements))
+        .route("/api/v1/members/{id}/subscriptions", get(member_subscriptions))
         .route("/api/v1/notes", get(notes))
         .route("/metrics", get(metrics))
 }
@@ -66,7 +67,7 @@ fn parse_u64(what: &str, s: &str) -> Result<u64, Problem> {
     s.parse().map_err(|_| Problem::bad_request("bad-parameter", format!("{what} is out of range")))
 }
 
-fn query_pairs(q: &Option<String>) -> Vec<(String, String)> {
+pub(crate) fn query_pairs(q: &Option<String>) -> Vec<(String, String)> {
     q.as_deref()
         .unwrap_or("")
         .split('&')
@@ -78,7 +79,7 @@ fn query_pairs(q: &Option<String>) -> Vec<(String, String)> {
         .collect()
 }
 
-fn query_u64(q: &[(String, String)], name: &str) -> Result<Option<u64>, Problem> {
+pub(crate) fn query_u64(q: &[(String, String)], name: &str) -> Result<Option<u64>, Problem> {
     match q.iter().find(|(k, _)| k == name) {
         Some((_, v)) => parse_u64(name, v).map(Some),
         None => Ok(None),
@@ -212,6 +213,30 @@ async fn member_statements(
 ) -> Result<AtSize<Json<Value>>, Problem> {
     member_list(node, id, q, "statements", |s, id, before, limit| Ok(json!(s.statements_by_member(id, before, limit)?)))
         .await
+}
+
+/// A member's subscriptions to the Code's documents, by document: what
+/// the member's page and desk show, read by the same store function.
+async fn member_subscriptions(
+    State(node): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+) -> Result<AtSize<Json<Value>>, Problem> {
+    let id = id.map_err(|e| Problem::not_found_detail(format!("no such member: {e}")))?.0;
+    at_size(node, move |n| {
+        if n.store().member(&id)?.is_none() {
+            return Err(Problem::not_found_detail(format!("no member {id:?}")));
+        }
+        let subs: Vec<Value> = n
+            .store()
+            .subscriptions_of(&id)?
+            .iter()
+            .map(|(document, s)| {
+                json!({ "document": document, "version": s.version, "index": s.index.0, "time": s.time.to_rfc3339() })
+            })
+            .collect();
+        Ok(Json(json!({ "subscriptions": subs })))
+    })
+    .await
 }
 
 /// Reads one page of a member's list: (store, member, before, limit).

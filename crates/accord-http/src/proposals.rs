@@ -4,11 +4,13 @@
 //! the portal's pages share; this module chooses only the JSON shape and
 //! the HTTP statuses.
 
+use crate::api::{query_pairs, query_u64};
 use crate::problem::Problem;
 use crate::{at_size, AppState, AtSize};
 use accord_core::acts::decision::valid_id;
 use accord_core::decisions::Status;
 use accord_node::ballots::{self, LiveTallies};
+use accord_store::{ProposalQuery, Start};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
@@ -17,97 +19,136 @@ use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/proposals", get(list)).route("/api/v1/proposals/{id}", get(detail))
+    Router::new()
+        .route("/api/v1/proposals", get(list))
+        .route("/api/v1/proposals/{id}", get(detail))
+        .route("/api/v1/decisions", get(decisions))
 }
 
 /// Fields of the record shown in the list, in addition to `tally`.
 const LIST_FIELDS: &[&str] =
-    &["id", "title", "sponsor", "status", "adopted_by", "question", "procedure", "closes", "amends"];
-
-fn parse_status(q: &Option<String>) -> Result<Option<Status>, Problem> {
-    let mut wanted = None;
-    for pair in q.as_deref().unwrap_or("").split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        if k != "status" {
-            continue;
-        }
-        let Some(s) = Status::parse(v) else {
-            let allowed: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
-            return Err(Problem::bad_request(
-                "bad-parameter",
-                format!("status must be one of {} (got {v:?})", allowed.join(", ")),
-            ));
-        };
-        wanted = Some(s);
-    }
-    Ok(wanted)
-}
+    &["id", "title", "sponsor", "status", "adopted_by", "question", "procedure", "closes", "amends", "closed_at"];
 
 /// Most proposals in one page of the list, and the default.
 const PAGE_MAX: u32 = 1000;
 const PAGE_DEFAULT: u32 = 100;
+/// Most decisions in `/api/v1/decisions`, and the default.
+const DECISIONS_MAX: u32 = 100;
+const DECISIONS_DEFAULT: u32 = 20;
 
-/// `?limit=` and `?after=` of the list.
-fn parse_page(q: &Option<String>) -> Result<(u32, Option<u64>), Problem> {
-    let mut limit = PAGE_DEFAULT;
-    let mut after = None;
-    for pair in q.as_deref().unwrap_or("").split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let number = || {
-            v.parse::<u64>().ok().filter(|_| !v.is_empty() && v.len() <= 20 && v.bytes().all(|b| b.is_ascii_digit()))
-        };
-        match k {
-            "limit" => {
-                limit = number()
-                    .and_then(|n| u32::try_from(n).ok())
-                    .filter(|n| (1..=PAGE_MAX).contains(n))
-                    .ok_or_else(|| Problem::bad_request("bad-parameter", format!("limit must be 1 to {PAGE_MAX}")))?
-            }
-            "after" => {
-                after = Some(number().ok_or_else(|| {
-                    Problem::bad_request("bad-parameter", "after must be the `next` cursor of the previous page")
-                })?)
-            }
-            _ => {}
-        }
-    }
-    Ok((limit, after))
+/// What a list asks for: its statuses, order, start and size.
+#[derive(Debug, PartialEq, Eq)]
+struct ListQuery {
+    statuses: Vec<Status>,
+    newest_first: bool,
+    start: Start,
+    limit: u32,
 }
 
-async fn list(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<AtSize<Json<Value>>, Problem> {
-    let status = parse_status(&q)?;
-    let (limit, after) = parse_page(&q)?;
-    let AtSize(size, (out, next)) = at_size(node, move |node| {
-        let store = node.store();
-        let mut rows = store.proposals(status.map(Status::as_str), after, limit + 1)?;
-        // One more than the page: is there a next one?
-        let next = (rows.len() > limit as usize).then(|| {
-            rows.truncate(limit as usize);
-            rows.last().map(|r| r.seq)
-        });
-        // Members are read only if some ballot needs a live count.
-        let mut live = LiveTallies::new(store);
-        let mut out = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let doc = ballots::record_of(row)?;
-            let mut item = Map::new();
-            for f in LIST_FIELDS {
-                if let Some(v) = doc.get(*f) {
-                    item.insert((*f).to_string(), v.clone());
-                }
+/// `?status=a,b&order=oldest|newest&after=S|offset=N&limit=L`: `status`
+/// may be repeated or list several, comma-separated; `after` (the `next`
+/// cursor of the previous page) and `offset` exclude each other.
+fn parse_list(q: &Option<String>) -> Result<ListQuery, Problem> {
+    let q = query_pairs(q);
+    let mut statuses = Vec::new();
+    for (_, v) in q.iter().filter(|(k, _)| k == "status") {
+        for name in v.replace("%2C", ",").replace("%2c", ",").split(',') {
+            let Some(s) = Status::parse(name) else {
+                let allowed: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+                return Err(Problem::bad_request(
+                    "bad-parameter",
+                    format!("status must be one or more of {}, comma-separated (got {name:?})", allowed.join(", ")),
+                ));
+            };
+            if !statuses.contains(&s) {
+                statuses.push(s);
             }
-            // The final count once a recorded vote closed; else the live one.
-            item.insert("tally".into(), json!(live.tally_of(row)?));
-            out.push(Value::Object(item));
         }
-        Ok((out, next.flatten()))
-    })
-    .await?;
-    let mut page = json!({ "proposals": out });
-    if let Some(n) = next {
-        page["next"] = json!(n);
     }
-    Ok(AtSize(size, Json(page)))
+    let newest_first = match q.iter().find(|(k, _)| k == "order").map(|(_, v)| v.as_str()) {
+        None | Some("oldest") => false,
+        Some("newest") => true,
+        Some(o) => {
+            return Err(Problem::bad_request("bad-parameter", format!("order must be oldest or newest (got {o:?})")))
+        }
+    };
+    let start = match (query_u64(&q, "after")?, query_u64(&q, "offset")?) {
+        (None, None) => Start::First,
+        (Some(a), None) => Start::After(a),
+        (None, Some(o)) if o <= OFFSET_MAX => Start::Offset(o),
+        (None, Some(_)) => {
+            return Err(Problem::bad_request("bad-parameter", format!("offset must be at most {OFFSET_MAX}")))
+        }
+        (Some(_), Some(_)) => {
+            return Err(Problem::bad_request("bad-parameter", "give after (a cursor) or offset, not both"))
+        }
+    };
+    let limit = query_u64(&q, "limit")?
+        .map_or(Some(PAGE_DEFAULT), |n| u32::try_from(n).ok().filter(|n| (1..=PAGE_MAX).contains(n)))
+        .ok_or_else(|| Problem::bad_request("bad-parameter", format!("limit must be 1 to {PAGE_MAX}")))?;
+    Ok(ListQuery { statuses, newest_first, start, limit })
+}
+
+/// Far past any real log, and within SQL's integers.
+const OFFSET_MAX: u64 = 1 << 53;
+
+/// The list: one store query (the one the portal's lists make), each row
+/// with the fields of `LIST_FIELDS` and its tally; `total` is how many
+/// match the statuses, `next` the cursor of the next page if there is one.
+async fn list(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<AtSize<Json<Value>>, Problem> {
+    let q = parse_list(&q)?;
+    at_size(node, move |node| {
+        let statuses: Vec<&str> = q.statuses.iter().map(|s| s.as_str()).collect();
+        // One more than the page: is there a next one?
+        let query =
+            ProposalQuery { statuses: &statuses, newest_first: q.newest_first, start: q.start, limit: q.limit + 1 };
+        let mut page = node.store().proposals(&query)?;
+        let next = (page.rows.len() > q.limit as usize).then(|| {
+            page.rows.truncate(q.limit as usize);
+            page.rows.last().map(|r| r.seq)
+        });
+        let mut out = json!({ "proposals": list_rows(node.store(), &page.rows)?, "total": page.total });
+        if let Some(n) = next.flatten() {
+            out["next"] = json!(n);
+        }
+        Ok(Json(out))
+    })
+    .await
+}
+
+/// The rows of a list, as the list shows them.
+fn list_rows(store: &dyn accord_store::Store, rows: &[accord_store::ProposalRow]) -> Result<Vec<Value>, Problem> {
+    // Members are read only if some ballot needs a live count.
+    let mut live = LiveTallies::new(store);
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let doc = ballots::record_of(row)?;
+        let mut item = Map::new();
+        for f in LIST_FIELDS {
+            if let Some(v) = doc.get(*f) {
+                item.insert((*f).to_string(), v.clone());
+            }
+        }
+        // The final count once a recorded vote closed; else the live one.
+        item.insert("tally".into(), json!(live.tally_of(row)?));
+        out.push(Value::Object(item));
+    }
+    Ok(out)
+}
+
+/// The latest decisions: the `?limit=` (1 to 100) ballots closed last,
+/// latest first (by `closed_at`, the entry that closed it, then id), each
+/// as in the list: what the home page shows.
+async fn decisions(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<AtSize<Json<Value>>, Problem> {
+    let q = query_pairs(&q);
+    let limit = query_u64(&q, "limit")?
+        .map_or(Some(DECISIONS_DEFAULT), |n| u32::try_from(n).ok().filter(|n| (1..=DECISIONS_MAX).contains(n)))
+        .ok_or_else(|| Problem::bad_request("bad-parameter", format!("limit must be 1 to {DECISIONS_MAX}")))?;
+    at_size(node, move |node| {
+        let rows = node.store().recently_closed(limit)?;
+        Ok(Json(json!({ "decisions": list_rows(node.store(), &rows)? })))
+    })
+    .await
 }
 
 async fn detail(
@@ -155,13 +196,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn status_filter_names_the_allowed_values() {
-        assert_eq!(parse_status(&None).unwrap(), None);
-        assert_eq!(parse_status(&Some("status=failed-quorum".into())).unwrap(), Some(Status::FailedQuorum));
-        let p = parse_status(&Some("status=closed".into())).unwrap_err();
+    fn list_queries_name_what_is_wrong() {
+        let parse = |q: &str| parse_list(&Some(q.to_string()));
+        let q = parse("").unwrap();
+        assert_eq!(q, ListQuery { statuses: vec![], newest_first: false, start: Start::First, limit: PAGE_DEFAULT });
+        let q = parse("status=open,voting&status=open&order=newest&offset=50&limit=50").unwrap();
+        assert_eq!(q.statuses, [Status::Open, Status::Voting]);
+        assert_eq!((q.newest_first, q.start, q.limit), (true, Start::Offset(50), 50));
+        assert_eq!(parse("status=failed-quorum%2Cmoot&after=7").unwrap().start, Start::After(7));
+        let p = parse("status=closed").unwrap_err();
         assert_eq!((p.status, p.code.as_str()), (400, "bad-parameter"));
         for s in Status::ALL {
             assert!(p.detail.contains(s.as_str()), "{}", p.detail);
+        }
+        for (q, says) in [
+            ("after=1&offset=2", "not both"),
+            ("order=random", "oldest or newest"),
+            ("limit=0", "limit must be 1 to 1000"),
+            ("limit=1001", "limit must be 1 to 1000"),
+            ("offset=9007199254740993", "offset must be at most"),
+            ("after=-1", "non-negative integer"),
+        ] {
+            let p = parse(q).unwrap_err();
+            assert!(p.status == 400 && p.detail.contains(says), "{q}: {}", p.detail);
         }
     }
 }

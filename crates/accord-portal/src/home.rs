@@ -4,7 +4,8 @@
 use crate::ctx::Ctx;
 use crate::layout::{self, load, reply, Nav, Page, PageError};
 use crate::AppState;
-use accord_store::ProposalRow;
+use accord_core::decisions::Status;
+use accord_store::{ProposalPage, ProposalQuery, ProposalRow, Start};
 use axum::extract::State;
 use axum::response::Response;
 use maud::{html, Markup};
@@ -24,8 +25,9 @@ pub(crate) async fn page(ctx: Ctx, State(node): State<AppState>) -> Response {
     let r = load(&node, |n| {
         let s = n.store();
         let members = s.members().map_err(PageError::storage)?.iter().filter(|m| m.id != "secretariat").count();
-        let (open_total, mut open) =
-            s.proposals_page(&["open", "voting"], 0, OPEN_SHOWN).map_err(PageError::storage)?;
+        let pending = Status::names(Status::PENDING);
+        let query = ProposalQuery { statuses: &pending, newest_first: true, start: Start::First, limit: OPEN_SHOWN };
+        let ProposalPage { total: open_total, rows: mut open } = s.proposals(&query).map_err(PageError::storage)?;
         open.sort_by(|a, b| str_field(a, "closes").cmp(str_field(b, "closes")).then(a.seq.cmp(&b.seq)));
         let decided = s.recently_closed(DECISIONS_SHOWN).map_err(PageError::storage)?;
         Ok(Home { members, open, open_total, decided })

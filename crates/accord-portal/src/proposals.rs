@@ -17,7 +17,7 @@ use crate::layout::{self, load, reply, Nav, Page, PageError};
 use crate::AppState;
 use accord_core::decisions::{Status, Tally};
 use accord_node::ballots::{self, LiveTallies};
-use accord_store::Store;
+use accord_store::{ProposalPage, ProposalQuery, Start, Store};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -83,8 +83,8 @@ impl Filter {
     fn statuses(self) -> Vec<&'static str> {
         match self {
             Filter::All => Vec::new(),
-            Filter::Open => vec![Status::Open.as_str(), Status::Voting.as_str()],
-            Filter::Decided => vec![Status::Adopted.as_str(), Status::Rejected.as_str(), Status::FailedQuorum.as_str()],
+            Filter::Open => Status::names(Status::PENDING),
+            Filter::Decided => Status::names(Status::DECIDED),
             Filter::One(s) => vec![s.as_str()],
         }
     }
@@ -166,7 +166,12 @@ fn read_page(store: &dyn Store, filter: Filter, page: u64) -> Result<ListPage, P
     // Far past any real log; keeps the offset within SQL's integers.
     const MAX_OFFSET: u64 = 1 << 53;
     let offset = (page - 1).saturating_mul(u64::from(PER_PAGE)).min(MAX_OFFSET);
-    let (total, found) = store.proposals_page(&filter.statuses(), offset, PER_PAGE).map_err(PageError::storage)?;
+    // The query `/api/v1/proposals?status=…&order=newest&offset=…` makes,
+    // which `accord audit` compares for every filter offered here.
+    let statuses = filter.statuses();
+    let query =
+        ProposalQuery { statuses: &statuses, newest_first: true, start: Start::Offset(offset), limit: PER_PAGE };
+    let ProposalPage { total, rows: found } = store.proposals(&query).map_err(PageError::storage)?;
     let members = store.members().map_err(PageError::storage)?;
     let mut live = LiveTallies::with_members(store, &members);
     let mut rows = Vec::with_capacity(found.len());

@@ -1,10 +1,10 @@
-//! Paged and per-member reads for the portal: each a query over the
-//! projection tables, newest first, bounded by `limit`. The `Store` impl
-//! in `sqlite.rs` runs them on a reader connection.
+//! Paged and per-member reads, shared by the portal and the audited API:
+//! each a query over the projection tables, bounded by `limit`. The
+//! `Store` impl in `sqlite.rs` runs them on a reader connection.
 
 use crate::projection::{ProposalRow, StatementRow, VoteRow};
 use crate::sqlite::{parse_proposal, proposal_row};
-use crate::{Result, StoreError};
+use crate::{ProposalPage, ProposalQuery, Result, Start, StoreError};
 use rusqlite::{params_from_iter, Connection};
 
 fn limit_i64(limit: u32) -> i64 {
@@ -23,45 +23,51 @@ fn placeholders(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
 }
 
-/// Proposals with one of `statuses` (all when empty), newest submission
-/// first, `limit` of them after skipping `offset`; and how many match.
-pub(crate) fn proposals_page(
-    c: &Connection,
-    statuses: &[&str],
-    offset: u64,
-    limit: u32,
-) -> Result<(u64, Vec<ProposalRow>)> {
-    let filter = if statuses.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE status IN ({})", placeholders(1, statuses.len()))
-    };
+/// A page of proposals (see `ProposalQuery`) and how many match.
+pub(crate) fn proposals(c: &Connection, q: &ProposalQuery) -> Result<ProposalPage> {
+    let n = q.statuses.len();
+    let filter = if n == 0 { None } else { Some(format!("status IN ({})", placeholders(1, n))) };
     let total: u64 = c
-        .prepare_cached(&format!("SELECT COUNT(*) FROM p_proposals {filter}"))?
-        .query_row(params_from_iter(statuses.iter()), |r| r.get(0))?;
-    let n = statuses.len();
+        .prepare_cached(&format!(
+            "SELECT COUNT(*) FROM p_proposals {}",
+            filter.as_ref().map_or(String::new(), |f| format!("WHERE {f}"))
+        ))?
+        .query_row(params_from_iter(q.statuses.iter()), |r| r.get(0))?;
+    let (dir, past) = if q.newest_first { ("DESC", "<") } else { ("ASC", ">") };
+    let (cursor, offset) = match q.start {
+        Start::First => (None, 0),
+        Start::After(seq) => (Some(seq), 0),
+        Start::Offset(o) => (None, o),
+    };
+    let mut conditions: Vec<String> = filter.into_iter().collect();
+    if cursor.is_some() {
+        conditions.push(format!("seq {past} ?{}", n + 1));
+    }
+    let condition = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
     // The page's ids come first, from an index alone, so that skipping
     // `offset` rows never reads a record; only the page's records are then
     // read, by primary key. Many matches: walk the covering (seq, status)
     // index in order. Few (a selective status such as "open"): take them
     // from the (status, seq) index and sort those few ids.
-    let index = if statuses.is_empty() || total > SELECTIVE { "INDEXED BY p_proposals_seq_status" } else { "" };
+    let index = if n == 0 || total > SELECTIVE { "INDEXED BY p_proposals_seq_status" } else { "" };
     let sql = format!(
         "SELECT id, seq, status, doc FROM p_proposals WHERE id IN (
-             SELECT id FROM p_proposals {index} {filter}
-             ORDER BY seq DESC LIMIT ?{} OFFSET ?{})
-         ORDER BY seq DESC",
-        n + 1,
-        n + 2
+             SELECT id FROM p_proposals {index} {condition}
+             ORDER BY seq {dir} LIMIT ?{} OFFSET ?{})
+         ORDER BY seq {dir}",
+        n + 2,
+        n + 3
     );
-    let offset = i64::try_from(offset).map_err(|_| StoreError::Corrupt("offset out of range".into()))?;
+    let int = |v: u64, what: &str| i64::try_from(v).map_err(|_| StoreError::Corrupt(format!("{what} out of range")));
     let mut args: Vec<rusqlite::types::Value> =
-        statuses.iter().map(|s| rusqlite::types::Value::Text((*s).to_string())).collect();
-    args.push(limit_i64(limit).into());
-    args.push(offset.into());
+        q.statuses.iter().map(|s| rusqlite::types::Value::Text((*s).to_string())).collect();
+    // Unused when there is no cursor, but numbered all the same.
+    args.push(int(cursor.unwrap_or(0), "cursor")?.into());
+    args.push(limit_i64(q.limit).into());
+    args.push(int(offset, "offset")?.into());
     let mut st = c.prepare_cached(&sql)?;
     let raw: Vec<_> = st.query_map(params_from_iter(args), proposal_row)?.collect::<rusqlite::Result<_>>()?;
-    Ok((total, raw.into_iter().map(parse_proposal).collect::<Result<_>>()?))
+    Ok(ProposalPage { total, rows: raw.into_iter().map(parse_proposal).collect::<Result<_>>()? })
 }
 
 /// The `limit` ballots closed last (by the entry that closed them).
@@ -71,13 +77,6 @@ pub(crate) fn recently_closed(c: &Connection, limit: u32) -> Result<Vec<Proposal
     )?;
     let raw: Vec<_> = st.query_map([limit_i64(limit)], proposal_row)?.collect::<rusqlite::Result<_>>()?;
     raw.into_iter().map(parse_proposal).collect()
-}
-
-/// How many proposals have each status.
-pub(crate) fn status_counts(c: &Connection) -> Result<Vec<(String, u64)>> {
-    let mut st = c.prepare_cached("SELECT status, COUNT(*) FROM p_proposals GROUP BY status ORDER BY status")?;
-    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// A member's recorded votes, newest first, before log index `before`.

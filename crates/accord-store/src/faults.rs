@@ -5,7 +5,10 @@
 //! What it is not: a mock. Everything it does not fail is done by the
 //! wrapped store, so what is durable is what the real store made durable.
 
-use crate::{AppendBatch, MemberRow, NoteRow, ProposalRow, Result, StatementRow, Store, StoreError, VoteRow};
+use crate::{
+    AppendBatch, MemberRow, NoteRow, ProposalPage, ProposalQuery, ProposalRow, Result, StatementRow, Store, StoreError,
+    VoteRow,
+};
 use accord_core::Effect;
 use accord_log::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -97,8 +100,8 @@ impl Store for FaultyStore {
     fn body_fact(&self, key: &str) -> Result<Option<String>> {
         self.inner.body_fact(key)
     }
-    fn proposals(&self, status: Option<&str>, after: Option<u64>, limit: u32) -> Result<Vec<ProposalRow>> {
-        self.inner.proposals(status, after, limit)
+    fn proposals(&self, q: &ProposalQuery) -> Result<ProposalPage> {
+        self.inner.proposals(q)
     }
     fn proposal(&self, id: &str) -> Result<Option<ProposalRow>> {
         self.inner.proposal(id)
@@ -115,14 +118,8 @@ impl Store for FaultyStore {
     fn subscriptions(&self, document: &str) -> Result<Vec<accord_core::code::Subscription>> {
         self.inner.subscriptions(document)
     }
-    fn proposals_page(&self, statuses: &[&str], offset: u64, limit: u32) -> Result<(u64, Vec<ProposalRow>)> {
-        self.inner.proposals_page(statuses, offset, limit)
-    }
     fn recently_closed(&self, limit: u32) -> Result<Vec<ProposalRow>> {
         self.inner.recently_closed(limit)
-    }
-    fn status_counts(&self) -> Result<Vec<(String, u64)>> {
-        self.inner.status_counts()
     }
     fn votes_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<VoteRow>> {
         self.inner.votes_by_member(member, before, limit)

@@ -54,6 +54,36 @@ pub struct AppendBatch {
     pub effects: Vec<Effect>,
 }
 
+/// Which proposals a list reads: their statuses, in which order, from
+/// where, and how many.
+#[derive(Clone, Copy, Debug)]
+pub struct ProposalQuery<'a> {
+    /// Only these (`Status::as_str` values); every status when empty.
+    pub statuses: &'a [&'a str],
+    /// Newest submission first, or oldest first.
+    pub newest_first: bool,
+    pub start: Start,
+    pub limit: u32,
+}
+
+/// Where a page of a list starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    First,
+    /// Past the row with this `seq` (the last of the previous page), in
+    /// the list's order: a stateless cursor that appends never shift.
+    After(u64),
+    /// Past this many rows (the portal's numbered pages).
+    Offset(u64),
+}
+
+/// A page of proposals and how many match the query's statuses.
+#[derive(Debug)]
+pub struct ProposalPage {
+    pub total: u64,
+    pub rows: Vec<ProposalRow>,
+}
+
 /// Storage for one log.
 ///
 /// **Durability**, the one contract (after Sunlight's): every method that
@@ -99,11 +129,10 @@ pub trait Store: Send + Sync {
     /// Body facts: `name`, `origin`, `log_key` from genesis, and `rules`
     /// (the rules of procedure in force, as JSON).
     fn body_fact(&self, key: &str) -> Result<Option<String>>;
-    /// Proposals and amendments in submission order, at most `limit`,
-    /// those submitted after the entry `after` (the `seq` of the last one
-    /// of the previous page); only those with `status` (a
-    /// `Status::as_str` value) if given.
-    fn proposals(&self, status: Option<&str>, after: Option<u64>, limit: u32) -> Result<Vec<ProposalRow>>;
+    /// A page of proposals and amendments (see [`ProposalQuery`]), with
+    /// how many match its statuses. The one list read: the API and every
+    /// portal list (proposals, open ballots, the desk) go through it.
+    fn proposals(&self, q: &ProposalQuery) -> Result<ProposalPage>;
     fn proposal(&self, id: &str) -> Result<Option<ProposalRow>>;
     /// The recorded votes on a proposal, in log order.
     fn votes(&self, proposal: &str) -> Result<Vec<VoteRow>>;
@@ -114,13 +143,9 @@ pub trait Store: Send + Sync {
     /// latest), by member id.
     fn subscriptions(&self, document: &str) -> Result<Vec<accord_core::code::Subscription>>;
 
-    /// Proposals with one of `statuses` (every one when empty), newest
-    /// first, `limit` after skipping `offset`; with how many match.
-    fn proposals_page(&self, statuses: &[&str], offset: u64, limit: u32) -> Result<(u64, Vec<ProposalRow>)>;
-    /// The `limit` ballots closed last, latest first.
+    /// The `limit` ballots closed last, latest first (by the entry that
+    /// closed them, then by id).
     fn recently_closed(&self, limit: u32) -> Result<Vec<ProposalRow>>;
-    /// How many proposals have each status, by status.
-    fn status_counts(&self) -> Result<Vec<(String, u64)>>;
     /// A member's recorded votes, newest first, before index `before`.
     fn votes_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<VoteRow>>;
     /// A member's accepted statements, newest first, before index `before`.

@@ -2,7 +2,10 @@
 //! fsync'd before it returns. One writer connection; readers come from a
 //! small pool and see committed data only.
 
-use crate::{AppendBatch, MemberRow, NoteRow, ProposalRow, Result, StatementRow, Store, StoreError, VoteRow};
+use crate::{
+    AppendBatch, MemberRow, NoteRow, ProposalPage, ProposalQuery, ProposalRow, Result, StatementRow, Store, StoreError,
+    VoteRow,
+};
 use accord_core::acts::decision::VoteChoice;
 use accord_core::code::{Document, Subscription};
 use accord_core::Effect;
@@ -469,29 +472,8 @@ impl Store for SqliteStore {
         self.read(|c| Ok(c.query_row("SELECT v FROM p_body WHERE k = ?1", [key], |r| r.get(0)).optional()?))
     }
 
-    fn proposals(&self, status: Option<&str>, after: Option<u64>, limit: u32) -> Result<Vec<ProposalRow>> {
-        // `seq` is the submitting entry's index: unique, so it is the cursor.
-        let after = after.map_or(-1, |a| i64::try_from(a).unwrap_or(i64::MAX));
-        self.read(|c| {
-            let raw: Vec<_> = match status {
-                Some(s) => {
-                    let mut st = c.prepare_cached(
-                        "SELECT id, seq, status, doc FROM p_proposals WHERE status = ?1 AND seq > ?2 \
-                         ORDER BY seq, id LIMIT ?3",
-                    )?;
-                    let rows = st.query_map(params![s, after, limit], proposal_row)?;
-                    rows.collect::<rusqlite::Result<_>>()?
-                }
-                None => {
-                    let mut st = c.prepare_cached(
-                        "SELECT id, seq, status, doc FROM p_proposals WHERE seq > ?1 ORDER BY seq, id LIMIT ?2",
-                    )?;
-                    let rows = st.query_map(params![after, limit], proposal_row)?;
-                    rows.collect::<rusqlite::Result<_>>()?
-                }
-            };
-            raw.into_iter().map(parse_proposal).collect()
-        })
+    fn proposals(&self, q: &ProposalQuery) -> Result<ProposalPage> {
+        self.read(|c| crate::browse::proposals(c, q))
     }
 
     fn proposal(&self, id: &str) -> Result<Option<ProposalRow>> {
@@ -555,16 +537,8 @@ impl Store for SqliteStore {
         })
     }
 
-    fn proposals_page(&self, statuses: &[&str], offset: u64, limit: u32) -> Result<(u64, Vec<ProposalRow>)> {
-        self.read(|c| crate::browse::proposals_page(c, statuses, offset, limit))
-    }
-
     fn recently_closed(&self, limit: u32) -> Result<Vec<ProposalRow>> {
         self.read(|c| crate::browse::recently_closed(c, limit))
-    }
-
-    fn status_counts(&self) -> Result<Vec<(String, u64)>> {
-        self.read(crate::browse::status_counts)
     }
 
     fn votes_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<VoteRow>> {

@@ -10,7 +10,7 @@ use accord_core::decisions::{ProposalRecord, Status, Tally, VoteRecord};
 use accord_core::{Effect, LogIndex, MemberId, Seq, Timestamp};
 use accord_log::merkle::{range_hash, Frontier, MemoryTree, TILE_HEIGHT};
 use accord_log::Hash;
-use accord_store::{AppendBatch, Store, StoreHashes};
+use accord_store::{AppendBatch, ProposalQuery, Start, Store, StoreHashes};
 
 fn sqlite() -> (tempfile::TempDir, std::sync::Arc<dyn Store>) {
     let dir = tempfile::tempdir().unwrap();
@@ -196,21 +196,25 @@ fn decision_projections(store: &dyn Store) {
     ]);
     store.write_projections(&effects).unwrap();
 
-    let all = store.proposals(None, None, u32::MAX).unwrap();
+    let oldest = |statuses, start, limit| {
+        store.proposals(&ProposalQuery { statuses, newest_first: false, start, limit }).unwrap()
+    };
+    let all = oldest(&[], Start::First, u32::MAX);
+    assert_eq!(all.total, 2);
     assert_eq!(
-        all.iter().map(|p| (p.id.as_str(), p.seq, p.status.as_str())).collect::<Vec<_>>(),
+        all.rows.iter().map(|p| (p.id.as_str(), p.seq, p.status.as_str())).collect::<Vec<_>>(),
         [("p-1", 3, "adopted"), ("p-2", 4, "open")]
     );
-    let open = store.proposals(Some("open"), None, u32::MAX).unwrap();
-    assert_eq!(open.len(), 1);
-    assert_eq!(open[0].id, "p-2");
-    assert!(store.proposals(Some("rejected"), None, u32::MAX).unwrap().is_empty());
+    let open = oldest(&["open"], Start::First, u32::MAX);
+    assert_eq!((open.total, open.rows.len()), (1, 1));
+    assert_eq!(open.rows[0].id, "p-2");
+    assert!(oldest(&["rejected"], Start::First, u32::MAX).rows.is_empty());
     // Pages: after the cursor of the last one, at most `limit`.
-    let first = store.proposals(None, None, 1).unwrap();
+    let first = oldest(&[], Start::First, 1).rows;
     assert_eq!(first.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["p-1"]);
-    let next = store.proposals(None, Some(first[0].seq), 1).unwrap();
-    assert_eq!(next.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), ["p-2"]);
-    assert!(store.proposals(None, Some(next[0].seq), 1).unwrap().is_empty());
+    let next = oldest(&[], Start::After(first[0].seq), 1);
+    assert_eq!((next.total, next.rows.iter().map(|p| p.id.as_str()).collect::<Vec<_>>()), (2, vec!["p-2"]));
+    assert!(oldest(&[], Start::After(next.rows[0].seq), 1).rows.is_empty());
     let p1 = store.proposal("p-1").unwrap().unwrap();
     assert_eq!(p1.doc["status"], "adopted");
     assert_eq!(p1.doc["tally"]["yes"], 1);
@@ -247,7 +251,7 @@ fn decision_projections(store: &dyn Store) {
     store.write_projections(&[vote("p-2", &fra, VoteChoice::Yes, None, 10)]).unwrap();
     assert_ne!(store.projection_digest().unwrap(), d1, "votes are not in the digest");
     store.clear_projections().unwrap();
-    assert!(store.proposals(None, None, u32::MAX).unwrap().is_empty());
+    assert!(oldest(&[], Start::First, u32::MAX).rows.is_empty());
     assert!(store.votes("p-1").unwrap().is_empty());
     assert!(store.body_fact("rules").unwrap().is_none());
     store.write_projections(&effects).unwrap();
@@ -478,17 +482,33 @@ fn browse_projections(store: &dyn Store) {
     store.write_projections(&effects).unwrap();
 
     let ids = |rows: &[accord_store::ProposalRow]| rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
-    let (total, page) = store.proposals_page(&[], 0, 3).unwrap();
-    assert_eq!((total, ids(&page)), (7, vec!["p-6".to_string(), "p-5".into(), "p-4".into()]));
-    let (total, page) = store.proposals_page(&[], 6, 3).unwrap();
-    assert_eq!((total, ids(&page)), (7, vec!["p-0".to_string()]));
-    let (total, page) = store.proposals_page(&["open", "voting"], 0, 10).unwrap();
-    assert_eq!((total, ids(&page)), (4, vec!["p-6".to_string(), "p-4".into(), "p-2".into(), "p-0".into()]));
-    let (total, page) = store.proposals_page(&["withdrawn"], 0, 10).unwrap();
-    assert_eq!((total, page.len()), (0, 0));
+    let newest = |statuses, start, limit| {
+        let page = store.proposals(&ProposalQuery { statuses, newest_first: true, start, limit }).unwrap();
+        (page.total, ids(&page.rows))
+    };
+    assert_eq!(newest(&[], Start::First, 3), (7, vec!["p-6".to_string(), "p-5".into(), "p-4".into()]));
+    assert_eq!(newest(&[], Start::Offset(6), 3), (7, vec!["p-0".to_string()]));
+    // The cursor of a newest-first list goes back in time; the statuses
+    // filter the count as they filter the rows.
+    assert_eq!(newest(&[], Start::After(14), 3), (7, vec!["p-3".to_string(), "p-2".into(), "p-1".into()]));
+    assert_eq!(
+        newest(&["open", "voting"], Start::First, 10),
+        (4, vec!["p-6".to_string(), "p-4".into(), "p-2".into(), "p-0".into()])
+    );
+    assert_eq!(newest(&["open", "voting"], Start::After(14), 10), (4, vec!["p-2".to_string(), "p-0".into()]));
+    assert_eq!(newest(&["open"], Start::Offset(1), 2), (4, vec!["p-4".to_string(), "p-2".into()]));
+    assert_eq!(newest(&["withdrawn"], Start::First, 10), (0, vec![]));
+    // Oldest first, by cursor and by offset, through a status.
+    let oldest = |statuses, start, limit| {
+        let page = store.proposals(&ProposalQuery { statuses, newest_first: false, start, limit }).unwrap();
+        (page.total, ids(&page.rows))
+    };
+    assert_eq!(oldest(&["adopted"], Start::After(11), 10), (3, vec!["p-3".to_string(), "p-5".into()]));
+    assert_eq!(oldest(&[], Start::Offset(5), 10), (7, vec!["p-5".to_string(), "p-6".into()]));
+    // Far past the end: nothing, and no error.
+    assert_eq!(newest(&[], Start::Offset(1 << 53), 10), (7, vec![]));
     // Closed latest first: p-1 closed at 99, p-3 at 97, p-5 at 95.
     assert_eq!(ids(&store.recently_closed(2).unwrap()), ["p-1", "p-3"]);
-    assert_eq!(store.status_counts().unwrap(), [("adopted".to_string(), 3), ("open".to_string(), 4)]);
 
     let votes = store.votes_by_member("FRA", None, 3).unwrap();
     assert_eq!(votes.iter().map(|v| v.index).collect::<Vec<_>>(), [26, 25, 24]);
@@ -510,7 +530,7 @@ fn browse_projections(store: &dyn Store) {
     store.clear_projections().unwrap();
     assert_ne!(store.projection_digest().unwrap(), before);
     assert!(store.statements_by_member("FRA", None, 10).unwrap().is_empty());
-    assert_eq!(store.proposals_page(&[], 0, 10).unwrap().0, 0);
+    assert_eq!(newest(&[], Start::First, 10).0, 0);
 }
 
 #[test]

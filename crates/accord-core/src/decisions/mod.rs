@@ -48,6 +48,16 @@ impl Status {
         Status::Moot,
     ];
 
+    /// Still to be decided: what "open ballots" means on every page.
+    pub const PENDING: &'static [Status] = &[Status::Open, Status::Voting];
+    /// Decided by the members' vote or silence.
+    pub const DECIDED: &'static [Status] = &[Status::Adopted, Status::Rejected, Status::FailedQuorum];
+
+    /// The `as_str` names of `statuses`.
+    pub fn names(statuses: &[Status]) -> Vec<&'static str> {
+        statuses.iter().map(|s| s.as_str()).collect()
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Open => "open",

@@ -14,8 +14,9 @@
 use crate::ctx::Ctx;
 use crate::home::str_field;
 use crate::layout::{self, PageError};
+use accord_core::decisions::Status;
 use accord_node::Node;
-use accord_store::{MemberRow, ProposalRow, VoteRow};
+use accord_store::{MemberRow, ProposalPage, ProposalQuery, ProposalRow, Start, VoteRow};
 use maud::{html, Markup};
 
 /// Pending proposals read at most.
@@ -51,7 +52,9 @@ pub(super) struct DocChoice {
 /// Reads the desk of `member` (blocking: call inside `layout::load`).
 pub(super) fn read(n: &Node, member: MemberRow, key_id: String, lang: &str) -> Result<DeskData, PageError> {
     let s = n.store();
-    let (total, mut pending) = s.proposals_page(&["open", "voting"], 0, PENDING_READ).map_err(PageError::storage)?;
+    let statuses = Status::names(Status::PENDING);
+    let query = ProposalQuery { statuses: &statuses, newest_first: true, start: Start::First, limit: PENDING_READ };
+    let ProposalPage { total, rows: mut pending } = s.proposals(&query).map_err(PageError::storage)?;
     pending.sort_by(|a, b| str_field(a, "closes").cmp(str_field(b, "closes")).then(a.seq.cmp(&b.seq)));
     let mut ballots = Vec::new();
     let mut amendable = Vec::new();

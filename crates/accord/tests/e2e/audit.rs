@@ -335,6 +335,10 @@ fn every_published_field_is_compared_even_while_the_node_appends() {
     }
     let note = m[2].sign("note.publish", json!({ "text": "A note." }));
     assert_eq!(server.post_statement(&note).status().as_u16(), 201);
+    // A decision, and a document of the Code that M001 subscribes to.
+    crate::code::establish(&server, &mut body, crate::code::iccis());
+    let m = &mut body.members;
+    crate::code::appended(&server, &mut m[1], "code.subscribe", json!({ "document": "ICCIS", "version": 1 }));
     server.wait_checkpoint(5);
     let log_vkey = body.log_vkey.clone();
     let m = &mut body.members;
@@ -409,6 +413,63 @@ fn every_published_field_is_compared_even_while_the_node_appends() {
         (
             "/api/v1/proposals/p",
             ("an extra field", |v| v["note"] = json!("x"), "a field note the replay does not have"),
+        ),
+        (
+            "/api/v1/proposals?limit=1000",
+            (
+                "a tally in the list",
+                |v| find(v, "proposals", "id", "p")["tally"]["yes"] = json!(2),
+                "proposal p (in /api/v1/proposals?limit=1000): the node publishes tally",
+            ),
+        ),
+        (
+            "/api/v1/proposals?limit=1000&order=newest&status=open,voting",
+            (
+                "a title in the open ballots (the home page, the desk)",
+                |v| find(v, "proposals", "id", "p")["title"] = json!("Another"),
+                "proposal p (in /api/v1/proposals?limit=1000&order=newest&status=open,voting): the node publishes \
+                 title",
+            ),
+        ),
+        (
+            "/api/v1/proposals?limit=1000&order=newest",
+            (
+                "how many proposals there are",
+                |v| v["total"] = json!(7),
+                "/api/v1/proposals?limit=1000&order=newest: the node publishes total 7",
+            ),
+        ),
+        (
+            "/api/v1/proposals?limit=1000&order=newest&status=adopted,rejected,failed-quorum",
+            (
+                "a decision left out of the decided filter",
+                |v| v["proposals"] = json!([]),
+                "the node lists 0 rows, the replay 1",
+            ),
+        ),
+        (
+            "/api/v1/proposals?limit=1000&order=newest",
+            (
+                "the order of the list",
+                |v| v["proposals"].as_array_mut().unwrap().reverse(),
+                "order=newest: row 0 is \"p\", the replay says establish-iccis",
+            ),
+        ),
+        (
+            "/api/v1/decisions?limit=100",
+            (
+                "a latest decision",
+                |v| v["decisions"][0]["status"] = json!("rejected"),
+                "proposal establish-iccis (in /api/v1/decisions?limit=100): the node publishes status",
+            ),
+        ),
+        (
+            "/api/v1/members/M001/subscriptions",
+            (
+                "a member's subscription",
+                |v| v["subscriptions"][0]["version"] = json!(2),
+                "member M001: the node publishes subscriptions",
+            ),
         ),
         (
             "/api/v1/notes?limit=500",

@@ -570,6 +570,19 @@ fn bad_api_parameters_are_problems() {
         ("/api/v1/members/M000/statements?before=x", 400, "bad-parameter"),
         ("/api/v1/members/ZZZ/votes", 404, "not-found"),
         ("/api/v1/members/ZZZ/statements", 404, "not-found"),
+        ("/api/v1/members/ZZZ/subscriptions", 404, "not-found"),
+        // The proposal list: statuses, order, one start, limits.
+        ("/api/v1/proposals?status=open,closed", 400, "bad-parameter"),
+        ("/api/v1/proposals?status=", 400, "bad-parameter"),
+        ("/api/v1/proposals?order=latest", 400, "bad-parameter"),
+        ("/api/v1/proposals?after=1&offset=1", 400, "bad-parameter"),
+        ("/api/v1/proposals?offset=9007199254740993", 400, "bad-parameter"),
+        ("/api/v1/proposals?offset=x", 400, "bad-parameter"),
+        ("/api/v1/proposals?limit=0", 400, "bad-parameter"),
+        ("/api/v1/proposals?limit=1001", 400, "bad-parameter"),
+        ("/api/v1/decisions?limit=0", 400, "bad-parameter"),
+        ("/api/v1/decisions?limit=101", 400, "bad-parameter"),
+        ("/api/v1/decisions?limit=-1", 400, "bad-parameter"),
     ];
     let failures: Vec<String> =
         cases.iter().filter_map(|(p, status, code)| check_get(&server, p, *status, code)).collect();

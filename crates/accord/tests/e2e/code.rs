@@ -27,7 +27,7 @@ fn found(n: usize) -> Body {
 /// The founding text: a preamble and three pledges in Arabic, Chinese,
 /// English and French. Pledge b's English has markup characters that the
 /// exports must escape.
-fn iccis() -> Value {
+pub(crate) fn iccis() -> Value {
     let article = |id: &str, kind: &str, texts: [&str; 4]| {
         let [en, fr, ar, zh] = texts;
         json!({ "id": id, "kind": kind, "texts": { "ar": ar, "en": en, "fr": fr, "zh": zh }, "norms": [] })
@@ -79,7 +79,7 @@ fn post(server: &Server, m: &mut Member, kind: &str, body: Value) -> reqwest::bl
 }
 
 /// Posts and expects it appended; returns its index.
-fn appended(server: &Server, m: &mut Member, kind: &str, body: Value) -> u64 {
+pub(crate) fn appended(server: &Server, m: &mut Member, kind: &str, body: Value) -> u64 {
     let r = post(server, m, kind, body.clone());
     let status = r.status().as_u16();
     let text = r.text().unwrap();
@@ -161,7 +161,7 @@ fn all_vote_yes(server: &Server, body: &mut Body, id: &str) {
 
 /// Establishes `document` by an adopted `code.establish`; returns the
 /// proposal's submission index.
-fn establish(server: &Server, body: &mut Body, document: Value) -> u64 {
+pub(crate) fn establish(server: &Server, body: &mut Body, document: Value) -> u64 {
     let id = format!("establish-{}", document["id"].as_str().unwrap().to_lowercase());
     let action = json!({ "type": "code.establish", "document": document });
     let r = propose(server, &mut body.members[0], &id, "vote", "important", 4, action);

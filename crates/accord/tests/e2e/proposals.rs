@@ -193,6 +193,19 @@ fn proposals_votes_and_live_tallies_are_served() {
     for s in ["voting", "adopted", "rejected", "failed-quorum", "withdrawn", "moot"] {
         assert!(ids(&get_json(&server, &format!("/api/v1/proposals?status={s}"))).is_empty(), "{s}");
     }
+    // Several statuses, newest first, by offset and by cursor, with how
+    // many match: the portal's own queries.
+    let newest = get_json(&server, "/api/v1/proposals?status=open,voting&order=newest&limit=2");
+    assert_eq!((ids(&newest), &newest["total"]), (vec!["p-charter-a1", "p-charter"], &json!(4)), "{newest}");
+    let next = newest["next"].as_u64().unwrap();
+    let rest = get_json(&server, &format!("/api/v1/proposals?status=open&status=voting&order=newest&after={next}"));
+    assert_eq!(ids(&rest), ["p-calendar", "p-budget"], "{rest}");
+    assert!(rest.get("next").is_none(), "{rest}");
+    let skipped = get_json(&server, "/api/v1/proposals?order=newest&offset=3");
+    assert_eq!((ids(&skipped), &skipped["total"]), (vec!["p-budget"], &json!(4)), "{skipped}");
+    let none = get_json(&server, "/api/v1/proposals?status=adopted,rejected,failed-quorum");
+    assert_eq!((ids(&none).len(), &none["total"]), (0, &json!(0)), "{none}");
+    assert_eq!(get_json(&server, "/api/v1/decisions"), json!({ "decisions": [] }));
     let p = assert_problem(server.get("/api/v1/proposals?status=closed"), 400, "bad-parameter");
     let detail = p["detail"].as_str().unwrap();
     for s in ["open", "voting", "adopted", "rejected", "failed-quorum", "withdrawn", "moot"] {
