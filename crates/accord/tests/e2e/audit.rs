@@ -489,6 +489,76 @@ fn every_published_field_is_compared_even_while_the_node_appends() {
                 "member M002: the node publishes statements",
             ),
         ),
+        // The first entry is always among those sampled.
+        (
+            "/api/v1/entries/0",
+            (
+                "an entry's member",
+                |v| v["statement"]["member"] = json!("M001"),
+                "entry 0: the node publishes statement",
+            ),
+        ),
+        (
+            "/api/v1/entries/0",
+            (
+                "an entry's body",
+                |v| v["statement"]["body"]["name"] = json!("Another body"),
+                "entry 0: the node publishes statement",
+            ),
+        ),
+        (
+            "/api/v1/entries/0",
+            (
+                "an entry's signer",
+                |v| v["signature"]["key_id"] = json!("00000000"),
+                "entry 0: the node publishes signature",
+            ),
+        ),
+        ("/api/v1/entries/0", ("an entry's time", |v| v["time"] = json!("1"), "entry 0: the node publishes time")),
+        (
+            "/api/v1/entries/0",
+            ("an entry's leaf hash", |v| v["leaf_hash"] = json!("AAAA"), "entry 0: the node publishes leaf_hash"),
+        ),
+        (
+            "/api/v1/entries/0",
+            (
+                "an entry's text",
+                |v| v["entry"] = json!(v["entry"].as_str().unwrap().replacen("genesis", "genesiz", 1)),
+                "entry 0: the node publishes an entry text that is not the entry in the log",
+            ),
+        ),
+        (
+            "/api/v1/entries/0",
+            (
+                "an entry's inclusion proof",
+                |v| v["inclusion"][0] = v["inclusion"][1].clone(),
+                "entry 0: the node publishes inclusion",
+            ),
+        ),
+        (
+            "/api/v1/entries/0",
+            (
+                "an entry's proof text",
+                |v| v["proof"] = json!(v["proof"].as_str().unwrap().replacen("index 0", "index 1", 1)),
+                "entry 0: the node publishes proof",
+            ),
+        ),
+        (
+            "/api/v1/entries/0",
+            (
+                "an entry's checkpoint",
+                |v| v["checkpoint"]["root"] = json!("AAAA"),
+                "entry 0: the node publishes checkpoint",
+            ),
+        ),
+        (
+            "/api/v1/entries/0",
+            (
+                "an entry's checkpoint note",
+                |v| v["checkpoint"]["note"] = json!(v["checkpoint"]["note"].as_str().unwrap().replacen('\n', "\n1", 1)),
+                "entry 0: the proof's checkpoint does not verify against the log key",
+            ),
+        ),
     ];
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     for appending in [false, true] {

@@ -7,7 +7,10 @@
 //! makes: the proposal list under every filter the portal offers, newest
 //! first by offset as its numbered pages read it (the open ballots of the
 //! home page and the desk are its first page); the latest decisions; and
-//! each member's subscriptions, votes and statements.
+//! each member's subscriptions, votes and statements. Entries are sampled
+//! (`entries`).
+
+mod entries;
 
 use crate::{fail, Http, Outcome, Replay, Verified};
 use accord_core::acts::decision::Question;
@@ -114,6 +117,7 @@ pub(crate) fn compare_published(
     said.push(compare_member_lists(&mut r)?);
     said.push(compare_notes(&mut r)?);
     said.push(compare_code(&mut r)?);
+    said.push(entries::compare_entries(&mut r)?);
 
     let newest = r.newest;
     replay.extend(http, jobs, newest.cp.size)?;
