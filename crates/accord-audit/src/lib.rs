@@ -16,8 +16,9 @@
 //! suspension, last seq), the rules in force, the proposal list under every
 //! filter the portal offers, the latest decisions, every proposal's whole
 //! record with every vote and explanation, each member's votes, statements
-//! and subscriptions, every note, and every version of every document
-//! whole, its hash computed from the text served (see `published`).
+//! and subscriptions, every note, every version of every document
+//! whole, its hash computed from the text served, and a random sample of
+//! `/api/v1/entries/{n}` with their inclusion proofs (see `published`).
 //!
 //! A hostile node cannot crash it: every answer is read up to what its kind
 //! can be, `--max-entries` bounds the log it takes on, `--timeout` every
