@@ -1,5 +1,6 @@
 //! `/api/v1`: statements in, state and proofs out.
 
+use crate::code::subscription_json;
 use crate::problem::Problem;
 use crate::{at_size, blocking, AppState, AtSize, MAX_BODY};
 use axum::body::Body;
@@ -67,16 +68,10 @@ fn parse_u64(what: &str, s: &str) -> Result<u64, Problem> {
     s.parse().map_err(|_| Problem::bad_request("bad-parameter", format!("{what} is out of range")))
 }
 
+/// The pairs of a query string, keys and values percent-decoded (and `+`
+/// as a space), in order; a key may come more than once.
 pub(crate) fn query_pairs(q: &Option<String>) -> Vec<(String, String)> {
-    q.as_deref()
-        .unwrap_or("")
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (k.to_string(), v.to_string())
-        })
-        .collect()
+    form_urlencoded::parse(q.as_deref().unwrap_or("").as_bytes()).into_owned().collect()
 }
 
 pub(crate) fn query_u64(q: &[(String, String)], name: &str) -> Result<Option<u64>, Problem> {
@@ -84,6 +79,14 @@ pub(crate) fn query_u64(q: &[(String, String)], name: &str) -> Result<Option<u64
         Some((_, v)) => parse_u64(name, v).map(Some),
         None => Ok(None),
     }
+}
+
+/// `?limit=`: `default` without it, else 1 to `max`, or a 400 naming the
+/// range (never silently clamped).
+pub(crate) fn query_limit(q: &[(String, String)], default: u32, max: u32) -> Result<u32, Problem> {
+    query_u64(q, "limit")?
+        .map_or(Some(default), |n| u32::try_from(n).ok().filter(|n| (1..=max).contains(n)))
+        .ok_or_else(|| Problem::bad_request("bad-parameter", format!("limit must be 1 to {max}")))
 }
 
 async fn entry(
@@ -184,15 +187,16 @@ async fn member(
     .await
 }
 
+/// Most rows in one page of a member's lists (and of the notes), and the
+/// default.
+const MEMBER_PAGE_MAX: u32 = 500;
+const MEMBER_PAGE_DEFAULT: u32 = 100;
+const NOTES_DEFAULT: u32 = 50;
+
 /// `?before=I&limit=N` of a member's paged lists (newest first).
 fn member_page(q: &Option<String>) -> Result<(Option<u64>, u32), Problem> {
     let q = query_pairs(q);
-    let before = query_u64(&q, "before")?;
-    let limit = query_u64(&q, "limit")?.unwrap_or(100);
-    if !(1..=500).contains(&limit) {
-        return Err(Problem::bad_request("bad-parameter", "limit must be 1 to 500"));
-    }
-    Ok((before, limit as u32))
+    Ok((query_u64(&q, "before")?, query_limit(&q, MEMBER_PAGE_DEFAULT, MEMBER_PAGE_MAX)?))
 }
 
 /// A member's recorded votes, newest first: what the member's page shows,
@@ -221,20 +225,9 @@ async fn member_subscriptions(
     State(node): State<AppState>,
     id: Result<Path<String>, PathRejection>,
 ) -> Result<AtSize<Json<Value>>, Problem> {
-    let id = id.map_err(|e| Problem::not_found_detail(format!("no such member: {e}")))?.0;
-    at_size(node, move |n| {
-        if n.store().member(&id)?.is_none() {
-            return Err(Problem::not_found_detail(format!("no member {id:?}")));
-        }
-        let subs: Vec<Value> = n
-            .store()
-            .subscriptions_of(&id)?
-            .iter()
-            .map(|(document, s)| {
-                json!({ "document": document, "version": s.version, "index": s.index.0, "time": s.time.to_rfc3339() })
-            })
-            .collect();
-        Ok(Json(json!({ "subscriptions": subs })))
+    for_member(node, id, |store, id| {
+        let subs = store.subscriptions_of(id)?;
+        Ok(json!({ "subscriptions": subs.iter().map(|(d, s)| subscription_json(("document", d), s)).collect::<Vec<_>>() }))
     })
     .await
 }
@@ -242,8 +235,7 @@ async fn member_subscriptions(
 /// Reads one page of a member's list: (store, member, before, limit).
 type MemberListRead = fn(&dyn accord_store::Store, &str, Option<u64>, u32) -> Result<Value, accord_store::StoreError>;
 
-/// One page of a member's list, `{name: [...]}`, read by `read`; 404 for
-/// no such member.
+/// One page of a member's list, `{name: [...]}`, read by `read`.
 async fn member_list(
     node: AppState,
     id: Result<Path<String>, PathRejection>,
@@ -251,13 +243,23 @@ async fn member_list(
     name: &'static str,
     read: MemberListRead,
 ) -> Result<AtSize<Json<Value>>, Problem> {
-    let id = id.map_err(|e| Problem::not_found_detail(format!("no such member: {e}")))?.0;
     let (before, limit) = member_page(&q)?;
+    for_member(node, id, move |store, id| Ok(json!({ name: read(store, id, before, limit)? }))).await
+}
+
+/// What `read` says of the member named in the path, in one snapshot; 404
+/// for no such member.
+async fn for_member(
+    node: AppState,
+    id: Result<Path<String>, PathRejection>,
+    read: impl FnOnce(&dyn accord_store::Store, &str) -> Result<Value, accord_store::StoreError> + Send + 'static,
+) -> Result<AtSize<Json<Value>>, Problem> {
+    let id = id.map_err(|e| Problem::not_found_detail(format!("no such member: {e}")))?.0;
     at_size(node, move |n| {
         if n.store().member(&id)?.is_none() {
             return Err(Problem::not_found_detail(format!("no member {id:?}")));
         }
-        Ok(Json(json!({ name: read(n.store(), &id, before, limit)? })))
+        Ok(Json(read(n.store(), &id)?))
     })
     .await
 }
@@ -265,7 +267,7 @@ async fn member_list(
 async fn notes(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<AtSize<Json<Value>>, Problem> {
     let q = query_pairs(&q);
     let before = query_u64(&q, "before")?;
-    let limit = query_u64(&q, "limit")?.unwrap_or(50).clamp(1, 500) as u32;
+    let limit = query_limit(&q, NOTES_DEFAULT, MEMBER_PAGE_MAX)?;
     at_size(node, move |n| Ok(Json(json!({ "notes": n.store().notes(before, limit)? })))).await
 }
 

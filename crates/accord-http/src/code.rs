@@ -182,8 +182,10 @@ async fn diff(
     Ok(Json(json!({ "document": d.id, "from": from, "to": to, "articles": code::diff(&a, &b) })))
 }
 
-fn subscription_json(s: &Subscription) -> Value {
-    json!({ "member": s.member.as_str(), "version": s.version, "index": s.index.0, "time": s.time.to_rfc3339() })
+/// A subscription as published, named by `key`: `("member", id)` in a
+/// document's list, `("document", id)` in a member's.
+pub(crate) fn subscription_json((key, id): (&str, &str), s: &Subscription) -> Value {
+    json!({ key: id, "version": s.version, "index": s.index.0, "time": s.time.to_rfc3339() })
 }
 
 async fn subscriptions(
@@ -199,7 +201,12 @@ async fn subscriptions(
         Ok(store.subscriptions(&id)?)
     })
     .await?;
-    Ok(AtSize(size, Json(json!({ "subscriptions": subs.iter().map(subscription_json).collect::<Vec<_>>() }))))
+    Ok(AtSize(
+        size,
+        Json(
+            json!({ "subscriptions": subs.iter().map(|s| subscription_json(("member", s.member.as_str()), s)).collect::<Vec<_>>() }),
+        ),
+    ))
 }
 
 /// What an export shows: the version, in which languages.

@@ -4,7 +4,7 @@
 //! the portal's pages share; this module chooses only the JSON shape and
 //! the HTTP statuses.
 
-use crate::api::{query_pairs, query_u64};
+use crate::api::{query_limit, query_pairs, query_u64};
 use crate::problem::Problem;
 use crate::{at_size, AppState, AtSize};
 use accord_core::acts::decision::valid_id;
@@ -52,7 +52,7 @@ fn parse_list(q: &Option<String>) -> Result<ListQuery, Problem> {
     let q = query_pairs(q);
     let mut statuses = Vec::new();
     for (_, v) in q.iter().filter(|(k, _)| k == "status") {
-        for name in v.replace("%2C", ",").replace("%2c", ",").split(',') {
+        for name in v.split(',') {
             let Some(s) = Status::parse(name) else {
                 let allowed: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
                 return Err(Problem::bad_request(
@@ -83,9 +83,7 @@ fn parse_list(q: &Option<String>) -> Result<ListQuery, Problem> {
             return Err(Problem::bad_request("bad-parameter", "give after (a cursor) or offset, not both"))
         }
     };
-    let limit = query_u64(&q, "limit")?
-        .map_or(Some(PAGE_DEFAULT), |n| u32::try_from(n).ok().filter(|n| (1..=PAGE_MAX).contains(n)))
-        .ok_or_else(|| Problem::bad_request("bad-parameter", format!("limit must be 1 to {PAGE_MAX}")))?;
+    let limit = query_limit(&q, PAGE_DEFAULT, PAGE_MAX)?;
     Ok(ListQuery { statuses, newest_first, start, limit })
 }
 
@@ -141,9 +139,7 @@ fn list_rows(store: &dyn accord_store::Store, rows: &[accord_store::ProposalRow]
 /// as in the list: what the home page shows.
 async fn decisions(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<AtSize<Json<Value>>, Problem> {
     let q = query_pairs(&q);
-    let limit = query_u64(&q, "limit")?
-        .map_or(Some(DECISIONS_DEFAULT), |n| u32::try_from(n).ok().filter(|n| (1..=DECISIONS_MAX).contains(n)))
-        .ok_or_else(|| Problem::bad_request("bad-parameter", format!("limit must be 1 to {DECISIONS_MAX}")))?;
+    let limit = query_limit(&q, DECISIONS_DEFAULT, DECISIONS_MAX)?;
     at_size(node, move |node| {
         let rows = node.store().recently_closed(limit)?;
         Ok(Json(json!({ "decisions": list_rows(node.store(), &rows)? })))
@@ -203,7 +199,10 @@ mod tests {
         let q = parse("status=open,voting&status=open&order=newest&offset=50&limit=50").unwrap();
         assert_eq!(q.statuses, [Status::Open, Status::Voting]);
         assert_eq!((q.newest_first, q.start, q.limit), (true, Start::Offset(50), 50));
-        assert_eq!(parse("status=failed-quorum%2Cmoot&after=7").unwrap().start, Start::After(7));
+        let q = parse("status=failed-quorum%2cmoot&after=7&%6Cimit=%31%30").unwrap();
+        assert_eq!(q.statuses, [Status::FailedQuorum, Status::Moot], "the query is percent-decoded, keys too");
+        assert_eq!((q.start, q.limit), (Start::After(7), 10));
+        assert!(parse("status=open%2").is_err(), "a stray % is a bad status, not a panic");
         let p = parse("status=closed").unwrap_err();
         assert_eq!((p.status, p.code.as_str()), (400, "bad-parameter"));
         for s in Status::ALL {

@@ -257,6 +257,24 @@ impl ListQuery<'_> {
         let next = (rest.len() > LIST_PAGE).then(|| seq_of(rest[LIST_PAGE - 1]));
         (total, rest.into_iter().take(LIST_PAGE).collect(), next)
     }
+
+    /// One page as served (`what` names it) against the replay's from
+    /// `from`, whole: rows, `total` and `next`. Returns the rows listed
+    /// and the cursor of the next page.
+    fn compare_page<'s>(
+        &self,
+        what: &str,
+        page: &Value,
+        state: &'s State,
+        from: PageStart,
+    ) -> Result<(Vec<&'s Proposal>, Option<u64>), Outcome> {
+        let (total, rows, next) = self.expect(state, from);
+        let want: Vec<Value> = rows.iter().map(|p| list_row(p, state)).collect::<Result<_, _>>()?;
+        differs(what, "total", &page["total"], &total.into())?;
+        same_rows(what, &page["proposals"], &want)?;
+        differs(what, "next", &page["next"], &next.map_or(Value::Null, Value::from))?;
+        Ok((rows, next))
+    }
 }
 
 /// One filter of the list, every page compared whole (rows, `total`,
@@ -268,11 +286,7 @@ fn compare_list(r: &mut Reader, q: &ListQuery) -> Result<Vec<String>, Outcome> {
     loop {
         let path = q.path(from);
         let page = r.fetch(&path)?;
-        let (total, rows, next) = q.expect(r.state(), from);
-        let want: Vec<Value> = rows.iter().map(|p| list_row(p, r.state())).collect::<Result<_, _>>()?;
-        differs(&path, "total", &page["total"], &total.into())?;
-        same_rows(&path, &page["proposals"], &want)?;
-        differs(&path, "next", &page["next"], &next.map_or(Value::Null, Value::from))?;
+        let (rows, next) = q.compare_page(&path, &page, r.state(), from)?;
         ids.extend(rows.iter().map(|p| p.record.id.clone()));
         listed += rows.len();
         match next {
@@ -381,11 +395,7 @@ pub(crate) fn expected_tally(p: &Proposal, state: &State) -> Tally {
 /// (for the fuzz target).
 pub(crate) fn compare_first_page(page: &Value, state: &State) -> Result<(), Outcome> {
     let q = ListQuery { statuses: &[], newest_first: false, by_offset: false };
-    let (total, rows, next) = q.expect(state, PageStart::First);
-    let want: Vec<Value> = rows.iter().map(|p| list_row(p, state)).collect::<Result<_, _>>()?;
-    differs("the list", "total", &page["total"], &total.into())?;
-    same_rows("the list", &page["proposals"], &want)?;
-    differs("the list", "next", &page["next"], &next.map_or(Value::Null, Value::from))
+    q.compare_page("the list", page, state, PageStart::First).map(|_| ())
 }
 
 // ---- members -------------------------------------------------------------

@@ -560,6 +560,11 @@ fn bad_api_parameters_are_problems() {
         ("/api/v1/log/consistency?from=1&to=18446744073709551616", 400, "bad-parameter"),
         ("/api/v1/log/consistency?from=18446744073709551615&to=18446744073709551615", 400, "bad-parameter"),
         ("/api/v1/notes?limit=abc", 400, "bad-parameter"),
+        // Out of range is refused, never clamped.
+        ("/api/v1/notes?limit=0", 400, "bad-parameter"),
+        ("/api/v1/notes?limit=501", 400, "bad-parameter"),
+        ("/api/v1/notes?limit=%", 400, "bad-parameter"),
+        ("/api/v1/notes?limit=%ff", 400, "bad-parameter"),
         ("/api/v1/notes?before=-1", 400, "bad-parameter"),
         ("/api/v1/members/ZZZ", 404, "not-found"),
         ("/api/v1/members/%00", 404, "not-found"),
