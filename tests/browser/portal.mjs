@@ -293,6 +293,92 @@ for (const path of ARABIC) {
 }
 for (const { ctx } of Object.values(auditTabs)) await ctx.close();
 
+// ---------------------------------------------------------------- phones and right to left
+// Every page at a phone's width (390 CSS px), in English and in Arabic: the
+// page is never wider than the screen (tables become cards or scroll in
+// their own box, long ids and hashes wrap), axe stays clean, and a
+// screenshot named by page, language and width. Directional arrows point
+// the way the text runs: mirrored in Arabic.
+const PHONE = { width: 390, height: 844 };
+
+/** The page's width against the viewport, and the elements that stick out. */
+async function overflow(page) {
+  return page.evaluate(() => {
+    const wide = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const r = el.getBoundingClientRect();
+      if (r.width && (r.right > innerWidth + 0.5 || r.left < -0.5)) {
+        const cls = typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\s+/).join('.') : '';
+        wide.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${cls} [${Math.round(r.left)}, ${Math.round(r.right)}]`);
+      }
+    }
+    return { scroll: document.documentElement.scrollWidth, inner: window.innerWidth, wide: wide.slice(-6) };
+  });
+}
+
+const phoneTabs = {};
+async function phonePage(path, name, lang) {
+  if (!phoneTabs[lang]) {
+    const ctx = await context({ viewport: PHONE, isMobile: true, hasTouch: true });
+    const page = await ctx.newPage();
+    phoneTabs[lang] = { ctx, page, problems: watch(page) };
+  }
+  const { page, problems } = phoneTabs[lang];
+  problems.length = 0;
+  const url = lang === 'en' ? path : `${path}${path.includes('?') ? '&' : '?'}lang=${lang}`;
+  await open(page, url);
+  await shot(page, `${lang}-${name}-${PHONE.width}px`);
+  const o = await overflow(page);
+  assert(o.inner === PHONE.width, `${url}: the viewport is ${o.inner} px wide, want ${PHONE.width} (no viewport meta?)`);
+  assert(o.scroll <= o.inner, `${url}: the page is ${o.scroll} px wide on a ${o.inner} px screen; sticking out: ${o.wide.join(' | ')}`);
+  await axe(page, `${url} at ${PHONE.width} px`);
+  assert(problems.length === 0, `${url}: ${problems.join('; ')}`);
+}
+
+for (const lang of ['en', 'ar']) {
+  for (const [path, name] of PAGES) {
+    await check(`phone ${PHONE.width}px ${lang} ${path}: no wider than the screen, axe clean`, () => phonePage(path, name, lang));
+  }
+}
+for (const { ctx } of Object.values(phoneTabs)) await ctx.close();
+
+await check('right to left: arrows point the way the text runs (mirrored in Arabic)', async () => {
+  const ctx = await context();
+  try {
+    const page = await ctx.newPage();
+    for (const path of ['/code/ICCIS/diff?from=1&to=2', '/entries/1']) {
+      for (const lang of ['en', 'ar']) {
+        await open(page, `${path}${path.includes('?') ? '&' : '?'}lang=${lang}`);
+        const arrows = await page.locator('main .arrow').evaluateAll((els) =>
+          els.map((e) => ({ text: e.textContent, transform: getComputedStyle(e).transform, hidden: e.getAttribute('aria-hidden') })),
+        );
+        assert(arrows.length > 0, `${path} (${lang}): no .arrow in main`);
+        for (const a of arrows) {
+          const mirrored = a.transform.startsWith('matrix(-1');
+          assert(mirrored === (lang === 'ar'), `${path} (${lang}): arrow ${a.text} has transform ${a.transform}, want ${lang === 'ar' ? 'mirrored' : 'none'}`);
+          assert(a.hidden === 'true', `${path} (${lang}): arrow ${a.text} is read aloud (no aria-hidden)`);
+        }
+      }
+    }
+    // No bare arrow glyph left outside an .arrow in the page's text.
+    for (const [path] of PAGES) {
+      await open(page, `${path}${path.includes('?') ? '&' : '?'}lang=ar`);
+      const bare = await page.evaluate(() => {
+        const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+        const out = [];
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          if (/[←→‹›⟵⟶⇐⇒]/.test(n.textContent) && !n.parentElement.closest('.arrow, pre, code, textarea')) out.push(n.textContent.trim().slice(0, 60));
+        }
+        return out;
+      });
+      assert(bare.length === 0, `${path} (ar): arrows that do not mirror: ${JSON.stringify(bare)}`);
+    }
+  } finally {
+    await ctx.close();
+  }
+});
+// ---------------------------------------------------------------- end of phones and right to left
+
 await check('assets: portal.css is served immutable and applied', async () => {
   const ctx = await context();
   try {

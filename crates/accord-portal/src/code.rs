@@ -145,21 +145,22 @@ fn export_links(ctx: &Ctx, doc: &str, n: u32) -> Markup {
 
 /// Members and the version each subscribes to, since which entry.
 fn subscriptions_table(ctx: &Ctx, doc: &str, subs: &[&Subscription], with_version: bool) -> Markup {
+    let [member, number, since] = ["code-col-member", "code-col-number", "code-col-since"].map(|id| ctx.t(id));
     html! {
-        table class="subscriptions" {
+        table class="subscriptions cards" {
             thead { tr {
-                th scope="col" { (ctx.t("code-col-member")) }
-                @if with_version { th scope="col" { (ctx.t("code-col-number")) } }
-                th scope="col" { (ctx.t("code-col-since")) }
+                th scope="col" { (member) }
+                @if with_version { th scope="col" { (number) } }
+                th scope="col" { (since) }
             } }
             tbody {
                 @for s in subs {
                     tr {
-                        th scope="row" { a href=(format!("/members/{}", s.member.as_str())) { code { (s.member.as_str()) } } }
+                        th scope="row" data-label=(member) { a href=(format!("/members/{}", s.member.as_str())) { code { (s.member.as_str()) } } }
                         @if with_version {
-                            td { a href=(version_href(doc, s.version)) { (ctx.tr.ta("code-version-n", &[("n", u64::from(s.version).into())])) } }
+                            td data-label=(number) { a href=(version_href(doc, s.version)) { (ctx.tr.ta("code-version-n", &[("n", u64::from(s.version).into())])) } }
                         }
-                        td { (layout::entry_link(s.index.0)) " " (layout::time(&s.time.to_rfc3339())) }
+                        td data-label=(since) { (layout::entry_link(s.index.0)) " " (layout::time(&s.time.to_rfc3339())) }
                     }
                 }
             }
@@ -205,7 +206,7 @@ async fn index(ctx: Ctx, State(node): State<AppState>) -> Response {
                 @if docs.is_empty() {
                     p { (ctx.t("code-none")) }
                 } @else {
-                    table class="documents" {
+                    table class="documents cards" {
                         caption { (ctx.t("code-documents-caption")) }
                         thead { tr {
                             th scope="col" { (ctx.t("code-col-document")) }
@@ -215,12 +216,12 @@ async fn index(ctx: Ctx, State(node): State<AppState>) -> Response {
                         tbody {
                             @for d in &docs {
                                 tr {
-                                    th scope="row" {
+                                    th scope="row" data-label=(ctx.t("code-col-document")) {
                                         a href=(doc_href(&d.id)) { (title_markup(&ctx, d)) }
                                         " " code { (d.id) }
                                     }
-                                    td { (d.versions.len()) }
-                                    td {
+                                    td data-label=(ctx.t("code-col-versions")) { (d.versions.len()) }
+                                    td data-label=(ctx.t("code-col-latest")) {
                                         @if let Some(v) = d.latest() {
                                             a href=(version_href(&d.id, v.number)) {
                                                 (ctx.tr.ta("code-version-label", &[("n", u64::from(v.number).into()), ("label", v.label.as_str().into())]))
@@ -297,29 +298,39 @@ fn document_body(ctx: &Ctx, doc: &Document, subs: &[Subscription]) -> Markup {
 }
 
 fn versions_table(ctx: &Ctx, doc: &Document) -> Markup {
+    let [number, label, adopted, proposal, official, hash, exports] = [
+        "code-col-number",
+        "code-col-label",
+        "code-col-adopted",
+        "code-col-proposal",
+        "code-col-official",
+        "code-col-hash",
+        "code-col-exports",
+    ]
+    .map(|id| ctx.t(id));
     html! {
-        table class="versions" {
+        table class="versions cards" {
             thead { tr {
-                th scope="col" { (ctx.t("code-col-number")) }
-                th scope="col" { (ctx.t("code-col-label")) }
-                th scope="col" { (ctx.t("code-col-adopted")) }
-                th scope="col" { (ctx.t("code-col-proposal")) }
-                th scope="col" { (ctx.t("code-col-official")) }
-                th scope="col" { (ctx.t("code-col-hash")) }
-                th scope="col" { (ctx.t("code-col-exports")) }
+                th scope="col" { (number) }
+                th scope="col" { (label) }
+                th scope="col" { (adopted) }
+                th scope="col" { (proposal) }
+                th scope="col" { (official) }
+                th scope="col" { (hash) }
+                th scope="col" { (exports) }
             } }
             tbody {
                 @for v in &doc.versions {
                     tr {
-                        th scope="row" {
+                        th scope="row" data-label=(number) {
                             a href=(version_href(&doc.id, v.number)) { (ctx.tr.ta("code-version-n", &[("n", u64::from(v.number).into())])) }
                         }
-                        td { (v.label) }
-                        td { (layout::entry_link(v.adopted_at.0)) " " (layout::time(&v.adopted_time.to_rfc3339())) }
-                        td { (decision_markup(ctx, v)) }
-                        td class="official" { (language_list(ctx, &v.official_languages())) }
-                        td { code class="hash" { (v.hash()) } }
-                        td { (export_links(ctx, &doc.id, v.number)) }
+                        td data-label=(label) { (v.label) }
+                        td data-label=(adopted) { (layout::entry_link(v.adopted_at.0)) " " (layout::time(&v.adopted_time.to_rfc3339())) }
+                        td data-label=(proposal) { (decision_markup(ctx, v)) }
+                        td class="official" data-label=(official) { (language_list(ctx, &v.official_languages())) }
+                        td data-label=(hash) { code class="hash" { (v.hash()) } }
+                        td data-label=(exports) { (export_links(ctx, &doc.id, v.number)) }
                     }
                 }
             }

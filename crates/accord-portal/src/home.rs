@@ -76,21 +76,23 @@ pub(crate) fn str_field<'a>(p: &'a ProposalRow, key: &str) -> &'a str {
 /// A table of proposals: title, status, and the deadline (open) or the
 /// closing entry (decided).
 pub(crate) fn proposal_table(ctx: &Ctx, rows: &[ProposalRow], open: bool) -> Markup {
+    let [proposal, status, when] =
+        ["col-proposal", "col-status", if open { "col-closes" } else { "col-closed-at" }].map(|id| ctx.t(id));
     html! {
-        table class="proposals" {
+        table class="proposals cards" {
             thead {
                 tr {
-                    th scope="col" { (ctx.t("col-proposal")) }
-                    th scope="col" { (ctx.t("col-status")) }
-                    th scope="col" { (ctx.t(if open { "col-closes" } else { "col-closed-at" })) }
+                    th scope="col" { (proposal) }
+                    th scope="col" { (status) }
+                    th scope="col" { (when) }
                 }
             }
             tbody {
                 @for p in rows {
                     tr {
-                        td { a href=(format!("/proposals/{}", p.id)) { bdi { (str_field(p, "title")) } } }
-                        td { span class=(format!("status status-{}", p.status)) { (ctx.t(&format!("status-{}", p.status))) } }
-                        td {
+                        td data-label=(proposal) { a href=(format!("/proposals/{}", p.id)) { bdi { (str_field(p, "title")) } } }
+                        td data-label=(status) { span class=(format!("status status-{}", p.status)) { (ctx.t(&format!("status-{}", p.status))) } }
+                        td data-label=(when) {
                             @if open {
                                 (layout::time(str_field(p, "closes")))
                             } @else if let Some(i) = p.doc.get("closed_at").and_then(|v| v.as_u64()) {

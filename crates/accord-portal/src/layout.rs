@@ -250,3 +250,17 @@ pub fn entry_link(index: u64) -> Markup {
 pub fn raw(s: &str) -> PreEscaped<String> {
     PreEscaped(s.to_string())
 }
+
+/// An arrow pointing the way the text runs (→ left to right): drawn
+/// mirrored on right-to-left pages by `.arrow` in `portal.css`, since no
+/// arrow glyph mirrors by itself. Decorative: the words beside it say
+/// where it leads.
+pub fn arrow_forward() -> Markup {
+    html! { span class="arrow" aria-hidden="true" { "→" } }
+}
+
+/// An arrow pointing back against the text (← left to right), mirrored
+/// like [`arrow_forward`].
+pub fn arrow_back() -> Markup {
+    html! { span class="arrow" aria-hidden="true" { "←" } }
+}

@@ -307,10 +307,10 @@ fn latest_section(ctx: &Ctx, d: &LogData) -> Markup {
             @if d.start > 0 || d.end < size {
                 nav class="pager" aria-label=(ctx.t("log-pager-label")) {
                     @if d.end < size {
-                        a href="/log" { (ctx.t("log-newest")) }
+                        a href="/log" { (layout::arrow_back()) " " (ctx.t("log-newest")) }
                     }
                     @if d.start > 0 {
-                        a href=(format!("/log?before={}", d.start)) { (ctx.t("log-older")) }
+                        a href=(format!("/log?before={}", d.start)) { (ctx.t("log-older")) " " (layout::arrow_forward()) }
                     }
                 }
             }

@@ -149,7 +149,8 @@ async fn list(ctx: Ctx, State(node): State<AppState>, q: Result<Query<ListQuery>
         Ok(v) => v,
         Err(e) => return reply(&ctx, Err(e)),
     };
-    let r = load(&node, move |n| read_page(n.store(), filter, page)).await;
+    let tr = ctx.tr;
+    let r = load(&node, move |n| read_page(n.store(), filter, page, tr)).await;
     reply(
         &ctx,
         r.map(|(shell, data)| {
@@ -162,7 +163,7 @@ async fn list(ctx: Ctx, State(node): State<AppState>, q: Result<Query<ListQuery>
 
 /// One page query, the members once, and a live count for each ballot on
 /// the page that is still being voted (closed ones keep their count).
-fn read_page(store: &dyn Store, filter: Filter, page: u64) -> Result<ListPage, PageError> {
+fn read_page(store: &dyn Store, filter: Filter, page: u64, tr: crate::i18n::Tr) -> Result<ListPage, PageError> {
     // Far past any real log; keeps the offset within SQL's integers.
     const MAX_OFFSET: u64 = 1 << 53;
     let offset = (page - 1).saturating_mul(u64::from(PER_PAGE)).min(MAX_OFFSET);
@@ -188,7 +189,7 @@ fn read_page(store: &dyn Store, filter: Filter, page: u64) -> Result<ListPage, P
         };
         rows.push(Row { record, tally });
     }
-    let names = members.into_iter().map(|m| (m.id, m.name)).collect();
+    let names = crate::names::of_members(tr, &members);
     Ok(ListPage { rows, total, names })
 }
 
@@ -244,35 +245,44 @@ fn pager(ctx: &Ctx, filter: Filter, page: u64, last: u64) -> Markup {
     html! {
         nav class="pager" aria-label=(ctx.t("proposals-pages")) {
             @if page > 1 {
-                a rel="prev" href=(list_href(filter, page - 1)) { (ctx.t("proposals-previous")) }
+                a rel="prev" href=(list_href(filter, page - 1)) { (layout::arrow_back()) " " (ctx.t("proposals-previous")) }
             }
             span { (page_words(ctx, "proposals-page-of", page, last)) }
             @if page < last {
-                a rel="next" href=(list_href(filter, page + 1)) { (ctx.t("proposals-next")) }
+                a rel="next" href=(list_href(filter, page + 1)) { (ctx.t("proposals-next")) " " (layout::arrow_forward()) }
             }
         }
     }
 }
 
 fn table(ctx: &Ctx, rows: &[Row], names: &BTreeMap<String, String>) -> Markup {
+    let [proposal, sponsor, procedure, status, deadline, tally] = [
+        "col-proposal",
+        "proposals-sponsor",
+        "proposals-procedure",
+        "col-status",
+        "proposals-deadline",
+        "proposals-tally",
+    ]
+    .map(|id| ctx.t(id));
     html! {
-        table class="proposals" {
+        table class="proposals cards" {
             caption { (ctx.t("proposals-list-caption")) }
             thead {
                 tr {
-                    th scope="col" { (ctx.t("col-proposal")) }
-                    th scope="col" { (ctx.t("proposals-sponsor")) }
-                    th scope="col" { (ctx.t("proposals-procedure")) }
-                    th scope="col" { (ctx.t("col-status")) }
-                    th scope="col" { (ctx.t("proposals-deadline")) }
-                    th scope="col" { (ctx.t("proposals-tally")) }
+                    th scope="col" { (proposal) }
+                    th scope="col" { (sponsor) }
+                    th scope="col" { (procedure) }
+                    th scope="col" { (status) }
+                    th scope="col" { (deadline) }
+                    th scope="col" { (tally) }
                 }
             }
             tbody {
                 @for row in rows {
                     @let r = &row.record;
                     tr {
-                        td {
+                        td data-label=(proposal) {
                             a href=(format!("/proposals/{}", r.id)) { bdi { (r.title) } }
                             @if let Some(p) = &r.amends {
                                 br;
@@ -281,11 +291,11 @@ fn table(ctx: &Ctx, rows: &[Row], names: &BTreeMap<String, String>) -> Markup {
                                 }
                             }
                         }
-                        td { (member_link(&r.sponsor, names.get(&r.sponsor).map(String::as_str))) }
-                        td { (procedure_words(ctx, r.procedure)) }
-                        td { (status_badge(ctx, &r.status)) }
-                        td { (layout::time(&r.closes)) }
-                        td { (tally_cell(ctx, &row.tally)) }
+                        td data-label=(sponsor) { (member_link(&r.sponsor, names.get(&r.sponsor).map(String::as_str))) }
+                        td data-label=(procedure) { (procedure_words(ctx, r.procedure)) }
+                        td data-label=(status) { (status_badge(ctx, &r.status)) }
+                        td data-label=(deadline) { (layout::time(&r.closes)) }
+                        td data-label=(tally) { (tally_cell(ctx, &row.tally)) }
                     }
                 }
             }

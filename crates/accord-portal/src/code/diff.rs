@@ -16,7 +16,7 @@ use crate::code::langs;
 use crate::code::words::{self, Mark};
 use crate::ctx::Ctx;
 use crate::i18n::Tr;
-use crate::layout::{load, reply, Nav, Page, PageError};
+use crate::layout::{self, load, reply, Nav, Page, PageError};
 use crate::AppState;
 use accord_core::code::{self, ArticleDiff, Document, Lang, TextDiff, Version};
 use axum::extract::rejection::PathRejection;
@@ -85,7 +85,7 @@ fn body(ctx: &Ctx, doc: &Document, a: &Version, b: &Version, heading: &str) -> M
         }
         p {
             a href=(version_href(&doc.id, a.number)) { (ctx.tr.ta("code-version-label", &[("n", u64::from(a.number).into()), ("label", a.label.as_str().into())])) }
-            " → "
+            " " (layout::arrow_forward()) " "
             a href=(version_href(&doc.id, b.number)) { (ctx.tr.ta("code-version-label", &[("n", u64::from(b.number).into()), ("label", b.label.as_str().into())])) }
         }
         (compare_form(ctx, doc, a.number, b.number))

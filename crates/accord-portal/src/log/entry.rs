@@ -9,7 +9,7 @@
 
 use super::{audit_command, bad_index, base_url, lang_query, parse_index, type_label};
 use crate::ctx::Ctx;
-use crate::layout::{load, reply, Nav, Page, PageError};
+use crate::layout::{self, load, reply, Nav, Page, PageError};
 use crate::AppState;
 use accord_log::Checkpoint;
 use accord_node::EntryView;
@@ -155,10 +155,10 @@ fn neighbours(ctx: &Ctx, index: u64, size: u64) -> Markup {
         nav class="pager" aria-label=(ctx.t("log-entry-pager-label")) {
             a href="/log" { (ctx.t("log-back")) }
             @if index > 0 {
-                a href=(format!("/entries/{}", index - 1)) rel="prev" { (ctx.tr.ta("log-entry-prev", &[("index", (index - 1).into())])) }
+                a href=(format!("/entries/{}", index - 1)) rel="prev" { (layout::arrow_back()) " " (ctx.tr.ta("log-entry-prev", &[("index", (index - 1).into())])) }
             }
             @if index + 1 < size {
-                a href=(format!("/entries/{}", index + 1)) rel="next" { (ctx.tr.ta("log-entry-next", &[("index", (index + 1).into())])) }
+                a href=(format!("/entries/{}", index + 1)) rel="next" { (ctx.tr.ta("log-entry-next", &[("index", (index + 1).into())])) " " (layout::arrow_forward()) }
             }
             a href=(format!("/api/v1/entries/{index}")) { (ctx.t("log-entry-json")) }
         }

@@ -53,7 +53,8 @@ pub(crate) async fn page(ctx: Ctx, State(node): State<AppState>, id: Result<Path
         Ok(Path(id)) => return reply(&ctx, Err(bad_id(&ctx, &id))),
         Err(e) => return reply(&ctx, Err(bad_id(&ctx, &e.body_text()))),
     };
-    let r = load(&node, move |n| read(n.store(), &id)).await;
+    let tr = ctx.tr;
+    let r = load(&node, move |n| read(n.store(), &id, tr)).await;
     reply(
         &ctx,
         r.map(|(shell, d)| {
@@ -68,12 +69,12 @@ fn bad_id(ctx: &Ctx, got: &str) -> PageError {
     PageError::bad_request(ctx.tr.ta("proposals-bad-id", &[("got", shown.as_str().into())]))
 }
 
-fn read(store: &dyn accord_store::Store, id: &str) -> Result<Detail, PageError> {
+fn read(store: &dyn accord_store::Store, id: &str, tr: crate::i18n::Tr) -> Result<Detail, PageError> {
     let Some(ballot) = ballots::ballot(store, id).map_err(PageError::storage)? else {
         return Err(PageError::msg(StatusCode::NOT_FOUND, "proposals-unknown"));
     };
     let record = Record::parse(&ballot.record)?;
-    let names = store.members().map_err(PageError::storage)?.into_iter().map(|m| (m.id, m.name)).collect();
+    let names = crate::names::of_members(tr, &store.members().map_err(PageError::storage)?);
     let parent = match &record.amends {
         Some(p) => store.proposal(p).map_err(PageError::storage)?.map(|row| (row.id.clone(), title_of(&row))),
         None => None,
@@ -276,22 +277,23 @@ fn silence(ctx: &Ctx, d: &Detail) -> Markup {
 }
 
 fn silence_table(ctx: &Ctx, d: &Detail, notes: &[SilenceNote], id: &str, caption: &str) -> Markup {
+    let [member, reason, entry] = ["proposals-member", "proposals-reason", "proposals-entry"].map(|id| ctx.t(id));
     html! {
-        table id=(id) {
+        table id=(id) class="cards" {
             caption { (ctx.t(caption)) }
             thead {
                 tr {
-                    th scope="col" { (ctx.t("proposals-member")) }
-                    th scope="col" { (ctx.t("proposals-reason")) }
-                    th scope="col" { (ctx.t("proposals-entry")) }
+                    th scope="col" { (member) }
+                    th scope="col" { (reason) }
+                    th scope="col" { (entry) }
                 }
             }
             tbody {
                 @for n in notes {
                     tr {
-                        td { (d.member(&n.member)) }
-                        td dir="auto" { (n.reason) }
-                        td { (entry_link(n.index)) }
+                        td data-label=(member) { (d.member(&n.member)) }
+                        td data-label=(reason) dir="auto" { (n.reason) }
+                        td data-label=(entry) { (entry_link(n.index)) }
                     }
                 }
             }
@@ -301,29 +303,31 @@ fn silence_table(ctx: &Ctx, d: &Detail, notes: &[SilenceNote], id: &str, caption
 
 fn recorded_vote(ctx: &Ctx, d: &Detail) -> Markup {
     let b = &d.ballot;
+    let [member, vote, explanation, entry] =
+        ["proposals-member", "proposals-vote", "proposals-explanation", "proposals-entry"].map(|id| ctx.t(id));
     html! {
         section aria-labelledby="vote-h" {
             h2 id="vote-h" { (ctx.t("proposals-recorded-vote")) }
             @if b.votes.is_empty() {
                 p { (ctx.t("proposals-no-votes")) }
             } @else {
-                table id="votes" {
+                table id="votes" class="cards" {
                     caption { (ctx.t("proposals-votes-caption")) }
                     thead {
                         tr {
-                            th scope="col" { (ctx.t("proposals-member")) }
-                            th scope="col" { (ctx.t("proposals-vote")) }
-                            th scope="col" { (ctx.t("proposals-explanation")) }
-                            th scope="col" { (ctx.t("proposals-entry")) }
+                            th scope="col" { (member) }
+                            th scope="col" { (vote) }
+                            th scope="col" { (explanation) }
+                            th scope="col" { (entry) }
                         }
                     }
                     tbody {
                         @for v in &b.votes {
                             tr {
-                                td { (d.member(&v.member)) }
-                                td { (vote_badge(ctx, &v.vote)) }
-                                td dir="auto" { @if let Some(e) = &v.explanation { (e) } }
-                                td { (entry_link(v.index)) }
+                                td data-label=(member) { (d.member(&v.member)) }
+                                td data-label=(vote) { (vote_badge(ctx, &v.vote)) }
+                                td data-label=(explanation) dir="auto" { @if let Some(e) = &v.explanation { (e) } }
+                                td data-label=(entry) { (entry_link(v.index)) }
                             }
                         }
                     }

@@ -1,7 +1,9 @@
 //! The portal in a real browser: starts `accord demo` and runs
 //! `tests/browser/portal.mjs` (headless Debian Chromium driven by
 //! playwright-core, with axe-core) against it: accessibility of every page
-//! in English and Arabic, the language switcher, keyboard use, signing in
+//! in English and Arabic (also at a phone's 390 px, where no page may be
+//! wider than the screen, and with arrows mirrored right to left), the
+//! language switcher, keyboard use, signing in
 //! on the desk and casting a vote, the entry's proof checked in the
 //! browser, pages without JavaScript, and screenshots into
 //! `target/browser-screenshots/` for a person to look at.

@@ -101,7 +101,7 @@ fn the_code_pages_show_documents_versions_texts_and_diffs() {
         list.contains(&format!(r#"<a href="/code/ICCIS"><span lang="en" dir="ltr">{title_en}</span></a>"#)),
         "{list}"
     );
-    assert!(list.contains("<td>2</td>"), "{list}");
+    assert!(list.contains(r#"<td data-label="Versions">2</td>"#), "{list}");
     assert!(list.contains(r#"<a href="/code/ICCIS/versions/2">Version 2: Rev.1</a>"#), "{list}");
 
     // /code/ICCIS: every version with its adoption, decision, official
@@ -113,12 +113,12 @@ fn the_code_pages_show_documents_versions_texts_and_diffs() {
             .unwrap_or_else(|| panic!("no row for version {n}: {d}"));
         assert!(row.contains(&format!(r#"href="/entries/{}""#, v["adopted_at"])), "{row}");
         assert!(row.contains(v["hash"].as_str().unwrap()), "{row}");
-        assert!(row.contains(&format!("<td>{}</td>", v["label"].as_str().unwrap())), "{row}");
+        assert!(row.contains(&format!(r#"<td data-label="Label">{}</td>"#, v["label"].as_str().unwrap())), "{row}");
         match v["proposal"].as_str() {
             Some(p) => assert!(row.contains(&format!(r#"href="/proposals/{p}""#)), "{row}"),
             None => assert!(row.contains("founding text"), "{row}"),
         }
-        let official = between(row, r#"<td class="official">"#, "</td>").unwrap();
+        let official = between(row, r#"<td class="official" data-label="Official languages">"#, "</td>").unwrap();
         let shown: Vec<&str> = official.split("<span lang=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
         let api: Vec<&str> = v["official_languages"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
         assert_eq!(shown, api, "version {n}: {official}");

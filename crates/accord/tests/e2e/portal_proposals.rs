@@ -195,7 +195,7 @@ fn a_proposal_page_shows_the_recorded_vote_tally_chart_and_entries() {
     assert!(p.contains("<h1><bdi>Title of p-budget</bdi></h1>"), "{p}");
     assert!(p.contains("<span class=\"status status-adopted\">adopted</span> by recorded vote"), "{p}");
     assert!(p.contains("<p dir=\"auto\">The body adopts its budget.</p><p dir=\"auto\">It is paid in equal shares.<br>Each year.</p>"), "{p}");
-    let votes = element(&p, "<table id=\"votes\">", "</table>");
+    let votes = element(&p, "<table id=\"votes\" class=\"cards\">", "</table>");
     for (member, v, index) in [("M000", "yes", v0), ("M001", "no", v1), ("M002", "abstain", v2), ("M003", "yes", v3)] {
         let row = format!("<a href=\"/members/{member}\">");
         assert!(votes.contains(&row), "{member} in {votes}");
@@ -244,9 +244,9 @@ fn a_proposal_page_shows_the_recorded_vote_tally_chart_and_entries() {
     // ---- the silence procedure, broken by an objection.
     let s = ok_page(&server, "/proposals/p-calendar");
     assert!(s.contains(&format!("Silence broken by State 2 at entry #{objection}.")), "{s}");
-    let objections = element(&s, "<table id=\"objections\">", "</table>");
+    let objections = element(&s, "<table id=\"objections\" class=\"cards\">", "</table>");
     assert!(objections.contains("The dates clash.") && objections.contains(&format!("/entries/{objection}")));
-    let dissociations = element(&s, "<table id=\"dissociations\">", "</table>");
+    let dissociations = element(&s, "<table id=\"dissociations\" class=\"cards\">", "</table>");
     assert!(
         dissociations.contains("We keep our holidays.") && dissociations.contains(&format!("/entries/{dissociation}"))
     );
@@ -257,7 +257,7 @@ fn a_proposal_page_shows_the_recorded_vote_tally_chart_and_entries() {
     }
     let q = ok_page(&server, "/proposals/p-quiet");
     assert!(q.contains("Silence unbroken"), "{q}");
-    assert!(!q.contains("<table id=\"votes\">") && !q.contains("<table id=\"tally\""), "no vote under silence: {q}");
+    assert!(!q.contains("<table id=\"votes\"") && !q.contains("<table id=\"tally\""), "no vote under silence: {q}");
 
     // ---- an action in words with its JSON; amendments in order.
     let r = ok_page(&server, "/proposals/p-rules");
@@ -295,6 +295,8 @@ fn the_list_pages_by_fifty_and_bad_input_gets_an_error_page() {
     assert!(first.contains("/proposals/p-052\"") && !first.contains("/proposals/p-002\""), "newest first");
     let pager = element(&first, "<nav class=\"pager\"", "</nav>");
     assert!(pager.contains("Page 1 of 2") && pager.contains("<a rel=\"next\" href=\"/proposals?page=2\">"));
+    // The arrow beside "Next page" is decorative, and mirrored in Arabic by the stylesheet.
+    assert!(pager.contains("Next page <span class=\"arrow\" aria-hidden=\"true\">→</span></a>"), "{pager}");
     assert!(!pager.contains("rel=\"prev\""), "{pager}");
     let second = ok_page(&server, "/proposals?page=2");
     assert_eq!(second.matches("<a href=\"/proposals/p-").count(), 3);
@@ -303,6 +305,7 @@ fn the_list_pages_by_fifty_and_bad_input_gets_an_error_page() {
     }
     let pager = element(&second, "<nav class=\"pager\"", "</nav>");
     assert!(pager.contains("Page 2 of 2") && pager.contains("<a rel=\"prev\" href=\"/proposals\">"));
+    assert!(pager.contains("<span class=\"arrow\" aria-hidden=\"true\">←</span> Previous page</a>"), "{pager}");
     let filtered = ok_page(&server, "/proposals?status=open&page=2");
     assert!(filtered.contains("<a rel=\"prev\" href=\"/proposals?status=open\">"), "the filter is kept: {filtered}");
 
