@@ -626,6 +626,149 @@ await check('entry: the inclusion proof and checkpoint verify in the browser', a
   await shot(page, 'en-entry-key-changed');
   await page.close();
 }, { needs: ['index'] });
+// ---------------------------------------------------------------- the desk: what awaits, every act, a new key
+// Signed in as state.member: the desk lists what awaits its state (soonest
+// deadline first) and its recent acts, passes axe in English and Arabic and
+// fits a phone; the member dissociates from a consensus and replaces its
+// key — a key made in the browser, saved as a key file, the rotation signed
+// with the old key — and the new entries appear; the saved file then signs
+// in on a fresh browser and the old one no longer does.
+
+await check('desk: what awaits is listed soonest deadline first, with the recent acts', async () => {
+  const page = deskPage;
+  await open(page, '/desk');
+  const items = await page.locator('#desk-awaits > li').evaluateAll((lis) =>
+    lis.map((li) => ({ id: li.dataset.proposal, kind: li.dataset.kind, time: li.querySelector('time')?.getAttribute('datetime') })),
+  );
+  assert(items.length > 0, 'no #desk-awaits li on the signed-in desk');
+  for (const it of items) assert(it.time, `awaiting ${it.id} shows no deadline <time datetime>`);
+  const sorted = [...items].sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
+  assert(JSON.stringify(sorted) === JSON.stringify(items), `not soonest first: ${JSON.stringify(items)}`);
+  const recent = await page.locator('#desk-recent a[href^="/entries/"]').count();
+  assert(recent > 0, 'no recent act linked to its entry in #desk-recent');
+  state.awaits = items;
+}, { needs: ['index'] });
+
+await check('desk: signed in, axe-clean in English and Arabic, and no wider than a phone', async () => {
+  const page = await desk.newPage();
+  const problems = watch(page);
+  try {
+    // English last: `?lang=` is remembered by a cookie the later checks share.
+    for (const lang of ['ar', 'en']) {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await open(page, `/desk?lang=${lang}`);
+      await page.locator('#desk-member').waitFor({ state: 'visible' });
+      await frameContract(page, `/desk?lang=${lang}`, lang);
+      await axe(page, `/desk?lang=${lang} (signed in)`);
+      await shot(page, `${lang}-desk-signed-in-awaits`);
+      await page.setViewportSize(PHONE);
+      const o = await overflow(page);
+      assert(o.scroll <= o.inner, `/desk?lang=${lang} signed in: ${o.scroll} px wide on ${o.inner}; sticking out: ${o.wide.join(' | ')}`);
+      await axe(page, `/desk?lang=${lang} (signed in, ${PHONE.width} px)`);
+      await shot(page, `${lang}-desk-signed-in-${PHONE.width}px`);
+    }
+    assert(problems.length === 0, problems.join('; '));
+  } finally {
+    await page.close();
+  }
+}, { needs: ['index'] });
+
+await check('desk: dissociate from a consensus under the silence procedure', async () => {
+  const list = await (await desk.request.get('/api/v1/proposals?status=open')).json();
+  const quiet = (list.proposals || []).find(
+    (p) => p.procedure === 'silence' && p.status === 'open' && p.sponsor !== state.member,
+  );
+  assert(quiet, `no open silence procedure to dissociate from: ${JSON.stringify(list).slice(0, 300)}`);
+  const page = deskPage;
+  await open(page, '/desk');
+  const form = page.locator(`form[data-act="silence.dissociate"]:has(input[name="proposal"][value="${quiet.id}"])`);
+  assert((await form.count()) === 1, `no dissociation form for ${quiet.id} on the desk`);
+  const reason = `Browser test: ${state.member} dissociates (${Date.now()}).`;
+  await form.locator('textarea[name="reason"]').fill(reason);
+  await form.locator('button[type=submit]').click();
+  const link = form.locator('.act-result a[href^="/entries/"]');
+  await link.waitFor({ state: 'visible', timeout: 15_000 }).catch(async () => {
+    fail(`no entry link after dissociating; the form says: ${await form.locator('.act-result').innerText()}`);
+  });
+  const index = Number((await link.getAttribute('href')).replace('/entries/', ''));
+  const entry = await (await desk.request.get(`/api/v1/entries/${index}`)).json();
+  assert(entry.statement?.type === 'silence.dissociate', `entry ${index} is ${entry.statement?.type}`);
+  assert(JSON.stringify(entry.statement.body) === JSON.stringify({ proposal: quiet.id, reason }), `body ${JSON.stringify(entry.statement.body)}`);
+  const p = await desk.newPage();
+  await open(p, `/proposals/${quiet.id}`);
+  const shown = await p.locator('#dissociations').innerText().catch(() => '');
+  assert(shown.includes(reason), `/proposals/${quiet.id} #dissociations lacks the reason: ${shown}`);
+  await p.close();
+  await shot(page, 'en-desk-dissociated');
+}, { needs: ['signedIn'] });
+
+await check('desk: replace the key — a new key file saved, the rotation signed with the old key', async () => {
+  const page = deskPage;
+  await open(page, '/desk');
+  const before = await (await desk.request.get(`/api/v1/members/${state.member}`)).json();
+  const form = page.locator('form[data-act="member.key.rotate"]');
+  assert((await form.count()) === 1, 'no form[data-act="member.key.rotate"] on the desk');
+  await form.locator('#rotate-generate').click();
+  const link = form.locator('#rotate-download');
+  await link.waitFor({ state: 'visible', timeout: 10_000 });
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  const file = join(DEMO, `rotated-${state.member}.key`);
+  await download.saveAs(file);
+  assert(download.suggestedFilename() === `${state.member}.key`, `the key file is offered as ${download.suggestedFilename()}`);
+  const text = readFileSync(file, 'utf8');
+  const old = readFileSync(join(DEMO, 'demo-keys', `${state.member}.key`), 'utf8');
+  const shape = /^name: (\S+)\n-----BEGIN PRIVATE KEY-----\n([A-Za-z0-9+/=]+)\n-----END PRIVATE KEY-----\n$/;
+  const m = shape.exec(text);
+  assert(m, `the new key file is not in the key file format: ${JSON.stringify(text.slice(0, 80))}`);
+  assert(m[1] === shape.exec(old)?.[1], `the new key is named ${m[1]}, the old one ${shape.exec(old)?.[1]}`);
+  assert(Buffer.from(m[2], 'base64').length === 48, 'the PKCS#8 body is not the 48-byte RFC 8410 v1 encoding');
+  assert(text !== old, 'the new key file is the old one');
+  // Replacing needs the box ticked: the browser refuses to submit without it.
+  await form.locator('button[type=submit]').click();
+  assert((await form.locator('.act-result a').count()) === 0, 'the key was replaced without the "saved" box ticked');
+  await form.locator('#rotate-saved').check();
+  await form.locator('button[type=submit]').click();
+  const entryLink = form.locator('.act-result a[href^="/entries/"]');
+  await entryLink.waitFor({ state: 'visible', timeout: 15_000 }).catch(async () => {
+    fail(`no entry link after replacing the key; the form says: ${await form.locator('.act-result').innerText()}`);
+  });
+  const index = Number((await entryLink.getAttribute('href')).replace('/entries/', ''));
+  const entry = await (await desk.request.get(`/api/v1/entries/${index}`)).json();
+  assert(entry.statement?.type === 'member.key.rotate', `entry ${index} is ${entry.statement?.type}`);
+  assert(entry.signature?.key_id === before.vkey.split('+')[1], `the rotation was signed by key ${entry.signature?.key_id}, not the old ${before.vkey}`);
+  const after = await (await desk.request.get(`/api/v1/members/${state.member}`)).json();
+  assert(after.vkey !== before.vkey && after.vkey === entry.statement.body.vkey, `the member's key is ${after.vkey}`);
+  const said = await form.locator('.act-result').innerText();
+  assert(said.includes(messages('en', 'desk')['desk-js-rotate-done'].slice(0, 20)), `the desk does not say the old key stopped working: ${said}`);
+  await shot(page, 'en-desk-key-replaced');
+  // The desk, reloaded, is signed in with the new key and can still sign.
+  await page.reload({ waitUntil: 'load' });
+  await page.locator('#desk-member').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => fail('after the rotation the desk is not signed in'));
+  const shownId = (await page.locator('#desk-key-id').innerText()).trim();
+  assert(shownId === after.vkey.split('+')[1], `the desk shows key ${shownId}, not the new ${after.vkey}`);
+  await page.locator('#desk-key-status.ok').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => fail('the desk says this browser does not hold the new key'));
+  state.newKeyFile = file;
+}, { needs: ['signedIn'] });
+
+await check('desk: the saved key file signs in on a fresh browser; the old file no longer does', async () => {
+  const ctx = await context();
+  try {
+    const page = await ctx.newPage();
+    await open(page, '/desk');
+    await page.setInputFiles('#key-file', join(DEMO, 'demo-keys', `${state.member}.key`));
+    await page.locator('#sign-in').click();
+    await page.locator('#signin-result.error').waitFor({ state: 'visible', timeout: 10_000 }).catch(() => fail('the old key file was not refused'));
+    await page.setInputFiles('#key-file', state.newKeyFile);
+    await page.locator('#sign-in').click();
+    await page.locator('#desk-member').waitFor({ state: 'visible', timeout: 15_000 }).catch(async () => {
+      fail(`the new key file did not sign in: ${await page.locator('#signin-result').innerText()}`);
+    });
+  } finally {
+    await ctx.close();
+  }
+}, { needs: ['newKeyFile'] });
+// ---------------------------------------------------------------- end of the desk's other acts
+
 await desk.close();
 
 // 6. Without JavaScript.

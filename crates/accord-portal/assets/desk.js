@@ -433,9 +433,18 @@
   }
 
   // Acts on one ballot are done once; the others may be used again.
-  const ONCE = ['vote.cast', 'silence.object', 'proposal.cosponsor'];
+  const ONCE = [
+    'vote.cast',
+    'silence.object',
+    'silence.dissociate',
+    'proposal.cosponsor',
+    'proposal.withdraw-cosponsor',
+    'proposal.withdraw',
+    'code.unsubscribe',
+  ];
 
-  function setUpAct(form, rec) {
+  // `held.rec`: the member's key record, replaced when the key is.
+  function setUpAct(form, held) {
     const region = form.querySelector('.act-result');
     controls(form).forEach((el) => {
       el.disabled = false;
@@ -446,13 +455,8 @@
       if (button) button.disabled = true;
       showText(region, T.signing);
       try {
-        const receipt = await send(rec, form.dataset.act, bodyOf(form));
-        const p = para(T.recorded + ' ');
-        const a = document.createElement('a');
-        a.setAttribute('href', '/entries/' + receipt.index);
-        a.textContent = T.entry.replace('{index}', String(receipt.index));
-        p.append(a);
-        region.replaceChildren(p);
+        const receipt = await send(held.rec, form.dataset.act, bodyOf(form));
+        region.replaceChildren(recordedAt(receipt.index));
         region.classList.remove('error');
         region.classList.add('ok');
         if (ONCE.includes(form.dataset.act)) {
@@ -497,7 +501,97 @@
       return;
     }
     if (status) showText(status, T['has-key'], 'ok');
-    document.querySelectorAll('form[data-act]').forEach((form) => setUpAct(form, rec));
+    const held = { rec };
+    document.querySelectorAll('form[data-act]').forEach((form) => {
+      if (form.dataset.act === 'member.key.rotate') setUpRotate(form, held);
+      else setUpAct(form, held);
+    });
+  }
+
+  // "Recorded in the public log: entry N", linked to the entry.
+  function recordedAt(index) {
+    const p = para(T.recorded + ' ');
+    const a = document.createElement('a');
+    a.setAttribute('href', '/entries/' + index);
+    a.textContent = T.entry.replace('{index}', String(index));
+    p.append(a);
+    return p;
+  }
+
+  // ---- replacing the key (member.key.rotate) --------------------------------
+  // A new Ed25519 key is generated here, extractable only so that its key
+  // file can be saved: `name: <key name>`, then the PKCS#8 (RFC 8410 v1)
+  // DER in base64 on one line between the PEM markers, as accord keygen
+  // writes it and as the sign-in above reads it. The statement
+  // {"vkey": "<name>+<hex key ID>+<base64(0x01 ‖ public key)>"} is signed
+  // with the CURRENT key (PROTOCOL.md §1, §5). Once it is recorded the old
+  // key no longer signs anything: the new key replaces it in IndexedDB (as
+  // a non-extractable key) and the desk signs in again with it.
+  function setUpRotate(form, held) {
+    const region = form.querySelector('.act-result');
+    const make = form.querySelector('#rotate-generate');
+    const saved = form.querySelector('#rotate-saved');
+    const box = form.querySelector('#rotate-file');
+    const link = form.querySelector('#rotate-download');
+    const submit = form.querySelector('button[type="submit"]');
+    if (!region || !make || !saved || !box || !link || !submit) return;
+    let fresh = null;
+    controls(form).forEach((el) => {
+      el.disabled = false;
+    });
+    make.addEventListener('click', async () => {
+      try {
+        const pair = await crypto.subtle.generateKey({ name: 'Ed25519' }, true, ['sign', 'verify']);
+        const der = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey));
+        const pub = new Uint8Array(await crypto.subtle.exportKey('raw', pair.publicKey));
+        const name = held.rec.name;
+        const text = 'name: ' + name + '\n-----BEGIN PRIVATE KEY-----\n' + b64(der) + '\n-----END PRIVATE KEY-----\n';
+        const key = await crypto.subtle.importKey('pkcs8', der, { name: 'Ed25519' }, false, ['sign']);
+        der.fill(0);
+        const id = hex(await keyId(name, pub));
+        if (fresh) URL.revokeObjectURL(fresh.url);
+        fresh = {
+          rec: { name, member: held.rec.member, keyId: id, pub: b64(pub), key },
+          vkey: name + '+' + id + '+' + b64(concat(new Uint8Array([0x01]), pub)),
+          url: URL.createObjectURL(new Blob([text], { type: 'application/octet-stream' })),
+        };
+        link.href = fresh.url;
+        box.hidden = false;
+        saved.checked = false;
+        showText(region, T['rotate-made']);
+      } catch (e) {
+        showText(region, T.unsupported, 'error');
+      }
+    });
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (!fresh) {
+        showText(region, T['rotate-save-first'], 'error');
+        return;
+      }
+      submit.disabled = true;
+      make.disabled = true;
+      showText(region, T.signing);
+      try {
+        const receipt = await send(held.rec, 'member.key.rotate', { vkey: fresh.vkey });
+        held.rec = fresh.rec;
+        // Without IndexedDB the new key still signs on this page; the file
+        // signs in elsewhere.
+        await putKey(fresh.rec).catch(() => undefined);
+        // The old key's session ended with it: open one for the new key.
+        await signIn(fresh.rec).catch(() => undefined);
+        const shownId = document.getElementById('desk-key-id');
+        if (shownId) shownId.textContent = fresh.rec.keyId;
+        region.replaceChildren(para(T['rotate-done']), recordedAt(receipt.index));
+        region.classList.remove('error');
+        region.classList.add('ok');
+        saved.disabled = true;
+      } catch (err) {
+        showError(region, 'refused', err);
+        submit.disabled = false;
+        make.disabled = false;
+      }
+    });
   }
 
   // ---- start ----------------------------------------------------------------

@@ -7,9 +7,11 @@
 //! from the node (`auth`, `challenge`); the node opens a session
 //! (`session`). The private key never leaves the browser.
 //!
-//! The desk: who is signed in, the member's open ballots with a form for
-//! each act it may take, and forms to table a proposal, propose an
-//! amendment and subscribe to a version of the Code (`view`). `desk.js`
+//! The desk: who is signed in, what awaits the member's state (soonest
+//! deadline first), its open ballots with a form for each act it may take,
+//! forms for every other act a member takes (table a proposal, amend,
+//! publish a note, subscribe and unsubscribe, replace its key), and its
+//! recent acts (`view`). `desk.js`
 //! builds each statement (RFC 8785 JSON, the member's next `seq`), signs
 //! it with the kept key and sends it to `/api/v1/statements`.
 //!
@@ -151,6 +153,9 @@ const JS_STRINGS: &[(&str, &str)] = &[
     ("code-unavailable", "desk-code-unavailable"),
     ("code-challenge-expired", "desk-code-challenge-expired"),
     ("code-challenge-used", "desk-code-challenge-used"),
+    ("rotate-made", "desk-js-rotate-made"),
+    ("rotate-save-first", "desk-js-rotate-save-first"),
+    ("rotate-done", "desk-js-rotate-done"),
 ];
 
 /// The strings as a JSON data block (not a script: CSP allows none inline).

@@ -1,6 +1,11 @@
-//! The signed-in desk: who you are, your open ballots with the acts you
-//! may take on each (vote, object, co-sponsor), and the forms to table a
-//! proposal, propose an amendment and subscribe to a version of the Code.
+//! The signed-in desk: who you are; what awaits your state, soonest
+//! deadline first (ballots it has not voted on, silence procedures it could
+//! object to, amendments to proposals it sponsors or co-sponsors); your
+//! pending ballots with every act you may take on each (vote, object,
+//! dissociate, co-sponsor or withdraw co-sponsorship, withdraw your own
+//! proposal); the forms to table a proposal, propose an amendment, publish
+//! a note, subscribe to a version of the Code or unsubscribe, and replace
+//! your state's key; and your state's recent acts with their entries.
 //!
 //! Forms are rendered with their controls disabled: `desk.js` enables
 //! them once it knows the browser can sign and holds the member's key, and
@@ -16,11 +21,14 @@ use crate::home::str_field;
 use crate::layout::{self, PageError};
 use accord_core::decisions::Status;
 use accord_node::Node;
-use accord_store::{MemberRow, ProposalPage, ProposalQuery, ProposalRow, Start, VoteRow};
+use accord_store::{MemberRow, ProposalPage, ProposalQuery, ProposalRow, Start, StatementRow, VoteRow};
 use maud::{html, Markup};
+use std::collections::BTreeMap;
 
 /// Pending proposals read at most.
 const PENDING_READ: u32 = 200;
+/// The member's own recent acts shown.
+const RECENT_ACTS: u32 = 10;
 
 pub(super) struct DeskData {
     pub member: MemberRow,
@@ -33,6 +41,29 @@ pub(super) struct DeskData {
     pub documents: Vec<DocChoice>,
     /// The member's subscriptions: (document, version, entry).
     pub subscriptions: Vec<(String, u32, u64)>,
+    /// What awaits the member's state, soonest deadline first.
+    pub awaits: Vec<Await>,
+    /// The member's latest statements, newest first.
+    pub recent: Vec<StatementRow>,
+}
+
+/// One thing that awaits the member's state: a pending proposal, why, and
+/// its deadline.
+pub(super) struct Await {
+    pub id: String,
+    pub title: String,
+    pub closes: String,
+    pub why: Why,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Why {
+    /// A ballot it has not voted on.
+    Vote,
+    /// An unbroken silence procedure it could object to.
+    Object,
+    /// An amendment to a proposal it sponsors or co-sponsors (its id).
+    Amends(String),
 }
 
 /// A pending proposal and what the member may do about it.
@@ -40,7 +71,10 @@ pub(super) struct Ballot {
     pub row: ProposalRow,
     pub vote: bool,
     pub object: bool,
+    pub dissociate: bool,
     pub cosponsor: bool,
+    pub withdraw_cosponsor: bool,
+    pub withdraw: bool,
 }
 
 pub(super) struct DocChoice {
@@ -56,17 +90,37 @@ pub(super) fn read(n: &Node, member: MemberRow, key_id: String, lang: &str) -> R
     let query = ProposalQuery { statuses: &statuses, newest_first: true, start: Start::First, limit: PENDING_READ };
     let ProposalPage { total, rows: mut pending } = s.proposals(&query).map_err(PageError::storage)?;
     pending.sort_by(|a, b| str_field(a, "closes").cmp(str_field(b, "closes")).then(a.seq.cmp(&b.seq)));
+    let mut votes = BTreeMap::new();
+    for row in &pending {
+        votes.insert(row.id.clone(), s.votes(&row.id).map_err(PageError::storage)?);
+    }
+    // Has voting begun on a proposal or on any of its amendments? An
+    // amendment no longer pending was voted on unless it was withdrawn.
+    let mut began = BTreeMap::new();
+    for row in &pending {
+        let mut b = votes.get(&row.id).is_some_and(|v| !v.is_empty());
+        for a in list_of(row, "amendments") {
+            b |= match votes.get(&a) {
+                Some(v) => !v.is_empty(),
+                None => s.proposal(&a).map_err(PageError::storage)?.is_some_and(|q| q.status != "withdrawn"),
+            };
+        }
+        began.insert(row.id.clone(), b);
+    }
+    let awaits = awaits_of(&member, &pending, &votes);
     let mut ballots = Vec::new();
     let mut amendable = Vec::new();
     for row in pending {
-        let votes = s.votes(&row.id).map_err(PageError::storage)?;
-        if is_amendable(&row, &votes) {
+        let v = votes.remove(&row.id).unwrap_or_default();
+        if is_amendable(&row, &v) {
             amendable.push((row.id.clone(), str_field(&row, "title").to_string()));
         }
-        if let Some(b) = ballot_for(&member, row, &votes) {
+        let began = began.get(&row.id).copied().unwrap_or(true);
+        if let Some(b) = ballot_for(&member, row, &v, began) {
             ballots.push(b);
         }
     }
+    let recent = s.statements_by_member(&member.id, None, RECENT_ACTS).map_err(PageError::storage)?;
     let documents = s
         .documents()
         .map_err(PageError::storage)?
@@ -97,7 +151,58 @@ pub(super) fn read(n: &Node, member: MemberRow, key_id: String, lang: &str) -> R
         amendable,
         documents,
         subscriptions,
+        awaits,
+        recent,
     })
+}
+
+/// What awaits `member` among the pending proposals, soonest deadline
+/// first (then in order of submission): ballots it has not voted on,
+/// silence procedures it could object to, amendments to proposals it
+/// sponsors or co-sponsors. A convenience read, like the forms: the
+/// node's rules decide.
+fn awaits_of(member: &MemberRow, pending: &[ProposalRow], votes: &BTreeMap<String, Vec<VoteRow>>) -> Vec<Await> {
+    let me = member.id.as_str();
+    let mine = |id: &str| {
+        pending
+            .iter()
+            .find(|p| p.id == id)
+            .is_some_and(|p| str_field(p, "sponsor") == me || members_of(p, "cosponsors").iter().any(|m| m == me))
+    };
+    let mut out: Vec<(u64, Await)> = Vec::new();
+    for row in pending {
+        let voted = votes.get(&row.id).is_some_and(|v| v.iter().any(|v| v.member == me));
+        let why = if unbroken_silence(row) {
+            let objected = members_of(row, "objections").iter().any(|m| m == me);
+            (str_field(row, "sponsor") != me && !objected && !member.suspended).then_some(Why::Object)
+        } else {
+            (!voted && !member.suspended).then_some(Why::Vote)
+        };
+        let amends =
+            row.doc.get("amends").and_then(|v| v.as_str()).filter(|p| mine(p)).map(|p| Why::Amends(p.to_string()));
+        // An amendment to one's own proposal says so, whether or not the
+        // vote on it is still to be cast.
+        if let Some(why) = amends.or(why) {
+            let a = Await {
+                id: row.id.clone(),
+                title: str_field(row, "title").to_string(),
+                closes: str_field(row, "closes").to_string(),
+                why,
+            };
+            out.push((row.seq, a));
+        }
+    }
+    // RFC 3339 in the one spelling sorts as time.
+    out.sort_by(|(sa, a), (sb, b)| a.closes.cmp(&b.closes).then(sa.cmp(sb)));
+    out.into_iter().map(|(_, a)| a).collect()
+}
+
+fn list_of(row: &ProposalRow, list: &str) -> Vec<String> {
+    row.doc
+        .get(list)
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
 }
 
 fn members_of(row: &ProposalRow, list: &str) -> Vec<String> {
@@ -113,20 +218,34 @@ fn unbroken_silence(row: &ProposalRow) -> bool {
     row.status == "open" && str_field(row, "procedure") == "silence"
 }
 
-/// What `member` may do about the pending proposal `row`; `None` if
-/// nothing (already voted, and nothing else to do).
-fn ballot_for(member: &MemberRow, row: ProposalRow, votes: &[VoteRow]) -> Option<Ballot> {
-    if row.status != "open" && row.status != "voting" {
+/// What `member` may do about the pending proposal `row` (`began`: has
+/// voting begun on it or on any of its amendments); `None` if nothing
+/// (already voted, and nothing else to do). A suspended member may do
+/// none of these acts (PROTOCOL.md §5).
+fn ballot_for(member: &MemberRow, row: ProposalRow, votes: &[VoteRow], began: bool) -> Option<Ballot> {
+    if (row.status != "open" && row.status != "voting") || member.suspended {
         return None;
     }
     let me = member.id.as_str();
     let sponsor = str_field(&row, "sponsor") == me;
     let silence = unbroken_silence(&row);
     let voted = votes.iter().any(|v| v.member == me);
-    let vote = !silence && !voted && !member.suspended;
+    let vote = !silence && !voted;
     let object = silence && !sponsor && !members_of(&row, "objections").iter().any(|m| m == me);
-    let cosponsor = !sponsor && votes.is_empty() && !members_of(&row, "cosponsors").iter().any(|m| m == me);
-    (vote || object || cosponsor).then_some(Ballot { row, vote, object, cosponsor })
+    let dissociate = silence && !sponsor && !members_of(&row, "dissociations").iter().any(|m| m == me);
+    let is_cosponsor = members_of(&row, "cosponsors").iter().any(|m| m == me);
+    let cosponsor = !sponsor && !began && !is_cosponsor;
+    let withdraw_cosponsor = !began && is_cosponsor;
+    let withdraw = sponsor && !began && row.doc.get("original_text").is_none();
+    (vote || object || dissociate || cosponsor || withdraw_cosponsor || withdraw).then_some(Ballot {
+        row,
+        vote,
+        object,
+        dissociate,
+        cosponsor,
+        withdraw_cosponsor,
+        withdraw,
+    })
 }
 
 /// A proposal (not an amendment) still pending, not under an unbroken
@@ -142,6 +261,7 @@ fn is_amendable(row: &ProposalRow, votes: &[VoteRow]) -> bool {
 pub(super) fn render(ctx: &Ctx, d: &DeskData) -> Markup {
     html! {
         (you(ctx, d))
+        (awaits(ctx, d))
         section aria-labelledby="ballots-h" {
             h2 id="ballots-h" { (ctx.t("desk-ballots-heading")) }
             @if d.member.suspended {
@@ -169,12 +289,98 @@ pub(super) fn render(ctx: &Ctx, d: &DeskData) -> Markup {
                 (amend_form(ctx, &d.amendable))
             }
         }
+        section aria-labelledby="note-h" {
+            h2 id="note-h" { (ctx.t("desk-note-heading")) }
+            (note_form(ctx))
+        }
         section aria-labelledby="subscribe-h" {
             h2 id="subscribe-h" { (ctx.t("desk-subscribe-heading")) }
             (subscriptions(ctx, d))
             @if !d.documents.is_empty() {
                 (subscribe_form(ctx, &d.documents))
             }
+        }
+        (recent(ctx, d))
+        (rotate_section(ctx, d))
+    }
+}
+
+/// What awaits the member's state, soonest deadline first.
+fn awaits(ctx: &Ctx, d: &DeskData) -> Markup {
+    html! {
+        section aria-labelledby="awaits-h" {
+            h2 id="awaits-h" { (ctx.t("desk-awaits-heading")) }
+            @if d.awaits.is_empty() {
+                p { (ctx.t("desk-awaits-none")) }
+            } @else {
+                ol id="desk-awaits" class="desk-awaits" {
+                    @for a in &d.awaits {
+                        @let kind = match &a.why { Why::Vote => "vote", Why::Object => "object", Why::Amends(_) => "amendment" };
+                        li data-proposal=(a.id) data-kind=(kind) {
+                            span class="desk-deadline" { (ctx.t("desk-awaits-deadline")) " " (layout::time(&a.closes)) }
+                            " "
+                            span class="desk-why" {
+                                @match &a.why {
+                                    Why::Vote => { (ctx.t("desk-awaits-vote")) }
+                                    Why::Object => { (ctx.t("desk-awaits-object")) }
+                                    Why::Amends(p) => { (ctx.tr.ta("desk-awaits-amendment", &[("proposal", p.as_str().into())])) }
+                                }
+                            }
+                            " "
+                            a href=(format!("/proposals/{}", a.id)) { bdi { (a.title) } }
+                            @if d.ballots.iter().any(|b| b.row.id == a.id) {
+                                " · " a href=(format!("#ballot-{}", a.id)) { (ctx.t("desk-awaits-act")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The member's latest statements, each with its entry.
+fn recent(ctx: &Ctx, d: &DeskData) -> Markup {
+    html! {
+        section aria-labelledby="recent-h" {
+            h2 id="recent-h" { (ctx.t("desk-recent-heading")) }
+            @if d.recent.is_empty() {
+                p { (ctx.t("desk-recent-none")) }
+            } @else {
+                ul id="desk-recent" class="desk-recent" {
+                    @for r in &d.recent {
+                        li { (layout::entry_link(r.index)) " " (crate::log::type_label(ctx, &r.kind)) }
+                    }
+                }
+                p { a href=(format!("/members/{}", d.member.id)) { (ctx.t("desk-recent-all")) } }
+            }
+        }
+    }
+}
+
+/// Replacing the member's key: a new key made in the browser, its key
+/// file saved, then `member.key.rotate` signed with the current key.
+fn rotate_section(ctx: &Ctx, d: &DeskData) -> Markup {
+    let file = format!("{}.key", d.member.id);
+    let content = html! {
+        p { (ctx.t("desk-rotate-explain")) }
+        p class="panel" { strong { (ctx.t("desk-rotate-warning")) } }
+        div class="field" {
+            button type="button" id="rotate-generate" class="secondary" disabled { (ctx.t("desk-rotate-generate")) }
+        }
+        p id="rotate-file" hidden {
+            a id="rotate-download" download=(file) href="#" { (ctx.tr.ta("desk-rotate-download", &[("file", file.as_str().into())])) }
+        }
+        div class="field" {
+            input type="checkbox" id="rotate-saved" required disabled;
+            " "
+            label for="rotate-saved" class="inline" { (ctx.t("desk-rotate-saved")) }
+        }
+    };
+    html! {
+        section aria-labelledby="rotate-h" {
+            h2 id="rotate-h" { (ctx.t("desk-rotate-heading")) }
+            (act_form("member.key.rotate", content, &ctx.t("desk-rotate-submit")))
         }
     }
 }
@@ -221,7 +427,10 @@ fn ballot(ctx: &Ctx, b: &Ballot) -> Markup {
             }
             @if b.vote { (vote_form(ctx, &p.id)) }
             @if b.object { (object_form(ctx, &p.id)) }
+            @if b.dissociate { (dissociate_form(ctx, &p.id)) }
             @if b.cosponsor { (cosponsor_form(ctx, &p.id)) }
+            @if b.withdraw_cosponsor { (ref_form(ctx, "proposal.withdraw-cosponsor", &p.id, None, "desk-withdraw-cosponsor")) }
+            @if b.withdraw { (ref_form(ctx, "proposal.withdraw", &p.id, Some("desk-withdraw-confirm"), "desk-withdraw")) }
         }
     }
 }
@@ -268,6 +477,47 @@ fn object_form(ctx: &Ctx, id: &str) -> Markup {
         }
     };
     act_form("silence.object", content, &ctx.t("desk-object"))
+}
+
+fn dissociate_form(ctx: &Ctx, id: &str) -> Markup {
+    let hint = format!("dissociate-{id}-hint");
+    let content = html! {
+        input type="hidden" name="proposal" value=(id);
+        div class="field" {
+            label for=(format!("dissociate-{id}")) { (ctx.t("desk-dissociation")) }
+            p class="hint" id=(hint) { (ctx.t("desk-dissociate-hint")) }
+            textarea id=(format!("dissociate-{id}")) name="reason" rows="2" maxlength="2000" required disabled aria-describedby=(hint) {}
+        }
+    };
+    act_form("silence.dissociate", content, &ctx.t("desk-dissociate"))
+}
+
+/// A form whose body is `{"proposal"}`, with an optional confirmation
+/// (a required checkbox with no name: it is not part of the body).
+fn ref_form(ctx: &Ctx, act: &str, id: &str, confirm: Option<&str>, submit: &str) -> Markup {
+    let cid = format!("{}-{id}", act.replace('.', "-"));
+    let content = html! {
+        input type="hidden" name="proposal" value=(id);
+        @if let Some(c) = confirm {
+            div class="field" {
+                input type="checkbox" id=(cid) required disabled;
+                " "
+                label for=(cid) class="inline" { (ctx.t(c)) }
+            }
+        }
+    };
+    act_form(act, content, &ctx.t(submit))
+}
+
+fn note_form(ctx: &Ctx) -> Markup {
+    let content = html! {
+        div class="field" {
+            label for="note-text" { (ctx.t("desk-note-field")) }
+            p class="hint" id="note-text-hint" { (ctx.t("desk-note-hint")) }
+            textarea id="note-text" name="text" rows="3" maxlength="4096" required disabled aria-describedby="note-text-hint" {}
+        }
+    };
+    act_form("note.publish", content, &ctx.t("desk-note-publish"))
 }
 
 fn cosponsor_form(ctx: &Ctx, id: &str) -> Markup {
@@ -379,6 +629,8 @@ fn subscriptions(ctx: &Ctx, d: &DeskData) -> Markup {
                     li {
                         (ctx.tr.ta("desk-subscription", &[("document", doc.as_str().into()), ("version", u64::from(*version).into())]))
                         " " (layout::entry_link(*index))
+                        (act_form("code.unsubscribe", html! { input type="hidden" name="document" value=(doc); },
+                            &ctx.tr.ta("desk-unsubscribe", &[("document", doc.as_str().into())])))
                     }
                 }
             }
@@ -438,34 +690,89 @@ mod tests {
         VoteRow { proposal: "p".into(), member: member.into(), vote: "yes".into(), explanation: None, index: 5 }
     }
 
-    #[test]
-    fn a_recorded_vote_offers_a_vote_until_cast() {
-        let fra = member("FRA", false);
-        let b = ballot_for(&fra, row("p", "open", "vote", "DEU", json!({})), &[]).unwrap();
-        assert!(b.vote && b.cosponsor && !b.object);
-        // Once anyone voted, co-sponsoring is over; once FRA voted, nothing is left.
-        let b = ballot_for(&fra, row("p", "open", "vote", "DEU", json!({})), &[vote("DEU")]).unwrap();
-        assert!(b.vote && !b.cosponsor);
-        assert!(ballot_for(&fra, row("p", "open", "vote", "DEU", json!({})), &[vote("FRA")]).is_none());
-        // A suspended member is not offered a vote.
-        assert!(ballot_for(&member("FRA", true), row("p", "open", "vote", "DEU", json!({})), &[vote("DEU")]).is_none());
-        // Decided ballots are not offered.
-        assert!(ballot_for(&fra, row("p", "adopted", "vote", "DEU", json!({})), &[]).is_none());
+    /// `ballot_for` where voting began exactly when someone voted on it.
+    fn ballot_of(m: &MemberRow, r: ProposalRow, votes: &[VoteRow]) -> Option<Ballot> {
+        ballot_for(m, r, votes, !votes.is_empty())
     }
 
     #[test]
-    fn a_silence_procedure_offers_an_objection_not_a_vote() {
+    fn a_recorded_vote_offers_a_vote_until_cast() {
         let fra = member("FRA", false);
-        let b = ballot_for(&fra, row("s", "open", "silence", "DEU", json!({})), &[]).unwrap();
-        assert!(b.object && !b.vote && b.cosponsor);
-        // The sponsor neither objects nor co-sponsors.
-        assert!(ballot_for(&fra, row("s", "open", "silence", "FRA", json!({})), &[]).is_none());
-        let objected = json!({"objections": [{"member": "FRA", "reason": "r", "index": 3}],
+        let b = ballot_of(&fra, row("p", "open", "vote", "DEU", json!({})), &[]).unwrap();
+        assert!(b.vote && b.cosponsor && !b.object && !b.dissociate && !b.withdraw && !b.withdraw_cosponsor);
+        // Once anyone voted, co-sponsoring is over; once FRA voted, nothing is left.
+        let b = ballot_of(&fra, row("p", "open", "vote", "DEU", json!({})), &[vote("DEU")]).unwrap();
+        assert!(b.vote && !b.cosponsor);
+        assert!(ballot_of(&fra, row("p", "open", "vote", "DEU", json!({})), &[vote("FRA")]).is_none());
+        // A suspended member is offered nothing.
+        assert!(ballot_of(&member("FRA", true), row("p", "open", "vote", "DEU", json!({})), &[]).is_none());
+        // Decided ballots are not offered.
+        assert!(ballot_of(&fra, row("p", "adopted", "vote", "DEU", json!({})), &[]).is_none());
+    }
+
+    #[test]
+    fn the_sponsor_may_withdraw_until_voting_begins_and_unless_amended() {
+        let fra = member("FRA", false);
+        let b = ballot_of(&fra, row("p", "open", "vote", "FRA", json!({})), &[]).unwrap();
+        assert!(b.withdraw && b.vote && !b.cosponsor && !b.withdraw_cosponsor);
+        // Voting began on one of its amendments: no withdrawal.
+        let b = ballot_for(&fra, row("p", "open", "vote", "FRA", json!({})), &[], true).unwrap();
+        assert!(!b.withdraw && b.vote);
+        let amended = json!({"original_text": "before"});
+        assert!(!ballot_of(&fra, row("p", "open", "vote", "FRA", amended), &[]).unwrap().withdraw);
+        // Someone else's proposal is never FRA's to withdraw.
+        assert!(!ballot_of(&fra, row("p", "open", "vote", "DEU", json!({})), &[]).unwrap().withdraw);
+    }
+
+    #[test]
+    fn a_cosponsor_may_withdraw_its_cosponsorship_until_voting_begins() {
+        let fra = member("FRA", false);
+        let co = json!({"cosponsors": [{"member": "FRA", "index": 2}]});
+        let b = ballot_of(&fra, row("p", "open", "vote", "DEU", co.clone()), &[]).unwrap();
+        assert!(b.withdraw_cosponsor && !b.cosponsor);
+        let b = ballot_for(&fra, row("p", "open", "vote", "DEU", co), &[], true).unwrap();
+        assert!(!b.withdraw_cosponsor && !b.cosponsor && b.vote);
+    }
+
+    #[test]
+    fn a_silence_procedure_offers_an_objection_and_a_dissociation_not_a_vote() {
+        let fra = member("FRA", false);
+        let b = ballot_of(&fra, row("s", "open", "silence", "DEU", json!({})), &[]).unwrap();
+        assert!(b.object && b.dissociate && !b.vote && b.cosponsor);
+        // The sponsor neither objects, dissociates nor co-sponsors: it may withdraw.
+        let b = ballot_of(&fra, row("s", "open", "silence", "FRA", json!({})), &[]).unwrap();
+        assert!(b.withdraw && !b.object && !b.dissociate && !b.cosponsor);
+        let done = json!({"objections": [{"member": "FRA", "reason": "r", "index": 3}],
+            "dissociations": [{"member": "FRA", "reason": "r", "index": 4}],
             "cosponsors": [{"member": "FRA", "index": 2}]});
-        assert!(ballot_for(&fra, row("s", "open", "silence", "DEU", objected), &[]).is_none());
+        let b = ballot_of(&fra, row("s", "open", "silence", "DEU", done), &[]).unwrap();
+        assert!(!b.object && !b.dissociate && !b.cosponsor && b.withdraw_cosponsor);
         // Broken silence: now a recorded vote.
-        let b = ballot_for(&fra, row("s", "voting", "silence", "DEU", json!({})), &[]).unwrap();
-        assert!(b.vote && !b.object);
+        let b = ballot_of(&fra, row("s", "voting", "silence", "DEU", json!({})), &[]).unwrap();
+        assert!(b.vote && !b.object && !b.dissociate);
+    }
+
+    #[test]
+    fn what_awaits_is_ordered_by_deadline_and_names_amendments_to_ones_own() {
+        let fra = member("FRA", false);
+        let mut late = row("late", "open", "vote", "DEU", json!({"closes": "2030-03-01T00:00:00Z"}));
+        late.seq = 1;
+        let mut quiet = row("quiet", "open", "silence", "DEU", json!({"closes": "2030-02-01T00:00:00Z"}));
+        quiet.seq = 2;
+        let mine = row("mine", "open", "vote", "FRA", json!({"closes": "2030-04-01T00:00:00Z"}));
+        let mut amend =
+            row("amend", "open", "vote", "DEU", json!({"closes": "2030-01-15T00:00:00Z", "amends": "mine"}));
+        amend.seq = 4;
+        let mut voted = row("voted", "open", "vote", "DEU", json!({"closes": "2030-01-01T00:00:00Z"}));
+        voted.seq = 5;
+        let pending = vec![late, quiet, mine, amend, voted];
+        let votes = BTreeMap::from([("voted".to_string(), vec![vote("FRA")])]);
+        let a = awaits_of(&fra, &pending, &votes);
+        let got: Vec<(&str, Why)> = a.iter().map(|a| (a.id.as_str(), a.why.clone())).collect();
+        assert_eq!(
+            got,
+            [("amend", Why::Amends("mine".into())), ("quiet", Why::Object), ("late", Why::Vote), ("mine", Why::Vote)]
+        );
     }
 
     #[test]

@@ -188,11 +188,25 @@ fn signing_in_by_challenge_shows_the_members_desk() {
     assert!(!html.contains(r#"name="proposal" value="fund""#), "{html}");
     assert!(html.contains(r#"name="proposal" value="quiet""#));
 
-    // The sponsor of the silence procedure may neither object nor co-sponsor it.
+    // The sponsor of the silence procedure may neither object, dissociate
+    // nor co-sponsor it: it may withdraw it.
     let m1 = sign_in(&server, &body.members[1].key);
     let html = desk(&server, Some(&m1));
     assert!(html.contains(r#"<span id="desk-member">M001</span>"#));
-    assert!(!html.contains(r#"value="quiet""#), "{html}");
+    for act in ["silence.object", "silence.dissociate", "proposal.cosponsor"] {
+        assert!(
+            !html.contains(&format!(
+                r#"<form data-act="{act}" class="desk-act"><input type="hidden" name="proposal" value="quiet">"#
+            )),
+            "{act}: {html}"
+        );
+    }
+    assert!(
+        html.contains(
+            r#"<form data-act="proposal.withdraw" class="desk-act"><input type="hidden" name="proposal" value="quiet">"#
+        ),
+        "{html}"
+    );
 
     // In Arabic, right to left, with the strings for the script translated.
     let r = client().get(format!("{}/desk?lang=ar", server.url)).header("cookie", &cookie).send().unwrap();
@@ -310,4 +324,104 @@ fn a_new_key_ends_the_session_of_the_old_one() {
     refused(post_session(&server, &sign(&body.members[3].key, &challenge(&server))), 403, "bad-signature");
     let cookie = sign_in(&server, &new_key);
     assert!(desk(&server, Some(&cookie)).contains(r#"<span id="desk-member">M003</span>"#));
+}
+
+/// The part of `html` from `start` to the next `end`.
+fn part<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let from = html.find(start).unwrap_or_else(|| panic!("no {start} in {html}"));
+    let len = html[from..].find(end).unwrap_or_else(|| panic!("{start} is not closed by {end}"));
+    &html[from..from + len]
+}
+
+#[test]
+fn the_desk_lists_what_awaits_soonest_first_and_offers_every_act() {
+    let (mut body, server) = founded();
+    let in_days = |d: i64| accord_core::Timestamp(now().0 + d * 86_400_000).to_rfc3339();
+    // M002 tables "own"; M003 amends it; M002 co-sponsors M001's silence procedure.
+    let tabled = append(
+        &server,
+        &mut body,
+        2,
+        "proposal.submit",
+        json!({"id": "own", "title": "Our own", "text": "Ours.", "question": "ordinary", "procedure": "vote", "closes": in_days(3)}),
+    );
+    append(
+        &server,
+        &mut body,
+        3,
+        "proposal.amend",
+        json!({"id": "own-a", "proposal": "own", "title": "Better", "text": "Better.", "closes": in_days(2)}),
+    );
+    let cosponsored = append(&server, &mut body, 2, "proposal.cosponsor", json!({"proposal": "quiet"}));
+
+    let cookie = sign_in(&server, &body.members[2].key);
+    let html = desk(&server, Some(&cookie));
+    // What awaits, soonest deadline first: the vote on fund (2 h), the
+    // amendment to its own proposal (2 days), its own proposal (3 days), the
+    // silence procedure it may object to (4 days); each with its deadline.
+    let awaits = part(&html, r#"<ol id="desk-awaits""#, "</ol>");
+    let order: Vec<&str> =
+        awaits.split(r#"<li data-proposal=""#).skip(1).map(|li| &li[..li.find('"').unwrap()]).collect();
+    assert_eq!(order, ["fund", "own-a", "own", "quiet"], "{awaits}");
+    assert!(awaits.contains(r#"<li data-proposal="own-a" data-kind="amendment">"#), "{awaits}");
+    assert!(awaits.contains(r#"<li data-proposal="quiet" data-kind="object">"#), "{awaits}");
+    assert!(awaits.contains(r#"<li data-proposal="fund" data-kind="vote">"#), "{awaits}");
+    assert_eq!(awaits.matches("<time datetime=").count(), 4, "{awaits}");
+    assert!(awaits.contains("Amendment to own, which your state sponsors or co-sponsors"), "{awaits}");
+    assert!(awaits.contains(r##"<a href="#ballot-quiet">"##), "a link to the ballot's forms: {awaits}");
+    // Every act on each ballot: withdraw its own proposal (with a
+    // confirmation that is not part of the body), dissociate, withdraw the
+    // co-sponsorship it gave (and no second co-sponsorship).
+    assert!(html.contains(
+        r#"<form data-act="proposal.withdraw" class="desk-act"><input type="hidden" name="proposal" value="own"><div class="field"><input type="checkbox" id="proposal-withdraw-own" required disabled>"#
+    ), "{html}");
+    assert!(html.contains(
+        r#"<form data-act="silence.dissociate" class="desk-act"><input type="hidden" name="proposal" value="quiet">"#
+    ));
+    assert!(html.contains(r#"<label for="dissociate-quiet">"#) && html.contains(r#"name="reason""#));
+    assert!(html.contains(
+        r#"<form data-act="proposal.withdraw-cosponsor" class="desk-act"><input type="hidden" name="proposal" value="quiet">"#
+    ));
+    assert!(!html.contains(
+        r#"<form data-act="proposal.cosponsor" class="desk-act"><input type="hidden" name="proposal" value="quiet">"#
+    ));
+    assert!(!html.contains(
+        r#"data-act="proposal.withdraw" class="desk-act"><input type="hidden" name="proposal" value="fund">"#
+    ));
+    // A note, and the key's replacement with its warning.
+    assert!(html.contains(r#"<form data-act="note.publish" class="desk-act">"#));
+    assert!(html.contains(r#"<textarea id="note-text" name="text" rows="3" maxlength="4096" required disabled"#));
+    let rotate = part(&html, r#"<form data-act="member.key.rotate""#, "</form>");
+    assert!(rotate.contains(r#"<button type="button" id="rotate-generate""#), "{rotate}");
+    assert!(rotate.contains(r#"download="M002.key""#), "{rotate}");
+    assert!(rotate.contains("the old key stops working everywhere"), "{rotate}");
+    assert!(rotate.contains(r#"<input type="checkbox" id="rotate-saved" required disabled>"#), "{rotate}");
+    // The recent acts, newest first, each linked to its entry.
+    let recent = part(&html, r#"<ul id="desk-recent""#, "</ul>");
+    let c = recent.find(&format!(r#"href="/entries/{cosponsored}""#)).unwrap_or_else(|| panic!("{recent}"));
+    let t = recent.find(&format!(r#"href="/entries/{tabled}""#)).unwrap_or_else(|| panic!("{recent}"));
+    assert!(c < t, "newest first: {recent}");
+    assert!(recent.contains("(proposal.cosponsor)") && recent.contains("(proposal.submit)"), "{recent}");
+    let forms = html.matches("<form data-act=").count();
+    assert_eq!(html.matches(r#"<div class="act-result" role="status" aria-live="polite">"#).count(), forms);
+
+    // The bodies these forms make are the acts the node takes.
+    append(&server, &mut body, 2, "silence.dissociate", json!({"proposal": "quiet", "reason": "We stand apart."}));
+    append(&server, &mut body, 2, "proposal.withdraw-cosponsor", json!({"proposal": "quiet"}));
+    append(&server, &mut body, 2, "proposal.withdraw", json!({"proposal": "own"}));
+    append(&server, &mut body, 2, "note.publish", json!({"text": "A note from the desk."}));
+    let html = desk(&server, Some(&cookie));
+    let awaits = part(&html, r#"<ol id="desk-awaits""#, "</ol>");
+    assert!(!awaits.contains(r#"data-proposal="own"#), "withdrawn, with its amendment: {awaits}");
+    assert!(!html.contains(r#"data-act="silence.dissociate""#), "dissociated once: {html}");
+    assert!(html.contains(
+        r#"<form data-act="proposal.cosponsor" class="desk-act"><input type="hidden" name="proposal" value="quiet">"#
+    ));
+    assert!(part(&html, r#"<ul id="desk-recent""#, "</ul>").contains("(note.publish)"));
+
+    // In Arabic, the same list under its Arabic heading.
+    let r = client().get(format!("{}/desk?lang=ar", server.url)).header("cookie", &cookie).send().unwrap();
+    let html = r.text().unwrap();
+    assert!(html.contains("ما ينتظر دولتك"), "{html}");
+    assert!(html.contains(r#"<ol id="desk-awaits""#));
 }
