@@ -702,6 +702,49 @@ await check('desk: dissociate from a consensus under the silence procedure', asy
   await shot(page, 'en-desk-dissociated');
 }, { needs: ['signedIn'] });
 
+await check('desk: table a proposal with an action, then withdraw it', async () => {
+  const page = deskPage;
+  await open(page, '/desk');
+  const id = `browser-withdraw-${Date.now() % 1_000_000}`;
+  const form = page.locator('form[data-act="proposal.submit"]');
+  await form.locator('[name="id"]').fill(id);
+  await form.locator('[name="title"]').fill('Browser test: a proposal to withdraw');
+  await form.locator('[name="text"]').fill('Tabled and withdrawn by the browser test.');
+  await form.locator('[name="question"]').selectOption('important');
+  await form.locator('[name="procedure"]').selectOption('vote');
+  const closes = new Date(Date.now() + 5 * 86_400_000);
+  const local = new Date(closes.getTime() - closes.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  await form.locator('[name="closes"]').fill(local);
+  const action = { type: 'rules.change', rules: { min_vote_seconds: 0 } };
+  await form.locator('[name="action"]').fill(JSON.stringify(action, null, 2));
+  await form.locator('button[type=submit]').click();
+  const tabled = form.locator('.act-result a[href^="/entries/"]');
+  await tabled.waitFor({ state: 'visible', timeout: 15_000 }).catch(async () => {
+    fail(`no entry link after tabling; the form says: ${await form.locator('.act-result').innerText()}`);
+  });
+  const record = await (await desk.request.get(`/api/v1/proposals/${id}`)).json();
+  assert(
+    record.action?.type === 'rules.change' && record.action?.rules?.min_vote_seconds === 0,
+    `the tabled action is ${JSON.stringify(record.action)}`,
+  );
+  await open(page, '/desk');
+  const w = page.locator(`form[data-act="proposal.withdraw"]:has(input[name="proposal"][value="${id}"])`);
+  assert((await w.count()) === 1, `no withdrawal form for ${id} on the desk`);
+  await w.locator('input[type=checkbox]').check();
+  await w.locator('button[type=submit]').click();
+  const link = w.locator('.act-result a[href^="/entries/"]');
+  await link.waitFor({ state: 'visible', timeout: 15_000 }).catch(async () => {
+    fail(`no entry link after withdrawing; the form says: ${await w.locator('.act-result').innerText()}`);
+  });
+  const index = Number((await link.getAttribute('href')).replace('/entries/', ''));
+  const entry = await (await desk.request.get(`/api/v1/entries/${index}`)).json();
+  assert(entry.statement?.type === 'proposal.withdraw', `entry ${index} is ${entry.statement?.type}`);
+  assert(JSON.stringify(entry.statement.body) === JSON.stringify({ proposal: id }), `body ${JSON.stringify(entry.statement.body)}`);
+  const after = await (await desk.request.get(`/api/v1/proposals/${id}`)).json();
+  assert(after.status === 'withdrawn', `${id} is ${after.status} after the withdrawal`);
+  await shot(page, 'en-desk-withdrawn');
+}, { needs: ['signedIn'] });
+
 await check('desk: replace the key — a new key file saved, the rotation signed with the old key', async () => {
   const page = deskPage;
   await open(page, '/desk');

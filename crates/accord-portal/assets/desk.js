@@ -382,7 +382,8 @@
 
   // Reads a form's fields into a statement body (PROTOCOL.md §5): optional
   // fields left empty are omitted; `data-kind="int"` is a number,
-  // `data-kind="utc"` a datetime-local turned into UTC whole seconds.
+  // `data-kind="utc"` a datetime-local turned into UTC whole seconds,
+  // `data-kind="json"` a JSON value (as `accord propose --action` takes it).
   function bodyOf(form) {
     const body = {};
     for (const el of form.elements) {
@@ -395,6 +396,14 @@
         v = utcSeconds(ms);
       } else if (el.dataset.kind === 'int') {
         v = Number(v);
+      } else if (el.dataset.kind === 'json') {
+        // An optional object written as JSON (a proposal's action).
+        if (v.trim() === '' && 'optional' in el.dataset) continue;
+        try {
+          v = JSON.parse(v);
+        } catch (e) {
+          throw new DeskError('bad-json');
+        }
       } else if (v.trim() === '' && 'optional' in el.dataset) {
         continue;
       }

@@ -156,6 +156,7 @@ const JS_STRINGS: &[(&str, &str)] = &[
     ("rotate-made", "desk-js-rotate-made"),
     ("rotate-save-first", "desk-js-rotate-save-first"),
     ("rotate-done", "desk-js-rotate-done"),
+    ("bad-json", "desk-js-bad-json"),
 ];
 
 /// The strings as a JSON data block (not a script: CSP allows none inline).

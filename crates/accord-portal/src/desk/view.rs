@@ -601,6 +601,12 @@ fn propose_form(ctx: &Ctx) -> Markup {
         (select_field(ctx, "propose-question", "question", "desk-field-question", &question))
         (select_field(ctx, "propose-procedure", "procedure", "desk-field-procedure", &procedure))
         (closes_field(ctx, "propose-closes"))
+        div class="field" {
+            label for="propose-action" { (ctx.t("desk-field-action")) }
+            p class="hint" id="propose-action-hint" { (ctx.t("desk-field-action-hint")) }
+            textarea id="propose-action" name="action" rows="3" data-kind="json" data-optional dir="ltr" spellcheck="false"
+                autocomplete="off" disabled aria-describedby="propose-action-hint" {}
+        }
     };
     act_form("proposal.submit", content, &ctx.t("desk-propose"))
 }
@@ -669,6 +675,7 @@ mod tests {
         MemberRow {
             id: id.into(),
             name: id.into(),
+            names: Default::default(),
             vkey: String::new(),
             last_seq: 0,
             since: 0,

@@ -388,6 +388,11 @@ fn the_desk_lists_what_awaits_soonest_first_and_offers_every_act() {
     assert!(!html.contains(
         r#"data-act="proposal.withdraw" class="desk-act"><input type="hidden" name="proposal" value="fund">"#
     ));
+    // Tabling takes an optional action, as JSON (`accord propose --action`).
+    assert!(
+        html.contains(r#"<textarea id="propose-action" name="action" rows="3" data-kind="json" data-optional"#),
+        "{html}"
+    );
     // A note, and the key's replacement with its warning.
     assert!(html.contains(r#"<form data-act="note.publish" class="desk-act">"#));
     assert!(html.contains(r#"<textarea id="note-text" name="text" rows="3" maxlength="4096" required disabled"#));
