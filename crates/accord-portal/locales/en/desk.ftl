@@ -123,5 +123,5 @@ desk-js-rotate-made = A new key was made. Save its file, then replace the key.
 desk-js-rotate-save-first = Make a new key and save its file first.
 desk-js-rotate-done = The key is replaced: the old key no longer works. This browser now holds the new key; elsewhere, sign in with the new key file.
 desk-field-action = What adoption does (optional)
-desk-field-action-hint = An action as JSON, as accord propose --action takes it, e.g. {"{"}"type": "member.suspend", "member": "XYZ"{"}"}. Admitting, suspending or reinstating a member, changing the rules and establishing or amending the Code are important questions.
+desk-field-action-hint = An action as JSON, as accord propose --action takes it. Admitting, suspending or reinstating a member, changing the rules and establishing or amending the Code are important questions. For example:
 desk-js-bad-json = The action is not valid JSON. Check its brackets and quotation marks.

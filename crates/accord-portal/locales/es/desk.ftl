@@ -123,5 +123,5 @@ desk-js-rotate-made = Se ha creado una clave nueva. Guarde su archivo y después
 desk-js-rotate-save-first = Cree primero una clave nueva y guarde su archivo.
 desk-js-rotate-done = La clave está sustituida: la anterior ya no funciona. Este navegador guarda ahora la clave nueva; en otros lugares, inicie sesión con el nuevo archivo de clave.
 desk-field-action = Efecto de la adopción (opcional)
-desk-field-action-hint = Una acción en JSON, como la acepta accord propose --action, por ejemplo {"{"}"type": "member.suspend", "member": "XYZ"{"}"}. Admitir, suspender o readmitir a un miembro, cambiar el reglamento y establecer o enmendar el Código son cuestiones importantes.
+desk-field-action-hint = Una acción en JSON, como la acepta accord propose --action. Admitir, suspender o readmitir a un miembro, cambiar el reglamento y establecer o enmendar el Código son cuestiones importantes. Por ejemplo:
 desk-js-bad-json = La acción no es un JSON válido. Revise sus llaves y comillas.

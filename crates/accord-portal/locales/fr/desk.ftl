@@ -123,5 +123,5 @@ desk-js-rotate-made = Une nouvelle clé a été créée. Enregistrez son fichier
 desk-js-rotate-save-first = Créez d'abord une nouvelle clé et enregistrez son fichier.
 desk-js-rotate-done = La clé est remplacée : l'ancienne clé ne fonctionne plus. Ce navigateur détient désormais la nouvelle clé ; ailleurs, connectez-vous avec le nouveau fichier de clé.
 desk-field-action = Effet de l'adoption (facultatif)
-desk-field-action-hint = Une action en JSON, telle que la prend accord propose --action, par exemple {"{"}"type": "member.suspend", "member": "XYZ"{"}"}. Admettre, suspendre ou réintégrer un membre, modifier le règlement, établir ou amender le Code sont des questions importantes.
+desk-field-action-hint = Une action en JSON, telle que la prend accord propose --action. Admettre, suspendre ou réintégrer un membre, modifier le règlement, établir ou amender le Code sont des questions importantes. Par exemple :
 desk-js-bad-json = L'action n'est pas un JSON valide. Vérifiez ses accolades et ses guillemets.

@@ -123,5 +123,5 @@ desk-js-rotate-made = 已生成新密钥。请保存其文件，然后更换密�
 desk-js-rotate-save-first = 请先生成新密钥并保存其文件。
 desk-js-rotate-done = 密钥已更换：旧密钥不再有效。此浏览器现在保存新密钥；在其他地方请用新的密钥文件登录。
 desk-field-action = 通过后的行动（可选）
-desk-field-action-hint = 以 JSON 表示的行动，格式与 accord propose --action 相同，例如 {"{"}"type": "member.suspend", "member": "XYZ"{"}"}。接纳、中止或恢复成员，修改议事规则，以及制定或修正《准则》，均属重要问题。
+desk-field-action-hint = 以 JSON 表示的行动，格式与 accord propose --action 相同。接纳、中止或恢复成员，修改议事规则，以及制定或修正《准则》，均属重要问题。例如：
 desk-js-bad-json = 该行动不是有效的 JSON。请检查括号和引号。

@@ -603,7 +603,9 @@ fn propose_form(ctx: &Ctx) -> Markup {
         (closes_field(ctx, "propose-closes"))
         div class="field" {
             label for="propose-action" { (ctx.t("desk-field-action")) }
-            p class="hint" id="propose-action-hint" { (ctx.t("desk-field-action-hint")) }
+            p class="hint" id="propose-action-hint" {
+                (ctx.t("desk-field-action-hint")) " " code { r#"{"type": "member.suspend", "member": "XYZ"}"# }
+            }
             textarea id="propose-action" name="action" rows="3" data-kind="json" data-optional dir="ltr" spellcheck="false"
                 autocomplete="off" disabled aria-describedby="propose-action-hint" {}
         }
@@ -675,7 +677,6 @@ mod tests {
         MemberRow {
             id: id.into(),
             name: id.into(),
-            names: Default::default(),
             vkey: String::new(),
             last_seq: 0,
             since: 0,
