@@ -53,8 +53,7 @@ pub(crate) async fn page(ctx: Ctx, State(node): State<AppState>, id: Result<Path
         Ok(Path(id)) => return reply(&ctx, Err(bad_id(&ctx, &id))),
         Err(e) => return reply(&ctx, Err(bad_id(&ctx, &e.body_text()))),
     };
-    let tr = ctx.tr;
-    let r = load(&node, move |n| read(n.store(), &id, tr)).await;
+    let r = load(&node, move |n| read(n.store(), &id)).await;
     reply(
         &ctx,
         r.map(|(shell, d)| {
@@ -69,12 +68,12 @@ fn bad_id(ctx: &Ctx, got: &str) -> PageError {
     PageError::bad_request(ctx.tr.ta("proposals-bad-id", &[("got", shown.as_str().into())]))
 }
 
-fn read(store: &dyn accord_store::Store, id: &str, tr: crate::i18n::Tr) -> Result<Detail, PageError> {
+fn read(store: &dyn accord_store::Store, id: &str) -> Result<Detail, PageError> {
     let Some(ballot) = ballots::ballot(store, id).map_err(PageError::storage)? else {
         return Err(PageError::msg(StatusCode::NOT_FOUND, "proposals-unknown"));
     };
     let record = Record::parse(&ballot.record)?;
-    let names = crate::names::of_members(tr, &store.members().map_err(PageError::storage)?);
+    let names = store.members().map_err(PageError::storage)?.into_iter().map(|m| (m.id, m.name)).collect();
     let parent = match &record.amends {
         Some(p) => store.proposal(p).map_err(PageError::storage)?.map(|row| (row.id.clone(), title_of(&row))),
         None => None,
