@@ -33,12 +33,13 @@ fn state() -> &'static State {
             }).collect();
         let genesis = Genesis {
             name: "Fuzz".into(),
+            names: Default::default(),
             origin: ORIGIN.into(),
             log_key: log.verifier().to_vkey(),
             secretariat_key: sec.verifier().to_vkey(),
             members: members
                 .iter()
-                .map(|(id, s)| FoundingMember { id: id.clone(), name: id.to_string(), vkey: s.verifier().to_vkey() })
+                .map(|(id, s)| FoundingMember { id: id.clone(), name: id.to_string(), names: Default::default(), vkey: s.verifier().to_vkey() })
                 .collect(),
             rules: None,
             documents: Vec::new(),

@@ -11,6 +11,7 @@ use crate::decisions::{Decisions, ProposalRecord, VoteRecord};
 use crate::entry::Entry;
 use crate::ids::{LogIndex, MemberId, Seq};
 use crate::limits::RateBuckets;
+use crate::names::Names;
 use crate::refusal::Refusal;
 use crate::time::Timestamp;
 use accord_log::VerifierKey;
@@ -24,6 +25,8 @@ pub const MAX_CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Body {
     pub name: String,
+    /// The body's name by language.
+    pub names: Names,
     pub origin: String,
     pub log_key: VerifierKey,
 }
@@ -33,6 +36,8 @@ pub struct Body {
 pub struct Actor {
     pub id: MemberId,
     pub name: String,
+    /// Its official name by language (`member.rename` changes both).
+    pub names: Names,
     /// Shared: the fold hands it out with every entry the actor signs.
     pub key: Arc<VerifierKey>,
     pub last_seq: Seq,
@@ -62,14 +67,22 @@ pub enum SigCheck<'a> {
 pub enum Effect {
     BodyFounded {
         name: String,
+        names: Names,
         origin: String,
         log_key: String,
     },
     ActorAdded {
         id: MemberId,
         name: String,
+        names: Names,
         vkey: String,
         index: LogIndex,
+    },
+    /// `member.rename`: the member's name and names, whole.
+    ActorRenamed {
+        id: MemberId,
+        name: String,
+        names: Names,
     },
     KeyRotated {
         id: MemberId,
@@ -349,6 +362,12 @@ impl State {
                 }
                 Ok(())
             }
+            Domain::Body(BodyAct::Rename(_)) => {
+                if member.is_secretariat() {
+                    return Err(Refusal::Rules("only member states rename themselves".into()));
+                }
+                Ok(())
+            }
             Domain::Code(c) => self.check_code(&member, c),
             Domain::Decision(d) => self.check_decision(&member, d, time),
         }
@@ -366,6 +385,19 @@ impl State {
                     a.key = Arc::new(new);
                     if self.effects_on {
                         out.push(Effect::KeyRotated { id: st.member.clone(), vkey: k.vkey.clone(), index });
+                    }
+                }
+            }
+            Domain::Body(BodyAct::Rename(r)) => {
+                if let Some(a) = self.actors.get_mut(&st.member) {
+                    a.name = r.name.clone();
+                    a.names = r.names.clone();
+                    if self.effects_on {
+                        out.push(Effect::ActorRenamed {
+                            id: st.member.clone(),
+                            name: r.name.clone(),
+                            names: r.names.clone(),
+                        });
                     }
                 }
             }
@@ -388,9 +420,14 @@ impl State {
         let mut out = Vec::new();
         // Genesis was validated at parse time: the log key parses.
         if let Ok(log_key) = VerifierKey::parse(&g.log_key) {
-            self.body = Some(Body { name: g.name.clone(), origin: g.origin.clone(), log_key });
+            self.body = Some(Body { name: g.name.clone(), names: g.names.clone(), origin: g.origin.clone(), log_key });
         }
-        out.push(Effect::BodyFounded { name: g.name.clone(), origin: g.origin.clone(), log_key: g.log_key.clone() });
+        out.push(Effect::BodyFounded {
+            name: g.name.clone(),
+            names: g.names.clone(),
+            origin: g.origin.clone(),
+            log_key: g.log_key.clone(),
+        });
         self.rules = g.rules.clone().unwrap_or_default();
         out.push(Effect::RulesChanged(Box::new(self.rules.clone())));
         let sec = MemberId::secretariat();
@@ -399,6 +436,7 @@ impl State {
             Actor {
                 id: sec.clone(),
                 name: "Secretariat".into(),
+                names: Names::default(),
                 key: Arc::new(secretariat.clone()),
                 last_seq: Seq(0),
                 since: index,
@@ -406,7 +444,13 @@ impl State {
                 rate: RateBuckets::default(),
             },
         );
-        out.push(Effect::ActorAdded { id: sec, name: "Secretariat".into(), vkey: secretariat.to_vkey(), index });
+        out.push(Effect::ActorAdded {
+            id: sec,
+            name: "Secretariat".into(),
+            names: Names::default(),
+            vkey: secretariat.to_vkey(),
+            index,
+        });
         for m in &g.members {
             if let Ok(key) = VerifierKey::parse(&m.vkey) {
                 self.actors.insert(
@@ -414,6 +458,7 @@ impl State {
                     Actor {
                         id: m.id.clone(),
                         name: m.name.clone(),
+                        names: m.names.clone(),
                         key: Arc::new(key),
                         last_seq: Seq(0),
                         since: index,
@@ -421,7 +466,13 @@ impl State {
                         rate: RateBuckets::default(),
                     },
                 );
-                out.push(Effect::ActorAdded { id: m.id.clone(), name: m.name.clone(), vkey: m.vkey.clone(), index });
+                out.push(Effect::ActorAdded {
+                    id: m.id.clone(),
+                    name: m.name.clone(),
+                    names: m.names.clone(),
+                    vkey: m.vkey.clone(),
+                    index,
+                });
             }
         }
         out

@@ -68,11 +68,17 @@ fn genesis(documents: Vec<DocumentDraft>) -> (Genesis, BTreeMap<MemberId, Signer
     let mut members = Vec::new();
     for (i, m) in FIVE.iter().enumerate() {
         let s = signer(m, 10 + u8::try_from(i).unwrap());
-        members.push(FoundingMember { id: mid(m), name: format!("State {m}"), vkey: s.verifier().to_vkey() });
+        members.push(FoundingMember {
+            id: mid(m),
+            name: format!("State {m}"),
+            names: Default::default(),
+            vkey: s.verifier().to_vkey(),
+        });
         keys.insert(mid(m), s);
     }
     let g = Genesis {
         name: "Test body".into(),
+        names: Default::default(),
         origin: ORIGIN.into(),
         log_key: log_key.verifier().to_vkey(),
         secretariat_key: sec.verifier().to_vkey(),

@@ -123,12 +123,18 @@ fn found() -> Body {
         .collect();
     let g = Genesis {
         name: "Test body".into(),
+        names: Default::default(),
         origin: ORIGIN.into(),
         log_key: log.verifier().to_vkey(),
         secretariat_key: sec.verifier().to_vkey(),
         members: members
             .iter()
-            .map(|(id, s)| FoundingMember { id: id.clone(), name: format!("State {id}"), vkey: s.verifier().to_vkey() })
+            .map(|(id, s)| FoundingMember {
+                id: id.clone(),
+                name: format!("State {id}"),
+                names: Default::default(),
+                vkey: s.verifier().to_vkey(),
+            })
             .collect(),
         rules: None,
         documents: Vec::new(),
@@ -219,6 +225,31 @@ fn key_rotation_takes_effect_for_the_next_statement() {
     let other = signer("CHN", 77);
     let e = b.entry(0, 3, Act::KeyRotate(accord_core::acts::KeyRotate { vkey: other.verifier().to_vkey() }));
     assert_eq!(b.state.apply(&e, SigCheck::Verify).unwrap_err().code(), "refused-by-rules");
+}
+
+#[test]
+fn a_member_renames_itself_in_several_languages_and_only_itself() {
+    let mut b = found();
+    let names: accord_core::Names = serde_json::from_value(serde_json::json!({"ar": "فرنسا", "zh": "法国"})).unwrap();
+    let rename =
+        |name: &str, names: accord_core::Names| Act::Rename(accord_core::acts::Rename { name: name.into(), names });
+    let e = b.entry(0, 1, rename("French Republic", names.clone()));
+    let applied = b.state.apply(&e, SigCheck::Verify).unwrap();
+    let fra = MemberId::parse("FRA").unwrap();
+    assert!(applied.effects.contains(&accord_core::Effect::ActorRenamed {
+        id: fra.clone(),
+        name: "French Republic".into(),
+        names: names.clone()
+    }));
+    let a = b.state.actor(&fra).unwrap();
+    assert_eq!((a.name.as_str(), a.names.get("zh"), a.names.get("en")), ("French Republic", Some("法国"), None));
+    // A blank name, or an empty one in some language, is refused when parsed.
+    for body in [serde_json::json!({"name": " "}), serde_json::json!({"name": "F", "names": {"fr": ""}})] {
+        assert_eq!(Act::parse("member.rename", &body).unwrap_err().code(), "bad-body", "{body}");
+    }
+    // Empty names are left out, not written out (one act, one encoding).
+    let r = Act::parse("member.rename", &serde_json::json!({"name": "F", "names": {}})).unwrap_err();
+    assert!(r.to_string().contains("names"), "{r}");
 }
 
 #[test]
@@ -538,12 +569,19 @@ fn samples() -> Vec<(&'static str, Value)> {
             g
         }),
         ("member.key.rotate", json!({"vkey": signer("FRA", 99).verifier().to_vkey()})),
+        ("member.rename", json!({"name": "Kenya"})),
+        ("member.rename", json!({"name": "Kenya", "names": {"ar": "كينيا", "zh": "肯尼亚"}})),
         ("note.publish", json!({"text": "Bonjour"})),
         ("proposal.submit", submit(None)),
         (
             "proposal.submit",
             submit(Some(json!({"member": "KEN", "name": "Kenya", "type": "member.admit",
                                                 "vkey": signer("KEN", 40).verifier().to_vkey()}))),
+        ),
+        (
+            "proposal.submit",
+            submit(Some(json!({"member": "KEN", "name": "Kenya", "names": {"fr": "Kenya", "ru": "Кения"},
+                               "type": "member.admit", "vkey": signer("KEN", 40).verifier().to_vkey()}))),
         ),
         ("proposal.submit", submit(Some(json!({"member": "FRA", "type": "member.suspend"})))),
         ("proposal.submit", submit(Some(json!({"member": "FRA", "type": "member.reinstate"})))),

@@ -72,11 +72,17 @@ fn found_raw(ids: &[&str], rules: Option<Rules>) -> Body {
     let mut members = Vec::new();
     for (i, m) in ids.iter().enumerate() {
         let s = signer(m, 10 + u8::try_from(i).unwrap());
-        members.push(FoundingMember { id: mid(m), name: format!("State {m}"), vkey: s.verifier().to_vkey() });
+        members.push(FoundingMember {
+            id: mid(m),
+            name: format!("State {m}"),
+            names: Default::default(),
+            vkey: s.verifier().to_vkey(),
+        });
         keys.insert(mid(m), s);
     }
     let g = Genesis {
         name: "Test body".into(),
+        names: Default::default(),
         origin: ORIGIN.into(),
         log_key: log_key.verifier().to_vkey(),
         secretariat_key: sec.verifier().to_vkey(),
@@ -718,13 +724,23 @@ fn admit_a_member_by_two_thirds_then_that_member_votes() {
     let ger = signer("GER", 200);
     b.keys.insert(mid("GER"), ger.clone());
     assert_eq!(b.refused("GER", note("hello")), Refusal::UnknownMember("GER".into()));
-    let admit =
-        Some(Action::MemberAdmit { member: mid("GER"), name: "Germany".into(), vkey: ger.verifier().to_vkey() });
+    let names: accord_core::Names =
+        serde_json::from_value(serde_json::json!({ "fr": "Allemagne", "zh": "德国" })).unwrap();
+    let admit = Some(Action::MemberAdmit {
+        member: mid("GER"),
+        name: "Germany".into(),
+        names: names.clone(),
+        vkey: ger.verifier().to_vkey(),
+    });
     let closes = b.now + HOUR;
     // A key named for another log.
     let other = Signer::new("other.example/log/members/GER", SigningKey::from_bytes(&[201; 32])).unwrap();
-    let wrong =
-        Some(Action::MemberAdmit { member: mid("GER"), name: "Germany".into(), vkey: other.verifier().to_vkey() });
+    let wrong = Some(Action::MemberAdmit {
+        member: mid("GER"),
+        name: "Germany".into(),
+        names: Default::default(),
+        vkey: other.verifier().to_vkey(),
+    });
     assert_rules_refusal(&b.refused("FRA", important("admit-wrong", closes, wrong)), "must be named");
     assert_rules_refusal(
         &b.refused("FRA", submit("admit-ger", Question::Ordinary, Procedure::Vote, closes, admit.clone())),
@@ -742,10 +758,12 @@ fn admit_a_member_by_two_thirds_then_that_member_votes() {
     assert!(tick.effects.contains(&Effect::ActorAdded {
         id: mid("GER"),
         name: "Germany".into(),
+        names: names.clone(),
         vkey: ger.verifier().to_vkey(),
         index
     }));
     assert_eq!(b.state.actor(&mid("GER")).unwrap().since, index);
+    assert_eq!(b.state.actor(&mid("GER")).unwrap().names.get("zh"), Some("德国"));
 
     // The new member signs, proposes and votes; it counts in the quorum.
     let closes = b.now + HOUR;
@@ -762,8 +780,12 @@ fn admit_a_member_by_two_thirds_then_that_member_votes() {
 fn admission_missing_two_thirds_is_rejected_and_nothing_happens() {
     let mut b = found(&["FRA", "CHN", "EGY", "BRA", "IND"], None);
     let ger = signer("GER", 200);
-    let admit =
-        Some(Action::MemberAdmit { member: mid("GER"), name: "Germany".into(), vkey: ger.verifier().to_vkey() });
+    let admit = Some(Action::MemberAdmit {
+        member: mid("GER"),
+        name: "Germany".into(),
+        names: Default::default(),
+        vkey: ger.verifier().to_vkey(),
+    });
     let closes = b.now + HOUR;
     b.ok("FRA", important("admit-ger", closes, admit));
     votes(&mut b, "admit-ger", &[("FRA", Yes), ("CHN", Yes), ("EGY", Yes), ("BRA", No), ("IND", No)]);

@@ -151,8 +151,15 @@ async fn consistency(State(node): State<AppState>, RawQuery(q): RawQuery) -> Res
 }
 
 async fn body_info(State(node): State<AppState>) -> Result<AtSize<Json<Value>>, Problem> {
-    let AtSize(size, (name, rules)) =
-        at_size(node.clone(), |n| Ok((n.store().body_fact("name")?, n.store().body_fact("rules")?))).await?;
+    let AtSize(size, (name, names, rules)) = at_size(node.clone(), |n| {
+        Ok((n.store().body_fact("name")?, n.store().body_fact("names")?, n.store().body_fact("rules")?))
+    })
+    .await?;
+    // Stored as the JSON of the names by language; none before there were.
+    let names = match names {
+        Some(n) => serde_json::from_str::<Value>(&n).map_err(|e| Problem::internal(format!("stored names: {e}")))?,
+        None => json!({}),
+    };
     // Stored by the store as the JSON of the rules in force.
     let rules = match rules {
         Some(r) => serde_json::from_str::<Value>(&r).map_err(|e| Problem::internal(format!("stored rules: {e}")))?,
@@ -163,6 +170,7 @@ async fn body_info(State(node): State<AppState>) -> Result<AtSize<Json<Value>>, 
         size,
         Json(json!({
             "name": name,
+            "names": names,
             "origin": node.origin(),
             "log_key": node.log_vkey().to_vkey(),
             "rules": rules,

@@ -42,12 +42,14 @@ fn fixture() -> Fixture {
     let clock = Arc::new(FakeClock(AtomicI64::new(1_790_000_000_000)));
     let genesis = Genesis {
         name: "Node test".into(),
+        names: Default::default(),
         origin: ORIGIN.into(),
         log_key: log.verifier().to_vkey(),
         secretariat_key: sec.verifier().to_vkey(),
         members: vec![FoundingMember {
             id: MemberId::parse("FRA").unwrap(),
             name: "France".into(),
+            names: Default::default(),
             vkey: fra.verifier().to_vkey(),
         }],
         // Rate limits these tests do not reach: they submit hundreds of
@@ -204,11 +206,12 @@ fn a_genesis_too_large_for_one_entry_is_refused_before_anything_is_written() {
             let mut seed = [9u8; 32];
             seed[..4].copy_from_slice(&i.to_be_bytes());
             let k = Signer::new(&id.key_name(ORIGIN), SigningKey::from_bytes(&seed)).unwrap();
-            FoundingMember { id, name: format!("Member {i}"), vkey: k.verifier().to_vkey() }
+            FoundingMember { id, name: format!("Member {i}"), names: Default::default(), vkey: k.verifier().to_vkey() }
         })
         .collect();
     let genesis = Genesis {
         name: "Too many".into(),
+        names: Default::default(),
         origin: ORIGIN.into(),
         log_key: log.verifier().to_vkey(),
         secretariat_key: sec.verifier().to_vkey(),

@@ -35,7 +35,7 @@ pub(crate) async fn page(ctx: Ctx, State(node): State<AppState>) -> Response {
     .await;
     reply(&ctx, r.map(|(shell, h)| {
         let body = html! {
-            h1 { bdi { (shell.name) } }
+            h1 { bdi { (shell.name_in(ctx.ui())) } }
             p class="lead" { (ctx.t("home-intro")) }
             p { a href="/members" { (ctx.tr.ta("home-members", &[("count", (h.members as u64).into())])) } }
             section aria-labelledby="open-h" {

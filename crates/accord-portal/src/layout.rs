@@ -37,6 +37,8 @@ const NAV: [(Nav, &str, &str); 6] = [
 #[derive(Clone, Debug, Default)]
 pub struct Shell {
     pub name: String,
+    /// The body's name by language, as founded.
+    pub names: std::collections::BTreeMap<String, String>,
     pub size: u64,
     /// The checkpoint's root hash, base64.
     pub root: String,
@@ -46,8 +48,20 @@ impl Shell {
     /// Reads the frame's facts (blocking: call inside [`load`]).
     pub fn read(node: &Node) -> Result<Shell, PageError> {
         let name = node.store().body_fact("name").map_err(PageError::storage)?.unwrap_or_else(|| "Accord".into());
+        // A body founded before names existed has none: an empty set.
+        let names = node
+            .store()
+            .body_fact("names")
+            .map_err(PageError::storage)?
+            .and_then(|j| serde_json::from_str(&j).ok())
+            .unwrap_or_default();
         let (size, root) = node.checkpoint().map_or((0, String::new()), |c| (c.size, c.root.to_base64()));
-        Ok(Shell { name, size, root })
+        Ok(Shell { name, names, size, root })
+    }
+
+    /// The body's name in `ui`, or its one name.
+    pub fn name_in(&self, ui: crate::i18n::Ui) -> &str {
+        self.names.get(ui.code()).map_or(self.name.as_str(), String::as_str)
     }
 }
 
@@ -169,7 +183,7 @@ fn html_response(ctx: &Ctx, status: StatusCode, markup: Markup) -> Response {
 /// The whole HTML document.
 pub fn frame(ctx: &Ctx, shell: &Shell, page: &Page) -> Markup {
     let ui = ctx.ui();
-    let site = if shell.name.is_empty() { "Accord".to_string() } else { shell.name.clone() };
+    let site = if shell.name.is_empty() { "Accord".to_string() } else { shell.name_in(ui).to_string() };
     html! {
         (DOCTYPE)
         html lang=(ui.code()) dir=(ui.dir()) {

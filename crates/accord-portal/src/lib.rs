@@ -23,6 +23,7 @@ pub mod i18n;
 pub mod layout;
 mod log;
 mod members;
+mod names;
 mod proposals;
 
 use accord_node::Node;

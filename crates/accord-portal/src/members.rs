@@ -4,6 +4,7 @@
 
 use crate::ctx::Ctx;
 use crate::layout::{self, load, reply, Nav, Page, PageError};
+use crate::names;
 use crate::AppState;
 use accord_core::code::Subscription;
 use accord_core::MemberId;
@@ -50,7 +51,7 @@ async fn list(ctx: Ctx, State(node): State<AppState>) -> Response {
                         @for m in &states {
                             tr {
                                 td { a href=(format!("/members/{}", m.id)) { code { (m.id) } } }
-                                td { bdi { (m.name) } }
+                                td { bdi { (names::of_member(ctx.tr, m)) } }
                                 td { (layout::entry_link(m.since)) }
                                 td { code { (key_id(&m.vkey)) } }
                                 td { (standing(&ctx, m)) }
@@ -61,7 +62,7 @@ async fn list(ctx: Ctx, State(node): State<AppState>) -> Response {
                 @for s in &secretariat {
                     p class="hint" {
                         (ctx.t("members-secretariat-note")) " "
-                        a href=(format!("/members/{}", s.id)) { (s.name) }
+                        a href=(format!("/members/{}", s.id)) { (names::of_member(ctx.tr, s)) }
                     }
                 }
             };
@@ -114,13 +115,16 @@ async fn member(
         .await
     }
     .await;
-    reply(&ctx, r.map(|(shell, p)| (shell, Page::new(p.m.name.clone(), Nav::Members, member_body(&ctx, &p)))))
+    reply(
+        &ctx,
+        r.map(|(shell, p)| (shell, Page::new(names::of_member(ctx.tr, &p.m), Nav::Members, member_body(&ctx, &p)))),
+    )
 }
 
 fn member_body(ctx: &Ctx, p: &MemberPage) -> Markup {
     let m = &p.m;
     html! {
-        h1 { bdi { (m.name) } " " small { code { (m.id) } } }
+        h1 { bdi { (names::of_member(ctx.tr, m)) } " " small { code { (m.id) } } }
         dl class="panel" {
             dt { (ctx.t("members-joined")) } dd { (layout::entry_link(m.since)) }
             dt { (ctx.t("members-current-key")) }

@@ -149,7 +149,8 @@ async fn list(ctx: Ctx, State(node): State<AppState>, q: Result<Query<ListQuery>
         Ok(v) => v,
         Err(e) => return reply(&ctx, Err(e)),
     };
-    let r = load(&node, move |n| read_page(n.store(), filter, page)).await;
+    let tr = ctx.tr;
+    let r = load(&node, move |n| read_page(n.store(), filter, page, tr)).await;
     reply(
         &ctx,
         r.map(|(shell, data)| {
@@ -162,7 +163,7 @@ async fn list(ctx: Ctx, State(node): State<AppState>, q: Result<Query<ListQuery>
 
 /// One page query, the members once, and a live count for each ballot on
 /// the page that is still being voted (closed ones keep their count).
-fn read_page(store: &dyn Store, filter: Filter, page: u64) -> Result<ListPage, PageError> {
+fn read_page(store: &dyn Store, filter: Filter, page: u64, tr: crate::i18n::Tr) -> Result<ListPage, PageError> {
     // Far past any real log; keeps the offset within SQL's integers.
     const MAX_OFFSET: u64 = 1 << 53;
     let offset = (page - 1).saturating_mul(u64::from(PER_PAGE)).min(MAX_OFFSET);
@@ -188,7 +189,7 @@ fn read_page(store: &dyn Store, filter: Filter, page: u64) -> Result<ListPage, P
         };
         rows.push(Row { record, tally });
     }
-    let names = members.into_iter().map(|m| (m.id, m.name)).collect();
+    let names = crate::names::of_members(tr, &members);
     Ok(ListPage { rows, total, names })
 }
 

@@ -1,11 +1,14 @@
 //! Projection rows as read back from storage.
 
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MemberRow {
     pub id: String,
     pub name: String,
+    /// The official name by language tag (empty when none was given).
+    pub names: BTreeMap<String, String>,
     pub vkey: String,
     pub last_seq: u64,
     /// Index of the entry that admitted the member.

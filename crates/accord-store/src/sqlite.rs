@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT 
 CREATE TABLE IF NOT EXISTS p_body (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS p_members (id TEXT PRIMARY KEY, name TEXT NOT NULL, vkey TEXT NOT NULL,
     last_seq INTEGER NOT NULL, since INTEGER NOT NULL, key_since INTEGER NOT NULL,
-    suspended INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+    suspended INTEGER NOT NULL DEFAULT 0, names TEXT NOT NULL DEFAULT '{}') WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS p_notes (idx INTEGER PRIMARY KEY, member TEXT NOT NULL, time TEXT NOT NULL,
     text TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS p_notes_member ON p_notes (member, idx);
@@ -65,6 +65,12 @@ fn migrate(c: &Connection) -> Result<()> {
         })?;
     if !has_suspended {
         c.execute_batch("ALTER TABLE p_members ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0")?;
+    }
+    // Names by language (`member.rename`, `names` in genesis and admission).
+    let has_names: bool =
+        c.query_row("SELECT COUNT(*) > 0 FROM pragma_table_info('p_members') WHERE name = 'names'", [], |r| r.get(0))?;
+    if !has_names {
+        c.execute_batch("ALTER TABLE p_members ADD COLUMN names TEXT NOT NULL DEFAULT '{}'")?;
     }
     // The entry that closed a ballot, for "latest decisions".
     let has_closed: bool =
@@ -237,17 +243,26 @@ fn write_effects(tx: &Transaction, effects: &[Effect]) -> Result<()> {
                 tx.prepare_cached("DELETE FROM p_subscriptions WHERE document = ?1 AND member = ?2")?
                     .execute(params![document, member.as_str()])?;
             }
-            Effect::BodyFounded { name, origin, log_key } => {
+            Effect::BodyFounded { name, names, origin, log_key } => {
                 let mut st = tx.prepare_cached("INSERT OR REPLACE INTO p_body (k, v) VALUES (?1, ?2)")?;
                 st.execute(params!["name", name])?;
+                st.execute(params!["names", names_json(names)])?;
                 st.execute(params!["origin", origin])?;
                 st.execute(params!["log_key", log_key])?;
             }
-            Effect::ActorAdded { id, name, vkey, index } => {
+            Effect::ActorAdded { id, name, names, vkey, index } => {
                 tx.prepare_cached(
-                    "INSERT INTO p_members (id, name, vkey, last_seq, since, key_since) VALUES (?1, ?2, ?3, 0, ?4, ?4)",
+                    "INSERT INTO p_members (id, name, names, vkey, last_seq, since, key_since) \
+                     VALUES (?1, ?2, ?3, ?4, 0, ?5, ?5)",
                 )?
-                .execute(params![id.as_str(), name, vkey, index.0])?;
+                .execute(params![id.as_str(), name, names_json(names), vkey, index.0])?;
+            }
+            Effect::ActorRenamed { id, name, names } => {
+                tx.prepare_cached("UPDATE p_members SET name = ?2, names = ?3 WHERE id = ?1")?.execute(params![
+                    id.as_str(),
+                    name,
+                    names_json(names)
+                ])?;
             }
             Effect::KeyRotated { id, vkey, index } => {
                 tx.prepare_cached("UPDATE p_members SET vkey = ?2, key_since = ?3 WHERE id = ?1")?.execute(params![
@@ -322,12 +337,22 @@ fn vote_str(v: VoteChoice) -> &'static str {
     }
 }
 
-const MEMBER_COLUMNS: &str = "id, name, vkey, last_seq, since, key_since, suspended";
+/// Names by language, as stored: a JSON object of strings.
+fn names_json(names: &accord_core::Names) -> String {
+    let map: std::collections::BTreeMap<&str, &str> = names.iter().map(|(l, n)| (l.as_str(), n)).collect();
+    serde_json::to_string(&map).unwrap_or_else(|_| "{}".into())
+}
+
+const MEMBER_COLUMNS: &str = "id, name, vkey, last_seq, since, key_since, suspended, names";
 
 fn member_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MemberRow> {
+    let names: String = r.get(7)?;
+    let names = serde_json::from_str(&names)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(7, rusqlite::types::Type::Text, Box::new(e)))?;
     Ok(MemberRow {
         id: r.get(0)?,
         name: r.get(1)?,
+        names,
         vkey: r.get(2)?,
         last_seq: r.get(3)?,
         since: r.get(4)?,

@@ -74,8 +74,14 @@ fn conformance(store: &dyn Store) {
 fn projections(store: &dyn Store) {
     let fra = MemberId::parse("FRA").unwrap();
     let effects = vec![
-        Effect::BodyFounded { name: "B".into(), origin: "o".into(), log_key: "k".into() },
-        Effect::ActorAdded { id: fra.clone(), name: "France".into(), vkey: "v1".into(), index: LogIndex(0) },
+        Effect::BodyFounded { name: "B".into(), names: Default::default(), origin: "o".into(), log_key: "k".into() },
+        Effect::ActorAdded {
+            id: fra.clone(),
+            name: "France".into(),
+            names: Default::default(),
+            vkey: "v1".into(),
+            index: LogIndex(0),
+        },
         Effect::SeqAccepted { id: fra.clone(), seq: Seq(1), index: LogIndex(1), kind: "note.publish" },
         Effect::NotePublished { index: LogIndex(1), member: fra.clone(), time: Timestamp(0), text: "bonjour".into() },
         Effect::SeqAccepted { id: fra.clone(), seq: Seq(3), index: LogIndex(2), kind: "note.publish" },
@@ -167,10 +173,22 @@ fn decision_projections(store: &dyn Store) {
     let deu = MemberId::parse("DEU").unwrap();
     let mut closed = record("p-1", 3, Status::Open);
     let mut effects = vec![
-        Effect::BodyFounded { name: "B".into(), origin: "o".into(), log_key: "k".into() },
+        Effect::BodyFounded { name: "B".into(), names: Default::default(), origin: "o".into(), log_key: "k".into() },
         Effect::RulesChanged(Box::default()),
-        Effect::ActorAdded { id: fra.clone(), name: "France".into(), vkey: "v1".into(), index: LogIndex(0) },
-        Effect::ActorAdded { id: deu.clone(), name: "Germany".into(), vkey: "v2".into(), index: LogIndex(0) },
+        Effect::ActorAdded {
+            id: fra.clone(),
+            name: "France".into(),
+            names: Default::default(),
+            vkey: "v1".into(),
+            index: LogIndex(0),
+        },
+        Effect::ActorAdded {
+            id: deu.clone(),
+            name: "Germany".into(),
+            names: Default::default(),
+            vkey: "v2".into(),
+            index: LogIndex(0),
+        },
         Effect::ProposalChanged(Box::new(closed.clone())),
         Effect::ProposalChanged(Box::new(record("p-2", 4, Status::Open))),
         vote("p-1", &fra, VoteChoice::No, None, 5),
@@ -190,6 +208,7 @@ fn decision_projections(store: &dyn Store) {
         Effect::ActorAdded {
             id: MemberId::parse("ITA").unwrap(),
             name: "Italy".into(),
+            names: Default::default(),
             vkey: "v3".into(),
             index: LogIndex(8),
         },
@@ -291,6 +310,7 @@ fn sqlite_old_members_table_gains_suspended() {
         .write_projections(&[Effect::ActorAdded {
             id: MemberId::parse("FRA").unwrap(),
             name: "France".into(),
+            names: Default::default(),
             vkey: "v1".into(),
             index: LogIndex(0),
         }])
@@ -577,4 +597,42 @@ fn snapshots(store: std::sync::Arc<dyn Store>) {
 fn sqlite_snapshots_conform() {
     let (_d, s) = sqlite();
     snapshots(s);
+}
+
+#[test]
+fn names_by_language_are_kept_and_a_rename_replaces_them_whole() {
+    let (_d, store) = sqlite();
+    let names = |v: serde_json::Value| -> accord_core::Names { serde_json::from_value(v).unwrap() };
+    let ken = MemberId::parse("KEN").unwrap();
+    store
+        .write_projections(&[
+            Effect::BodyFounded {
+                name: "B".into(),
+                names: names(serde_json::json!({"fr": "Organe B"})),
+                origin: "o".into(),
+                log_key: "k".into(),
+            },
+            Effect::ActorAdded {
+                id: ken.clone(),
+                name: "Kenya".into(),
+                names: names(serde_json::json!({"ar": "كينيا", "zh": "肯尼亚"})),
+                vkey: "v".into(),
+                index: LogIndex(0),
+            },
+        ])
+        .unwrap();
+    let m = store.member("KEN").unwrap().unwrap();
+    assert_eq!(m.names.get("ar").map(String::as_str), Some("كينيا"));
+    assert_eq!(store.body_fact("names").unwrap().as_deref(), Some(r#"{"fr":"Organe B"}"#));
+    store
+        .write_projections(&[Effect::ActorRenamed {
+            id: ken,
+            name: "Republic of Kenya".into(),
+            names: names(serde_json::json!({"fr": "République du Kenya"})),
+        }])
+        .unwrap();
+    let m = store.member("KEN").unwrap().unwrap();
+    assert_eq!(m.name, "Republic of Kenya");
+    assert_eq!(m.names.len(), 1, "a rename replaces the set: {:?}", m.names);
+    assert_eq!(m.names.get("fr").map(String::as_str), Some("République du Kenya"));
 }

@@ -111,6 +111,11 @@ pub(crate) fn compare_published(
         return fail(format!("the node publishes rules {}, the replay has {rules}", body["rules"]));
     }
     said.push("the rules in force".to_string());
+    if let Some(b) = r.state().body() {
+        differs("the body", "name", &body["name"], &b.name.as_str().into())?;
+        differs("the body", "names", &body["names"], &serde_json::to_value(&b.names).context("names")?)?;
+        said.push("the body's name in every language given".to_string());
+    }
 
     said.push(compare_proposal_lists(&mut r)?);
     said.push(compare_decisions(&mut r)?);
@@ -413,6 +418,7 @@ pub(crate) fn compare_members(v: &Value, replay: &Replay) -> Result<String, Outc
         let what = format!("member {}", a.id);
         let key_since = replay.rotated.get(&a.id).copied().unwrap_or(a.since.0);
         differs(&what, "name", &row["name"], &a.name.as_str().into())?;
+        differs(&what, "names", &row["names"], &serde_json::to_value(&a.names).context("names")?)?;
         differs(&what, "vkey", &row["vkey"], &a.key.to_vkey().into())?;
         differs(&what, "last_seq", &row["last_seq"], &a.last_seq.0.into())?;
         differs(&what, "since", &row["since"], &a.since.0.into())?;
@@ -424,7 +430,7 @@ pub(crate) fn compare_members(v: &Value, replay: &Replay) -> Result<String, Outc
         return fail(format!("the node publishes {} members, the log has {n}", rows.len()));
     }
     Ok(format!(
-        "{} members and the secretariat: names, keys, admission, key changes, suspension, sequence numbers",
+        "{} members and the secretariat: names (in every language given), keys, admission, key changes, suspension, sequence numbers",
         n - 1
     ))
 }

@@ -54,7 +54,14 @@ pub enum VoteChoice {
 pub enum Action {
     /// A new member with its key.
     #[serde(rename = "member.admit")]
-    MemberAdmit { member: MemberId, name: String, vkey: String },
+    MemberAdmit {
+        member: MemberId,
+        name: String,
+        /// Its official name by language (absent when not given).
+        #[serde(default, skip_serializing_if = "crate::names::Names::is_empty")]
+        names: crate::names::Names,
+        vkey: String,
+    },
     /// The member may no longer vote.
     #[serde(rename = "member.suspend")]
     MemberSuspend { member: MemberId },
@@ -88,7 +95,7 @@ pub enum ActionDomain<'a> {
 
 #[derive(Clone, Copy, Debug)]
 pub enum BodyAction<'a> {
-    Admit { member: &'a MemberId, name: &'a str, vkey: &'a str },
+    Admit { member: &'a MemberId, name: &'a str, names: &'a crate::names::Names, vkey: &'a str },
     Suspend(&'a MemberId),
     Reinstate(&'a MemberId),
     Rules(&'a RulesChange),
@@ -104,7 +111,9 @@ pub enum CodeAction<'a> {
 impl Action {
     pub fn domain(&self) -> ActionDomain<'_> {
         match self {
-            Action::MemberAdmit { member, name, vkey } => ActionDomain::Body(BodyAction::Admit { member, name, vkey }),
+            Action::MemberAdmit { member, name, names, vkey } => {
+                ActionDomain::Body(BodyAction::Admit { member, name, names, vkey })
+            }
             Action::MemberSuspend { member } => ActionDomain::Body(BodyAction::Suspend(member)),
             Action::MemberReinstate { member } => ActionDomain::Body(BodyAction::Reinstate(member)),
             Action::RulesChange { rules } => ActionDomain::Body(BodyAction::Rules(rules)),
@@ -132,11 +141,12 @@ impl Action {
 
     fn validate(&self) -> Result<(), String> {
         match self {
-            Action::MemberAdmit { member, name, vkey } => {
+            Action::MemberAdmit { member, name, names, vkey } => {
                 if member.is_secretariat() {
                     return Err("action: the secretariat is not a member".into());
                 }
                 chars("action.name", name, 1, 200)?;
+                names.validate("action.names")?;
                 let k = VerifierKey::parse(vkey).map_err(|e| format!("action.vkey: {e}"))?;
                 if !k.name().ends_with(&format!("/members/{member}")) {
                     return Err(format!("action.vkey must be named <origin>/members/{member}"));

@@ -5,12 +5,16 @@ use accord_log::VerifierKey;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::MemberId;
+use crate::names::Names;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Genesis {
     /// The body's name, e.g. "Accord demonstration body".
     pub name: String,
+    /// The body's name by language (absent when not given).
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
     /// The log origin; also the log key's name.
     pub origin: String,
     /// The log key's vkey (signs checkpoints).
@@ -33,6 +37,9 @@ pub struct Genesis {
 pub struct FoundingMember {
     pub id: MemberId,
     pub name: String,
+    /// The member's official name by language (absent when not given).
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
     pub vkey: String,
 }
 
@@ -41,6 +48,7 @@ impl Genesis {
         if self.name.trim().is_empty() || self.name.chars().count() > 200 {
             return Err("name must be 1–200 characters".into());
         }
+        self.names.validate("names")?;
         if self.origin.is_empty() || self.origin.chars().any(|c| c.is_whitespace() || c == '+') {
             return Err("origin must be a key name (no spaces, no '+')".into());
         }
@@ -80,6 +88,7 @@ impl Genesis {
             if m.name.trim().is_empty() || m.name.chars().count() > 200 {
                 return Err(format!("member {}'s name must be 1–200 characters", m.id));
             }
+            m.names.validate(&format!("member {}'s names", m.id))?;
         }
         Ok(())
     }

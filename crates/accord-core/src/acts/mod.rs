@@ -26,7 +26,7 @@ use serde_json::Value;
 pub use code::{CodeNorms, CodeSubscribe, CodeUnsubscribe};
 pub use decision::{ClockTick, ProposalAmend, ProposalRef, ProposalSubmit, SilenceNote, VoteCast};
 pub use genesis::Genesis;
-pub use member::KeyRotate;
+pub use member::{KeyRotate, Rename};
 pub use note::NotePublish;
 
 /// A typed act: the statement's `type` and `body`, parsed. The large
@@ -38,6 +38,8 @@ pub enum Act {
     Genesis(Box<Genesis>),
     /// `member.key.rotate` — a member replaces its key.
     KeyRotate(KeyRotate),
+    /// `member.rename` — a member changes its own name.
+    Rename(Rename),
     /// `note.publish` — a member publishes a short text.
     NotePublish(NotePublish),
     /// `proposal.submit` — a member tables a proposal.
@@ -70,6 +72,7 @@ pub enum Act {
 pub const TYPES: &[&str] = &[
     "body.genesis",
     "member.key.rotate",
+    "member.rename",
     "note.publish",
     "proposal.submit",
     "proposal.cosponsor",
@@ -114,6 +117,7 @@ pub enum Domain<'a> {
 pub enum BodyAct<'a> {
     Genesis(&'a Genesis),
     KeyRotate(&'a KeyRotate),
+    Rename(&'a Rename),
     NotePublish(&'a NotePublish),
 }
 
@@ -143,6 +147,7 @@ impl Act {
         match self {
             Act::Genesis(b) => Domain::Body(BodyAct::Genesis(b)),
             Act::KeyRotate(b) => Domain::Body(BodyAct::KeyRotate(b)),
+            Act::Rename(b) => Domain::Body(BodyAct::Rename(b)),
             Act::NotePublish(b) => Domain::Body(BodyAct::NotePublish(b)),
             Act::ProposalSubmit(b) => Domain::Decision(DecisionAct::Submit(b)),
             Act::ProposalCosponsor(b) => Domain::Decision(DecisionAct::Cosponsor(b)),
@@ -165,7 +170,7 @@ impl Act {
     /// and publishing notes remain open to it.
     pub fn allowed_while_suspended(&self) -> bool {
         match self {
-            Act::KeyRotate(_) | Act::NotePublish(_) => true,
+            Act::KeyRotate(_) | Act::Rename(_) | Act::NotePublish(_) => true,
             Act::Genesis(_)
             | Act::ProposalSubmit(_)
             | Act::ProposalCosponsor(_)
@@ -208,6 +213,7 @@ impl Act {
         Ok(match kind {
             "body.genesis" => Act::Genesis(body(kind, v)?),
             "member.key.rotate" => Act::KeyRotate(body(kind, v)?),
+            "member.rename" => Act::Rename(body(kind, v)?),
             "note.publish" => Act::NotePublish(body(kind, v)?),
             "proposal.submit" => Act::ProposalSubmit(body(kind, v)?),
             "proposal.cosponsor" => Act::ProposalCosponsor(body(kind, v)?),
@@ -229,6 +235,7 @@ impl Act {
         match self {
             Act::Genesis(_) => "body.genesis",
             Act::KeyRotate(_) => "member.key.rotate",
+            Act::Rename(_) => "member.rename",
             Act::NotePublish(_) => "note.publish",
             Act::ProposalSubmit(_) => "proposal.submit",
             Act::ProposalCosponsor(_) => "proposal.cosponsor",
@@ -249,6 +256,7 @@ impl Act {
         match self {
             Act::Genesis(b) => to_value(b),
             Act::KeyRotate(b) => to_value(b),
+            Act::Rename(b) => to_value(b),
             Act::NotePublish(b) => to_value(b),
             Act::ProposalSubmit(b) => to_value(b),
             Act::ProposalCosponsor(b) | Act::ProposalWithdrawCosponsor(b) | Act::ProposalWithdraw(b) => to_value(b),
@@ -268,6 +276,7 @@ impl Act {
         match self {
             Act::Genesis(g) => g.validate().map_err(bad),
             Act::KeyRotate(k) => k.validate().map_err(bad),
+            Act::Rename(r) => r.validate().map_err(bad),
             Act::NotePublish(n) => n.validate().map_err(bad),
             Act::ProposalSubmit(b) => b.validate().map_err(bad),
             Act::ProposalCosponsor(b) | Act::ProposalWithdrawCosponsor(b) | Act::ProposalWithdraw(b) => {

@@ -127,7 +127,7 @@ impl State {
     /// Carries out an adopted membership or rules action; says what happened.
     fn take_action(&mut self, action: BodyAction<'_>, index: LogIndex) -> String {
         match action {
-            BodyAction::Admit { member, name, vkey } => {
+            BodyAction::Admit { member, name, names, vkey } => {
                 if self.actors.contains_key(member) {
                     return format!("not applied: {member} is already a member");
                 }
@@ -143,6 +143,7 @@ impl State {
                     Actor {
                         id: member.clone(),
                         name: name.to_string(),
+                        names: names.clone(),
                         key: std::sync::Arc::new(key),
                         last_seq: Seq(0),
                         since: index,
@@ -154,6 +155,7 @@ impl State {
                     self.pending.push(Effect::ActorAdded {
                         id: member.clone(),
                         name: name.to_string(),
+                        names: names.clone(),
                         vkey: vkey.to_string(),
                         index,
                     });

@@ -9,6 +9,7 @@ members-col-standing = الوضع
 members-suspended = موقوف عن التصويت
 members-in-good-standing = يحق له التصويت
 members-secretariat-note = تشغّل الأمانة العقدة وتوقّع علامات الوقت؛ وهي ليست دولة عضوًا ولا تصوّت:
+members-secretariat-name = الأمانة
 members-joined = قُبل في المدخل
 members-current-key = المفتاح العام الساري
 members-key-since = ساري منذ المدخل

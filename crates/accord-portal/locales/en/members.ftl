@@ -9,6 +9,7 @@ members-col-standing = Standing
 members-suspended = suspended from voting
 members-in-good-standing = may vote
 members-secretariat-note = The secretariat operates the node and signs clock ticks; it is not a member state and does not vote:
+members-secretariat-name = Secretariat
 members-joined = Admitted at entry
 members-current-key = Current public key
 members-key-since = in force since entry

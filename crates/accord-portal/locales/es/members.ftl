@@ -9,6 +9,7 @@ members-col-standing = Situación
 members-suspended = suspendido del derecho de voto
 members-in-good-standing = puede votar
 members-secretariat-note = La secretaría opera el nodo y firma las marcas de reloj; no es un Estado miembro y no vota:
+members-secretariat-name = Secretaría
 members-joined = Admitido en la entrada
 members-current-key = Clave pública vigente
 members-key-since = vigente desde la entrada

@@ -9,6 +9,7 @@ members-col-standing = Situation
 members-suspended = suspendu du droit de vote
 members-in-good-standing = peut voter
 members-secretariat-note = Le secrétariat exploite le nœud et signe les tops d'horloge ; ce n'est pas un État membre et il ne vote pas :
+members-secretariat-name = Secrétariat
 members-joined = Admis à l'entrée
 members-current-key = Clé publique en vigueur
 members-key-since = en vigueur depuis l'entrée

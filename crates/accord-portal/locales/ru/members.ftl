@@ -9,6 +9,7 @@ members-col-standing = Статус
 members-suspended = лишено права голоса
 members-in-good-standing = может голосовать
 members-secretariat-note = Секретариат обслуживает узел и подписывает отметки времени; он не является государством-членом и не голосует:
+members-secretariat-name = Секретариат
 members-joined = Принято в записи
 members-current-key = Действующий открытый ключ
 members-key-since = действует с записи

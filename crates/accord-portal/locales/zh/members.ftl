@@ -9,6 +9,7 @@ members-col-standing = 资格
 members-suspended = 已暂停表决权
 members-in-good-standing = 可以表决
 members-secretariat-note = 秘书处运行节点并签署时钟标记；它不是成员国，不参加表决：
+members-secretariat-name = 秘书处
 members-joined = 加入所在条目
 members-current-key = 现行公钥
 members-key-since = 自该条目起生效

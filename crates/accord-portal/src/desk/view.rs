@@ -677,6 +677,7 @@ mod tests {
         MemberRow {
             id: id.into(),
             name: id.into(),
+            names: Default::default(),
             vkey: String::new(),
             last_seq: 0,
             since: 0,

@@ -35,8 +35,12 @@ pub(crate) fn describe(ctx: &Ctx, json: &Value, names: &BTreeMap<String, String>
 fn in_words(ctx: &Ctx, a: &Action, names: &BTreeMap<String, String>) -> Markup {
     let member = |id: &str| member_link(id, names.get(id).map(String::as_str));
     match a {
-        Action::MemberAdmit { member: id, name, vkey } => html! {
-            p { (ctx.t("proposals-action-admit")) " " strong { (name) } " (" code { (id.as_str()) } ")" }
+        Action::MemberAdmit { member: id, name, names: signed, vkey } => html! {
+            p {
+                (ctx.t("proposals-action-admit")) " "
+                strong { bdi { (crate::names::in_language(ctx.ui(), id.as_str(), name, signed.get(ctx.ui().code()))) } }
+                " (" code { (id.as_str()) } ")"
+            }
             p { (ctx.t("proposals-action-key")) " " code class="hash" { (vkey) } }
         },
         Action::MemberSuspend { member: id } => html! {

@@ -53,7 +53,8 @@ pub(crate) async fn page(ctx: Ctx, State(node): State<AppState>, id: Result<Path
         Ok(Path(id)) => return reply(&ctx, Err(bad_id(&ctx, &id))),
         Err(e) => return reply(&ctx, Err(bad_id(&ctx, &e.body_text()))),
     };
-    let r = load(&node, move |n| read(n.store(), &id)).await;
+    let tr = ctx.tr;
+    let r = load(&node, move |n| read(n.store(), &id, tr)).await;
     reply(
         &ctx,
         r.map(|(shell, d)| {
@@ -68,12 +69,12 @@ fn bad_id(ctx: &Ctx, got: &str) -> PageError {
     PageError::bad_request(ctx.tr.ta("proposals-bad-id", &[("got", shown.as_str().into())]))
 }
 
-fn read(store: &dyn accord_store::Store, id: &str) -> Result<Detail, PageError> {
+fn read(store: &dyn accord_store::Store, id: &str, tr: crate::i18n::Tr) -> Result<Detail, PageError> {
     let Some(ballot) = ballots::ballot(store, id).map_err(PageError::storage)? else {
         return Err(PageError::msg(StatusCode::NOT_FOUND, "proposals-unknown"));
     };
     let record = Record::parse(&ballot.record)?;
-    let names = store.members().map_err(PageError::storage)?.into_iter().map(|m| (m.id, m.name)).collect();
+    let names = crate::names::of_members(tr, &store.members().map_err(PageError::storage)?);
     let parent = match &record.amends {
         Some(p) => store.proposal(p).map_err(PageError::storage)?.map(|row| (row.id.clone(), title_of(&row))),
         None => None,

@@ -11,28 +11,34 @@ use crate::files::{db_url, ensure_empty_or_missing, log_key_path, make_private_d
 use accord_core::acts::genesis::FoundingMember;
 use accord_core::acts::Genesis;
 use accord_core::decisions::rules::Rules;
-use accord_core::MemberId;
+use accord_core::{MemberId, Names};
 use accord_node::{found_body, SystemClock};
 use anyhow::{Context, Result};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// The members file given to `accord init`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MembersFile {
     pub origin: String,
     pub name: String,
+    /// The body's name by language: `[names]` with `ar = "…"` and so on.
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
     #[serde(default, rename = "member")]
     pub members: Vec<MemberEntry>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct MemberEntry {
     pub id: MemberId,
     pub name: String,
     pub vkey: String,
+    /// The member's official name by language: `[member.names]`.
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
 }
 
 pub fn run(data: &Path, members: &Path, database: Option<&str>) -> Result<()> {
@@ -78,13 +84,19 @@ pub fn found_with_rules(
     let log = new_key(&file.origin)?;
     let genesis = Genesis {
         name: file.name.clone(),
+        names: file.names.clone(),
         origin: file.origin.clone(),
         log_key: log.signer.verifier().to_vkey(),
         secretariat_key: secretariat.signer.verifier().to_vkey(),
         members: file
             .members
             .iter()
-            .map(|m| FoundingMember { id: m.id.clone(), name: m.name.clone(), vkey: m.vkey.clone() })
+            .map(|m| FoundingMember {
+                id: m.id.clone(),
+                name: m.name.clone(),
+                names: m.names.clone(),
+                vkey: m.vkey.clone(),
+            })
             .collect(),
         rules,
         documents,

@@ -378,6 +378,22 @@ fn every_published_field_is_compared_even_while_the_node_appends() {
         ),
         ("/api/v1/body", ("the rules", |v| v["rules"]["quorum"] = json!("none"), "the node publishes rules")),
         (
+            "/api/v1/members",
+            (
+                "a member's name in a language",
+                |v| find(v, "members", "id", "M001")["names"] = json!({"fr": "Autre"}),
+                "member M001: the node publishes names",
+            ),
+        ),
+        (
+            "/api/v1/body",
+            (
+                "the body's name in a language",
+                |v| v["names"] = json!({"ar": "أخرى"}),
+                "the body: the node publishes names",
+            ),
+        ),
+        (
             "/api/v1/proposals/p",
             (
                 "two votes swapped",

@@ -14,6 +14,19 @@ fn the_demo_serves_a_seeded_body_that_audits_clean() {
         assert!(ids.contains(&id), "{id} missing from {ids:?}");
     }
     assert!(demo.join("demo-keys/README.txt").exists());
+    // Every demo state is named in the UN's six languages, and so is the body.
+    for m in members["members"].as_array().unwrap().iter().filter(|m| m["id"] != "secretariat") {
+        let langs: Vec<&String> = m["names"].as_object().unwrap().keys().collect();
+        assert_eq!(langs, ["ar", "en", "es", "fr", "ru", "zh"], "{m}");
+    }
+    let chn = members["members"].as_array().unwrap().iter().find(|m| m["id"] == "CHN").unwrap();
+    assert_eq!((chn["names"]["zh"].as_str(), chn["names"]["ar"].as_str()), (Some("中国"), Some("الصين")));
+    let body: serde_json::Value = server.get("/api/v1/body").json().unwrap();
+    assert_eq!(body["names"].as_object().unwrap().len(), 6, "{body}");
+    let page = server.get("/members?lang=zh").text().unwrap();
+    assert!(page.contains("肯尼亚") && page.contains("秘书处") && !page.contains(">Kenya<"), "{page}");
+    let page = server.get("/?lang=ru").text().unwrap();
+    assert!(page.contains("Демонстрационный орган Accord"), "{page}");
 
     let list: serde_json::Value = server.get("/api/v1/proposals").json().unwrap();
     let proposals = list["proposals"].as_array().unwrap();

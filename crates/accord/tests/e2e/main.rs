@@ -16,6 +16,7 @@ mod crash;
 mod decisions;
 mod demo;
 mod interop;
+mod names;
 mod portal_code;
 mod portal_desk;
 mod portal_log;

@@ -162,6 +162,7 @@ fn build(members: usize, proposals: usize) -> Result<(Vec<Entry>, Vec<String>)> 
     let t0 = Timestamp::from_millis(1_800_000_000_000);
     let genesis = Genesis {
         name: "Benchmark body".into(),
+        names: Default::default(),
         origin: ORIGIN.into(),
         log_key: log.signer.verifier().to_vkey(),
         secretariat_key: sec.signer.verifier().to_vkey(),
@@ -208,6 +209,7 @@ impl Roster {
             .map(|(id, k)| FoundingMember {
                 id: id.clone(),
                 name: format!("Member {id}"),
+                names: Default::default(),
                 vkey: k.signer.verifier().to_vkey(),
             })
             .collect()

@@ -151,10 +151,20 @@ fn found_bench_body(dir: &Path, members: usize) -> Result<Vec<KeyFile>> {
     for i in 0..members {
         let id = MemberId::parse(&format!("M{i:04}")).ok_or_else(|| anyhow!("member id"))?;
         let k = new_key(&id.key_name(origin))?;
-        entries.push(MemberEntry { id, name: format!("Member {i}"), vkey: k.signer.verifier().to_vkey() });
+        entries.push(MemberEntry {
+            id,
+            name: format!("Member {i}"),
+            vkey: k.signer.verifier().to_vkey(),
+            names: Default::default(),
+        });
         keys.push(k);
     }
-    let file = MembersFile { origin: origin.into(), name: "Benchmark body".into(), members: entries };
+    let file = MembersFile {
+        origin: origin.into(),
+        name: "Benchmark body".into(),
+        names: Default::default(),
+        members: entries,
+    };
     crate::cmd::init::found_with_rules(&dir.join("data"), &file, Some(bench_rules()), Vec::new(), None)?;
     Ok(keys)
 }

@@ -144,6 +144,7 @@ fn build_body(data: &Path, roster: &Roster, proposals: usize) -> Result<u64> {
     let t0 = Timestamp(now.0 - now.0 % 1000 - 2000 * (proposals as i64 + 2));
     let genesis = Genesis {
         name: "Benchmark body".into(),
+        names: Default::default(),
         origin: ORIGIN.into(),
         log_key: log.signer.verifier().to_vkey(),
         secretariat_key: sec.signer.verifier().to_vkey(),

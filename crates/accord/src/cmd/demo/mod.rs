@@ -6,7 +6,8 @@ use crate::cmd::keygen::new_key;
 use crate::cmd::serve::{init_tracing, serve_node, start_node};
 use crate::files::{make_private_dir, write_key};
 use accord_core::acts::NotePublish;
-use accord_core::{Act, KeyFile, MemberId, Seq, Statement};
+use accord_core::code::Lang;
+use accord_core::{Act, KeyFile, MemberId, Names, Seq, Statement};
 use anyhow::{Context, Result};
 
 pub(crate) mod code;
@@ -15,21 +16,60 @@ use std::path::Path;
 pub const DEMO_ORIGIN: &str = "demo.accord.example/log";
 
 /// The demo's member states: the four co-sponsors of the 2011 code
-/// (A/66/359) and eight others from every region.
-pub const DEMO_MEMBERS: &[(&str, &str)] = &[
-    ("CHN", "China"),
-    ("RUS", "Russian Federation"),
-    ("TJK", "Tajikistan"),
-    ("UZB", "Uzbekistan"),
-    ("FRA", "France"),
-    ("BRA", "Brazil"),
-    ("EGY", "Egypt"),
-    ("IND", "India"),
-    ("KEN", "Kenya"),
-    ("MEX", "Mexico"),
-    ("DEU", "Germany"),
-    ("USA", "United States of America"),
+/// (A/66/359) and eight others from every region, each with its short
+/// name in the UN's six languages (ar, zh, en, fr, ru, es), as the UN's
+/// terminology lists them; `name` is the English one.
+pub const DEMO_MEMBERS: &[(&str, [&str; 6])] = &[
+    ("CHN", ["الصين", "中国", "China", "Chine", "Китай", "China"]),
+    (
+        "RUS",
+        [
+            "الاتحاد الروسي",
+            "俄罗斯联邦",
+            "Russian Federation",
+            "Fédération de Russie",
+            "Российская Федерация",
+            "Federación de Rusia",
+        ],
+    ),
+    ("TJK", ["طاجيكستان", "塔吉克斯坦", "Tajikistan", "Tadjikistan", "Таджикистан", "Tayikistán"]),
+    ("UZB", ["أوزبكستان", "乌兹别克斯坦", "Uzbekistan", "Ouzbékistan", "Узбекистан", "Uzbekistán"]),
+    ("FRA", ["فرنسا", "法国", "France", "France", "Франция", "Francia"]),
+    ("BRA", ["البرازيل", "巴西", "Brazil", "Brésil", "Бразилия", "Brasil"]),
+    ("EGY", ["مصر", "埃及", "Egypt", "Égypte", "Египет", "Egipto"]),
+    ("IND", ["الهند", "印度", "India", "Inde", "Индия", "India"]),
+    ("KEN", ["كينيا", "肯尼亚", "Kenya", "Kenya", "Кения", "Kenya"]),
+    ("MEX", ["المكسيك", "墨西哥", "Mexico", "Mexique", "Мексика", "México"]),
+    ("DEU", ["ألمانيا", "德国", "Germany", "Allemagne", "Германия", "Alemania"]),
+    (
+        "USA",
+        [
+            "الولايات المتحدة الأمريكية",
+            "美利坚合众国",
+            "United States of America",
+            "États-Unis d'Amérique",
+            "Соединенные Штаты Америки",
+            "Estados Unidos de América",
+        ],
+    ),
 ];
+
+/// The body's name in the same six languages.
+const DEMO_BODY: [&str; 6] = [
+    "هيئة Accord التجريبية",
+    "Accord 演示机构",
+    "Accord demonstration body",
+    "Organe de démonstration Accord",
+    "Демонстрационный орган Accord",
+    "Órgano de demostración de Accord",
+];
+
+/// The UN's six languages, in the order of [`DEMO_MEMBERS`]' names.
+const SIX: [&str; 6] = ["ar", "zh", "en", "fr", "ru", "es"];
+
+fn six(names: &[&str; 6]) -> Result<Names> {
+    SIX.iter().zip(names).map(|(l, n)| Ok((Lang::parse(l).context("a UN language tag")?, (*n).to_string()))).collect()
+}
 
 const DEMO_NOTES: &[(&str, &str)] = &[
     ("CHN", "信息安全国际行为准则：我们期待各成员国的建设性讨论。"),
@@ -65,7 +105,7 @@ fn create(dir: &Path) -> Result<()> {
     make_private_dir(&keys)?;
     std::fs::write(keys.join("README.txt"), KEYS_README)?;
     let mut members = Vec::new();
-    for (id, name) in DEMO_MEMBERS {
+    for (id, names) in DEMO_MEMBERS {
         let path = keys.join(format!("{id}.key"));
         let key = if path.exists() {
             crate::files::read_key(&path)?
@@ -77,12 +117,13 @@ fn create(dir: &Path) -> Result<()> {
         };
         members.push(MemberEntry {
             id: MemberId::parse(id).context("demo member id")?,
-            name: (*name).to_string(),
+            name: names[2].to_string(),
             vkey: key.signer.verifier().to_vkey(),
+            names: six(names)?,
         });
     }
-    let file = MembersFile { origin: DEMO_ORIGIN.into(), name: "Accord demonstration body".into(), members };
-    let toml = members_toml(&file);
+    let file = MembersFile { origin: DEMO_ORIGIN.into(), name: DEMO_BODY[2].into(), names: six(&DEMO_BODY)?, members };
+    let toml = members_toml(&file)?;
     std::fs::write(dir.join("members.toml"), toml)?;
     let vkey = found_with_rules(&dir.join("data"), &file, None, vec![code::founding_document()?], None)?;
     std::fs::write(dir.join("log.vkey"), format!("{vkey}\n"))?;
@@ -90,12 +131,8 @@ fn create(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-fn members_toml(f: &MembersFile) -> String {
-    let mut s = format!("origin = {:?}\nname = {:?}\n", f.origin, f.name);
-    for m in &f.members {
-        s.push_str(&format!("\n[[member]]\nid = {:?}\nname = {:?}\nvkey = {:?}\n", m.id.as_str(), m.name, m.vkey));
-    }
-    s
+fn members_toml(f: &MembersFile) -> Result<String> {
+    toml::to_string(f).context("the demo's members file")
 }
 
 /// Decision acts seeded after the notes: (member, type, body). The times
