@@ -11,8 +11,11 @@
 //! Set `ACCORD_PAGE_CACHE=off` in the environment to render every request
 //! (the benchmark measures both).
 //!
-//! What it is not: no HTTP cache (pages still say `no-cache` to browsers)
-//! and no time-based expiry — nothing on a page depends on the clock.
+//! Open deadlines say how far away they are ("closes in 3 days"), so a
+//! page is also kept for the current minute only: the generation includes
+//! it, and a relative phrase is never more than a minute stale.
+//!
+//! What it is not: no HTTP cache (pages still say `no-cache` to browsers).
 
 use crate::ctx::Ctx;
 use crate::AppState;
@@ -32,8 +35,14 @@ const MAX_BYTES: usize = 64 << 20;
 /// A page larger than this is served but not kept.
 const MAX_PAGE_BYTES: usize = 4 << 20;
 
-/// What the pages were rendered against: (committed size, checkpoint size).
-type Generation = (u64, u64);
+/// What the pages were rendered against: (committed size, checkpoint
+/// size, the minute of the wall clock).
+type Generation = (u64, u64, u64);
+
+/// The current minute since the Unix epoch.
+fn minute() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() / 60)
+}
 
 #[derive(Clone)]
 struct Kept {
@@ -106,7 +115,8 @@ pub(crate) async fn layer(State(node): State<AppState>, req: Request, next: Next
     let key = format!("{} {}", ctx.ui().code(), parts.uri.path_and_query().map_or("", |p| p.as_str()));
     // Read before rendering: a page rendered from newer projections than
     // its key says is only fresher, never staler.
-    let generation = (node.metrics().log_size.load(Ordering::Acquire), node.checkpoint().map_or(0, |c| c.size));
+    let generation =
+        (node.metrics().log_size.load(Ordering::Acquire), node.checkpoint().map_or(0, |c| c.size), minute());
     if let Some(kept) = lock().get(generation, &key) {
         let mut res = (StatusCode::OK, kept.body).into_response();
         *res.headers_mut() = kept.headers;
@@ -143,12 +153,14 @@ mod tests {
     #[test]
     fn a_new_generation_forgets_every_page() {
         let mut p = Pages::default();
-        p.put((5, 5), "en /".into(), kept(10));
-        assert!(p.get((5, 5), "en /").is_some());
-        assert!(p.get((5, 5), "fr /").is_none());
-        assert!(p.get((6, 5), "en /").is_none(), "committed size grew");
-        p.put((6, 5), "en /".into(), kept(10));
-        assert!(p.get((6, 6), "en /").is_none(), "checkpoint grew");
+        p.put((5, 5, 0), "en /".into(), kept(10));
+        assert!(p.get((5, 5, 0), "en /").is_some());
+        assert!(p.get((5, 5, 0), "fr /").is_none());
+        assert!(p.get((6, 5, 0), "en /").is_none(), "committed size grew");
+        p.put((6, 5, 0), "en /".into(), kept(10));
+        assert!(p.get((6, 6, 0), "en /").is_none(), "checkpoint grew");
+        p.put((6, 6, 0), "en /".into(), kept(10));
+        assert!(p.get((6, 6, 1), "en /").is_none(), "a minute passed: relative deadlines moved");
         assert_eq!(p.bytes, 0);
     }
 
@@ -156,16 +168,16 @@ mod tests {
     fn bounded_in_pages_and_bytes() {
         let mut p = Pages::default();
         for i in 0..MAX_PAGES + 10 {
-            p.put((1, 1), format!("en /{i}"), kept(1));
+            p.put((1, 1, 0), format!("en /{i}"), kept(1));
         }
         assert!(p.pages.len() <= MAX_PAGES);
-        p.put((1, 1), "big".into(), kept(MAX_BYTES));
-        p.put((1, 1), "more".into(), kept(1));
+        p.put((1, 1, 0), "big".into(), kept(MAX_BYTES));
+        p.put((1, 1, 0), "more".into(), kept(1));
         assert!(p.bytes <= MAX_BYTES);
         // Replacing a page does not count it twice.
         let mut q = Pages::default();
-        q.put((1, 1), "a".into(), kept(7));
-        q.put((1, 1), "a".into(), kept(7));
+        q.put((1, 1, 0), "a".into(), kept(7));
+        q.put((1, 1, 0), "a".into(), kept(7));
         assert_eq!(q.bytes, 7);
     }
 

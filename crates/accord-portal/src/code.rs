@@ -160,7 +160,7 @@ fn subscriptions_table(ctx: &Ctx, doc: &str, subs: &[&Subscription], with_versio
                         @if with_version {
                             td data-label=(number) { a href=(version_href(doc, s.version)) { (ctx.tr.ta("code-version-n", &[("n", u64::from(s.version).into())])) } }
                         }
-                        td data-label=(since) { (layout::entry_link(s.index.0)) " " (layout::time(&s.time.to_rfc3339())) }
+                        td data-label=(since) { (layout::entry_link(s.index.0)) " " (layout::time(ctx.ui(), &s.time.to_rfc3339())) }
                     }
                 }
             }
@@ -326,7 +326,7 @@ fn versions_table(ctx: &Ctx, doc: &Document) -> Markup {
                             a href=(version_href(&doc.id, v.number)) { (ctx.tr.ta("code-version-n", &[("n", u64::from(v.number).into())])) }
                         }
                         td data-label=(label) { (v.label) }
-                        td data-label=(adopted) { (layout::entry_link(v.adopted_at.0)) " " (layout::time(&v.adopted_time.to_rfc3339())) }
+                        td data-label=(adopted) { (layout::entry_link(v.adopted_at.0)) " " (layout::time(ctx.ui(), &v.adopted_time.to_rfc3339())) }
                         td data-label=(proposal) { (decision_markup(ctx, v)) }
                         td class="official" data-label=(official) { (language_list(ctx, &v.official_languages())) }
                         td data-label=(hash) { code class="hash" { (v.hash()) } }

@@ -94,7 +94,7 @@ pub(crate) fn proposal_table(ctx: &Ctx, rows: &[ProposalRow], open: bool) -> Mar
                         td data-label=(status) { span class=(format!("status status-{}", p.status)) { (ctx.t(&format!("status-{}", p.status))) } }
                         td data-label=(when) {
                             @if open {
-                                (layout::time(str_field(p, "closes")))
+                                (layout::deadline(ctx.ui(), str_field(p, "closes")))
                             } @else if let Some(i) = p.doc.get("closed_at").and_then(|v| v.as_u64()) {
                                 (layout::entry_link(i))
                             }

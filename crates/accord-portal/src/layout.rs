@@ -248,11 +248,15 @@ pub fn frame(ctx: &Ctx, shell: &Shell, page: &Page) -> Markup {
     }
 }
 
-/// A timestamp as `<time>`: RFC 3339 in `datetime`, `YYYY-MM-DD HH:MM UTC`
-/// shown.
-pub fn time(rfc3339: &str) -> Markup {
-    let shown = rfc3339.get(..16).map_or_else(|| rfc3339.to_string(), |s| format!("{} UTC", s.replace('T', " ")));
-    html! { time datetime=(rfc3339) { (shown) } }
+/// A timestamp as `<time>`: RFC 3339 in `datetime`, shown in the
+/// reader's language with its zone (`crate::dates`).
+pub fn time(ui: crate::i18n::Ui, rfc3339: &str) -> Markup {
+    crate::dates::time(ui, rfc3339)
+}
+
+/// An open deadline: the time, and how far it is from now.
+pub fn deadline(ui: crate::i18n::Ui, rfc3339: &str) -> Markup {
+    crate::dates::deadline(ui, rfc3339)
 }
 
 /// A link to a log entry: `#N`.

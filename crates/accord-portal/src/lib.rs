@@ -17,6 +17,7 @@ pub mod assets;
 mod cache;
 mod code;
 pub mod ctx;
+mod dates;
 mod desk;
 mod home;
 pub mod i18n;

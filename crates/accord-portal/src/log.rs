@@ -296,7 +296,7 @@ fn latest_section(ctx: &Ctx, d: &LogData) -> Markup {
                         @for r in &d.rows {
                             tr {
                                 td { (layout::entry_link(r.index)) }
-                                td { (layout::time(&r.time)) }
+                                td { (layout::time(ctx.ui(), &r.time)) }
                                 td { a href=(format!("/members/{}", r.member)) { code { (r.member) } } }
                                 td { (type_label(ctx, &r.kind)) }
                             }

@@ -143,7 +143,7 @@ fn member_body(ctx: &Ctx, p: &MemberPage) -> Markup {
                             a href=(format!("/code/{doc}/versions/{}", s.version)) {
                                 (ctx.tr.ta("members-subscribes-to", &[("document", doc.as_str().into()), ("version", u64::from(s.version).into())]))
                             }
-                            " — " (ctx.t("members-since")) " " (layout::entry_link(s.index.0)) " " (layout::time(&s.time.to_rfc3339()))
+                            " — " (ctx.t("members-since")) " " (layout::entry_link(s.index.0)) " " (layout::time(ctx.ui(), &s.time.to_rfc3339()))
                         }
                     }
                 }

@@ -294,7 +294,9 @@ fn table(ctx: &Ctx, rows: &[Row], names: &BTreeMap<String, String>) -> Markup {
                         td data-label=(sponsor) { (member_link(&r.sponsor, names.get(&r.sponsor).map(String::as_str))) }
                         td data-label=(procedure) { (procedure_words(ctx, r.procedure)) }
                         td data-label=(status) { (status_badge(ctx, &r.status)) }
-                        td data-label=(deadline) { (layout::time(&r.closes)) }
+                        td data-label=(deadline) {
+                            @if r.is_pending() { (layout::deadline(ctx.ui(), &r.closes)) } @else { (layout::time(ctx.ui(), &r.closes)) }
+                        }
                         td data-label=(tally) { (tally_cell(ctx, &row.tally)) }
                     }
                 }

@@ -30,6 +30,7 @@ log-newest = أحدث القيود
 log-older = قيود أقدم
 log-type-body-genesis = تأسيس الهيئة
 log-type-member-key-rotate = مفتاح جديد
+log-type-member-rename = تغيير الاسم
 log-type-note-publish = مذكرة منشورة
 log-type-proposal-submit = تقديم مقترح
 log-type-proposal-cosponsor = مشاركة في تقديم

@@ -30,6 +30,7 @@ log-newest = Newest entries
 log-older = Older entries
 log-type-body-genesis = Founding of the body
 log-type-member-key-rotate = New key
+log-type-member-rename = Change of name
 log-type-note-publish = Published note
 log-type-proposal-submit = Proposal tabled
 log-type-proposal-cosponsor = Co-sponsorship

@@ -30,6 +30,7 @@ log-newest = Entradas más recientes
 log-older = Entradas anteriores
 log-type-body-genesis = Fundación del organismo
 log-type-member-key-rotate = Nueva clave
+log-type-member-rename = Cambio de nombre
 log-type-note-publish = Nota publicada
 log-type-proposal-submit = Propuesta presentada
 log-type-proposal-cosponsor = Copatrocinio

@@ -30,6 +30,7 @@ log-newest = Entrées les plus récentes
 log-older = Entrées plus anciennes
 log-type-body-genesis = Fondation de l’organisme
 log-type-member-key-rotate = Nouvelle clé
+log-type-member-rename = Changement de nom
 log-type-note-publish = Note publiée
 log-type-proposal-submit = Proposition déposée
 log-type-proposal-cosponsor = Coparrainage

@@ -30,6 +30,7 @@ log-newest = Самые новые записи
 log-older = Более ранние записи
 log-type-body-genesis = Учреждение органа
 log-type-member-key-rotate = Новый ключ
+log-type-member-rename = Изменение названия
 log-type-note-publish = Опубликованная заметка
 log-type-proposal-submit = Внесено предложение
 log-type-proposal-cosponsor = Соавторство

@@ -30,6 +30,7 @@ log-newest = 最新条目
 log-older = 较早条目
 log-type-body-genesis = 机构成立
 log-type-member-key-rotate = 更换密钥
+log-type-member-rename = 更改名称
 log-type-note-publish = 发布说明
 log-type-proposal-submit = 提出提案
 log-type-proposal-cosponsor = 联署

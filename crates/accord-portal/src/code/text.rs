@@ -128,7 +128,7 @@ fn facts(ctx: &Ctx, doc: &Document, v: &Version) -> Markup {
     html! {
         dl class="panel code-facts" {
             dt { (ctx.t("code-col-adopted")) }
-            dd { (layout::entry_link(v.adopted_at.0)) " " (layout::time(&v.adopted_time.to_rfc3339())) }
+            dd { (layout::entry_link(v.adopted_at.0)) " " (layout::time(ctx.ui(), &v.adopted_time.to_rfc3339())) }
             dt { (ctx.t("code-col-proposal")) }
             dd { (decision_markup(ctx, v)) }
             dt { (ctx.t("code-col-official")) }

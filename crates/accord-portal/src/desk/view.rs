@@ -317,7 +317,7 @@ fn awaits(ctx: &Ctx, d: &DeskData) -> Markup {
                     @for a in &d.awaits {
                         @let kind = match &a.why { Why::Vote => "vote", Why::Object => "object", Why::Amends(_) => "amendment" };
                         li data-proposal=(a.id) data-kind=(kind) {
-                            span class="desk-deadline" { (ctx.t("desk-awaits-deadline")) " " (layout::time(&a.closes)) }
+                            span class="desk-deadline" { (ctx.t("desk-awaits-deadline")) " " (layout::deadline(ctx.ui(), &a.closes)) }
                             " "
                             span class="desk-why" {
                                 @match &a.why {
@@ -416,7 +416,7 @@ fn ballot(ctx: &Ctx, b: &Ballot) -> Markup {
             h3 id=(head) { a href=(format!("/proposals/{}", p.id)) { bdi { (str_field(p, "title")) } } }
             p {
                 span class=(format!("status status-{}", p.status)) { (ctx.t(&format!("status-{}", p.status))) }
-                " " (ctx.t("desk-closes")) " " (layout::time(str_field(p, "closes")))
+                " " (ctx.t("desk-closes")) " " (layout::deadline(ctx.ui(), str_field(p, "closes")))
                 " · " (ctx.t("desk-sponsor")) " " (str_field(p, "sponsor"))
                 @if let Some(a) = p.doc.get("amends").and_then(|v| v.as_str()) {
                     " · " (ctx.t("desk-amends")) " " a href=(format!("/proposals/{a}")) { (a) }

@@ -183,11 +183,13 @@ fn facts(ctx: &Ctx, d: &Detail) -> Markup {
             dd { (procedure_words(ctx, r.procedure)) }
             dt { (ctx.t("proposals-submitted")) }
             dd {
-                (layout::time(&r.submitted))
+                (layout::time(ctx.ui(), &r.submitted))
                 @if let Some(i) = r.submitted_at() { " " (entry_link(i)) }
             }
             dt { (ctx.t("proposals-deadline")) }
-            dd { (layout::time(&r.closes)) }
+            dd {
+                @if r.is_pending() { (layout::deadline(ctx.ui(), &r.closes)) } @else { (layout::time(ctx.ui(), &r.closes)) }
+            }
             @if let Some(i) = r.closed_at {
                 dt { (ctx.t("proposals-closed-at")) }
                 dd { (entry_link(i)) }
@@ -255,11 +257,11 @@ fn silence(ctx: &Ctx, d: &Detail) -> Markup {
                         ("entry", o.index.into()),
                     ]))
                 }
-                p { (ctx.t("proposals-silence-vote-until")) " " (layout::time(&r.closes)) }
+                p { (ctx.t("proposals-silence-vote-until")) " " (layout::deadline(ctx.ui(), &r.closes)) }
                 (silence_table(ctx, d, &r.objections, "objections", "proposals-objections"))
             } @else if r.is_pending() {
                 p class="silence-unbroken" { (ctx.t("proposals-silence-unbroken")) }
-                p { (ctx.t("proposals-silence-until")) " " (layout::time(&r.closes)) }
+                p { (ctx.t("proposals-silence-until")) " " (layout::deadline(ctx.ui(), &r.closes)) }
             } @else if r.adopted_by.as_deref() == Some("consensus") {
                 p class="silence-unbroken" { (ctx.t("proposals-silence-held")) }
             } @else {
@@ -337,7 +339,7 @@ fn recorded_vote(ctx: &Ctx, d: &Detail) -> Markup {
             @if b.tally_is_final {
                 p { (ctx.t("proposals-tally-final")) @if let Some(i) = d.record.closed_at { " " (entry_link(i)) } }
             } @else if d.record.is_pending() {
-                p { (ctx.t("proposals-tally-live")) " " (layout::time(&d.record.closes)) }
+                p { (ctx.t("proposals-tally-live")) " " (layout::deadline(ctx.ui(), &d.record.closes)) }
             } @else {
                 p { (ctx.t("proposals-tally-not-final")) }
             }
