@@ -394,7 +394,7 @@ fn you(ctx: &Ctx, d: &DeskData) -> Markup {
                 dd {
                     span id="desk-member" { (d.member.id) }
                     " — "
-                    a href=(format!("/members/{}", d.member.id)) { bdi { (d.member.name) } }
+                    a href=(format!("/members/{}", d.member.id)) { bdi { (crate::names::of_member(ctx.tr, &d.member)) } }
                 }
                 dt { (ctx.t("desk-key-id")) }
                 dd { code class="hash" id="desk-key-id" { (d.key_id) } }
