@@ -18,7 +18,8 @@
 //! Read endpoints add `bad-parameter` (400), `not-found` (404),
 //! `unknown-proposal` (404 on `GET /api/v1/proposals/{id}`),
 //! `method-not-allowed` (405), `unsupported-media-type` (415),
-//! `unavailable` (503) and `internal` (500).
+//! `unavailable` (503) and `internal` (500). A plain HTTP request to a
+//! node serving HTTPS is answered `tls-required` (400) by the listener.
 
 use accord_core::Refusal;
 use accord_node::{NodeError, SubmitError};

@@ -66,6 +66,8 @@ enum Command {
         database: Option<String>,
         #[command(flatten)]
         limits: cmd::serve::LimitArgs,
+        #[command(flatten)]
+        tls: cmd::serve::TlsArgs,
     },
     /// Create (once) and serve a demonstration body of twelve member states.
     Demo {
@@ -120,8 +122,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Keygen { origin, member, out } => cmd::keygen::run(&origin, &member, &out),
         Command::Init { data, members, database } => cmd::init::run(&data, &members, database.as_deref()),
-        Command::Serve { data, listen, database, limits } => {
-            cmd::serve::run(&data, &listen, database.as_deref(), limits.into())
+        Command::Serve { data, listen, database, limits, tls } => {
+            cmd::serve::run(&data, &listen, database.as_deref(), limits.into(), &tls)
         }
         Command::Demo { dir, listen } => cmd::demo::run(&dir, &listen),
         Command::Submit { server, key, kind, body, seq } => cmd::submit::run(&server, &key, &kind, &body, seq),

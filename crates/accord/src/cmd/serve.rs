@@ -1,10 +1,10 @@
 //! `accord serve`: runs a node and its HTTP face until SIGINT/SIGTERM.
 
 use crate::files::{db_url, lock_data, log_key_path, read_key, secretariat_key_path, DataLock};
-use accord_http::server::Limits;
+use accord_http::server::{Limits, Tls};
 use accord_node::{Node, NodeConfig, SteadyClock};
 use anyhow::{Context, Result};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -64,21 +64,57 @@ impl From<LimitArgs> for Limits {
     }
 }
 
-pub fn run(data: &Path, listen: &str, database: Option<&str>, limits: Limits) -> Result<()> {
-    init_tracing();
-    let (node, _lock) = start_node(data, database)?;
-    serve_node(node, listen, limits)
+/// HTTPS served by the node itself (docs/OPERATIONS.md). Both files or
+/// neither; they are read once at start, so a renewed certificate takes a
+/// restart.
+#[derive(clap::Args, Clone)]
+pub struct TlsArgs {
+    /// Serve HTTPS with this PEM certificate chain (the server's certificate first); needs --tls-key.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert (PKCS#8, RSA or EC); needs --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 }
 
+impl TlsArgs {
+    /// The TLS configuration asked for, if any, with its files read and
+    /// checked (a clear error if only one of the two is given).
+    pub fn load(&self) -> Result<Option<Tls>> {
+        match (&self.tls_cert, &self.tls_key) {
+            (None, None) => Ok(None),
+            (Some(cert), Some(key)) => Ok(Some(Tls::from_pem_files(cert, key)?)),
+            (Some(_), None) => anyhow::bail!("--tls-cert needs --tls-key (the certificate's private key)"),
+            (None, Some(_)) => anyhow::bail!("--tls-key needs --tls-cert (the certificate of that key)"),
+        }
+    }
+}
+
+pub fn run(data: &Path, listen: &str, database: Option<&str>, limits: Limits, tls: &TlsArgs) -> Result<()> {
+    init_tracing();
+    // Read the certificate before taking the data directory: a bad file
+    // is an error at once, with nothing started.
+    let tls = tls.load()?;
+    let (node, _lock) = start_node(data, database)?;
+    serve_node_with(node, listen, limits, tls)
+}
+
+/// Serves `node` over plain HTTP (the demo's way: on localhost).
 pub fn serve_node(node: Arc<Node>, listen: &str, limits: Limits) -> Result<()> {
+    serve_node_with(node, listen, limits, None)
+}
+
+/// Serves `node` on `listen`, over HTTPS when `tls` is given.
+pub fn serve_node_with(node: Arc<Node>, listen: &str, limits: Limits, tls: Option<Tls>) -> Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async {
         let listener =
             tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
         let addr = listener.local_addr()?;
-        tracing::info!(origin = node.origin(), log_key = %node.log_vkey(), "serving on http://{addr}");
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        tracing::info!(origin = node.origin(), log_key = %node.log_vkey(), tls = tls.is_some(), "serving on {scheme}://{addr}");
         // The first line on stdout names the address, for scripts and tests.
-        println!("accord: listening on http://{addr}");
+        println!("accord: listening on {scheme}://{addr}");
         let app = accord_http::router(node.clone());
         let limits = limits.fitted_to_descriptors();
         tracing::info!(
@@ -87,7 +123,7 @@ pub fn serve_node(node: Arc<Node>, listen: &str, limits: Limits) -> Result<()> {
             header_timeout_s = limits.header_timeout.as_secs(),
             "connection limits"
         );
-        accord_http::server::serve(listener, app, limits, shutdown_signal()).await?;
+        accord_http::server::serve(listener, app, limits, tls, shutdown_signal()).await?;
         anyhow::Ok(())
     })?;
     tracing::info!("stopping: finishing queued statements and publishing a last checkpoint");

@@ -24,4 +24,5 @@ mod portal_members;
 mod portal_proposals;
 mod proposals;
 mod published;
+mod tls;
 mod trust;
