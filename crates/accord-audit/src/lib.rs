@@ -135,6 +135,26 @@ fn fail<T>(msg: impl Into<String>) -> Result<T, Outcome> {
     Err(Outcome::Failed(Failure(msg.into())))
 }
 
+/// When `e` means the node at `url` could not be reached at all
+/// (connection refused, no such host, a timeout), the one message every
+/// command that talks to a node gives: "cannot reach the node at URL:
+/// <error>; is `accord serve` running there?". `None` for other errors
+/// (the node answered, but not as expected).
+pub fn cannot_reach(url: &str, e: &reqwest::Error) -> Option<anyhow::Error> {
+    if !(e.is_connect() || e.is_timeout()) {
+        return None;
+    }
+    // reqwest's own message names the URL; its sources say what failed.
+    let mut why = Vec::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        why.push(s.to_string());
+        source = s.source();
+    }
+    let why = if why.is_empty() { e.to_string() } else { why.join(": ") };
+    Some(anyhow!("cannot reach the node at {url}: {why}; is `accord serve` running there?"))
+}
+
 pub fn run(args: AuditArgs) -> ExitCode {
     match audit(&args) {
         Ok(()) => ExitCode::SUCCESS,
@@ -204,7 +224,10 @@ impl Http {
     /// `limit`; a failure status is a failure.
     fn fetch(&self, path: &str, limit: Limit) -> Result<(Option<u64>, Vec<u8>), Outcome> {
         let url = format!("{}{path}", self.base);
-        let r = self.client.get(&url).send().with_context(|| format!("GET {url}"))?;
+        let r = self.client.get(&url).send().map_err(|e| match cannot_reach(&self.base, &e) {
+            Some(unreachable) => unreachable,
+            None => anyhow::Error::new(e).context(format!("GET {url}")),
+        })?;
         let status = r.status();
         let size = r.headers().get("accord-log-size").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
         let max = limit.bytes();

@@ -63,6 +63,10 @@ pub(crate) fn run(shared: Arc<Shared>, clock: Arc<dyn Clock>) {
                         *write(&shared.published) = Some(Arc::new(Published { size, root, note }));
                         shared.metrics.checkpoint_size.store(size, Relaxed);
                         shared.metrics.checkpoints_published.fetch_add(1, Relaxed);
+                        // Debug: at most one every `checkpoint_interval_ms`
+                        // (100 ms), which would outnumber everything else in
+                        // the log under load; the size is in /metrics.
+                        tracing::debug!(size, "checkpoint signed");
                     }
                     Err(e) => {
                         tracing::error!(error = %e, size, "cannot store checkpoint; will retry")
@@ -74,6 +78,7 @@ pub(crate) fn run(shared: Arc<Shared>, clock: Arc<dyn Clock>) {
         if shared.stopping.load(Relaxed) {
             let d = shared.durable.lock().unwrap_or_else(|p| p.into_inner());
             if d.size <= shared.metrics.checkpoint_size.load(Relaxed) {
+                tracing::info!(size = shared.metrics.checkpoint_size.load(Relaxed), "last checkpoint published");
                 return;
             }
             continue;

@@ -122,6 +122,13 @@ pub struct Node {
     threads: Mutex<Vec<JoinHandle<()>>>,
 }
 
+/// A refusal's detail for the operator's log: at most
+/// [`Node::LOGGED_DETAIL`] characters (it may quote what a client sent;
+/// it is logged with `?`, so newlines and quotes are escaped).
+fn refusal_detail(r: &Refusal) -> String {
+    r.to_string().chars().take(Node::LOGGED_DETAIL).collect()
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -261,12 +268,47 @@ impl Node {
 
     /// Parses, verifies and sequences a signed statement. Resolves once the
     /// entry is durable (or refused).
+    ///
+    /// Says so in the operator's log: the sequencer logs each accepted
+    /// statement once durable; this logs each refusal (member and type
+    /// when the statement could be read that far, and the refusal's code),
+    /// each resubmission of bytes already in the log, and each statement
+    /// not taken because the node was unavailable.
     pub async fn submit(&self, bytes: &[u8]) -> Result<Receipt, SubmitError> {
+        let signed = match SignedStatement::parse(bytes) {
+            Ok(s) => s,
+            Err(r) => {
+                self.shared.metrics.refused.fetch_add(1, Relaxed);
+                tracing::info!(code = r.code(), detail = ?refusal_detail(&r), "statement refused");
+                return Err(SubmitError::Refused(r));
+            }
+        };
+        let member = signed.statement.member.clone();
+        let kind = signed.statement.act.type_name();
+        let result = self.submit_parsed(signed, bytes).await;
+        match &result {
+            Ok(receipt) if receipt.existing => {
+                tracing::info!(%member, r#type = kind, index = receipt.index, "statement already in the log")
+            }
+            Ok(_) => {}
+            Err(SubmitError::Refused(r)) => {
+                tracing::info!(%member, r#type = kind, code = r.code(), detail = ?refusal_detail(r), "statement refused")
+            }
+            Err(SubmitError::Unavailable(why)) => {
+                tracing::warn!(%member, r#type = kind, reason = %why, "statement not taken: unavailable")
+            }
+        }
+        result
+    }
+
+    /// Longest refusal detail written to the operator's log, in characters.
+    const LOGGED_DETAIL: usize = 200;
+
+    async fn submit_parsed(&self, signed: SignedStatement, bytes: &[u8]) -> Result<Receipt, SubmitError> {
         let refused = |r: Refusal| {
             self.shared.metrics.refused.fetch_add(1, Relaxed);
             SubmitError::Refused(r)
         };
-        let signed = SignedStatement::parse(bytes).map_err(refused)?;
         let key = {
             let keys = read(&self.shared.keys);
             keys.get(&signed.statement.member).cloned()

@@ -41,9 +41,50 @@ pub fn fold_store(
     Ok(state)
 }
 
-/// The state after the whole stored log.
+/// The state after the whole stored log, its progress in the operator's
+/// log ([`Progress`]).
 pub fn load_state(store: &dyn Store) -> Result<State, NodeError> {
-    fold_store(store, |_, _| Ok(()))
+    let mut progress = Progress::start("replay", store.size()?);
+    let state = fold_store(store, |done, _| {
+        progress.at(done);
+        Ok(())
+    })?;
+    progress.done();
+    Ok(state)
+}
+
+/// How often a long replay or rebuild says how far it is.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Progress lines of a replay or rebuild (info): one at the start, one
+/// every [`PROGRESS_EVERY`] while it runs, one at the end with its time.
+struct Progress {
+    what: &'static str,
+    total: u64,
+    started: std::time::Instant,
+    said: std::time::Instant,
+}
+
+impl Progress {
+    fn start(what: &'static str, total: u64) -> Progress {
+        tracing::info!(what, entries = total, "{what} of the log started");
+        let now = std::time::Instant::now();
+        Progress { what, total, started: now, said: now }
+    }
+
+    fn at(&mut self, done: u64) {
+        if self.said.elapsed() >= PROGRESS_EVERY {
+            self.said = std::time::Instant::now();
+            let (what, total) = (self.what, self.total);
+            tracing::info!(what, done, total, "{what}: {done} of {total} entries");
+        }
+    }
+
+    fn done(self) {
+        let what = self.what;
+        let ms = self.started.elapsed().as_millis() as u64;
+        tracing::info!(what, entries = self.total, elapsed_ms = ms, "{what} of the log done");
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,11 +100,14 @@ pub fn rebuild_projections(store: &dyn Store, mut progress: impl FnMut(u64, u64)
     let before = store.projection_digest()?;
     let total = store.size()?;
     store.clear_projections()?;
+    let mut logged = Progress::start("rebuild", total);
     let state = fold_store(store, |done, effects| {
         store.write_projections(effects)?;
         progress(done, total);
+        logged.at(done);
         Ok(())
     })?;
+    logged.done();
     let after = store.projection_digest()?;
     Ok(RebuildReport { entries: state.size(), before, after })
 }

@@ -93,6 +93,7 @@ pub(crate) fn run(
                     match kept {
                         Some(bytes) => {
                             shared.metrics.accepted.fetch_add(1, Relaxed);
+                            log_accepted(&job.signed.statement, before);
                             let receipt = Receipt { index: before, leaf_hash: Hash::leaf(&bytes), existing: false };
                             let _ = job.reply.send(Ok(receipt));
                         }
@@ -188,9 +189,16 @@ fn commit_round(
     }
     announce_durable(shared, frontier);
     for a in accepted {
+        log_accepted(&a.entry.statement.statement, a.receipt.index);
         let _ = a.reply.send(Ok(a.receipt));
     }
     Ok(())
+}
+
+/// The operator's line for a statement that is durable in the log (one
+/// per entry, clock ticks included; docs/OPERATIONS.md, "Logs").
+fn log_accepted(st: &accord_core::Statement, index: u64) {
+    tracing::info!(member = %st.member, r#type = st.act.type_name(), index, "statement accepted");
 }
 
 /// Tells readers and the checkpointer what is durable now.

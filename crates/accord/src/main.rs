@@ -25,6 +25,9 @@ use std::process::ExitCode;
     about = "Accord: a multilateral, transparent and democratic body, run as a verifiable log"
 )]
 struct Cli {
+    /// How log lines are written on stderr: text (coloured only on a terminal) or json (one object a line).
+    #[arg(long, global = true, value_enum, default_value_t = cmd::serve::LogFormat::Text)]
+    log_format: cmd::serve::LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -55,13 +58,15 @@ enum Command {
         #[arg(long)]
         database: Option<String>,
     },
-    /// Serve a body over HTTP.
+    /// Serve a body over HTTP, or HTTPS with --tls-cert and --tls-key.
     Serve {
+        /// Data directory of the body (made by `accord init`).
         #[arg(long)]
         data: PathBuf,
         /// Address to listen on (port 0 picks a free port; the address is printed).
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
+        /// Database URL (default: sqlite://DATA/accord.db).
         #[arg(long)]
         database: Option<String>,
         #[command(flatten)]
@@ -74,6 +79,7 @@ enum Command {
         /// Folder for the demo body and its (non-secret) demo keys.
         #[arg(long, default_value = "accord-demo")]
         dir: PathBuf,
+        /// Address to listen on (port 0 picks a free port; the address is printed).
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
     },
@@ -107,8 +113,10 @@ enum Command {
     Audit(accord_audit::AuditArgs),
     /// Drop and rebuild every projection from the log (node must be stopped).
     Rebuild {
+        /// Data directory of the body (its lock is taken: the node must be stopped).
         #[arg(long)]
         data: PathBuf,
+        /// Database URL (default: sqlite://DATA/accord.db).
         #[arg(long)]
         database: Option<String>,
     },
@@ -119,6 +127,8 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    cmd::serve::set_log_format(cli.log_format);
+    cmd::serve::init_tracing();
     let result = match cli.command {
         Command::Keygen { origin, member, out } => cmd::keygen::run(&origin, &member, &out),
         Command::Init { data, members, database } => cmd::init::run(&data, &members, database.as_deref()),
@@ -145,5 +155,38 @@ fn main() -> ExitCode {
             eprintln!("accord: error: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every option, positional argument and subcommand of every command
+    /// says what it is in `--help`.
+    #[test]
+    fn every_argument_of_every_command_has_help_text() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+                let has = arg.get_help().is_some_and(|h| !h.to_string().trim().is_empty())
+                    || arg.get_long_help().is_some_and(|h| !h.to_string().trim().is_empty());
+                if !has {
+                    missing.push(format!("{path}: {}", arg.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+                let name = format!("{path} {}", sub.get_name());
+                if sub.get_about().is_none() && sub.get_long_about().is_none() {
+                    missing.push(format!("{name}: the command itself"));
+                }
+                walk(sub, &name, missing);
+            }
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut missing = Vec::new();
+        walk(&cmd, "accord", &mut missing);
+        assert!(missing.is_empty(), "without help text:\n{}", missing.join("\n"));
     }
 }

@@ -20,6 +20,7 @@ pub struct ProposeArgs {
     /// The proposal's id: 1–64 of a-z, 0-9 and '-', e.g. admit-nor.
     #[arg(long)]
     pub id: String,
+    /// The proposal's title, as the portal lists it.
     #[arg(long)]
     pub title: String,
     /// The proposal's text.

@@ -8,10 +8,37 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// How log lines are written on stderr (docs/OPERATIONS.md, "Logs").
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One human-readable line per event: time, level, target, message, fields.
+    #[default]
+    Text,
+    /// One JSON object per line: timestamp, level, target, fields (message included).
+    Json,
+}
+
+/// The format `init_tracing` uses, set once by `main` from `--log-format`.
+static LOG_FORMAT: std::sync::OnceLock<LogFormat> = std::sync::OnceLock::new();
+
+/// Sets the format of the log lines (before [`init_tracing`]; later calls
+/// change nothing).
+pub fn set_log_format(format: LogFormat) {
+    let _ = LOG_FORMAT.set(format);
+}
+
+/// Logs to stderr at `RUST_LOG` (default `info`), in the format set by
+/// [`set_log_format`], with colours only when stderr is a terminal.
+/// Calling it again changes nothing.
 pub fn init_tracing() {
+    use std::io::IsTerminal;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match LOG_FORMAT.get().copied().unwrap_or_default() {
+        LogFormat::Text => builder.with_ansi(std::io::stderr().is_terminal()).try_init(),
+        LogFormat::Json => builder.json().with_current_span(false).try_init(),
+    };
 }
 
 /// Starts the node of the body in `data`, holding the directory's lock
@@ -30,9 +57,16 @@ pub fn start_node(data: &Path, database: Option<&str>) -> Result<(Arc<Node>, Dat
         None
     };
     let store = accord_store::open(&db_url(data, database))?;
+    let node_ticks = clock_ticker.is_some();
     let config = NodeConfig { clock_ticker, ..NodeConfig::default() };
     let node =
         Node::start(store, log_key.signer, Arc::new(SteadyClock::system()), config).context("cannot start the node")?;
+    tracing::info!(
+        data = %data.display(),
+        log_size = node.metrics().log_size.load(std::sync::atomic::Ordering::Relaxed),
+        ticks_clock = node_ticks,
+        "node started"
+    );
     Ok((Arc::new(node), lock))
 }
 
@@ -112,7 +146,14 @@ pub fn serve_node_with(node: Arc<Node>, listen: &str, limits: Limits, tls: Optio
             tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
         let addr = listener.local_addr()?;
         let scheme = if tls.is_some() { "https" } else { "http" };
-        tracing::info!(origin = node.origin(), log_key = %node.log_vkey(), tls = tls.is_some(), "serving on {scheme}://{addr}");
+        tracing::info!(
+            listen = %addr,
+            log_size = node.metrics().log_size.load(std::sync::atomic::Ordering::Relaxed),
+            tls = tls.is_some(),
+            origin = node.origin(),
+            log_key = %node.log_vkey(),
+            "serving on {scheme}://{addr}"
+        );
         // The first line on stdout names the address, for scripts and tests.
         println!("accord: listening on {scheme}://{addr}");
         let app = accord_http::router(node.clone());

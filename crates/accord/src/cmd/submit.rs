@@ -73,10 +73,19 @@ impl Submitter {
         Ok(Submitter { client, server: server.trim_end_matches('/').to_string(), key, id })
     }
 
+    /// Sends `request`; a node that cannot be reached is said so, with
+    /// the URL (`accord_audit::cannot_reach`).
+    fn send(&self, request: reqwest::blocking::RequestBuilder) -> Result<reqwest::blocking::Response> {
+        request.send().map_err(|e| match accord_audit::cannot_reach(&self.server, &e) {
+            Some(unreachable) => unreachable,
+            None => e.into(),
+        })
+    }
+
     /// The member's last accepted seq + 1, as the node says.
     pub fn next_seq(&self) -> Result<u64> {
         let (server, id) = (&self.server, &self.id);
-        let r = self.client.get(format!("{server}/api/v1/members/{id}")).send()?;
+        let r = self.send(self.client.get(format!("{server}/api/v1/members/{id}")))?;
         if !r.status().is_success() {
             bail!("cannot read member {id} from {server}: {}", r.text()?);
         }
@@ -94,12 +103,12 @@ impl Submitter {
         };
         let text = statement_text(&self.id, Seq(seq), now(), kind, body);
         let note = self.key.signer.sign_note(&text)?;
-        let r = self
-            .client
-            .post(format!("{}/api/v1/statements", self.server))
-            .header("content-type", "text/plain")
-            .body(note.to_text())
-            .send()?;
+        let r = self.send(
+            self.client
+                .post(format!("{}/api/v1/statements", self.server))
+                .header("content-type", "text/plain")
+                .body(note.to_text()),
+        )?;
         let status = r.status();
         let text = r.text()?;
         if !status.is_success() {

@@ -17,6 +17,7 @@ mod decisions;
 mod demo;
 mod interop;
 mod names;
+mod operations;
 mod portal_code;
 mod portal_desk;
 mod portal_log;
