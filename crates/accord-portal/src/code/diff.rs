@@ -1,9 +1,12 @@
-//! `/code/{doc}/diff?from=a&to=b`: what changed between two versions,
-//! side by side. Which articles were added, removed or changed comes from
-//! the core's one `code::diff`; within each differing language the two
-//! wordings are shown in two columns (before | after) with the changed
-//! words in `<del>`/`<ins>`, each also announced in words for readers who
-//! do not see the colours. Unchanged articles are counted and listed.
+//! `/code/{doc}/diff?from=a&to=b&text=L`: what changed between two
+//! versions, in one language at a time (`text`, by default the reader's,
+//! chosen on the page), side by side. Which articles were added, removed
+//! or changed comes from the core's one `code::diff`; the two wordings in
+//! that language are shown in two columns (before | after) with the
+//! changed words in `<del>`/`<ins>`, each also announced in words for
+//! readers who do not see the colours. A text that one version lacks in
+//! that language is "not available in this language", never a deletion.
+//! Only the changed articles are shown; the others are one click away.
 //!
 //! What it is not: a merge or a proposal tool — amendments are proposed
 //! from the delegate's desk.
@@ -43,6 +46,7 @@ pub(super) async fn page(
         .map_err(|_| PageError::bad_request(tr.t("code-err-doc-id")))
         .and_then(|Path(d)| super::document_id(tr, &d))
         .and_then(|d| Ok((d, ask(tr, q.as_deref())?)));
+    let text = query_param(q.as_deref(), "text").and_then(Lang::parse);
     let (id, (from, to)) = match asked {
         Ok(a) => a,
         Err(e) => return reply(&ctx, Err(e)),
@@ -52,7 +56,7 @@ pub(super) async fn page(
         let (a, b) = (version_of(tr, &doc, from)?, version_of(tr, &doc, to)?);
         let heading = tr.ta("code-diff-title", &[("from", u64::from(from).into()), ("to", u64::from(to).into())]);
         let title = format!("{} — {heading}", title_text(&ctx, &doc));
-        Ok((shell, Page::new(title, Nav::Code, body(&ctx, &doc, a, b, &heading))))
+        Ok((shell, Page::new(title, Nav::Code, body(&ctx, &doc, a, b, &heading, text.as_ref()))))
     });
     reply(&ctx, page)
 }
@@ -66,11 +70,42 @@ fn change_id(change: &str) -> &'static str {
     }
 }
 
-fn body(ctx: &Ctx, doc: &Document, a: &Version, b: &Version, heading: &str) -> Markup {
+/// The languages either version is written in, in the UN's order first.
+fn languages(a: &Version, b: &Version) -> Vec<Lang> {
+    let mut all: Vec<Lang> = a.articles.iter().chain(&b.articles).flat_map(|x| x.texts.keys().cloned()).collect();
+    all.sort_by_key(|l| {
+        (crate::i18n::Ui::ALL.iter().position(|u| langs::is_ui(l, *u)).unwrap_or(usize::MAX), l.clone())
+    });
+    all.dedup();
+    all
+}
+
+/// Does the article differ in `lang` (or as a whole: added, removed, its
+/// norms)? A text only one side has in `lang`, while the article is on
+/// both sides, is a missing translation, not a change.
+fn differs_in(d: &ArticleDiff, lang: &Lang) -> bool {
+    match d.change {
+        "added" | "removed" => true,
+        _ => d.norms.is_some() || d.texts.get(lang).is_some_and(|t| t.from.is_some() && t.to.is_some()),
+    }
+}
+
+fn body(ctx: &Ctx, doc: &Document, a: &Version, b: &Version, heading: &str, asked: Option<&Lang>) -> Markup {
     // Both as they read now, translations added since included.
-    let all = code::diff(&a.current(), &b.current());
-    let (unchanged, changed): (Vec<&ArticleDiff>, Vec<&ArticleDiff>) =
-        all.iter().partition(|d| d.change == "unchanged");
+    let (a, b) = (&a.current(), &b.current());
+    let all = code::diff(a, b);
+    let langs_here = languages(a, b);
+    let chosen = asked
+        .filter(|l| langs_here.contains(l))
+        .or_else(|| langs_here.iter().find(|l| langs::is_ui(l, ctx.ui())))
+        .or(langs_here.first())
+        .cloned()
+        .or_else(|| Lang::parse("en"));
+    // A document is never without text; were it so, nothing differs.
+    let Some(lang) = chosen else {
+        return html! { h1 { (heading) } p { (ctx.t("code-no-changes")) } };
+    };
+    let (changed, unchanged): (Vec<&ArticleDiff>, Vec<&ArticleDiff>) = all.iter().partition(|d| differs_in(d, &lang));
     let count = |c: &str| changed.iter().filter(|d| d.change == c).count() as u64;
     html! {
         p { a href=(doc_href(&doc.id)) { (title_markup(ctx, doc)) } }
@@ -89,11 +124,23 @@ fn body(ctx: &Ctx, doc: &Document, a: &Version, b: &Version, heading: &str) -> M
             a href=(version_href(&doc.id, b.number)) { (ctx.tr.ta("code-version-label", &[("n", u64::from(b.number).into()), ("label", b.label.as_str().into())])) }
         }
         (compare_form(ctx, doc, a.number, b.number))
+        nav class="diff-langs" aria-label=(ctx.t("code-diff-in")) {
+            (ctx.t("code-diff-in")) " "
+            @for (i, l) in langs_here.iter().enumerate() {
+                @if i > 0 { " · " }
+                @let href = format!("/code/{}/diff?from={}&to={}&text={}", doc.id, a.number, b.number, l.as_str());
+                @if *l == lang {
+                    a href=(href) aria-current="true" lang=(l.as_str()) { strong { (langs::native_name(l)) } }
+                } @else {
+                    a href=(href) lang=(l.as_str()) { (langs::native_name(l)) }
+                }
+            }
+        }
         @if changed.is_empty() {
             p { (ctx.t("code-no-changes")) }
         }
         @for (i, d) in changed.iter().enumerate() {
-            (article(ctx, i, d, a, b))
+            (article(ctx, i, d, a, b, &lang))
         }
         @if !unchanged.is_empty() {
             details class="unchanged" {
@@ -110,7 +157,7 @@ fn body(ctx: &Ctx, doc: &Document, a: &Version, b: &Version, heading: &str) -> M
 
 /// One added, removed or changed article: per differing language, the
 /// two wordings side by side; then norms, kind and note when they differ.
-fn article(ctx: &Ctx, i: usize, d: &ArticleDiff, a: &Version, b: &Version) -> Markup {
+fn article(ctx: &Ctx, i: usize, d: &ArticleDiff, a: &Version, b: &Version, lang: &Lang) -> Markup {
     let (before, after) = (a.article(&d.id), b.article(&d.id));
     let hid = format!("change-{i}");
     let kinds = (before.map(|x| x.kind), after.map(|x| x.kind));
@@ -121,8 +168,12 @@ fn article(ctx: &Ctx, i: usize, d: &ArticleDiff, a: &Version, b: &Version) -> Ma
                 code { (d.id) } " "
                 span class=(format!("status change-{}", d.change)) { (ctx.t(change_id(d.change))) }
             }
-            @for (l, t) in &d.texts {
-                (language_change(ctx, l, t, a, b))
+            @let here = TextDiff {
+                from: before.and_then(|x| x.texts.get(lang).cloned()),
+                to: after.and_then(|x| x.texts.get(lang).cloned()),
+            };
+            @if here.from != here.to || d.change != "changed" {
+                (language_change(ctx, lang, &here, a, b, (before.is_some(), after.is_some())))
             }
             @if let Some(n) = &d.norms {
                 h3 { (ctx.t("code-norms-change")) }
@@ -142,25 +193,31 @@ fn article(ctx: &Ctx, i: usize, d: &ArticleDiff, a: &Version, b: &Version) -> Ma
     }
 }
 
-/// One language's two wordings, with the changed words marked.
-fn language_change(ctx: &Ctx, l: &Lang, t: &TextDiff, a: &Version, b: &Version) -> Markup {
-    let sides = words::diff(t.from.as_deref().unwrap_or(""), t.to.as_deref().unwrap_or(""));
-    let (deleted, inserted) = sides.counts();
-    let side = |present: bool, runs: &[(Mark, String)]| {
-        html! {
-            @if present {
-                div class="code-text" lang=(l.as_str()) dir=(langs::dir(l)) { (runs_markup(ctx, runs)) }
-            } @else {
-                p class="hint" { (ctx.t("code-absent")) }
-            }
-        }
+/// One language's two wordings, with the changed words marked when both
+/// exist. `exists` says on which side the article itself is: a side
+/// where the article is but not its text in `l` is "not available in
+/// this language", and the other side is shown unmarked.
+fn language_change(ctx: &Ctx, l: &Lang, t: &TextDiff, a: &Version, b: &Version, exists: (bool, bool)) -> Markup {
+    let text = |runs: &[(Mark, String)]| html! { div class="code-text" lang=(l.as_str()) dir=(langs::dir(l)) { (runs_markup(ctx, runs)) } };
+    let plain = |s: &str| text(&[(Mark::Same, s.to_string())]);
+    let missing = |article_here: bool| {
+        html! { p class="hint" { (ctx.t(if article_here { "code-not-in-language" } else { "code-absent" })) } }
     };
     html! {
         h3 { (langs::name_markup(l)) " " code { (l.as_str()) } }
-        p class="hint" {
-            (ctx.tr.ta("code-word-counts", &[("deleted", (deleted as u64).into()), ("inserted", (inserted as u64).into())]))
+        @match (&t.from, &t.to) {
+            (Some(x), Some(y)) => {
+                @let sides = words::diff(x, y);
+                @let (deleted, inserted) = sides.counts();
+                p class="hint" {
+                    (ctx.tr.ta("code-word-counts", &[("deleted", (deleted as u64).into()), ("inserted", (inserted as u64).into())]))
+                }
+                (columns(ctx, a, b, text(&sides.before), text(&sides.after)))
+            }
+            (Some(x), None) => (columns(ctx, a, b, plain(x), missing(exists.1))),
+            (None, Some(y)) => (columns(ctx, a, b, missing(exists.0), plain(y))),
+            (None, None) => (columns(ctx, a, b, missing(exists.0), missing(exists.1))),
         }
-        (columns(ctx, a, b, side(t.from.is_some(), &sides.before), side(t.to.is_some(), &sides.after)))
     }
 }
 
@@ -217,5 +274,41 @@ fn note(ctx: &Ctx, n: Option<&str>) -> Markup {
             Some(n) => p dir="auto" { (n) },
             None => p class="hint" { (ctx.t("code-absent")) },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use accord_core::{LogIndex, Timestamp};
+
+    fn version(number: u32) -> Version {
+        Version {
+            document: "D".into(),
+            number,
+            label: format!("v{number}"),
+            articles: Vec::new(),
+            adopted_at: LogIndex(0),
+            adopted_time: Timestamp(0),
+            proposal: None,
+            addenda: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_text_missing_in_one_version_is_not_a_deletion() {
+        let ctx =
+            Ctx { tr: Tr::new(crate::i18n::Ui::En), path: String::new(), query_rest: String::new(), remember: false };
+        let (a, b) = (version(1), version(2));
+        let ar = Lang::parse("ar").unwrap();
+        let t = TextDiff { from: Some("نص".into()), to: None };
+        let html = language_change(&ctx, &ar, &t, &a, &b, (true, true)).into_string();
+        assert!(html.contains("Not available in this language"), "{html}");
+        assert!(!html.contains("<del>") && !html.contains("Deleted passages"), "{html}");
+        // The article itself removed: "no text on this side".
+        let html = language_change(&ctx, &ar, &t, &a, &b, (true, false)).into_string();
+        assert!(html.contains("No text on this side"), "{html}");
+        let d = ArticleDiff { id: "x".into(), change: "changed", texts: [(ar.clone(), t)].into(), norms: None };
+        assert!(!differs_in(&d, &ar), "a translation missing on one side is no change");
     }
 }

@@ -203,21 +203,35 @@ fn the_code_pages_show_documents_versions_texts_and_diffs() {
     // diff); each changed wording side by side, whose columns put back
     // together are the two texts.
     let api = json(&server, "/api/v1/documents/ICCIS/diff?from=1&to=2");
+    // One language at a time: by default the reader's.
     let diff = ok_page(&server, "/code/ICCIS/diff?from=1&to=2");
     assert!(diff.contains("<del>") && diff.contains("<ins>"), "{diff}");
     assert!(diff.contains(r#"<span class="visually-hidden" lang="en" dir="ltr">deleted: </span>"#), "{diff}");
     assert!(diff.contains(r#"<span class="visually-hidden" lang="en" dir="ltr">inserted: </span>"#), "{diff}");
-    let mut unchanged = 0;
+    assert!(diff.contains(r#"aria-current="true" lang="en""#), "English is the language compared: {diff}");
+    assert!(!diff.contains(r#"<code>fr</code></h3>"#), "only English is compared: {diff}");
+    let mut pages: std::collections::BTreeMap<String, String> = Default::default();
+    let mut unchanged_en = 0;
     let mut columns = 0;
     for a in api["articles"].as_array().unwrap() {
         let (id, change) = (a["id"].as_str().unwrap(), a["change"].as_str().unwrap());
+        let texts = a["texts"].as_object().unwrap();
+        let real = |lang: &str| texts.get(lang).is_some_and(|t| t["from"].is_string() && t["to"].is_string());
+        if change == "unchanged" || (change == "changed" && !real("en") && a.get("norms").is_none()) {
+            unchanged_en += 1;
+        }
         if change == "unchanged" {
-            unchanged += 1;
             continue;
         }
-        let head = format!(r#"<code>{id}</code> <span class="status change-{change}">"#);
-        let section = between(&diff, &head, "</section>").unwrap_or_else(|| panic!("{id} ({change}) not shown"));
-        for (lang, t) in a["texts"].as_object().unwrap() {
+        for (lang, t) in texts {
+            let page = pages
+                .entry(lang.clone())
+                .or_insert_with(|| ok_page(&server, &format!("/code/ICCIS/diff?from=1&to=2&text={lang}")));
+            let head = format!(r#"<code>{id}</code> <span class="status change-{change}">"#);
+            let Some(section) = between(page, &head, "</section>") else {
+                assert!(change == "changed" && !real(lang), "{id} ({change}) not shown in {lang}");
+                continue;
+            };
             let head = format!(r#"<code>{lang}</code></h3>"#);
             let start = section.find(&head).unwrap_or_else(|| panic!("{id}: no {lang} change: {section}")) + head.len();
             let part = &section[start..];
@@ -235,10 +249,16 @@ fn the_code_pages_show_documents_versions_texts_and_diffs() {
                     None => assert!(!side.contains(&open), "{id} [{lang}]: {side}"),
                 }
             }
+            if !real(lang) {
+                // A text one version lacks is missing, never a deletion.
+                assert!(!part.contains("<del>") && !part.contains("<ins>"), "{id} [{lang}]: {part}");
+            }
         }
     }
     assert!(columns > 4, "{columns} columns compared");
-    assert!(diff.contains(&format!("<summary>Unchanged articles: {unchanged}</summary>")), "{diff}");
+    assert!(diff.contains(&format!("<summary>Unchanged articles: {unchanged_en}</summary>")), "{diff}");
+    let zh = ok_page(&server, "/code/ICCIS/diff?from=1&to=2&lang=zh");
+    assert!(zh.contains(r#"aria-current="true" lang="zh""#), "the reader's language by default: {zh}");
 
     // Arabic interface: right to left, the title in Arabic.
     for path in [
