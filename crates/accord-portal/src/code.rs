@@ -9,10 +9,10 @@
 //! projections; the Markdown and HTML exports are the JSON API's
 //! (`/api/v1/documents/…`), linked from here.
 
-mod diff;
-mod langs;
+pub(crate) mod diff;
+pub(crate) mod langs;
 mod text;
-mod words;
+pub(crate) mod words;
 
 use crate::ctx::Ctx;
 use crate::i18n::Tr;

@@ -69,6 +69,7 @@ proposals-change-insert-first = إدراج المادة { $article } في الب
 proposals-change-replace = الاستعاضة عن المادة { $article }
 proposals-change-delete = حذف المادة { $article }
 proposals-change-reword = إعادة صياغة المادة { $article } باللغة { $lang }
+proposals-change-proposed = المقترح
 proposals-rule-ordinary-majority = الأغلبية المطلوبة للمسائل العادية
 proposals-rule-important-majority = الأغلبية المطلوبة للمسائل الهامة
 proposals-rule-important-actions = الإجراءات التي تجعل المسألة هامة

@@ -69,6 +69,7 @@ proposals-change-insert-first = Insert article { $article } at the beginning
 proposals-change-replace = Replace article { $article }
 proposals-change-delete = Delete article { $article }
 proposals-change-reword = Reword article { $article } in the language { $lang }
+proposals-change-proposed = Proposed
 proposals-rule-ordinary-majority = Majority for ordinary questions
 proposals-rule-important-majority = Majority for important questions
 proposals-rule-important-actions = Actions that make a question important

@@ -69,6 +69,7 @@ proposals-change-insert-first = Insertar el artículo { $article } al principio
 proposals-change-replace = Sustituir el artículo { $article }
 proposals-change-delete = Suprimir el artículo { $article }
 proposals-change-reword = Redactar de nuevo el artículo { $article } en el idioma { $lang }
+proposals-change-proposed = Propuesto
 proposals-rule-ordinary-majority = Mayoría para las cuestiones ordinarias
 proposals-rule-important-majority = Mayoría para las cuestiones importantes
 proposals-rule-important-actions = Medidas que hacen de una cuestión una cuestión importante

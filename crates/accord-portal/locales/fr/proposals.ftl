@@ -69,6 +69,7 @@ proposals-change-insert-first = Insérer l’article { $article } au début
 proposals-change-replace = Remplacer l’article { $article }
 proposals-change-delete = Supprimer l’article { $article }
 proposals-change-reword = Reformuler l’article { $article } dans la langue { $lang }
+proposals-change-proposed = Proposé
 proposals-rule-ordinary-majority = Majorité pour les questions ordinaires
 proposals-rule-important-majority = Majorité pour les questions importantes
 proposals-rule-important-actions = Mesures qui font d’une question une question importante

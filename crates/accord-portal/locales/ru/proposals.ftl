@@ -69,6 +69,7 @@ proposals-change-insert-first = Вставить статью { $article } в н
 proposals-change-replace = Заменить статью { $article }
 proposals-change-delete = Исключить статью { $article }
 proposals-change-reword = Изменить формулировку статьи { $article } на языке { $lang }
+proposals-change-proposed = Предлагаемый текст
 proposals-rule-ordinary-majority = Большинство для обычных вопросов
 proposals-rule-important-majority = Большинство для важных вопросов
 proposals-rule-important-actions = Меры, делающие вопрос важным

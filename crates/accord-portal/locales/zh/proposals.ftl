@@ -69,6 +69,7 @@ proposals-change-insert-first = 在开头插入第 { $article } 条
 proposals-change-replace = 替换第 { $article } 条
 proposals-change-delete = 删除第 { $article } 条
 proposals-change-reword = 修改第 { $article } 条的 { $lang } 措辞
+proposals-change-proposed = 拟议案文
 proposals-rule-ordinary-majority = 普通问题所需多数
 proposals-rule-important-majority = 重要问题所需多数
 proposals-rule-important-actions = 使问题成为重要问题的行动

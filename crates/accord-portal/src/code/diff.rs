@@ -223,7 +223,7 @@ fn language_change(ctx: &Ctx, l: &Lang, t: &TextDiff, a: &Version, b: &Version, 
 
 /// Runs of text, the changed ones in `<del>`/`<ins>` opened by a hidden
 /// word in the interface's language.
-fn runs_markup(ctx: &Ctx, runs: &[(Mark, String)]) -> Markup {
+pub(crate) fn runs_markup(ctx: &Ctx, runs: &[(Mark, String)]) -> Markup {
     let ui = ctx.ui();
     html! {
         @for (mark, text) in runs {

@@ -8,21 +8,26 @@
 //! the record's `action_result`).
 
 use super::record::member_link;
+use crate::code::diff::runs_markup;
+use crate::code::langs;
+use crate::code::words::{self, Mark};
 use crate::ctx::Ctx;
 use accord_core::acts::decision::Action;
-use accord_core::code::{Change, DocumentDraft};
+use accord_core::code::{Change, DocumentDraft, Lang, Version};
 use accord_core::decisions::rules::{Majority, Quorum, RulesChange};
 use maud::{html, Markup};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// The action in words, then its JSON. `names` maps member ids to names.
-pub(crate) fn describe(ctx: &Ctx, json: &Value, names: &BTreeMap<String, String>) -> Markup {
+/// The action in words, then its JSON. `names` maps member ids to names;
+/// `base` is, for a `code.amend`, the version it amends as it reads now,
+/// whose text each change is shown beside.
+pub(crate) fn describe(ctx: &Ctx, json: &Value, names: &BTreeMap<String, String>, base: Option<&Version>) -> Markup {
     let parsed: Option<Action> = serde_json::from_value(json.clone()).ok();
     let pretty = serde_json::to_string_pretty(json).unwrap_or_else(|_| json.to_string());
     html! {
         @match &parsed {
-            Some(a) => (in_words(ctx, a, names)),
+            Some(a) => (in_words(ctx, a, names, base)),
             None => p { (ctx.t("proposals-action-unknown")) },
         }
         details {
@@ -32,7 +37,7 @@ pub(crate) fn describe(ctx: &Ctx, json: &Value, names: &BTreeMap<String, String>
     }
 }
 
-fn in_words(ctx: &Ctx, a: &Action, names: &BTreeMap<String, String>) -> Markup {
+fn in_words(ctx: &Ctx, a: &Action, names: &BTreeMap<String, String>, amended: Option<&Version>) -> Markup {
     let member = |id: &str| member_link(id, names.get(id).map(String::as_str));
     match a {
         Action::MemberAdmit { member: id, name, names: signed, vkey } => html! {
@@ -57,7 +62,7 @@ fn in_words(ctx: &Ctx, a: &Action, names: &BTreeMap<String, String>) -> Markup {
                 a href=(format!("/code/{document}")) { code { (document) } }
                 " — " (ctx.tr.ta("proposals-action-base", &[("version", u64::from(*base).into())]))
             }
-            ol { @for c in changes { li { (change(ctx, c)) } } }
+            ol { @for c in changes { li { (change(ctx, c)) (beside(ctx, c, amended)) } } }
         },
         Action::CodeTranslate { document, version, article, lang, .. } => html! {
             p { (ctx.t("proposals-action-translate")) }
@@ -84,6 +89,51 @@ fn establish(ctx: &Ctx, d: &DocumentDraft) -> Markup {
             }
         }
         p { (ctx.tr.ta("proposals-action-articles", &[("count", (d.articles.len() as u64).into())])) }
+    }
+}
+
+/// A change beside the text it changes: the article as it reads now in
+/// the version amended | as proposed, in the reader's language (a
+/// rewording: in its own), the changed words marked.
+fn beside(ctx: &Ctx, c: &Change, base: Option<&Version>) -> Markup {
+    let ui = ctx.ui();
+    let now = |id: &str| base.and_then(|v| v.article(id));
+    let (lang, before, after): (Option<Lang>, Option<String>, Option<String>) = match c {
+        Change::Insert { article, .. } => match langs::preferred(&article.texts, ui) {
+            Some((l, t)) => (Some(l.clone()), None, Some(t.clone())),
+            None => (None, None, None),
+        },
+        Change::Replace { article } => match langs::preferred(&article.texts, ui) {
+            Some((l, t)) => (Some(l.clone()), now(&article.id).and_then(|a| a.texts.get(l).cloned()), Some(t.clone())),
+            None => (None, None, None),
+        },
+        Change::Delete { id } => match now(id).and_then(|a| langs::preferred(&a.texts, ui)) {
+            Some((l, t)) => (Some(l.clone()), Some(t.clone()), None),
+            None => (None, None, None),
+        },
+        Change::Reword { id, lang, text } => {
+            (Some(lang.clone()), now(id).and_then(|a| a.texts.get(lang).cloned()), Some(text.clone()))
+        }
+    };
+    let Some(lang) = lang else { return html! {} };
+    let text = |runs: &[(Mark, String)]| {
+        html! { div class="code-text" lang=(lang.as_str()) dir=(langs::dir(&lang)) { (runs_markup(ctx, runs)) } }
+    };
+    let (b, a) = match (&before, &after) {
+        (Some(x), Some(y)) => {
+            let sides = words::diff(x, y);
+            (text(&sides.before), text(&sides.after))
+        }
+        (Some(x), None) => (text(&[(Mark::Same, x.clone())]), html! { p class="hint" { (ctx.t("code-absent")) } }),
+        (None, Some(y)) => (html! { p class="hint" { (ctx.t("code-absent")) } }, text(&[(Mark::Same, y.clone())])),
+        (None, None) => return html! {},
+    };
+    let version = base.map_or(0, |v| u64::from(v.number));
+    html! {
+        div class="diff" {
+            div class="before" { p { strong { (ctx.tr.ta("code-before", &[("n", version.into())])) } } (b) }
+            div class="after" { p { strong { (ctx.t("proposals-change-proposed")) } } (a) }
+        }
     }
 }
 
@@ -167,7 +217,7 @@ mod tests {
     #[test]
     fn a_rules_change_is_told_in_words_with_its_json() {
         let a = json!({ "type": "rules.change", "rules": { "quorum": "two-thirds", "allow_vote_change": true } });
-        let html = describe(&ctx(), &a, &BTreeMap::new()).into_string();
+        let html = describe(&ctx(), &a, &BTreeMap::new(), None).into_string();
         assert!(html.contains(&ctx().t("proposals-quorum-two-thirds")), "{html}");
         assert!(html.contains("<details>") && html.contains("&quot;rules.change&quot;"), "{html}");
     }
@@ -176,13 +226,13 @@ mod tests {
     fn a_suspension_links_the_member() {
         let names = BTreeMap::from([("ITA".to_string(), "Italy".to_string())]);
         let a = json!({ "type": "member.suspend", "member": "ITA" });
-        let html = describe(&ctx(), &a, &names).into_string();
+        let html = describe(&ctx(), &a, &names, None).into_string();
         assert!(html.contains("<a href=\"/members/ITA\"><bdi>Italy</bdi></a>"), "{html}");
     }
 
     #[test]
     fn an_action_that_does_not_parse_still_shows_its_json() {
-        let html = describe(&ctx(), &json!({ "type": "zone.change" }), &BTreeMap::new()).into_string();
+        let html = describe(&ctx(), &json!({ "type": "zone.change" }), &BTreeMap::new(), None).into_string();
         assert!(html.contains(&ctx().t("proposals-action-unknown")) && html.contains("zone.change"), "{html}");
     }
 }

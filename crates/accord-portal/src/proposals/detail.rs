@@ -14,6 +14,7 @@ use super::record::{
 use crate::ctx::Ctx;
 use crate::layout::{self, entry_link, load, reply, Nav, Page, PageError};
 use crate::AppState;
+use accord_core::acts::decision::Action;
 use accord_core::acts::decision::{valid_id, Procedure, Question};
 use accord_core::decisions::rules::Rules;
 use accord_core::decisions::{Status, Tally};
@@ -45,6 +46,8 @@ struct Detail {
     amendments: Vec<AmendmentLine>,
     /// The rules of procedure in force now, if they can be read.
     rules: Option<Rules>,
+    /// For a `code.amend`: the version it amends, as it reads now.
+    base: Option<accord_core::code::Version>,
 }
 
 pub(crate) async fn page(ctx: Ctx, State(node): State<AppState>, id: Result<Path<String>, PathRejection>) -> Response {
@@ -87,7 +90,14 @@ fn read(store: &dyn accord_store::Store, id: &str, tr: crate::i18n::Tr) -> Resul
         }
     }
     let rules = store.body_fact("rules").map_err(PageError::storage)?.and_then(|s| serde_json::from_str(&s).ok());
-    Ok(Detail { ballot, record, names, parent, amendments, rules })
+    let base = match record.action.as_ref().and_then(|a| serde_json::from_value::<Action>(a.clone()).ok()) {
+        Some(Action::CodeAmend { document, base, .. }) => store
+            .document(&document)
+            .map_err(PageError::storage)?
+            .and_then(|d| d.versions.iter().find(|v| v.number == base).map(|v| v.current())),
+        _ => None,
+    };
+    Ok(Detail { ballot, record, names, parent, amendments, rules, base })
 }
 
 fn title_of(row: &ProposalRow) -> String {
@@ -122,7 +132,7 @@ fn body(ctx: &Ctx, d: &Detail) -> Markup {
         @if let Some(a) = &r.action {
             section aria-labelledby="action-h" {
                 h2 id="action-h" { (ctx.t("proposals-action")) }
-                (action::describe(ctx, a, &d.names))
+                (action::describe(ctx, a, &d.names, d.base.as_ref()))
                 @if let Some(res) = &r.action_result {
                     p { (ctx.t("proposals-action-result")) " " span lang="en" dir="ltr" { (res) } }
                 }

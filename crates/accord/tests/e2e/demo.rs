@@ -25,6 +25,11 @@ fn the_demo_serves_a_seeded_body_that_audits_clean() {
     assert_eq!(body["names"].as_object().unwrap().len(), 6, "{body}");
     let page = server.get("/members?lang=zh").text().unwrap();
     assert!(page.contains("肯尼亚") && page.contains("秘书处") && !page.contains(">Kenya<"), "{page}");
+    // A proposal that amends the Code shows each change beside the text
+    // it changes, in the reader's language, with the changed words marked.
+    let page = server.get("/proposals/iccis-rev-2015?lang=ar").text().unwrap();
+    assert!(page.contains("المقترح") && page.contains(r#"<div class="code-text" lang="ar" dir="rtl">"#), "{page}");
+    assert!(page.contains("<del>") && page.contains("<ins>"), "{page}");
     let page = server.get("/?lang=ru").text().unwrap();
     assert!(page.contains("Демонстрационный орган Accord"), "{page}");
 
