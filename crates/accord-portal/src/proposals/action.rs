@@ -15,6 +15,7 @@ use crate::ctx::Ctx;
 use accord_core::acts::decision::Action;
 use accord_core::code::{Change, DocumentDraft, Lang, Version};
 use accord_core::decisions::rules::{Majority, Quorum, RulesChange};
+use accord_core::MemberId;
 use maud::{html, Markup};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -137,6 +138,48 @@ fn beside(ctx: &Ctx, c: &Change, base: Option<&Version>) -> Markup {
     }
 }
 
+/// What became of an adopted action, in the reader's language. The core
+/// records it as `applied: …` or `not applied: <why>` (in English, in the
+/// log's replayed state); "applied" is told from the action itself, and a
+/// reason for "not applied" is shown as the core wrote it, marked English.
+pub(crate) fn result_words(ctx: &Ctx, result: &str, json: &Value, names: &BTreeMap<String, String>) -> Markup {
+    let Some(done) = result.strip_prefix("applied: ") else {
+        let why = result.strip_prefix("not applied: ").unwrap_or(result);
+        return html! { (ctx.t("proposals-result-not-applied")) " " span lang="en" dir="ltr" { (why) } };
+    };
+    let name = |id: &MemberId| names.get(id.as_str()).cloned().unwrap_or_else(|| id.to_string());
+    let said = match serde_json::from_value::<Action>(json.clone()) {
+        Ok(Action::MemberAdmit { member, .. }) => {
+            ctx.tr.ta("proposals-result-admitted", &[("member", name(&member).as_str().into())])
+        }
+        Ok(Action::MemberSuspend { member }) => {
+            ctx.tr.ta("proposals-result-suspended", &[("member", name(&member).as_str().into())])
+        }
+        Ok(Action::MemberReinstate { member }) => {
+            ctx.tr.ta("proposals-result-reinstated", &[("member", name(&member).as_str().into())])
+        }
+        Ok(Action::RulesChange { .. }) => ctx.t("proposals-result-rules"),
+        Ok(Action::CodeEstablish { document }) => {
+            ctx.tr.ta("proposals-result-version", &[("document", document.id.as_str().into()), ("n", 1u64.into())])
+        }
+        Ok(Action::CodeAmend { document, .. }) => {
+            // `applied: ICCIS version 2`: the number is the new version's.
+            match done.rsplit(' ').next().and_then(|n| n.parse::<u64>().ok()) {
+                Some(n) => {
+                    ctx.tr.ta("proposals-result-version", &[("document", document.as_str().into()), ("n", n.into())])
+                }
+                None => return html! { span lang="en" dir="ltr" { (result) } },
+            }
+        }
+        Ok(Action::CodeTranslate { article, lang, .. }) => ctx.tr.ta(
+            "proposals-result-translated",
+            &[("article", article.as_str().into()), ("lang", langs::native_name(&lang).as_str().into())],
+        ),
+        Err(_) => return html! { span lang="en" dir="ltr" { (result) } },
+    };
+    html! { (said) }
+}
+
 fn change(ctx: &Ctx, c: &Change) -> String {
     match c {
         Change::Insert { article, after: Some(after) } => ctx.tr.ta(
@@ -228,6 +271,23 @@ mod tests {
         let a = json!({ "type": "member.suspend", "member": "ITA" });
         let html = describe(&ctx(), &a, &names, None).into_string();
         assert!(html.contains("<a href=\"/members/ITA\"><bdi>Italy</bdi></a>"), "{html}");
+    }
+
+    #[test]
+    fn what_became_of_an_action_is_told_in_the_readers_language() {
+        let fr = Ctx { tr: Tr::new(Ui::Fr), path: "/".into(), query_rest: String::new(), remember: false };
+        let amend = json!({ "type": "code.amend", "document": "ICCIS", "base": 1, "changes": [] });
+        let html = result_words(&fr, "applied: ICCIS version 2", &amend, &BTreeMap::new()).into_string();
+        assert!(html.contains("version 2") && html.contains("adoptée") && !html.contains("applied"), "{html}");
+        let names = BTreeMap::from([("ITA".to_string(), "Italie".to_string())]);
+        let admit = json!({ "type": "member.suspend", "member": "ITA" });
+        let html = result_words(&fr, "applied: ITA suspended", &admit, &names).into_string();
+        assert!(html.contains("Italie a été suspendu"), "{html}");
+        let html = result_words(&fr, "not applied: ITA is not a member", &admit, &names).into_string();
+        assert!(
+            html.contains("Non appliqué") && html.contains(r#"<span lang="en" dir="ltr">ITA is not a member</span>"#),
+            "{html}"
+        );
     }
 
     #[test]

@@ -134,7 +134,7 @@ fn body(ctx: &Ctx, d: &Detail) -> Markup {
                 h2 id="action-h" { (ctx.t("proposals-action")) }
                 (action::describe(ctx, a, &d.names, d.base.as_ref()))
                 @if let Some(res) = &r.action_result {
-                    p { (ctx.t("proposals-action-result")) " " span lang="en" dir="ltr" { (res) } }
+                    p { (ctx.t("proposals-action-result")) " " (action::result_words(ctx, res, a, &d.names)) }
                 }
             }
         }
