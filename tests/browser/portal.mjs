@@ -745,6 +745,27 @@ await check('desk: table a proposal with an action, then withdraw it', async () 
   await shot(page, 'en-desk-withdrawn');
 }, { needs: ['signedIn'] });
 
+await check('desk: record the state\'s names by language', async () => {
+  const page = deskPage;
+  await open(page, '/desk');
+  const form = page.locator('form[data-act="member.rename"]');
+  assert((await form.count()) === 1, 'no form[data-act="member.rename"] on the desk');
+  const name = (await form.locator('[name="name"]').inputValue()).trim();
+  assert(name, 'the name field is not filled in with the current name');
+  const fr = `Nom d'essai ${Date.now() % 1000}`;
+  await form.locator('[name="names.fr"]').fill(fr);
+  await form.locator('button[type=submit]').click();
+  const link = form.locator('.act-result a[href^="/entries/"]');
+  await link.waitFor({ state: 'visible', timeout: 15_000 }).catch(async () => {
+    fail(`no entry link after renaming; the form says: ${await form.locator('.act-result').innerText()}`);
+  });
+  const index = Number((await link.getAttribute('href')).replace('/entries/', ''));
+  const entry = await (await desk.request.get(`/api/v1/entries/${index}`)).json();
+  assert(entry.statement?.type === 'member.rename', `entry ${index} is ${entry.statement?.type}`);
+  const b = entry.statement.body;
+  assert(b.name === name && b.names?.fr === fr, `body ${JSON.stringify(b)}`);
+}, { needs: ['signedIn'] });
+
 await check('desk: replace the key — a new key file saved, the rotation signed with the old key', async () => {
   const page = deskPage;
   await open(page, '/desk');

@@ -383,13 +383,22 @@
   // Reads a form's fields into a statement body (PROTOCOL.md §5): optional
   // fields left empty are omitted; `data-kind="int"` is a number,
   // `data-kind="utc"` a datetime-local turned into UTC whole seconds,
-  // `data-kind="json"` a JSON value (as `accord propose --action` takes it).
+  // `data-kind="json"` a JSON value (as `accord propose --action` takes it),
+  // `data-map="names" data-key="fr"` the entry "fr" of the object "names".
   function bodyOf(form) {
     const body = {};
     for (const el of form.elements) {
       if (!el.name || el.tagName === 'BUTTON' || el.tagName === 'FIELDSET') continue;
       if ((el.type === 'radio' || el.type === 'checkbox') && !el.checked) continue;
       let v = el.value;
+      if (el.dataset.map) {
+        // One entry of an object field (a name by language): left empty,
+        // the entry is not given; with no entry, the field is omitted.
+        if (v.trim() === '') continue;
+        body[el.dataset.map] = body[el.dataset.map] || {};
+        body[el.dataset.map][el.dataset.key] = v;
+        continue;
+      }
       if (el.dataset.kind === 'utc') {
         const ms = new Date(v).getTime();
         if (!v || Number.isNaN(ms)) throw new DeskError('bad-closes');
@@ -468,6 +477,11 @@
         region.replaceChildren(recordedAt(receipt.index));
         region.classList.remove('error');
         region.classList.add('ok');
+        // A form showing what the log holds keeps what was just sent.
+        if (form.dataset.act === 'member.rename') {
+          if (button) button.disabled = false;
+          return;
+        }
         if (ONCE.includes(form.dataset.act)) {
           controls(form).forEach((el) => {
             el.disabled = true;

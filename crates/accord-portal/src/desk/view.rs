@@ -18,6 +18,7 @@
 
 use crate::ctx::Ctx;
 use crate::home::str_field;
+use crate::i18n::Ui;
 use crate::layout::{self, PageError};
 use accord_core::decisions::Status;
 use accord_node::Node;
@@ -300,6 +301,7 @@ pub(super) fn render(ctx: &Ctx, d: &DeskData) -> Markup {
                 (subscribe_form(ctx, &d.documents))
             }
         }
+        (rename_section(ctx, d))
         (recent(ctx, d))
         (rotate_section(ctx, d))
     }
@@ -354,6 +356,44 @@ fn recent(ctx: &Ctx, d: &DeskData) -> Markup {
                 }
                 p { a href=(format!("/members/{}", d.member.id)) { (ctx.t("desk-recent-all")) } }
             }
+        }
+    }
+}
+
+/// The member's name and its names by language (`member.rename`), filled
+/// in with what the log says now: the names given replace the whole set.
+fn rename_section(ctx: &Ctx, d: &DeskData) -> Markup {
+    let m = &d.member;
+    // The UN's six first, then any other language the member is named in.
+    let mut langs: Vec<(String, String)> =
+        Ui::ALL.iter().map(|u| (u.code().to_string(), u.native_name().to_string())).collect();
+    for tag in m.names.keys() {
+        if !langs.iter().any(|(l, _)| l == tag) {
+            langs.push((tag.clone(), tag.clone()));
+        }
+    }
+    let content = html! {
+        div class="field" {
+            label for="rename-name" { (ctx.t("desk-field-name")) }
+            input type="text" id="rename-name" name="name" maxlength="200" value=(m.name) required disabled dir="auto";
+        }
+        fieldset class="desk-choice" {
+            legend { (ctx.t("desk-field-names")) }
+            p class="hint" id="rename-names-hint" { (ctx.t("desk-rename-hint")) }
+            @for (tag, shown) in &langs {
+                @let id = format!("rename-names-{tag}");
+                div class="field" {
+                    label for=(id) lang=(tag) { (shown) }
+                    input type="text" id=(id) name=(format!("names.{tag}")) data-map="names" data-key=(tag) maxlength="200"
+                        value=[m.names.get(tag)] lang=(tag) dir="auto" disabled aria-describedby="rename-names-hint";
+                }
+            }
+        }
+    };
+    html! {
+        section aria-labelledby="rename-h" {
+            h2 id="rename-h" { (ctx.t("desk-rename-heading")) }
+            (act_form("member.rename", content, &ctx.t("desk-rename-submit")))
         }
     }
 }

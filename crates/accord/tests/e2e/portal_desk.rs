@@ -393,6 +393,13 @@ fn the_desk_lists_what_awaits_soonest_first_and_offers_every_act() {
         html.contains(r#"<textarea id="propose-action" name="action" rows="3" data-kind="json" data-optional"#),
         "{html}"
     );
+    // Its name and names by language, filled in with what the log says.
+    let rename = part(&html, r#"<form data-act="member.rename""#, "</form>");
+    assert!(rename.contains(r#"name="name" maxlength="200" value="State 2" required disabled"#), "{rename}");
+    for lang in ["ar", "zh", "en", "fr", "ru", "es"] {
+        let field = format!(r#"name="names.{lang}" data-map="names" data-key="{lang}""#);
+        assert!(rename.contains(&field), "{lang}: {rename}");
+    }
     // A note, and the key's replacement with its warning.
     assert!(html.contains(r#"<form data-act="note.publish" class="desk-act">"#));
     assert!(html.contains(r#"<textarea id="note-text" name="text" rows="3" maxlength="4096" required disabled"#));
@@ -415,6 +422,7 @@ fn the_desk_lists_what_awaits_soonest_first_and_offers_every_act() {
     append(&server, &mut body, 2, "proposal.withdraw-cosponsor", json!({"proposal": "quiet"}));
     append(&server, &mut body, 2, "proposal.withdraw", json!({"proposal": "own"}));
     append(&server, &mut body, 2, "note.publish", json!({"text": "A note from the desk."}));
+    append(&server, &mut body, 2, "member.rename", json!({"name": "State Two", "names": {"fr": "État deux"}}));
     let html = desk(&server, Some(&cookie));
     let awaits = part(&html, r#"<ol id="desk-awaits""#, "</ol>");
     assert!(!awaits.contains(r#"data-proposal="own"#), "withdrawn, with its amendment: {awaits}");
@@ -423,6 +431,8 @@ fn the_desk_lists_what_awaits_soonest_first_and_offers_every_act() {
         r#"<form data-act="proposal.cosponsor" class="desk-act"><input type="hidden" name="proposal" value="quiet">"#
     ));
     assert!(part(&html, r#"<ul id="desk-recent""#, "</ul>").contains("(note.publish)"));
+    let rename = part(&html, r#"<form data-act="member.rename""#, "</form>");
+    assert!(rename.contains(r#"value="State Two""#) && rename.contains(r#"value="État deux""#), "{rename}");
 
     // In Arabic, the same list under its Arabic heading.
     let r = client().get(format!("{}/desk?lang=ar", server.url)).header("cookie", &cookie).send().unwrap();
