@@ -253,7 +253,15 @@ fn texts(t: &[(&str, &str)]) -> BTreeMap<Lang, String> {
 }
 
 fn article(id: &str, kind: ArticleKind, t: &[(&str, &str)]) -> Article {
-    Article { id: id.into(), kind, texts: texts(t), norms: Vec::new(), note: None }
+    Article {
+        id: id.into(),
+        kind,
+        texts: texts(t),
+        norms: Vec::new(),
+        note: None,
+        notes: Default::default(),
+        unofficial: Vec::new(),
+    }
 }
 
 fn pledge(id: &str) -> Article {

@@ -1772,6 +1772,8 @@ fn a_competing_code_amendment_must_close_a_lead_before_the_one_it_is_voted_ahead
             texts: [(Lang::parse("en").unwrap(), "A.".to_string())].into_iter().collect(),
             norms: vec![],
             note: None,
+            notes: Default::default(),
+            unofficial: Vec::new(),
         }],
     };
     let closes = b.now + HOUR;

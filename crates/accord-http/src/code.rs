@@ -126,6 +126,7 @@ async fn document(
                 "adopted_at": v.adopted_at.0,
                 "adopted_time": v.adopted_time.to_rfc3339(),
                 "official_languages": langs(&v.official_languages()),
+                "unofficial_languages": langs(&v.unofficial_languages()),
                 "hash": v.hash(),
             });
             if let Some(p) = &v.proposal {
@@ -156,6 +157,7 @@ async fn version(
         .map(|s| json!({ "member": s.member.as_str(), "index": s.index.0, "time": s.time.to_rfc3339() }))
         .collect();
     out["official_languages"] = json!(langs(&v.official_languages()));
+    out["unofficial_languages"] = json!(langs(&v.unofficial_languages()));
     out["hash"] = json!(v.hash());
     out["subscribers"] = json!(subscribers);
     if let Some(list) = out.get_mut("addenda").and_then(Value::as_array_mut) {

@@ -329,6 +329,8 @@ fn article(id: &str, texts: &[(&str, &str)]) -> accord_core::code::Article {
         texts: texts.iter().map(|(l, t)| (lang(l), t.to_string())).collect(),
         norms: Vec::new(),
         note: None,
+        notes: Default::default(),
+        unofficial: Vec::new(),
     }
 }
 

@@ -619,6 +619,8 @@ fn compare_code(r: &mut Reader) -> Result<String, Outcome> {
             .collect();
         let langs: Vec<String> = v.official_languages().iter().map(|l| l.as_str().to_string()).collect();
         want["official_languages"] = json!(langs);
+        let drafts: Vec<String> = v.unofficial_languages().iter().map(|l| l.as_str().to_string()).collect();
+        want["unofficial_languages"] = json!(drafts);
         want["hash"] = json!(v.hash());
         want["subscribers"] = json!(subscribers);
         same_object(&what, &got, &want)?;

@@ -120,6 +120,14 @@ pub struct Article {
     /// paraphrase that could not be checked against the original.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The editorial note in other languages (`note` is the one every
+    /// reader falls back to).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub notes: BTreeMap<Lang, String>,
+    /// Languages whose text is an unofficial rendering: written for the
+    /// body, not checked against an official text of the instrument.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unofficial: Vec<Lang>,
 }
 
 impl Article {
@@ -135,6 +143,20 @@ impl Article {
         }
         if self.note.as_ref().is_some_and(|n| n.chars().count() > 1_000) {
             return Err(format!("article {}: note is over 1,000 characters", self.id));
+        }
+        for (lang, n) in &self.notes {
+            if n.trim().is_empty() || n.chars().count() > 1_000 {
+                return Err(format!("article {} [{}]: a note must be 1–1,000 characters", self.id, lang.as_str()));
+            }
+        }
+        for (i, lang) in self.unofficial.iter().enumerate() {
+            if !self.texts.contains_key(lang) || self.unofficial[..i].contains(lang) {
+                return Err(format!(
+                    "article {}: unofficial names {} twice or a language it has no text in",
+                    self.id,
+                    lang.as_str()
+                ));
+            }
         }
         for n in &self.norms {
             if !valid_norm_id(n) {
@@ -296,6 +318,13 @@ impl Version {
         let mut langs: Vec<Lang> = articles.first().map(|a| a.texts.keys().cloned().collect()).unwrap_or_default();
         langs.retain(|l| articles.iter().all(|a| a.texts.contains_key(l)));
         langs
+    }
+
+    /// Languages some article reads in only as an unofficial rendering
+    /// (its `unofficial`): drafts, not checked against an official text.
+    pub fn unofficial_languages(&self) -> Vec<Lang> {
+        let set: std::collections::BTreeSet<&Lang> = self.articles.iter().flat_map(|a| a.unofficial.iter()).collect();
+        set.into_iter().cloned().collect()
     }
 
     /// Its canonical form: RFC 8785 JSON of the version as adopted (its

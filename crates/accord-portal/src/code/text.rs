@@ -133,6 +133,11 @@ fn facts(ctx: &Ctx, doc: &Document, v: &Version) -> Markup {
             dd { (decision_markup(ctx, v)) }
             dt { (ctx.t("code-col-official")) }
             dd class="official" { (language_list(ctx, &v.official_languages())) }
+            @let unofficial = v.unofficial_languages();
+            @if !unofficial.is_empty() {
+                dt { (ctx.t("code-col-unofficial")) }
+                dd class="unofficial" { (language_list(ctx, &unofficial)) }
+            }
             dt { (ctx.t("code-col-hash")) }
             dd { code class="hash" { (v.hash()) } }
             dt { (ctx.t("code-col-exports")) }
@@ -191,6 +196,9 @@ fn article(ctx: &Ctx, a: &Article, shown: &Lang) -> Markup {
             h3 { (ctx.t(kind_id(a.kind))) " " code { (a.id) } }
             @if let Some(t) = a.texts.get(shown) {
                 (text_block(shown, t))
+                @if a.unofficial.contains(shown) {
+                    p class="hint unofficial" { (ctx.t("code-unofficial")) }
+                }
             } @else if let Some((l, t)) = fallback {
                 p class="hint missing" {
                     (ctx.tr.ta("code-missing", &[("lang", shown.as_str().into())])) " " (langs::name_markup(l))
@@ -207,11 +215,15 @@ fn article(ctx: &Ctx, a: &Article, shown: &Lang) -> Markup {
                 }
             }
             @if let Some(note) = &a.note {
-                // Notes carry no language tag in the protocol: the
+                // In the reader's language when the note was given in it;
+                // else the one note, whose language is not tagged: its
                 // direction follows the text itself.
                 div class="code-note" role="note" {
                     strong { (ctx.t("code-note")) } " "
-                    span dir="auto" { (note) }
+                    @match a.notes.iter().find(|(l, _)| langs::is_ui(l, ctx.ui())) {
+                        Some((l, n)) => span lang=(l.as_str()) dir=(langs::dir(l)) { (n) },
+                        None => span dir="auto" { (note) },
+                    }
                 }
             }
         }

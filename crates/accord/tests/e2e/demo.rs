@@ -62,6 +62,13 @@ fn the_demo_serves_a_seeded_body_that_audits_clean() {
         v["subscribers"].as_array().unwrap().iter().map(|s| s["member"].as_str().unwrap().to_string()).collect()
     };
     assert_eq!(subscribers(&v2), ["BRA", "CHN", "KEN", "RUS", "UZB"], "{v2}");
+    // Every article in the six languages; four of them are said to be
+    // unofficial renderings, in the API and on the page, with the
+    // editorial note in the reader's language.
+    assert_eq!(v2["official_languages"].as_array().unwrap().len(), 6, "{v2}");
+    assert_eq!(v2["unofficial_languages"], serde_json::json!(["ar", "es", "ru", "zh"]), "{v2}");
+    let page = server.get("/code/ICCIS/versions/2?lang=ar").text().unwrap();
+    assert!(page.contains("صيغة غير رسمية") && page.contains("صياغة بكلمات هذا المشروع"), "{page}");
     let v1: serde_json::Value = server.get("/api/v1/documents/ICCIS/versions/1").json().unwrap();
     assert_eq!(subscribers(&v1), ["TJK"], "{v1}");
     let diff: serde_json::Value = server.get("/api/v1/documents/ICCIS/diff?from=1&to=2").json().unwrap();

@@ -36,6 +36,46 @@ struct CatalogueArticle {
     verified: bool,
     #[serde(default)]
     source_ref: Option<String>,
+    /// Languages whose text is the project's rendering, not checked
+    /// against the official UN language version.
+    #[serde(default)]
+    unofficial: Vec<String>,
+}
+
+/// The editorial note of an article, in the UN's six languages: that its
+/// text paraphrases `source` in this project's words, and whether the
+/// paraphrase was checked against the source. The first is `note`.
+fn notes(verified: bool, source: &str) -> [(&'static str, String); 6] {
+    if verified {
+        [
+            ("en", format!("Paraphrase in this project's words of {source}.")),
+            ("ar", format!("صياغة بكلمات هذا المشروع لـ {source}.")),
+            ("zh", format!("本项目以自己的措辞对 {source} 的转述。")),
+            ("fr", format!("Paraphrase, dans les mots de ce projet, de {source}.")),
+            ("ru", format!("Пересказ своими словами проекта: {source}.")),
+            ("es", format!("Paráfrasis, con las palabras de este proyecto, de {source}.")),
+        ]
+    } else {
+        [
+            (
+                "en",
+                format!("Paraphrase in this project's words; wording NOT verified against the original ({source})."),
+            ),
+            ("ar", format!("صياغة بكلمات هذا المشروع؛ لم يُتحقق من مطابقتها للنص الأصلي ({source}).")),
+            ("zh", format!("本项目以自己的措辞转述；措辞未经与原文核对（{source}）。")),
+            (
+                "fr",
+                format!("Paraphrase dans les mots de ce projet ; formulation NON vérifiée sur l'original ({source})."),
+            ),
+            ("ru", format!("Пересказ своими словами проекта; формулировка НЕ сверена с оригиналом ({source}).")),
+            (
+                "es",
+                format!(
+                    "Paráfrasis con las palabras de este proyecto; redacción NO verificada con el original ({source})."
+                ),
+            ),
+        ]
+    }
 }
 
 fn langs(m: &BTreeMap<String, String>) -> Result<BTreeMap<Lang, String>> {
@@ -54,17 +94,24 @@ fn parse(text: &str) -> Result<DocumentDraft> {
         .iter()
         .map(|a| {
             let source = a.source_ref.clone().unwrap_or_default();
-            let note = if a.verified {
-                format!("Paraphrase in this project's words of {source}.")
-            } else {
-                format!("Paraphrase in this project's words; wording NOT verified against the original ({source}).")
-            };
+            let [(_, note), rest @ ..] = notes(a.verified, &source);
+            let notes = rest
+                .into_iter()
+                .map(|(l, n)| Ok((Lang::parse(l).ok_or_else(|| anyhow!("language tag {l:?}"))?, n)))
+                .collect::<Result<BTreeMap<Lang, String>>>()?;
+            let unofficial = a
+                .unofficial
+                .iter()
+                .map(|l| Lang::parse(l).ok_or_else(|| anyhow!("bad language tag {l:?} in the catalogue")))
+                .collect::<Result<Vec<Lang>>>()?;
             Ok(Article {
                 id: a.id.clone(),
                 kind: a.kind,
                 texts: langs(&a.texts)?,
                 norms: a.norms.clone(),
                 note: Some(note),
+                notes,
+                unofficial,
             })
         })
         .collect::<Result<Vec<_>>>()?;
