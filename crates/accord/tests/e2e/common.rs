@@ -360,3 +360,21 @@ fn serve_one(
     let _ = reader.read(&mut [0u8; 64]);
     Ok(())
 }
+
+/// Waits until the server closes `s` (a read gives 0 bytes or an error);
+/// how long that took, at most `within`.
+pub fn closed_within(mut s: std::net::TcpStream, within: std::time::Duration) -> Option<std::time::Duration> {
+    let started = std::time::Instant::now();
+    s.set_read_timeout(Some(within)).unwrap();
+    let mut buf = [0u8; 512];
+    loop {
+        match std::io::Read::read(&mut s, &mut buf) {
+            Ok(0) => return Some(started.elapsed()),
+            Ok(_) => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock || e.kind() == std::io::ErrorKind::TimedOut => {
+                return None
+            }
+            Err(_) => return Some(started.elapsed()),
+        }
+    }
+}

@@ -25,24 +25,6 @@ fn get_from(local: &str, server: &Server, path: &str) -> (String, Duration) {
     })
 }
 
-/// Waits until the server closes `s` (a read gives 0 bytes or an error);
-/// how long that took, at most `within`.
-fn closed_within(mut s: TcpStream, within: Duration) -> Option<Duration> {
-    let started = Instant::now();
-    s.set_read_timeout(Some(within)).unwrap();
-    let mut buf = [0u8; 512];
-    loop {
-        match s.read(&mut buf) {
-            Ok(0) => return Some(started.elapsed()),
-            Ok(_) => continue,
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock || e.kind() == std::io::ErrorKind::TimedOut => {
-                return None
-            }
-            Err(_) => return Some(started.elapsed()),
-        }
-    }
-}
-
 #[test]
 fn idle_and_slow_connections_are_bounded_and_others_are_answered() {
     let body = Body::found(1);

@@ -12,7 +12,7 @@ use serde_json::Value;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A self-signed certificate for 127.0.0.1 written to `dir`: (cert, key,
 /// the certificate's PEM).
@@ -40,23 +40,6 @@ fn serve_tls(body: &Body, cert: &Path, key: &Path, extra: &[&str]) -> Server {
     let mut args = vec!["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()];
     args.extend_from_slice(extra);
     Server::start_with(&body.data(), &args)
-}
-
-/// Waits until the server closes `s`; how long that took, at most `within`.
-fn closed_within(mut s: TcpStream, within: Duration) -> Option<Duration> {
-    let started = Instant::now();
-    s.set_read_timeout(Some(within)).unwrap();
-    let mut buf = [0u8; 512];
-    loop {
-        match s.read(&mut buf) {
-            Ok(0) => return Some(started.elapsed()),
-            Ok(_) => continue,
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock || e.kind() == std::io::ErrorKind::TimedOut => {
-                return None
-            }
-            Err(_) => return Some(started.elapsed()),
-        }
-    }
 }
 
 /// Signs in to the desk as `member` over `http`: the session cookie.
