@@ -9,6 +9,7 @@
 use crate::problem::Problem;
 use crate::{at_size, blocking, AppState, AtSize};
 use accord_core::code::{self, Article, ArticleKind, Document, Lang, Subscription, Version};
+use accord_portal::i18n::{Tr, Ui};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
@@ -236,10 +237,26 @@ impl Export {
             .map_or((&self.langs[0], self.doc.id.as_str()), |(l, t)| (l, t.as_str()))
     }
 
-    /// The language of the page as a whole: English if shown, else the
-    /// first shown.
-    fn page_lang(&self) -> &Lang {
-        self.langs.iter().find(|l| l.as_str() == "en").unwrap_or(&self.langs[0])
+    /// The interface language of the labels: the one language shown when
+    /// it is one of the six (any tag of it: `zh-Hans` is Chinese), else
+    /// English.
+    fn labels(&self) -> Tr {
+        match self.langs.as_slice() {
+            [one] => Tr::new(Ui::parse(one.as_str().split('-').next().unwrap_or("")).unwrap_or(Ui::En)),
+            _ => Tr::new(Ui::En),
+        }
+    }
+
+    /// The language of the page as a whole: that of its labels (each
+    /// text, title and note carries its own).
+    fn page_lang(&self) -> Lang {
+        let ui = self.labels().ui;
+        self.langs
+            .iter()
+            .find(|l| l.as_str().split('-').next() == Some(ui.code()))
+            .cloned()
+            .or_else(|| Lang::parse(ui.code()))
+            .unwrap_or_else(|| self.langs[0].clone())
     }
 }
 
@@ -286,21 +303,37 @@ async fn export(
     Ok(Export { doc, number: n, langs })
 }
 
-fn kind_name(k: ArticleKind) -> &'static str {
+/// The message naming an article's kind (the portal's own words).
+fn kind_message(k: ArticleKind) -> &'static str {
     match k {
-        ArticleKind::Preamble => "preamble",
-        ArticleKind::Purpose => "purpose",
-        ArticleKind::Pledge => "pledge",
-        ArticleKind::Other => "other",
+        ArticleKind::Preamble => "code-kind-preamble",
+        ArticleKind::Purpose => "code-kind-purpose",
+        ArticleKind::Pledge => "code-kind-pledge",
+        ArticleKind::Other => "code-kind-other",
     }
 }
 
-fn adopted_line(v: &Version) -> String {
-    let mut s = format!("log entry {}, {}", v.adopted_at.0, v.adopted_time.to_rfc3339());
-    if let Some(p) = &v.proposal {
-        let _ = write!(s, ", proposal {p}");
+/// "log entry N, <RFC 3339 time>, proposal P" in the labels' language;
+/// the time stays RFC 3339, exact for every reader.
+fn adopted_line(tr: Tr, v: &Version) -> String {
+    let entry = tr.ta("export-log-entry", &[("n", v.adopted_at.0.into())]);
+    let how = match &v.proposal {
+        Some(p) => tr.ta("export-proposal", &[("id", p.as_str().into())]),
+        None => tr.t("code-founding"),
+    };
+    format!("{entry}, {}, {how}", v.adopted_time.to_rfc3339())
+}
+
+/// The editorial notes to show beside `langs`: the note given in each of
+/// them, else (none given in any) the one untagged note.
+fn notes<'a>(a: &'a Article, langs: &'a [Lang]) -> Vec<(Option<&'a Lang>, &'a str)> {
+    let tagged: Vec<(Option<&Lang>, &str)> =
+        langs.iter().filter_map(|l| a.notes.get(l).map(|n| (Some(l), n.as_str()))).collect();
+    if tagged.is_empty() {
+        a.note.iter().map(|n| (None, n.as_str())).collect()
+    } else {
+        tagged
     }
-    s
 }
 
 async fn export_md(
@@ -335,30 +368,36 @@ async fn export_html(
 fn markdown(e: &Export) -> String {
     // As it reads now: with the translations and norm links added since.
     let v = &e.version().current();
+    let tr = e.labels();
     let mut out = String::new();
     let _ = writeln!(out, "# {}\n", md(e.title().1));
-    let _ = writeln!(out, "- Document: `{}`, version {}: {}", v.document, v.number, md(&v.label));
-    let _ = writeln!(out, "- Adopted: {}", md(&adopted_line(v)));
-    let _ = writeln!(out, "- Languages: {}", md(&langs(&e.langs).join(", ")));
-    let _ = writeln!(out, "- Hash (SHA-256 of the version's RFC 8785 JSON): `{}`", v.hash());
+    let version = tr.ta("export-version", &[("n", u64::from(v.number).into())]);
+    let _ = writeln!(out, "- {} `{}`, {}: {}", md(&tr.t("export-document")), v.document, md(&version), md(&v.label));
+    let _ = writeln!(out, "- {} {}", md(&tr.t("export-adopted")), md(&adopted_line(tr, v)));
+    let _ = writeln!(out, "- {} {}", md(&tr.t("export-languages")), md(&langs(&e.langs).join(", ")));
+    let _ = writeln!(out, "- {} `{}`", md(&tr.t("export-hash")), v.hash());
     for a in &v.articles {
-        let _ = writeln!(out, "\n## `{}` ({})\n", a.id, kind_name(a.kind));
+        let _ = writeln!(out, "\n## `{}` ({})\n", a.id, md(&tr.t(kind_message(a.kind))));
         for l in &e.langs {
             match a.texts.get(l) {
+                Some(t) if a.unofficial.contains(l) => {
+                    let _ = writeln!(out, "**{}:** {} _{}_\n", l.as_str(), md(t), md(&tr.t("export-unofficial")));
+                }
                 Some(t) => {
                     let _ = writeln!(out, "**{}:** {}\n", l.as_str(), md(t));
                 }
                 None => {
-                    let _ = writeln!(out, "**{}:** _(no text in this language)_\n", l.as_str());
+                    let _ = writeln!(out, "**{}:** _{}_\n", l.as_str(), md(&tr.t("export-no-text")));
                 }
             }
         }
         if !a.norms.is_empty() {
             let norms: Vec<String> = a.norms.iter().map(|n| format!("`{n}`")).collect();
-            let _ = writeln!(out, "Related norms: {}\n", norms.join(", "));
+            let _ = writeln!(out, "{} {}\n", md(&tr.t("code-norms")), norms.join(", "));
         }
-        if let Some(n) = &a.note {
-            let _ = writeln!(out, "_Note:_ {}\n", md(n));
+        for (l, n) in notes(a, &e.langs) {
+            let tag = l.map_or_else(String::new, |l| format!(" ({})", l.as_str()));
+            let _ = writeln!(out, "_{}_{} {}\n", md(&tr.t("code-note")), md(&tag), md(n));
         }
     }
     out
@@ -437,6 +476,7 @@ code{word-break:break-all}";
 fn page(e: &Export) -> String {
     // As it reads now: with the translations and norm links added since.
     let v = &e.version().current();
+    let tr = e.labels();
     let (title_lang, title) = e.title();
     let page_lang = e.page_lang();
     let mut out = String::new();
@@ -445,7 +485,7 @@ fn page(e: &Export) -> String {
         "<!doctype html>\n<html {}>\n<head>\n<meta charset=\"utf-8\">\n\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
 <title>{} — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n<header>\n",
-        lang_attrs(page_lang),
+        lang_attrs(&page_lang),
         html(title),
         html(&v.label),
     );
@@ -460,40 +500,48 @@ fn page(e: &Export) -> String {
     if !titled {
         let _ = writeln!(out, "<h1 {}>{}</h1>", lang_attrs(title_lang), html(title));
     }
+    let version = tr.ta("export-version", &[("n", u64::from(v.number).into())]);
     let _ = writeln!(
         out,
-        "<p>Document <code>{}</code>, version {}: <strong class=\"label\">{}</strong></p>",
+        "<p>{} <code>{}</code>, {}: <strong class=\"label\" dir=\"auto\">{}</strong></p>",
+        html(&tr.t("export-document")),
         html(&v.document),
-        v.number,
+        html(&version),
         html(&v.label)
     );
-    let _ = writeln!(out, "<p>Adopted: {}</p>", html(&adopted_line(v)));
-    let _ = writeln!(out, "<p>Languages: {}</p>\n</header>", html(&langs(&e.langs).join(", ")));
+    let _ = writeln!(out, "<p>{} {}</p>", html(&tr.t("export-adopted")), html(&adopted_line(tr, v)));
+    let _ =
+        writeln!(out, "<p>{} {}</p>\n</header>", html(&tr.t("export-languages")), html(&langs(&e.langs).join(", ")));
     for a in &v.articles {
-        article(&mut out, a, &e.langs);
+        article(&mut out, tr, a, &e.langs);
     }
     let _ = write!(
         out,
-        "<footer>\n<p>Version hash (SHA-256 of the version's RFC 8785 JSON): <code class=\"hash\">{}</code></p>\n\
-</footer>\n</main>\n</body>\n</html>\n",
+        "<footer>\n<p>{} <code class=\"hash\">{}</code></p>\n</footer>\n</main>\n</body>\n</html>\n",
+        html(&tr.t("export-hash")),
         v.hash()
     );
     out
 }
 
-fn article(out: &mut String, a: &Article, langs: &[Lang]) {
+fn article(out: &mut String, tr: Tr, a: &Article, langs: &[Lang]) {
     let id = html(&a.id);
     let _ = writeln!(
         out,
         "<article id=\"{id}\">\n<h2><a href=\"#{id}\">{id}</a> <span class=\"kind\">{}</span></h2>",
-        kind_name(a.kind)
+        html(&tr.t(kind_message(a.kind)))
     );
     for l in langs {
         match a.texts.get(l) {
             Some(t) => {
+                let unofficial = if a.unofficial.contains(l) {
+                    format!(" <em class=\"unofficial\">{}</em>", html(&tr.t("export-unofficial")))
+                } else {
+                    String::new()
+                };
                 let _ = writeln!(
                     out,
-                    "<div class=\"text\" {}><span class=\"lang\">{}</span> {}</div>",
+                    "<div class=\"text\" {}><span class=\"lang\">{}</span> {}</div>{unofficial}",
                     lang_attrs(l),
                     html(l.as_str()),
                     html_text(t)
@@ -502,19 +550,21 @@ fn article(out: &mut String, a: &Article, langs: &[Lang]) {
             None => {
                 let _ = writeln!(
                     out,
-                    "<div class=\"text missing\"><span class=\"lang\">{}</span> \
-                     <em>(no text in this language)</em></div>",
-                    html(l.as_str())
+                    "<div class=\"text missing\"><span class=\"lang\">{}</span> <em>{}</em></div>",
+                    html(l.as_str()),
+                    html(&tr.t("export-no-text"))
                 );
             }
         }
     }
     if !a.norms.is_empty() {
         let norms: Vec<String> = a.norms.iter().map(|n| format!("<code>{}</code>", html(n))).collect();
-        let _ = writeln!(out, "<p class=\"norms\">Related norms: {}</p>", norms.join(", "));
+        let _ = writeln!(out, "<p class=\"norms\">{} {}</p>", html(&tr.t("code-norms")), norms.join(", "));
     }
-    if let Some(n) = &a.note {
-        let _ = writeln!(out, "<p class=\"note\">Note: {}</p>", html_text(n));
+    for (l, n) in notes(a, langs) {
+        let attrs = l.map_or_else(|| "dir=\"auto\"".to_string(), lang_attrs);
+        let _ =
+            writeln!(out, "<p class=\"note\">{} <span {attrs}>{}</span></p>", html(&tr.t("code-note")), html_text(n));
     }
     out.push_str("</article>\n");
 }

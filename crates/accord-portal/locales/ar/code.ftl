@@ -76,3 +76,13 @@ code-err-no-version-text = ليس لهذه الصيغة أي نص.
 code-err-text = يجب أن تكون لغة النص وسماً لغوياً مثل fr أو ar أو zh-Hans.
 code-err-no-text = ليس للصيغة { $n } نص باللغة { $lang }. توجد نصوصها باللغات: { $have }.
 code-err-compare = اختر الصيغتين المراد المقارنة بينهما: من وإلى.
+# The Markdown and HTML exports of one version (labels in the export's language).
+export-document = الوثيقة:
+export-version = الصيغة { $n }
+export-adopted = اعتُمدت:
+export-log-entry = القيد { $n } في السجل
+export-proposal = المقترح { $id }
+export-languages = اللغات:
+export-hash = البصمة (SHA-256 لنص JSON للصيغة وفق RFC 8785):
+export-no-text = (لا يوجد نص بهذه اللغة)
+export-unofficial = (صيغة غير رسمية، لم يُتحقق من مطابقتها للنص الرسمي للأمم المتحدة)

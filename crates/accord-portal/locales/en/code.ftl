@@ -76,3 +76,13 @@ code-err-no-version-text = This version has no text.
 code-err-text = The language of the text must be a language tag such as fr, ar or zh-Hans.
 code-err-no-text = Version { $n } has no text in { $lang }. It has texts in: { $have }.
 code-err-compare = Choose the two versions to compare: from and to.
+# The Markdown and HTML exports of one version (labels in the export's language).
+export-document = Document:
+export-version = version { $n }
+export-adopted = Adopted:
+export-log-entry = log entry { $n }
+export-proposal = proposal { $id }
+export-languages = Languages:
+export-hash = Hash (SHA-256 of the version's RFC 8785 JSON):
+export-no-text = (no text in this language)
+export-unofficial = (unofficial rendering, not checked against the official UN text)

@@ -76,3 +76,13 @@ code-err-no-version-text = Esta versión no tiene texto.
 code-err-text = El idioma del texto debe ser una etiqueta de idioma como fr, ar o zh-Hans.
 code-err-no-text = La versión { $n } no tiene texto en { $lang }. Tiene textos en: { $have }.
 code-err-compare = Elija las dos versiones que desea comparar: de y a.
+# The Markdown and HTML exports of one version (labels in the export's language).
+export-document = Documento:
+export-version = versión { $n }
+export-adopted = Aprobada:
+export-log-entry = entrada { $n } del registro
+export-proposal = propuesta { $id }
+export-languages = Idiomas:
+export-hash = Huella (SHA-256 del JSON RFC 8785 de la versión):
+export-no-text = (sin texto en este idioma)
+export-unofficial = (versión no oficial, no cotejada con el texto oficial de las Naciones Unidas)

@@ -76,3 +76,13 @@ code-err-no-version-text = Cette version n'a aucun texte.
 code-err-text = La langue du texte doit être une étiquette de langue comme fr, ar ou zh-Hans.
 code-err-no-text = La version { $n } n'a pas de texte en { $lang }. Elle a des textes en : { $have }.
 code-err-compare = Choisissez les deux versions à comparer : de et à.
+# The Markdown and HTML exports of one version (labels in the export's language).
+export-document = Document :
+export-version = version { $n }
+export-adopted = Adoptée :
+export-log-entry = entrée { $n } du journal
+export-proposal = proposition { $id }
+export-languages = Langues :
+export-hash = Empreinte (SHA-256 du JSON RFC 8785 de la version) :
+export-no-text = (pas de texte dans cette langue)
+export-unofficial = (version non officielle, non vérifiée sur le texte officiel de l’ONU)

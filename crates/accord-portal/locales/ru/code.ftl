@@ -76,3 +76,13 @@ code-err-no-version-text = У этой версии нет текста.
 code-err-text = Язык текста должен быть языковым тегом, например fr, ar или zh-Hans.
 code-err-no-text = У версии { $n } нет текста на языке { $lang }. Есть тексты на языках: { $have }.
 code-err-compare = Выберите две версии для сравнения: с какой и по какую.
+# The Markdown and HTML exports of one version (labels in the export's language).
+export-document = Документ:
+export-version = версия { $n }
+export-adopted = Принята:
+export-log-entry = запись журнала { $n }
+export-proposal = предложение { $id }
+export-languages = Языки:
+export-hash = Хеш (SHA-256 JSON версии по RFC 8785):
+export-no-text = (нет текста на этом языке)
+export-unofficial = (неофициальный текст, не сверен с официальным текстом ООН)

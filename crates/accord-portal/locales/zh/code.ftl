@@ -76,3 +76,13 @@ code-err-no-version-text = 此版本没有文本。
 code-err-text = 文本语文须为语言标签，例如 fr、ar 或 zh-Hans。
 code-err-no-text = 第 { $n } 版没有 { $lang } 文本。现有文本的语文：{ $have }。
 code-err-compare = 请选择要比较的两个版本：起始版本和目标版本。
+# The Markdown and HTML exports of one version (labels in the export's language).
+export-document = 文件：
+export-version = 第 { $n } 版
+export-adopted = 通过：
+export-log-entry = 日志条目 { $n }
+export-proposal = 提案 { $id }
+export-languages = 语言：
+export-hash = 哈希值（该版本 RFC 8785 JSON 的 SHA-256）：
+export-no-text = （无此语言文本）
+export-unofficial = （非正式文本，未经与联合国正式文本核对）

@@ -308,6 +308,15 @@ fn an_amendment_adopted_by_vote_makes_rev_1_with_its_diff_subscribers_exports_an
     let md_fr =
         get_text(&server, "/api/v1/documents/ICCIS/versions/1/export.md?lang=fr", "text/markdown; charset=utf-8");
     assert!(md_fr.contains("Respecter la Charte") && !md_fr.contains("To comply"), "{md_fr}");
+    // A one-language export is labelled in that language; of several, in English.
+    for label in ["- Document : `ICCIS`, version 1", "- Adoptée : entrée ", "- Langues : fr", "- Empreinte (SHA-256"]
+    {
+        assert!(md_fr.contains(label), "{label:?} in {md_fr}");
+    }
+    for english in ["Adopted", "Languages", "Hash", "log entry", "(preamble)", "Related norms"] {
+        assert!(!md_fr.contains(english), "{english:?} in {md_fr}");
+    }
+    assert!(md_v1.contains("- Adopted: log entry ") && md_v1.contains("(Preamble)"), "{md_v1}");
 
     // HTML: a standalone page, Arabic right to left, everything escaped.
     let html_type = "text/html; charset=utf-8";
@@ -339,6 +348,8 @@ fn an_amendment_adopted_by_vote_makes_rev_1_with_its_diff_subscribers_exports_an
     assert!(page.contains("<html lang=\"ar\" dir=\"rtl\">"), "{page}");
     assert!(page.contains("Rev.1") && page.contains("<span class=\"lang\">ar</span>"), "{page}");
     assert!(!page.contains("<span class=\"lang\">en</span>"), "{page}");
+    assert!(page.contains("<p>اعتُمدت: القيد ") && page.contains("<span class=\"kind\">الديباجة</span>"), "{page}");
+    assert!(!page.contains("Adopted") && !page.contains("Languages:"), "{page}");
 
     // The auditor recomputes every version's hash.
     let (code, out, err) = audit(&body, &server);
