@@ -138,8 +138,23 @@ impl IntoResponse for Problem {
     }
 }
 
-pub(crate) async fn not_found(uri: axum::http::Uri) -> Problem {
-    Problem::not_found_detail(format!("nothing is served at {}", uri.path()))
+/// Nothing is served at the path: a problem, except for a browser asking
+/// for a page outside the machine interfaces (`/api/`, the log's tiles),
+/// which gets the portal's not-found page in the reader's language.
+pub(crate) async fn not_found(
+    ctx: accord_portal::ctx::Ctx,
+    headers: axum::http::HeaderMap,
+    uri: axum::http::Uri,
+) -> Response {
+    let machine = uri.path().starts_with("/api/") || uri.path().starts_with("/log/");
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.split(',').any(|t| t.trim().starts_with("text/html")));
+    if wants_html && !machine {
+        return accord_portal::layout::not_found_page(&ctx);
+    }
+    Problem::not_found_detail(format!("nothing is served at {}", uri.path())).into_response()
 }
 
 pub(crate) async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) -> Problem {

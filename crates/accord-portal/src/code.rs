@@ -176,8 +176,9 @@ fn compare_form(ctx: &Ctx, doc: &Document, from: u32, to: u32) -> Markup {
                 label for=(id) { (label) }
                 select id=(id) name=(name) {
                     @for v in &doc.versions {
+                        // An option holds text only: the number, the label being a member's words.
                         option value=(v.number) selected[v.number == chosen] {
-                            (ctx.tr.ta("code-version-label", &[("n", u64::from(v.number).into()), ("label", v.label.as_str().into())]))
+                            (ctx.tr.ta("code-version-n", &[("n", u64::from(v.number).into())]))
                         }
                     }
                 }
@@ -224,7 +225,7 @@ async fn index(ctx: Ctx, State(node): State<AppState>) -> Response {
                                     td data-label=(ctx.t("code-col-latest")) {
                                         @if let Some(v) = d.latest() {
                                             a href=(version_href(&d.id, v.number)) {
-                                                (ctx.tr.ta("code-version-label", &[("n", u64::from(v.number).into()), ("label", v.label.as_str().into())]))
+                                                (layout::message(ctx.tr, "code-version-label", &[("n", u64::from(v.number).into())], &[("label", &v.label)]))
                                             }
                                         }
                                     }
@@ -325,7 +326,7 @@ fn versions_table(ctx: &Ctx, doc: &Document) -> Markup {
                         th scope="row" data-label=(number) {
                             a href=(version_href(&doc.id, v.number)) { (ctx.tr.ta("code-version-n", &[("n", u64::from(v.number).into())])) }
                         }
-                        td data-label=(label) { (v.label) }
+                        td data-label=(label) { bdi { (v.label) } }
                         td data-label=(adopted) { (layout::entry_link(v.adopted_at.0)) " " (layout::time(ctx.ui(), &v.adopted_time.to_rfc3339())) }
                         td data-label=(proposal) { (decision_markup(ctx, v)) }
                         td class="official" data-label=(official) { (language_list(ctx, &v.official_languages())) }

@@ -90,7 +90,7 @@ fn frame(ctx: &Ctx, origin: &str, member: Option<&str>, content: Markup) -> Mark
         div id="desk" data-origin=(origin) data-member=[member] {
             h1 { (ctx.t("desk-title")) }
             p class="lead" { (ctx.t("desk-intro")) }
-            p id="desk-js-note" class="panel" { (ctx.t("desk-needs-js")) }
+            p id="desk-js-note" class="panel" { (crate::layout::prose(&ctx.t("desk-needs-js"))) }
             (content)
         }
         (js_strings(ctx))
@@ -109,7 +109,7 @@ fn signin(ctx: &Ctx) -> Markup {
             form id="signin-form" {
                 div class="field" {
                     label for="key-file" { (ctx.t("desk-key-file")) }
-                    p class="hint" id="key-file-hint" { (ctx.t("desk-key-file-hint")) }
+                    p class="hint" id="key-file-hint" { (crate::layout::prose(&ctx.t("desk-key-file-hint"))) }
                     input type="file" id="key-file" name="key-file" accept=".key,.pem,text/plain"
                         aria-describedby="key-file-hint" disabled;
                 }

@@ -4,7 +4,7 @@
 
 use crate::assets;
 use crate::ctx::{Ctx, LANG_COOKIE};
-use crate::i18n::Ui;
+use crate::i18n::{Arg, Tr, Ui};
 use crate::AppState;
 use accord_node::Node;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE, VARY};
@@ -144,7 +144,7 @@ pub fn reply(ctx: &Ctx, r: Result<(Shell, Page), PageError>) -> Response {
             res
         }
         Err(e) => {
-            let text = if e.is_id { ctx.t(&e.message) } else { e.message.clone() };
+            let text = prose(&if e.is_id { ctx.t(&e.message) } else { e.message.clone() });
             let title = ctx.t(if e.status == StatusCode::NOT_FOUND { "error-not-found-title" } else { "error-title" });
             let body = html! {
                 h1 { (title) }
@@ -155,6 +155,55 @@ pub fn reply(ctx: &Ctx, r: Result<(Shell, Page), PageError>) -> Response {
             html_response(ctx, e.status, frame(ctx, &Shell::default(), &page))
         }
     }
+}
+
+/// Interface text whose technical words are marked in its message with
+/// backquotes (`` `accord submit` ``, `` `{ $id }` ``): each backquoted
+/// span becomes `<code>` (identifiers, commands and formats, the same in
+/// every language); everything is escaped. An unpaired backquote stays
+/// as it is.
+pub fn prose(text: &str) -> Markup {
+    let parts: Vec<&str> = text.split('`').collect();
+    let paired = parts.len() % 2 == 1;
+    html! {
+        @for (i, part) in parts.iter().enumerate() {
+            @if i % 2 == 1 && (paired || i + 1 < parts.len()) {
+                code { (part) }
+            } @else {
+                @if i % 2 == 1 { "`" }
+                (part)
+            }
+        }
+    }
+}
+
+/// Marks a user's text inside a message (see [`message`]).
+const USER_OPEN: char = '\u{E000}';
+const USER_CLOSE: char = '\u{E001}';
+
+/// The message `id` as [`prose`], with `args` as interface values and
+/// `user` as user content: each user value is isolated in `<bdi>` (its
+/// own direction, and marked as not the interface's words), inside
+/// `<code>` where the message backquotes it.
+pub fn message(tr: Tr, id: &str, args: &[(&str, Arg<'_>)], user: &[(&str, &str)]) -> Markup {
+    let marks: Vec<String> = (0..user.len()).map(|i| format!("{USER_OPEN}{i}{USER_CLOSE}")).collect();
+    let mut all: Vec<(&str, Arg<'_>)> = args.to_vec();
+    all.extend(user.iter().zip(&marks).map(|((k, _), m)| (*k, Arg::Str(m.as_str()))));
+    // A user's own text cannot hold the marks: they are taken out first.
+    let clean = |s: &str| s.replace([USER_OPEN, USER_CLOSE], "");
+    let mut out = prose(&tr.ta(id, &all)).into_string();
+    for (i, (_, v)) in user.iter().enumerate() {
+        let shown = html! { bdi { (clean(v)) } }.into_string();
+        out = out.replace(&format!("{USER_OPEN}{i}{USER_CLOSE}"), &shown);
+    }
+    PreEscaped(out)
+}
+
+/// The page for a path nothing is served at, in the reader's language: what
+/// a browser gets where a program gets a problem (see `accord-http`'s
+/// fallback).
+pub fn not_found_page(ctx: &Ctx) -> Response {
+    reply(ctx, Err(PageError::not_found()))
 }
 
 fn html_response(ctx: &Ctx, status: StatusCode, markup: Markup) -> Response {

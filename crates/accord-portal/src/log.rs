@@ -244,9 +244,9 @@ fn audit_section(ctx: &Ctx, base: &str, vkey: &str) -> Markup {
     html! {
         section aria-labelledby="audit-h" {
             h2 id="audit-h" { (ctx.t("log-audit-heading")) }
-            p { (ctx.t("log-audit-intro")) }
+            p { (layout::prose(&ctx.t("log-audit-intro"))) }
             pre class="exact" dir="ltr" id="audit-command" { code { (audit_command(base, vkey)) } }
-            p { (ctx.t("log-tiles-intro")) }
+            p { (layout::prose(&ctx.t("log-tiles-intro"))) }
             ul dir="ltr" {
                 li { a href="/log/checkpoint" { code { "/log/checkpoint" } } }
                 li { code { "/log/tile/<L>/<N>[.p/<W>]" } }

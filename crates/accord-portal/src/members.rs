@@ -164,7 +164,7 @@ fn member_body(ctx: &Ctx, p: &MemberPage) -> Markup {
                     tbody {
                         @for v in &p.votes {
                             tr {
-                                td { a href=(format!("/proposals/{}", v.proposal)) { (v.proposal) } }
+                                td { a href=(format!("/proposals/{}", v.proposal)) { code { (v.proposal) } } }
                                 td { span class=(format!("vote-{}", v.vote)) { (ctx.t(&format!("members-vote-{}", v.vote))) } }
                                 td dir="auto" { @if let Some(e) = &v.explanation { (e) } }
                                 td { (layout::entry_link(v.index)) }

@@ -119,9 +119,9 @@ fn body(ctx: &Ctx, doc: &Document, a: &Version, b: &Version, heading: &str, aske
             ]))
         }
         p {
-            a href=(version_href(&doc.id, a.number)) { (ctx.tr.ta("code-version-label", &[("n", u64::from(a.number).into()), ("label", a.label.as_str().into())])) }
+            a href=(version_href(&doc.id, a.number)) { (layout::message(ctx.tr, "code-version-label", &[("n", u64::from(a.number).into())], &[("label", &a.label)])) }
             " " (layout::arrow_forward()) " "
-            a href=(version_href(&doc.id, b.number)) { (ctx.tr.ta("code-version-label", &[("n", u64::from(b.number).into()), ("label", b.label.as_str().into())])) }
+            a href=(version_href(&doc.id, b.number)) { (layout::message(ctx.tr, "code-version-label", &[("n", u64::from(b.number).into())], &[("label", &b.label)])) }
         }
         (compare_form(ctx, doc, a.number, b.number))
         nav class="diff-langs" aria-label=(ctx.t("code-diff-in")) {

@@ -101,7 +101,7 @@ fn body(ctx: &Ctx, doc: &Document, v: &Version, shown: &Lang, subs: &[Subscripti
         h1 {
             (title_markup(ctx, doc))
             br;
-            (ctx.tr.ta("code-version-label", &[("n", u64::from(v.number).into()), ("label", v.label.as_str().into())]))
+            (layout::message(ctx.tr, "code-version-label", &[("n", u64::from(v.number).into())], &[("label", &v.label)]))
         }
         (facts(ctx, doc, v))
         section aria-labelledby="text-h" {

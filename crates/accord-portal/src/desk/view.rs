@@ -409,7 +409,7 @@ fn rotate_section(ctx: &Ctx, d: &DeskData) -> Markup {
             button type="button" id="rotate-generate" class="secondary" disabled { (ctx.t("desk-rotate-generate")) }
         }
         p id="rotate-file" hidden {
-            a id="rotate-download" download=(file) href="#" { (ctx.tr.ta("desk-rotate-download", &[("file", file.as_str().into())])) }
+            a id="rotate-download" download=(file) href="#" { (layout::message(ctx.tr, "desk-rotate-download", &[], &[("file", &file)])) }
         }
         div class="field" {
             input type="checkbox" id="rotate-saved" required disabled;
@@ -432,7 +432,7 @@ fn you(ctx: &Ctx, d: &DeskData) -> Markup {
             dl class="desk-you" {
                 dt { (ctx.t("desk-member")) }
                 dd {
-                    span id="desk-member" { (d.member.id) }
+                    code id="desk-member" { (d.member.id) }
                     " — "
                     a href=(format!("/members/{}", d.member.id)) { bdi { (crate::names::of_member(ctx.tr, &d.member)) } }
                 }
@@ -457,9 +457,9 @@ fn ballot(ctx: &Ctx, b: &Ballot) -> Markup {
             p {
                 span class=(format!("status status-{}", p.status)) { (ctx.t(&format!("status-{}", p.status))) }
                 " " (ctx.t("desk-closes")) " " (layout::deadline(ctx.ui(), str_field(p, "closes")))
-                " · " (ctx.t("desk-sponsor")) " " (str_field(p, "sponsor"))
+                " · " (ctx.t("desk-sponsor")) " " code { (str_field(p, "sponsor")) }
                 @if let Some(a) = p.doc.get("amends").and_then(|v| v.as_str()) {
-                    " · " (ctx.t("desk-amends")) " " a href=(format!("/proposals/{a}")) { (a) }
+                    " · " (ctx.t("desk-amends")) " " a href=(format!("/proposals/{a}")) { code { (a) } }
                 }
             }
             @if unbroken_silence(p) {
@@ -585,7 +585,7 @@ fn id_field(ctx: &Ctx, id: &str) -> Markup {
     html! {
         div class="field" {
             label for=(id) { (ctx.t("desk-field-id")) }
-            p class="hint" id=(hint_id) { (ctx.t("desk-field-id-hint")) }
+            p class="hint" id=(hint_id) { (layout::prose(&ctx.t("desk-field-id-hint"))) }
             input type="text" id=(id) name="id" maxlength="64" pattern="[a-z0-9][a-z0-9\\-]{0,63}" required disabled
                 autocomplete="off" spellcheck="false" aria-describedby=(hint_id);
         }
@@ -644,7 +644,7 @@ fn propose_form(ctx: &Ctx) -> Markup {
         div class="field" {
             label for="propose-action" { (ctx.t("desk-field-action")) }
             p class="hint" id="propose-action-hint" {
-                (ctx.t("desk-field-action-hint")) " " code { r#"{"type": "member.suspend", "member": "XYZ"}"# }
+                (layout::prose(&ctx.t("desk-field-action-hint"))) " " code { r#"{"type": "member.suspend", "member": "XYZ"}"# }
             }
             textarea id="propose-action" name="action" rows="3" data-kind="json" data-optional dir="ltr" spellcheck="false"
                 autocomplete="off" disabled aria-describedby="propose-action-hint" {}

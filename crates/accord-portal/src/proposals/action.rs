@@ -74,7 +74,7 @@ fn in_words(ctx: &Ctx, a: &Action, names: &BTreeMap<String, String>, amended: Op
                         (ctx.tr.ta("proposals-action-version", &[("version", u64::from(*version).into())]))
                     }
                 }
-                li { (ctx.tr.ta("proposals-action-article", &[("article", article.as_str().into())])) }
+                li { (crate::layout::message(ctx.tr, "proposals-action-article", &[], &[("article", article)])) }
                 li { (ctx.t("proposals-action-language")) " " code { (lang.as_str()) } }
             }
         },
@@ -83,7 +83,7 @@ fn in_words(ctx: &Ctx, a: &Action, names: &BTreeMap<String, String>, amended: Op
 
 fn establish(ctx: &Ctx, d: &DocumentDraft) -> Markup {
     html! {
-        p { (ctx.t("proposals-action-establish")) " " code { (d.id) } " — " (d.label) }
+        p { (ctx.t("proposals-action-establish")) " " code { (d.id) } " — " bdi { (d.label) } }
         ul {
             @for (lang, title) in &d.title {
                 li { code { (lang.as_str()) } " " span lang=(lang.as_str()) { (title) } }
@@ -180,22 +180,17 @@ pub(crate) fn result_words(ctx: &Ctx, result: &str, json: &Value, names: &BTreeM
     html! { (said) }
 }
 
-fn change(ctx: &Ctx, c: &Change) -> String {
+/// A change in words; article ids are the proposer's, shown as code.
+fn change(ctx: &Ctx, c: &Change) -> Markup {
+    let m = |id: &str, user: &[(&str, &str)]| crate::layout::message(ctx.tr, id, &[], user);
     match c {
-        Change::Insert { article, after: Some(after) } => ctx.tr.ta(
-            "proposals-change-insert-after",
-            &[("article", article.id.as_str().into()), ("after", after.as_str().into())],
-        ),
-        Change::Insert { article, after: None } => {
-            ctx.tr.ta("proposals-change-insert-first", &[("article", article.id.as_str().into())])
+        Change::Insert { article, after: Some(after) } => {
+            m("proposals-change-insert-after", &[("article", &article.id), ("after", after)])
         }
-        Change::Replace { article } => {
-            ctx.tr.ta("proposals-change-replace", &[("article", article.id.as_str().into())])
-        }
-        Change::Delete { id } => ctx.tr.ta("proposals-change-delete", &[("article", id.as_str().into())]),
-        Change::Reword { id, lang, .. } => {
-            ctx.tr.ta("proposals-change-reword", &[("article", id.as_str().into()), ("lang", lang.as_str().into())])
-        }
+        Change::Insert { article, after: None } => m("proposals-change-insert-first", &[("article", &article.id)]),
+        Change::Replace { article } => m("proposals-change-replace", &[("article", &article.id)]),
+        Change::Delete { id } => m("proposals-change-delete", &[("article", id)]),
+        Change::Reword { id, lang, .. } => m("proposals-change-reword", &[("article", id), ("lang", lang.as_str())]),
     }
 }
 

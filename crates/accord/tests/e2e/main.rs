@@ -20,6 +20,7 @@ mod names;
 mod operations;
 mod portal_code;
 mod portal_desk;
+mod portal_languages;
 mod portal_log;
 mod portal_members;
 mod portal_proposals;

@@ -102,7 +102,7 @@ fn the_code_pages_show_documents_versions_texts_and_diffs() {
         "{list}"
     );
     assert!(list.contains(r#"<td data-label="Versions">2</td>"#), "{list}");
-    assert!(list.contains(r#"<a href="/code/ICCIS/versions/2">Version 2: Rev.1</a>"#), "{list}");
+    assert!(list.contains(r#"<a href="/code/ICCIS/versions/2">Version 2: <bdi>Rev.1</bdi></a>"#), "{list}");
 
     // /code/ICCIS: every version with its adoption, decision, official
     // languages (by name, each marked) and hash; exports; the compare form.
@@ -113,7 +113,10 @@ fn the_code_pages_show_documents_versions_texts_and_diffs() {
             .unwrap_or_else(|| panic!("no row for version {n}: {d}"));
         assert!(row.contains(&format!(r#"href="/entries/{}""#, v["adopted_at"])), "{row}");
         assert!(row.contains(v["hash"].as_str().unwrap()), "{row}");
-        assert!(row.contains(&format!(r#"<td data-label="Label">{}</td>"#, v["label"].as_str().unwrap())), "{row}");
+        assert!(
+            row.contains(&format!(r#"<td data-label="Label"><bdi>{}</bdi></td>"#, v["label"].as_str().unwrap())),
+            "{row}"
+        );
         match v["proposal"].as_str() {
             Some(p) => assert!(row.contains(&format!(r#"href="/proposals/{p}""#)), "{row}"),
             None => assert!(row.contains("founding text"), "{row}"),

@@ -144,7 +144,7 @@ fn signing_in_by_challenge_shows_the_members_desk() {
     let cookie = sign_in(&server, &body.members[2].key);
     let html = desk(&server, Some(&cookie));
     assert!(!is_sign_in(&html));
-    assert!(html.contains(r#"<span id="desk-member">M002</span>"#), "{html}");
+    assert!(html.contains(r#"<code id="desk-member">M002</code>"#), "{html}");
     assert!(html.contains(&body.members[2].key.signer.verifier().id().to_string()), "key id shown");
     assert!(html.contains(r#"<form method="post" action="/desk/signout""#), "{html}");
     assert!(html.contains(r#"data-member="M002""#), "{html}");
@@ -192,7 +192,7 @@ fn signing_in_by_challenge_shows_the_members_desk() {
     // nor co-sponsor it: it may withdraw it.
     let m1 = sign_in(&server, &body.members[1].key);
     let html = desk(&server, Some(&m1));
-    assert!(html.contains(r#"<span id="desk-member">M001</span>"#));
+    assert!(html.contains(r#"<code id="desk-member">M001</code>"#));
     for act in ["silence.object", "silence.dissociate", "proposal.cosponsor"] {
         assert!(
             !html.contains(&format!(
@@ -212,7 +212,7 @@ fn signing_in_by_challenge_shows_the_members_desk() {
     let r = client().get(format!("{}/desk?lang=ar", server.url)).header("cookie", &cookie).send().unwrap();
     let html = r.text().unwrap();
     assert!(html.contains(r#"<html lang="ar" dir="rtl">"#));
-    assert!(html.contains(r#"<span id="desk-member">M002</span>"#));
+    assert!(html.contains(r#"<code id="desk-member">M002</code>"#));
     assert!(html.contains("مكتب الوفود"), "{html}");
 }
 
@@ -298,7 +298,7 @@ fn bad_sign_ins_are_refused_and_open_no_session() {
 fn signing_out_ends_the_session() {
     let (body, server) = founded();
     let cookie = sign_in(&server, &body.members[3].key);
-    assert!(desk(&server, Some(&cookie)).contains(r#"<span id="desk-member">M003</span>"#));
+    assert!(desk(&server, Some(&cookie)).contains(r#"<code id="desk-member">M003</code>"#));
     let r = no_redirect().post(format!("{}/desk/signout", server.url)).header("cookie", &cookie).send().unwrap();
     assert_eq!(r.status().as_u16(), 303);
     assert_eq!(r.headers()["location"], "/desk");
@@ -315,7 +315,7 @@ fn signing_out_ends_the_session() {
 fn a_new_key_ends_the_session_of_the_old_one() {
     let (mut body, server) = founded();
     let cookie = sign_in(&server, &body.members[3].key);
-    assert!(desk(&server, Some(&cookie)).contains(r#"<span id="desk-member">M003</span>"#));
+    assert!(desk(&server, Some(&cookie)).contains(r#"<code id="desk-member">M003</code>"#));
     let new_key = keygen(body.dir.path(), "M003");
     let vkey = new_key.signer.verifier().to_vkey();
     append(&server, &mut body, 3, "member.key.rotate", json!({ "vkey": vkey }));
@@ -323,7 +323,7 @@ fn a_new_key_ends_the_session_of_the_old_one() {
     // The old key cannot sign in any more; the new one can.
     refused(post_session(&server, &sign(&body.members[3].key, &challenge(&server))), 403, "bad-signature");
     let cookie = sign_in(&server, &new_key);
-    assert!(desk(&server, Some(&cookie)).contains(r#"<span id="desk-member">M003</span>"#));
+    assert!(desk(&server, Some(&cookie)).contains(r#"<code id="desk-member">M003</code>"#));
 }
 
 /// The part of `html` from `start` to the next `end`.

@@ -56,7 +56,7 @@ fn members_list_and_member_page_show_keys_votes_and_statements() {
         server.get("/api/v1/members/M001").json::<serde_json::Value>().unwrap()["vkey"].as_str().unwrap().to_string();
     assert!(m1.contains(&vkey), "the current key is shown: {m1}");
     // Votes cast, with the explanation escaped, and both statements.
-    assert!(m1.contains("<a href=\"/proposals/p-one\">p-one</a>"), "{m1}");
+    assert!(m1.contains("<a href=\"/proposals/p-one\"><code>p-one</code></a>"), "{m1}");
     assert!(m1.contains("<span class=\"vote-no\">no</span>"), "{m1}");
     assert!(m1.contains("Not &lt;yet&gt;."), "{m1}");
     for (i, kind) in [(vote_at, "vote.cast"), (note_at, "note.publish")] {

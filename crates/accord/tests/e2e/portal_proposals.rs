@@ -318,12 +318,12 @@ fn the_list_pages_by_fifty_and_bad_input_gets_an_error_page() {
     assert!(none.contains("No proposal matches this choice."), "{none}");
 
     // Bad input: 400 pages that say what was wrong; unknown ids: 404.
-    error_page(&server, "/proposals?page=0", 400, &["page number", "“0”"]);
-    error_page(&server, "/proposals?page=abc", 400, &["page number", "“abc”"]);
+    error_page(&server, "/proposals?page=0", 400, &["page number", "<code>0</code>"]);
+    error_page(&server, "/proposals?page=abc", 400, &["page number", "<code>abc</code>"]);
     error_page(&server, "/proposals?page=-1", 400, &["page number"]);
-    error_page(&server, "/proposals?status=closed", 400, &["“closed”", "decided", "failed-quorum"]);
+    error_page(&server, "/proposals?status=closed", 400, &["<code>closed</code>", "decided", "failed-quorum"]);
     error_page(&server, "/proposals?status=open&status=moot", 400, &["status"]);
-    error_page(&server, "/proposals/Not_An_Id", 400, &["Not_An_Id", "not a proposal id"]);
+    error_page(&server, "/proposals/Not_An_Id", 400, &["<code>Not_An_Id</code>", "not a proposal id"]);
     error_page(&server, &format!("/proposals/{}", "a".repeat(65)), 400, &["not a proposal id"]);
     error_page(&server, "/proposals/p-nothing", 404, &["no proposal or amendment with this id"]);
     error_page(&server, "/proposals/p-nothing?lang=ar", 404, &["<html lang=\"ar\" dir=\"rtl\">"]);
