@@ -38,23 +38,27 @@ async fn list(ctx: Ctx, State(node): State<AppState>) -> Response {
             let body = html! {
                 h1 { (ctx.t("members-title")) }
                 p { (ctx.tr.ta("members-count", &[("count", (states.len() as u64).into())])) }
-                table id="members" {
+                @let [id, name, since, key, standing_h] = [
+                    "members-col-id", "members-col-name", "members-col-since", "members-col-key", "members-col-standing",
+                ].map(|m| ctx.t(m));
+                // On a phone each row becomes a card, each cell under its heading.
+                table id="members" class="cards" {
                     caption { (ctx.t("members-caption")) }
                     thead { tr {
-                        th scope="col" { (ctx.t("members-col-id")) }
-                        th scope="col" { (ctx.t("members-col-name")) }
-                        th scope="col" { (ctx.t("members-col-since")) }
-                        th scope="col" { (ctx.t("members-col-key")) }
-                        th scope="col" { (ctx.t("members-col-standing")) }
+                        th scope="col" { (id) }
+                        th scope="col" { (name) }
+                        th scope="col" { (since) }
+                        th scope="col" { (key) }
+                        th scope="col" { (standing_h) }
                     } }
                     tbody {
                         @for m in &states {
                             tr {
-                                td { a href=(format!("/members/{}", m.id)) { code { (m.id) } } }
-                                td { bdi { (names::of_member(ctx.tr, m)) } }
-                                td { (layout::entry_link(m.since)) }
-                                td { code { (key_id(&m.vkey)) } }
-                                td { (standing(&ctx, m)) }
+                                td data-label=(id) { a href=(format!("/members/{}", m.id)) { code { (m.id) } } }
+                                td data-label=(name) { bdi { (names::of_member(ctx.tr, m)) } }
+                                td data-label=(since) { (layout::entry_link(m.since)) }
+                                td data-label=(key) { code { (key_id(&m.vkey)) } }
+                                td data-label=(standing_h) { (standing(&ctx, m)) }
                             }
                         }
                     }
@@ -154,20 +158,25 @@ fn member_body(ctx: &Ctx, p: &MemberPage) -> Markup {
             @if p.votes.is_empty() {
                 p { (ctx.t("members-no-votes")) }
             } @else {
-                table id="member-votes" {
+                @let [proposal, vote, explanation, entry] =
+                    ["col-proposal", "members-col-vote", "members-col-explanation", "members-col-entry"].map(|m| ctx.t(m));
+                table id="member-votes" class="cards" {
                     thead { tr {
-                        th scope="col" { (ctx.t("col-proposal")) }
-                        th scope="col" { (ctx.t("members-col-vote")) }
-                        th scope="col" { (ctx.t("members-col-explanation")) }
-                        th scope="col" { (ctx.t("members-col-entry")) }
+                        th scope="col" { (proposal) }
+                        th scope="col" { (vote) }
+                        th scope="col" { (explanation) }
+                        th scope="col" { (entry) }
                     } }
                     tbody {
                         @for v in &p.votes {
                             tr {
-                                td { a href=(format!("/proposals/{}", v.proposal)) { code { (v.proposal) } } }
-                                td { span class=(format!("vote-{}", v.vote)) { (ctx.t(&format!("members-vote-{}", v.vote))) } }
-                                td dir="auto" { @if let Some(e) = &v.explanation { (e) } }
-                                td { (layout::entry_link(v.index)) }
+                                td data-label=(proposal) { a href=(format!("/proposals/{}", v.proposal)) { code { (v.proposal) } } }
+                                td data-label=(vote) { span class=(format!("vote-{}", v.vote)) { (ctx.t(&format!("members-vote-{}", v.vote))) } }
+                                @match &v.explanation {
+                                    Some(e) => td data-label=(explanation) { span dir="auto" { (e) } },
+                                    None => td {},
+                                }
+                                td data-label=(entry) { (layout::entry_link(v.index)) }
                             }
                         }
                     }
@@ -182,18 +191,19 @@ fn member_body(ctx: &Ctx, p: &MemberPage) -> Markup {
             @if p.statements.is_empty() {
                 p { (ctx.t("members-no-statements")) }
             } @else {
-                table id="member-statements" {
+                @let [entry, kind, seq] = ["members-col-entry", "members-col-type", "members-col-seq"].map(|m| ctx.t(m));
+                table id="member-statements" class="cards" {
                     thead { tr {
-                        th scope="col" { (ctx.t("members-col-entry")) }
-                        th scope="col" { (ctx.t("members-col-type")) }
-                        th scope="col" { (ctx.t("members-col-seq")) }
+                        th scope="col" { (entry) }
+                        th scope="col" { (kind) }
+                        th scope="col" { (seq) }
                     } }
                     tbody {
                         @for s in &p.statements {
                             tr {
-                                td { (layout::entry_link(s.index)) }
-                                td { code { (s.kind) } }
-                                td { (s.seq) }
+                                td data-label=(entry) { (layout::entry_link(s.index)) }
+                                td data-label=(kind) { code { (s.kind) } }
+                                td data-label=(seq) { (s.seq) }
                             }
                         }
                     }

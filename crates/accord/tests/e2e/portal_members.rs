@@ -44,7 +44,8 @@ fn members_list_and_member_page_show_keys_votes_and_statements() {
     assert_eq!(status, 200);
     for i in 0..3 {
         assert!(list.contains(&format!("<a href=\"/members/M00{i}\"><code>M00{i}</code></a>")), "{list}");
-        assert!(list.contains(&format!("<td><bdi>State {i}</bdi></td>")), "{list}");
+        assert!(list.contains(&format!("<td data-label=\"Name\"><bdi>State {i}</bdi></td>")), "{list}");
+        assert!(list.contains("<table id=\"members\" class=\"cards\">"), "a card per member on a phone: {list}");
     }
     assert!(list.contains("<caption>"), "{list}");
     assert!(list.contains("href=\"/members/secretariat\""), "the secretariat is named apart: {list}");
