@@ -174,6 +174,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let app = app.layer(tower_http::timeout::RequestBodyTimeoutLayer::new(limits.body_timeout));
+    // Requests that came over this listener's TLS say so (the desk's
+    // session cookie is then `Secure`): an extension, which no client can set.
+    let tls_app = app.clone().layer(axum::Extension(accord_portal::ctx::ServedOverTls));
     let open = Arc::new(Open::default());
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     // HTTP/1.1 only (cleartext HTTP/2 is not offered): its header timeout
@@ -203,6 +206,7 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let service = TowerToHyperService::new(app.clone());
+        let tls_service = TowerToHyperService::new(tls_app.clone());
         let builder = builder.clone();
         let watcher = graceful.watcher();
         let tls = tls.clone();
@@ -217,7 +221,7 @@ pub async fn serve(
                     let handshake = tokio::time::timeout(limits.header_timeout, accept_tls(&tls, stream)).await;
                     match handshake {
                         Ok(Ok(Accepted::Tls(stream))) => {
-                            let _ = watcher.watch(builder.serve_connection(TokioIo::new(stream), service)).await;
+                            let _ = watcher.watch(builder.serve_connection(TokioIo::new(stream), tls_service)).await;
                         }
                         Ok(Ok(Accepted::Plain(stream))) => {
                             let refuse = TowerToHyperService::new(plain_http_refusal());

@@ -22,6 +22,11 @@ pub struct Ctx {
     pub remember: bool,
 }
 
+/// Marks a request that reached the node over its own TLS listener
+/// (`accord serve --tls-cert`), set by the server, never by a client.
+#[derive(Clone, Copy, Debug)]
+pub struct ServedOverTls;
+
 impl Ctx {
     pub fn ui(&self) -> Ui {
         self.tr.ui

@@ -106,13 +106,21 @@ pub(crate) async fn challenge(State(node): State<AppState>, headers: HeaderMap) 
 
 /// `POST /desk/session` (`text/plain`, the signed challenge): opens a
 /// session and answers `{"member", "key_id"}`.
-pub(crate) async fn session(State(node): State<AppState>, headers: HeaderMap, body: Body) -> Response {
-    match open_session(&node, &headers, body).await {
+pub(crate) async fn session(
+    State(node): State<AppState>,
+    tls: Option<axum::Extension<crate::ctx::ServedOverTls>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let https = tls.is_some() || served_over_https(&headers);
+    match open_session(&node, &headers, https, body).await {
         Ok(r) | Err(r) => r,
     }
 }
 
-async fn open_session(node: &AppState, headers: &HeaderMap, body: Body) -> Result<Response, Response> {
+/// `https`: the request came over TLS (the node's own, or a proxy's that
+/// says so): the cookie is then `Secure`.
+async fn open_session(node: &AppState, headers: &HeaderMap, https: bool, body: Body) -> Result<Response, Response> {
     if let Some(r) = refuse_cross_site(headers) {
         return Err(r);
     }
@@ -161,7 +169,7 @@ async fn open_session(node: &AppState, headers: &HeaderMap, body: Body) -> Resul
     })?;
     let body = json!({ "member": member, "key_id": verifier.id().to_string() });
     let mut res = no_store((StatusCode::OK, [(CONTENT_TYPE, "application/json")], body.to_string()).into_response());
-    let secure = if served_over_https(headers) { "; Secure" } else { "" };
+    let secure = if https { "; Secure" } else { "" };
     let c = format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
         SESSION_LIFETIME.as_secs()

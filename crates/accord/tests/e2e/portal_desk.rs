@@ -81,6 +81,8 @@ fn sign_in(server: &Server, key: &KeyFile) -> String {
     for attr in ["HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=28800"] {
         assert!(set.split("; ").any(|a| a == attr), "{attr} in {set}");
     }
+    // Plain HTTP, no proxy saying HTTPS: a Secure cookie would never come back.
+    assert!(!set.split("; ").any(|a| a == "Secure"), "{set}");
     let v: Value = r.json().unwrap();
     let id = key.name().rsplit('/').next().unwrap();
     assert_eq!(v["member"], id);

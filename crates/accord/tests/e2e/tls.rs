@@ -50,7 +50,10 @@ fn sign_in(http: &Client, url: &str, member: &Member) -> String {
     let note = member.key.signer.sign_note(&text).unwrap().to_text();
     let r = http.post(format!("{url}/desk/session")).header("content-type", "text/plain").body(note).send().unwrap();
     assert_eq!(r.status().as_u16(), 200);
-    let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let set = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    // Over the node's own TLS, with no Origin or proxy header to say so.
+    assert!(set.split("; ").any(|a| a == "Secure"), "a session opened over TLS is Secure: {set}");
+    let cookie = set.split(';').next().unwrap().to_string();
     assert_eq!(r.json::<Value>().unwrap()["member"], member.id.to_string());
     cookie
 }
