@@ -239,6 +239,33 @@ mod tests {
     }
 
     #[test]
+    fn counts_take_each_languages_plural_forms() {
+        let forms = |ui: Ui, id: &str, ns: &[u64]| -> Vec<String> {
+            ns.iter().map(|n| Tr::new(ui).ta(id, &[("count", (*n).into())])).collect()
+        };
+        let distinct = |v: &[String]| v.iter().collect::<BTreeSet<_>>().len();
+        // English: one, other.
+        assert_eq!(forms(Ui::En, "members-count", &[1, 12]), ["1 member state", "12 member states"]);
+        // Russian: one (1, 21), few (3, 22), many (5, 12).
+        let ru = forms(Ui::Ru, "members-count", &[1, 3, 5, 21, 22, 12]);
+        assert_eq!(ru[0], "1 государство-член");
+        assert_eq!(ru[1], "3 государства-члена");
+        assert_eq!(ru[2], "5 государств-членов");
+        assert_eq!(ru[3], "21 государство-член");
+        assert_eq!(ru[4], "22 государства-члена");
+        assert_eq!(ru[5], "12 государств-членов");
+        // Arabic: zero, one, two, few (3–10), many (11–99), other (100).
+        assert_eq!(distinct(&forms(Ui::Ar, "members-count", &[0, 1, 2, 3, 11, 100])), 6);
+        // French: 0 and 1 are singular.
+        assert_eq!(forms(Ui::Fr, "members-count", &[0, 1, 2]), ["0 État membre", "1 État membre", "2 États membres"]);
+        // Seconds too, and the exact-number variant where a language has one.
+        let ru = Tr::new(Ui::Ru);
+        assert_eq!(ru.ta("proposals-seconds", &[("n", 2u64.into())]), "2 секунды");
+        assert_eq!(ru.ta("home-all-open", &[("count", 1u64.into())]), "Единственное открытое голосование");
+        assert_eq!(ru.ta("home-all-open", &[("count", 21u64.into())]), "Все 21 открытое голосование");
+    }
+
+    #[test]
     fn every_language_has_every_message() {
         let en = ids(Ui::En);
         assert!(!en.is_empty());

@@ -1,5 +1,12 @@
 members-title = الأعضاء
-members-count = عدد الدول الأعضاء: { $count }
+members-count = { $count ->
+    [zero] لا دول أعضاء
+    [one] دولة عضو واحدة
+    [two] دولتان عضوان
+    [few] { $count } دول أعضاء
+    [many] { $count } دولة عضوًا
+   *[other] { $count } دولة عضو
+}
 members-caption = الدول الأعضاء وتاريخ قبولها ومفاتيحها السارية
 members-col-id = الرمز
 members-col-name = الاسم
@@ -26,7 +33,13 @@ members-col-entry = مدخل السجل
 members-vote-yes = نعم
 members-vote-no = لا
 members-vote-abstain = امتناع
-members-latest-votes-only = تُعرض آخر { $count } من الأصوات.
+members-latest-votes-only = { $count ->
+    [one] يُعرض آخر صوت فقط.
+    [two] يُعرض آخر صوتين.
+    [few] تُعرض آخر { $count } أصوات.
+    [many] تُعرض آخر { $count } صوتًا.
+   *[other] تُعرض آخر { $count } صوت.
+}
 members-statements = البيانات في السجل
 members-no-statements = لا توجد بيانات بعد.
 members-col-type = النوع

@@ -85,7 +85,13 @@ proposals-rule-min-silence = أقصر مدة لإجراء الموافقة ال�
 proposals-rule-min-vote = أقصر مدة للتصويت المسجل
 proposals-rule-silence-vote = مدة التصويت بعد كسر الصمت
 proposals-rule-vote-change = يجوز للأعضاء تغيير تصويتهم
-proposals-seconds = { $n } ثانية
+proposals-seconds = { $n ->
+    [one] ثانية واحدة
+    [two] ثانيتان
+    [few] { $n } ثوانٍ
+    [many] { $n } ثانيةً
+   *[other] { $n } ثانية
+}
 proposals-yes = نعم
 proposals-no = لا
 proposals-majority-simple = الأغلبية البسيطة للأصوات المدلى بها (أصوات التأييد أكثر من أصوات المعارضة)

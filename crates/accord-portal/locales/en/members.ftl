@@ -1,5 +1,8 @@
 members-title = Members
-members-count = { $count } member states
+members-count = { $count ->
+    [one] { $count } member state
+   *[other] { $count } member states
+}
 members-caption = Member states, their admission and current keys
 members-col-id = Code
 members-col-name = Name
@@ -26,7 +29,10 @@ members-col-entry = Log entry
 members-vote-yes = yes
 members-vote-no = no
 members-vote-abstain = abstain
-members-latest-votes-only = The latest { $count } votes are shown.
+members-latest-votes-only = { $count ->
+    [one] Only the latest vote is shown.
+   *[other] The latest { $count } votes are shown.
+}
 members-statements = Statements in the log
 members-no-statements = No statement yet.
 members-col-type = Type

@@ -85,7 +85,10 @@ proposals-rule-min-silence = Shortest silence procedure
 proposals-rule-min-vote = Shortest recorded vote
 proposals-rule-silence-vote = Length of the vote once silence is broken
 proposals-rule-vote-change = Members may change their vote
-proposals-seconds = { $n } seconds
+proposals-seconds = { $n ->
+    [one] { $n } second
+   *[other] { $n } seconds
+}
 proposals-yes = yes
 proposals-no = no
 proposals-majority-simple = a simple majority of the votes cast (more yes than no)

@@ -1,5 +1,8 @@
 members-title = Miembros
-members-count = { $count } Estados miembros
+members-count = { $count ->
+    [one] { $count } Estado miembro
+   *[other] { $count } Estados miembros
+}
 members-caption = Los Estados miembros, su admisión y sus claves vigentes
 members-col-id = Código
 members-col-name = Nombre
@@ -26,7 +29,10 @@ members-col-entry = Entrada del registro
 members-vote-yes = sí
 members-vote-no = no
 members-vote-abstain = abstención
-members-latest-votes-only = Se muestran los últimos { $count } votos.
+members-latest-votes-only = { $count ->
+    [one] Solo se muestra el último voto.
+   *[other] Se muestran los últimos { $count } votos.
+}
 members-statements = Declaraciones en el registro
 members-no-statements = Aún no hay declaraciones.
 members-col-type = Tipo

@@ -85,7 +85,10 @@ proposals-rule-min-silence = Duración mínima del procedimiento de acuerdo tác
 proposals-rule-min-vote = Duración mínima de una votación registrada
 proposals-rule-silence-vote = Duración de la votación tras una objeción
 proposals-rule-vote-change = Los miembros pueden cambiar su voto
-proposals-seconds = { $n } segundos
+proposals-seconds = { $n ->
+    [one] { $n } segundo
+   *[other] { $n } segundos
+}
 proposals-yes = sí
 proposals-no = no
 proposals-majority-simple = la mayoría simple de los votos emitidos (más votos a favor que en contra)

@@ -1,5 +1,8 @@
 members-title = Membres
-members-count = { $count } États membres
+members-count = { $count ->
+    [one] { $count } État membre
+   *[other] { $count } États membres
+}
 members-caption = Les États membres, leur admission et leurs clés en vigueur
 members-col-id = Code
 members-col-name = Nom
@@ -26,7 +29,10 @@ members-col-entry = Entrée du journal
 members-vote-yes = pour
 members-vote-no = contre
 members-vote-abstain = abstention
-members-latest-votes-only = Les { $count } derniers votes sont affichés.
+members-latest-votes-only = { $count ->
+    [1] Seul le dernier vote est affiché.
+   *[other] Les { $count } derniers votes sont affichés.
+}
 members-statements = Déclarations dans le journal
 members-no-statements = Aucune déclaration pour l'instant.
 members-col-type = Type

@@ -85,7 +85,10 @@ proposals-rule-min-silence = Durée minimale de la procédure d’approbation ta
 proposals-rule-min-vote = Durée minimale d’un vote enregistré
 proposals-rule-silence-vote = Durée du vote après une objection
 proposals-rule-vote-change = Les membres peuvent modifier leur vote
-proposals-seconds = { $n } secondes
+proposals-seconds = { $n ->
+    [one] { $n } seconde
+   *[other] { $n } secondes
+}
 proposals-yes = oui
 proposals-no = non
 proposals-majority-simple = la majorité simple des suffrages exprimés (plus de voix pour que contre)

@@ -1,5 +1,9 @@
 members-title = Члены
-members-count = Государств-членов: { $count }
+members-count = { $count ->
+    [one] { $count } государство-член
+    [few] { $count } государства-члена
+   *[many] { $count } государств-членов
+}
 members-caption = Государства-члены, их принятие и действующие ключи
 members-col-id = Код
 members-col-name = Название
@@ -26,7 +30,11 @@ members-col-entry = Запись журнала
 members-vote-yes = за
 members-vote-no = против
 members-vote-abstain = воздержался
-members-latest-votes-only = Показаны последние голоса: { $count }.
+members-latest-votes-only = { $count ->
+    [one] Показан последний { $count } голос.
+    [few] Показаны последние { $count } голоса.
+   *[many] Показаны последние { $count } голосов.
+}
 members-statements = Заявления в журнале
 members-no-statements = Заявлений пока нет.
 members-col-type = Тип

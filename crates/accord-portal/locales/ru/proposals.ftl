@@ -85,7 +85,11 @@ proposals-rule-min-silence = Наименьший срок процедуры м
 proposals-rule-min-vote = Наименьший срок заносимого в отчёт голосования
 proposals-rule-silence-vote = Срок голосования после возражения
 proposals-rule-vote-change = Члены могут изменить свой голос
-proposals-seconds = { $n } с
+proposals-seconds = { $n ->
+    [one] { $n } секунда
+    [few] { $n } секунды
+   *[many] { $n } секунд
+}
 proposals-yes = да
 proposals-no = нет
 proposals-majority-simple = простое большинство поданных голосов (голосов «за» больше, чем «против»)
