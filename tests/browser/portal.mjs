@@ -2,12 +2,18 @@
 // playwright-core, with axe-core for accessibility.
 //
 // What it is: the checks a person would make by hand — every page passes
-// axe-core without serious or critical violations (English and Arabic), the
-// language switcher and its cookie, keyboard use (skip link, visible focus),
-// a delegate signing in on /desk with a demo key and casting a vote that then
-// shows on the proposal's page, the entry's inclusion proof checked in the
-// browser, the pages that must work without JavaScript, and full-page
-// screenshots for a person to look at.
+// axe-core without serious or critical violations in all six languages
+// (ar, zh, en, fr, ru, es), with a screenshot of each; what a reader of
+// Arabic, Chinese and Russian sees is in that language (member states' and
+// the body's names, dates and deadlines, the Code's text and its
+// unofficial-rendering notice); the language switcher and its cookie,
+// keyboard use (skip link, visible focus), a delegate signing in on /desk
+// with a demo key and casting a vote that then shows on the proposal's
+// page, the entry's inclusion proof checked in the browser, the desk over
+// plain HTTP by a name that is not loopback (it says it needs HTTPS) and
+// over HTTPS (it signs in, with a Secure session cookie), the pages that
+// must work without JavaScript, and full-page screenshots for a person to
+// look at.
 // What it is not: a unit test of the pages (crates/accord/tests/e2e/portal_*
 // fetch them over HTTP) and not a test runner framework: a small sequential
 // runner below, one line per check, a closing "N passed, N failed" line, and
@@ -16,13 +22,22 @@
 // Run by crates/accord/tests/e2e/browser.rs against `accord demo`:
 //   node tests/browser/portal.mjs --url http://127.0.0.1:PORT \
 //     --demo-dir <accord demo --dir> --screenshots target/browser-screenshots \
+//     [--tls-url https://127.0.0.1:TLSPORT --tls-cert FILE] \
 //     [--only <substring of check names>]
+// --tls-url: `accord serve --tls-cert FILE --tls-key KEY` on a copy of the
+// same demo body (so the demo keys of --demo-dir sign in there too);
+// --tls-cert: its PEM certificate, whose subject names accord.test. The
+// browser reaches both nodes as accord.test (Chromium's host resolver maps
+// the name to 127.0.0.1): a name that is not loopback, so plain http is no
+// secure context there. Without --tls-url the HTTPS checks are not run (a
+// line says so).
 // Env: CHROMIUM (default /usr/bin/chromium).
 
 import { chromium } from 'playwright-core';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { X509Certificate, createHash } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -36,10 +51,16 @@ const { values: opt } = parseArgs({
     'demo-dir': { type: 'string' },
     screenshots: { type: 'string' },
     only: { type: 'string' },
+    'tls-url': { type: 'string' },
+    'tls-cert': { type: 'string' },
   },
 });
 if (!opt.url || !opt['demo-dir'] || !opt.screenshots) {
-  console.error('usage: node portal.mjs --url URL --demo-dir DIR --screenshots DIR [--only NAME]');
+  console.error('usage: node portal.mjs --url URL --demo-dir DIR --screenshots DIR [--tls-url URL --tls-cert FILE] [--only NAME]');
+  process.exit(2);
+}
+if (!opt['tls-url'] !== !opt['tls-cert']) {
+  console.error('--tls-url and --tls-cert go together');
   process.exit(2);
 }
 const BASE = opt.url.replace(/\/$/, '');
@@ -63,8 +84,8 @@ const PAGES = [
   ['/members/FRA', 'member-fra'],
   ['/log', 'log'],
 ];
-/** Pages also checked in Arabic. */
-const ARABIC = ['/', '/proposals', `/proposals/${PROPOSAL}`, '/desk', '/code/ICCIS/diff?from=1&to=2', '/members', '/log'];
+/** The interface's six languages, in the UN's order. */
+const LANGS = ['ar', 'zh', 'en', 'fr', 'ru', 'es'];
 
 // ---------------------------------------------------------------- runner
 
@@ -128,9 +149,9 @@ function indent(text) {
 
 // ---------------------------------------------------------------- browser
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: [
+/** Chromium's switches for every browser this script launches. */
+function browserArgs() {
+  return [
     '--no-sandbox',
     '--disable-gpu',
     '--disable-background-networking',
@@ -138,8 +159,9 @@ const browser = await chromium.launch({
     '--disable-sync',
     '--no-first-run',
     '--disable-quic',
-  ],
-});
+  ];
+}
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: browserArgs() });
 
 /** A fresh browser context (its own cookies and storage). */
 async function context(options = {}) {
@@ -283,15 +305,250 @@ mkdirSync(SHOTS, { recursive: true });
 for (const f of readdirSync(SHOTS).filter((n) => n.endsWith('.png'))) rmSync(join(SHOTS, f));
 const started = Date.now();
 
-// 1 and 7: every page in English, some in Arabic: frame, axe, screenshot.
-for (const [path, name] of PAGES) {
-  await check(`axe en ${path}`, () => auditPage(path, name, 'en'));
+// 1 and 7: every page in each of the six languages: frame, axe, screenshot
+// (one tab per language, closed when its pages are done).
+for (const lang of LANGS) {
+  for (const [path, name] of PAGES) {
+    await check(`axe ${lang} ${path}`, () => auditPage(path, name, lang));
+  }
+  await auditTabs[lang]?.ctx.close();
+  delete auditTabs[lang];
 }
-for (const path of ARABIC) {
-  const name = PAGES.find(([p]) => p === path)[1];
-  await check(`axe ar ${path}`, () => auditPage(path, name, 'ar'));
+
+// ---------------------------------------------------------------- content in Arabic, Chinese and Russian
+// What a reader of these languages sees, read from the DOM: the member
+// states' names and the body's are in that language, dates and deadlines
+// are written in it (not ISO, not the English rendering of the same
+// instant), and the Code's every article is in it, marked as an
+// unofficial rendering exactly where the API says so. The frame (lang,
+// dir) has its own checks above; these are about the words. Run before
+// the desk's checks, which rename a member.
+const CONTENT_LANGS = ['ar', 'zh', 'ru'];
+const SCRIPT = { ar: /[\u0600-\u06FF]/, zh: /[\u4E00-\u9FFF]/, ru: /[\u0400-\u04FF]/ };
+const SCRIPT_NAME = { ar: 'Arabic', zh: 'Han', ru: 'Cyrillic' };
+/** A few of the demo's names (DEMO_MEMBERS in crates/accord/src/cmd/demo/mod.rs). */
+const DEMO_NAMES = {
+  ar: { FRA: 'فرنسا', CHN: 'الصين', RUS: 'الاتحاد الروسي', USA: 'الولايات المتحدة الأمريكية' },
+  zh: { FRA: '法国', CHN: '中国', RUS: '俄罗斯联邦', USA: '美利坚合众国' },
+  ru: { FRA: 'Франция', CHN: 'Китай', RUS: 'Российская Федерация', USA: 'Соединенные Штаты Америки' },
+};
+
+function withLang(path, lang) {
+  return `${path}${path.includes('?') ? '&' : '?'}lang=${lang}`;
 }
-for (const { ctx } of Object.values(auditTabs)) await ctx.close();
+
+async function apiJson(ctx, path) {
+  const res = await ctx.request.get(path);
+  assert(res.ok(), `${path} answered ${res.status()}`);
+  return res.json();
+}
+
+/** Latin digits for Arabic-Indic ones, and no bidi marks: text to match numbers in. */
+function plain(text) {
+  return text
+    .replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660))
+    .replace(/[\u200E\u200F\u061C]/g, '')
+    .replace(/[\u00A0\u202F]/g, ' ');
+}
+
+/** The `<time>` elements in main of `path` in `lang`: datetime, text, and the relative phrase after it. */
+async function times(page, path, lang) {
+  await open(page, withLang(path, lang));
+  return page.locator('main time').evaluateAll((els) =>
+    els.map((t) => {
+      const next = t.nextElementSibling;
+      const relative = next && next.matches('span.relative') ? next.textContent.trim() : null;
+      return { datetime: t.getAttribute('datetime'), text: t.textContent.trim(), relative };
+    }),
+  );
+}
+
+/** What an absolute time in `lang` must show of `datetime` (UTC), beyond its script. */
+function dateParts(lang, datetime) {
+  const d = new Date(datetime);
+  const [y, m, day] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
+  const minute = `:${String(d.getUTCMinutes()).padStart(2, '0')}`;
+  if (lang === 'zh') return [`${y}年${m}月${day}日`, minute];
+  if (lang === 'ru') {
+    // The month as Russian writes it in a date (format context, e.g. "дек.").
+    const month = new Intl.DateTimeFormat('ru', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' })
+      .formatToParts(d)
+      .find((p) => p.type === 'month').value;
+    return [`${day} ${month}`, String(y), minute];
+  }
+  return [String(y), String(day), minute];
+}
+
+/** How far `datetime` is from `now`, as dates.rs counts it: the unit and the whole number of them. */
+function distance(datetime, now) {
+  const delta = Date.parse(datetime) - now;
+  const abs = Math.abs(delta);
+  const [unit, ms] = abs < 3_600_000 ? ['minute', 60_000] : abs < 2 * 86_400_000 ? ['hour', 3_600_000] : ['day', 86_400_000];
+  return { unit, n: Math.abs(Math.trunc(delta / ms)) };
+}
+
+const reader = await context();
+
+for (const lang of CONTENT_LANGS) {
+  await check(`names ${lang}: /members and /members/FRA name the member states in ${SCRIPT_NAME[lang]} script, not in English`, async () => {
+    const { members } = await apiJson(reader, '/api/v1/members');
+    const states = members.filter((m) => m.id !== 'secretariat');
+    const page = await reader.newPage();
+    try {
+      await open(page, `/members?lang=${lang}`);
+      const rows = await page.locator('#members tbody tr').evaluateAll((trs) =>
+        trs.map((tr) => ({ id: tr.cells[0].innerText.trim(), name: tr.cells[1].innerText.trim() })),
+      );
+      const shown = Object.fromEntries(rows.map((r) => [r.id, r.name]));
+      assert(rows.length === states.length, `/members?lang=${lang} lists ${rows.length} states, the API ${states.length}`);
+      for (const [id, want] of Object.entries(DEMO_NAMES[lang])) {
+        assert(shown[id] === want, `/members?lang=${lang}: ${id} is named ${JSON.stringify(shown[id])}, want the demo's ${want}`);
+      }
+      for (const m of states) {
+        const want = m.names?.[lang];
+        assert(want, `/api/v1/members: ${m.id} has no ${lang} name: ${JSON.stringify(m.names)}`);
+        assert(shown[m.id] === want, `/members?lang=${lang}: ${m.id} is named ${JSON.stringify(shown[m.id])}, the API's ${lang} name is ${want}`);
+        assert(shown[m.id] !== m.names.en && SCRIPT[lang].test(shown[m.id]), `/members?lang=${lang}: ${m.id} is named ${JSON.stringify(shown[m.id])}, not in ${SCRIPT_NAME[lang]} script`);
+      }
+      const list = await page.locator('main#main').innerText();
+      assert(!/\bFrance\b/.test(list), `/members?lang=${lang} says "France"`);
+      await open(page, `/members/FRA?lang=${lang}`);
+      const h1 = (await page.locator('main#main h1').innerText()).trim();
+      assert(h1.includes(DEMO_NAMES[lang].FRA), `/members/FRA?lang=${lang}: the heading is ${JSON.stringify(h1)}, not naming ${DEMO_NAMES[lang].FRA}`);
+      const one = await page.locator('main#main').innerText();
+      assert(!/\bFrance\b/.test(one), `/members/FRA?lang=${lang} says "France"`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  await check(`names ${lang}: the home page names the body in ${lang}, as /api/v1/body does`, async () => {
+    const body = await apiJson(reader, '/api/v1/body');
+    const want = body.names?.[lang];
+    assert(want && want !== body.names.en, `/api/v1/body has no ${lang} name of its own: ${JSON.stringify(body.names)}`);
+    const page = await reader.newPage();
+    try {
+      await open(page, `/?lang=${lang}`);
+      const h1 = (await page.locator('main#main h1').innerText()).trim();
+      const brand = (await page.locator('header a.brand').innerText()).trim();
+      assert(h1 === want, `/?lang=${lang}: the heading is ${JSON.stringify(h1)}, the body's ${lang} name is ${want}`);
+      assert(brand === want, `/?lang=${lang}: the header names the body ${JSON.stringify(brand)}, want ${want}`);
+      assert(SCRIPT[lang].test(h1), `/?lang=${lang}: the body's name ${JSON.stringify(h1)} has no ${SCRIPT_NAME[lang]} letters`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  await check(`dates ${lang}: <time> on /proposals/${PROPOSAL} and /log written in ${lang}, the deadline's distance too`, async () => {
+    const page = await reader.newPage();
+    try {
+      let relatives = 0;
+      for (const path of [`/proposals/${PROPOSAL}`, '/log']) {
+        const english = await times(page, path, 'en');
+        const shown = await times(page, path, lang);
+        const now = Date.now();
+        assert(shown.length > 0, `${withLang(path, lang)}: no <time> in main`);
+        for (const t of shown) {
+          const at = `${withLang(path, lang)}: <time datetime=${t.datetime}> ${JSON.stringify(t.text)}`;
+          assert(t.datetime && !Number.isNaN(Date.parse(t.datetime)), `${at}: no RFC 3339 datetime`);
+          assert(!/\d{4}-\d{2}-\d{2}/.test(t.text), `${at}: written as ISO, not in ${lang}`);
+          assert(SCRIPT[lang].test(t.text), `${at}: no ${SCRIPT_NAME[lang]} script in it`);
+          for (const part of dateParts(lang, t.datetime)) {
+            assert(plain(t.text).includes(part), `${at}: lacks ${JSON.stringify(part)}`);
+          }
+          const en = english.find((e) => e.datetime === t.datetime);
+          assert(en, `${withLang(path, 'en')}: no <time datetime=${t.datetime}> to compare with`);
+          assert(en.text !== t.text, `${at}: the same as the English ${JSON.stringify(en.text)}`);
+          if (t.relative === null) continue;
+          relatives++;
+          const { unit, n } = distance(t.datetime, now);
+          const rel = `${at} (${JSON.stringify(t.relative)})`;
+          assert(t.relative.replace(/[()\s]/g, ''), `${rel}: the relative phrase is empty`);
+          assert(en.relative && en.relative !== t.relative, `${rel}: the same as the English ${JSON.stringify(en.relative)}`);
+          assert(SCRIPT[lang].test(t.relative), `${rel}: no ${SCRIPT_NAME[lang]} script in it`);
+          // The page was rendered a little before `now` (and may be cached
+          // for a minute): its count may be one more, or one less at a
+          // unit's edge. Arabic writes one and two in words ("يومين").
+          const numbers = (plain(t.relative).match(/\d+/g) || []).map(Number);
+          const near = (k) => Math.abs(k - n) <= 1;
+          assert(numbers.some(near) || (numbers.length === 0 && n <= 2), `${rel}: want about ${n} ${unit}(s), it says ${numbers.join(', ') || 'no number'}`);
+        }
+      }
+      assert(relatives > 0, `/proposals/${PROPOSAL}?lang=${lang}: no open deadline with a relative phrase (span.relative after its <time>)`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  await check(`code ${lang}: /code/ICCIS/versions/2 shows every article in ${lang}, marked unofficial where the API says`, async () => {
+    const v = await apiJson(reader, '/api/v1/documents/ICCIS/versions/2');
+    const page = await reader.newPage();
+    try {
+      const url = `/code/ICCIS/versions/2?lang=${lang}`;
+      await open(page, url);
+      const shown = await codeArticles(page);
+      assert(shown.missing === 0, `${url}: ${shown.missing} .hint.missing notice(s): some article has no ${lang} text`);
+      assert(shown.texts.length === v.articles.length, `${url}: ${shown.texts.length} .code-text for ${v.articles.length} articles`);
+      for (const t of shown.texts) {
+        assert(t.lang === lang, `${url}: a .code-text in #${t.article} has lang=${t.lang}, want ${lang}`);
+        assert(SCRIPT[lang].test(t.text), `${url}: the text of #${t.article} has no ${SCRIPT_NAME[lang]} letters: ${JSON.stringify(t.text.slice(0, 80))}`);
+      }
+      unofficialWhereTheApiSays(url, lang, v, shown);
+    } finally {
+      await page.close();
+    }
+  });
+}
+
+/** The Code page's articles: their texts (lang and words) and notices. */
+async function codeArticles(page) {
+  return page.locator('main#main').evaluate((main) => ({
+    missing: main.querySelectorAll('.hint.missing').length,
+    panel: !!main.querySelector('.code-facts dd.unofficial'),
+    texts: [...main.querySelectorAll('.code-text')].map((t) => ({
+      article: t.closest('article')?.id,
+      lang: t.getAttribute('lang'),
+      text: t.textContent,
+    })),
+    articles: [...main.querySelectorAll('article.code-article')].map((a) => ({
+      id: a.id,
+      unofficial: a.querySelectorAll('.hint.unofficial').length,
+    })),
+  }));
+}
+
+/** Each article says it is an unofficial rendering iff the API lists `lang` in its `unofficial`; the facts list them iff the version has any. */
+function unofficialWhereTheApiSays(url, lang, v, shown) {
+  const byId = Object.fromEntries(shown.articles.map((a) => [a.id, a]));
+  for (const a of v.articles) {
+    const want = (a.unofficial || []).includes(lang);
+    const got = byId[a.id];
+    assert(got, `${url}: no article#${a.id}`);
+    assert(got.unofficial === (want ? 1 : 0), `${url}: article#${a.id} has ${got.unofficial} unofficial notice(s), the API says ${lang} is ${want ? '' : 'not '}unofficial there`);
+  }
+  const any = (v.unofficial_languages || []).length > 0;
+  assert(shown.panel === any, `${url}: the facts ${shown.panel ? 'list' : 'do not list'} unofficial languages; the API's unofficial_languages are ${JSON.stringify(v.unofficial_languages)}`);
+  if ((v.unofficial_languages || []).includes(lang)) {
+    assert(shown.articles.some((a) => a.unofficial), `${url}: the API lists ${lang} as unofficial, no article says so`);
+  }
+}
+
+const OTHER_LANGS = LANGS.filter((l) => !CONTENT_LANGS.includes(l));
+await check(`code ${OTHER_LANGS.join(', ')}: the unofficial notice only where the API says`, async () => {
+  const v = await apiJson(reader, '/api/v1/documents/ICCIS/versions/2');
+  const page = await reader.newPage();
+  try {
+    for (const lang of OTHER_LANGS) {
+      const url = `/code/ICCIS/versions/2?lang=${lang}`;
+      await open(page, url);
+      unofficialWhereTheApiSays(url, lang, v, await codeArticles(page));
+    }
+  } finally {
+    await page.close();
+  }
+});
+await reader.close();
+// ---------------------------------------------------------------- end of content in Arabic, Chinese and Russian
 
 // ---------------------------------------------------------------- phones and right to left
 // Every page at a phone's width (390 CSS px), in English and in Arabic: the
@@ -503,23 +760,28 @@ await check('desk: pick a demo member who has not voted yet', async () => {
   state.memberName = list.find((m) => m.id === free)?.name || free;
 });
 
+/** Signs in on the desk open in `page` with `keyFile`; fails unless the desk then names the member. */
+async function signInWithKeyFile(page, keyFile, member, memberName, problems) {
+  assert(await page.locator('#key-file').count(), '/desk has no key file input #key-file');
+  await page.setInputFiles('#key-file', keyFile);
+  await page.locator('#sign-in').click();
+  const who = page.locator('#desk-member');
+  await who.waitFor({ state: 'visible', timeout: 15_000 }).catch(async () => {
+    const err = await page.locator('.error, [role=alert]').allInnerTexts().catch(() => []);
+    fail(`no visible #desk-member after signing in as ${member}; page says: ${err.join(' | ') || '(nothing)'}; ${problems.join('; ')}`);
+  });
+  const text = await who.innerText();
+  assert(
+    text.includes(member) || text.includes(memberName),
+    `#desk-member says ${JSON.stringify(text)}, naming neither ${member} nor ${memberName}`,
+  );
+}
+
 await check('desk: sign in with a demo key file', async () => {
   deskPage = await desk.newPage();
   const problems = watch(deskPage);
   await open(deskPage, '/desk');
-  assert(await deskPage.locator('#key-file').count(), '/desk has no key file input #key-file');
-  await deskPage.setInputFiles('#key-file', join(DEMO, 'demo-keys', `${state.member}.key`));
-  await deskPage.locator('#sign-in').click();
-  const who = deskPage.locator('#desk-member');
-  await who.waitFor({ state: 'visible', timeout: 15_000 }).catch(async () => {
-    const err = await deskPage.locator('.error, [role=alert]').allInnerTexts().catch(() => []);
-    fail(`no visible #desk-member after signing in as ${state.member}; page says: ${err.join(' | ') || '(nothing)'}; ${problems.join('; ')}`);
-  });
-  const text = await who.innerText();
-  assert(
-    text.includes(state.member) || text.includes(state.memberName),
-    `#desk-member says ${JSON.stringify(text)}, naming neither ${state.member} nor ${state.memberName}`,
-  );
+  await signInWithKeyFile(deskPage, join(DEMO, 'demo-keys', `${state.member}.key`), state.member, state.memberName, problems);
   await shot(deskPage, 'en-desk-signed-in');
   assert(problems.length === 0, problems.join('; '));
   state.signedIn = true;
@@ -858,6 +1120,107 @@ for (const [path, selector] of noJs) {
     }
   });
 }
+
+// ---------------------------------------------------------------- the desk over HTTPS, and its refusal over plain HTTP
+// The desk signs with WebCrypto Ed25519, which a page has only in a secure
+// context. Chromium counts loopback as one even over plain http, so this
+// browser reaches both nodes as accord.test, a name that is not loopback
+// (its host resolver maps it to 127.0.0.1; nothing leaves the machine).
+// Over http://accord.test the desk must say it needs HTTPS and offer no
+// sign-in; over https://accord.test (the node's own TLS, --tls-url) a
+// demo key signs in and the session cookie is Secure.
+// Trust: the browser accepts exactly this certificate's key, by its SPKI
+// SHA-256 (--ignore-certificate-errors-spki-list), rather than Playwright's
+// ignoreHTTPSErrors, which would accept any certificate at all. Adding the
+// certificate as a trusted root would need an NSS database under $HOME
+// (certutil), which is neither simple nor this test's to touch.
+if (opt['tls-url']) {
+  const tls = new URL(opt['tls-url']);
+  const TLS = `https://accord.test:${tls.port}`;
+  const PLAIN = `http://accord.test:${new URL(BASE).port}`;
+  const cert = new X509Certificate(readFileSync(opt['tls-cert']));
+  const spki = createHash('sha256').update(cert.publicKey.export({ type: 'spki', format: 'der' })).digest('base64');
+  const named = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      ...browserArgs(),
+      '--host-resolver-rules=MAP accord.test 127.0.0.1',
+      `--ignore-certificate-errors-spki-list=${spki}`,
+    ],
+  });
+  const namedContext = async () => {
+    const ctx = await named.newContext({ locale: 'en-GB' });
+    ctx.setDefaultTimeout(10_000);
+    return ctx;
+  };
+
+  await check('http by name: /desk over http://accord.test says it needs HTTPS, and offers no sign-in', async () => {
+    const ctx = await namedContext();
+    try {
+      const page = await ctx.newPage();
+      for (const lang of ['en', 'ar']) {
+        const url = `${PLAIN}/desk?lang=${lang}`;
+        await open(page, url);
+        assert((await page.evaluate(() => window.isSecureContext)) === false, `${url} is a secure context: the test's premise fails`);
+        const want = messages(lang, 'desk')['desk-js-insecure'];
+        assert(want, `no desk-js-insecure in locales/${lang}/desk.ftl`);
+        const note = page.locator('#desk-js-note');
+        await page.waitForFunction((w) => document.getElementById('desk-js-note')?.textContent.trim() === w, want, { timeout: 10_000 })
+          .catch(async () => fail(`${url}: #desk-js-note says ${JSON.stringify(await note.innerText().catch(() => '(none)'))}, want ${JSON.stringify(want)}`));
+        assert(await note.isVisible(), `${url}: the notice that HTTPS is needed is not visible`);
+        assert((await note.getAttribute('role')) === 'alert', `${url}: the notice is not role=alert`);
+        assert(await page.locator('#sign-in').isDisabled(), `${url}: the sign-in button is enabled`);
+        assert(await page.locator('#key-file').isDisabled(), `${url}: the key file input is enabled`);
+        await shot(page, `${lang}-desk-plain-http-by-name`);
+      }
+      const cookies = await ctx.cookies(PLAIN);
+      assert(!cookies.some((c) => c.name === 'accord_desk'), `a desk session over plain http: ${JSON.stringify(cookies)}`);
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  await check('https: the desk over https://accord.test signs in with a demo key; the session cookie is Secure', async () => {
+    // A browser that was not told of this certificate refuses it.
+    const stranger = await context();
+    try {
+      const refused = await (await stranger.newPage()).goto(`${opt['tls-url']}/desk`).then(() => null, (e) => e.message);
+      assert(refused && /ERR_CERT/.test(refused), `a browser without the certificate's pin opened ${opt['tls-url']}: ${refused}`);
+    } finally {
+      await stranger.close();
+    }
+    const ctx = await namedContext();
+    try {
+      const page = await ctx.newPage();
+      const problems = watch(page);
+      const res = await open(page, `${TLS}/desk`);
+      const security = await res.securityDetails();
+      assert(security && /^TLS/.test(security.protocol || ''), `${TLS}/desk: no TLS security details: ${JSON.stringify(security)}`);
+      assert(await page.evaluate(() => window.isSecureContext), `${TLS}/desk is not a secure context`);
+      const member = 'FRA';
+      // Asked by the page: Node's own requests would not resolve accord.test.
+      const list = await page.evaluate(async () => (await (await fetch('/api/v1/members')).json()).members);
+      const name = list.find((m) => m.id === member)?.name || member;
+      await signInWithKeyFile(page, join(DEMO, 'demo-keys', `${member}.key`), member, name, problems);
+      await shot(page, 'en-desk-signed-in-https');
+      const cookies = await ctx.cookies(TLS);
+      const session = cookies.find((c) => c.name === 'accord_desk');
+      assert(session, `no accord_desk cookie after signing in over HTTPS: ${JSON.stringify(cookies)}`);
+      assert(session.secure === true, `the session cookie is not Secure over HTTPS: ${JSON.stringify(session)}`);
+      assert(session.httpOnly === true && session.sameSite === 'Strict', `the session cookie: ${JSON.stringify(session)}`);
+      await page.reload({ waitUntil: 'load' });
+      await page.locator('#desk-member').waitFor({ state: 'visible', timeout: 10_000 })
+        .catch(() => fail(`after reloading ${TLS}/desk the sign-in was not kept`));
+      assert(problems.length === 0, problems.join('; '));
+    } finally {
+      await ctx.close();
+    }
+  });
+  await named.close();
+} else {
+  console.log('not run: the HTTPS checks (no --tls-url)');
+}
+// ---------------------------------------------------------------- end of the desk over HTTPS
 
 await browser.close();
 

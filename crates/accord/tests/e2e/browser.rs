@@ -1,11 +1,15 @@
 //! The portal in a real browser: starts `accord demo` and runs
 //! `tests/browser/portal.mjs` (headless Debian Chromium driven by
 //! playwright-core, with axe-core) against it: accessibility of every page
-//! in English and Arabic (also at a phone's 390 px, where no page may be
-//! wider than the screen, and with arrows mirrored right to left), the
-//! language switcher, keyboard use, signing in
-//! on the desk and casting a vote, the entry's proof checked in the
-//! browser, pages without JavaScript, and screenshots into
+//! in all six languages (also at a phone's 390 px in English and Arabic,
+//! where no page may be wider than the screen, and with arrows mirrored
+//! right to left), what Arabic, Chinese and Russian readers see in their
+//! language (names, dates, the Code's text), the language switcher,
+//! keyboard use, signing in on the desk and casting a vote, the entry's
+//! proof checked in the browser, the desk over plain HTTP by a name that is
+//! not loopback (it says it needs HTTPS) and over HTTPS (`accord serve
+//! --tls-cert` on a copy of the demo body, with a certificate for
+//! `accord.test` made here), pages without JavaScript, and screenshots into
 //! `target/browser-screenshots/` for a person to look at.
 //!
 //! Not here: what the pages say (the `portal_*` modules fetch them over
@@ -18,8 +22,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The script's own checks take well under a minute; past this it hangs.
-const HANG: Duration = Duration::from_secs(170);
+/// The script's own checks take about a minute (every page in six
+/// languages); past this it hangs.
+const HANG: Duration = Duration::from_secs(240);
 
 /// Chromium (checking node and the pinned npm packages too), or what is missing.
 fn tools() -> Result<PathBuf, String> {
@@ -46,18 +51,56 @@ fn screenshot_dir() -> PathBuf {
     target.join("browser-screenshots")
 }
 
+/// A self-signed certificate for `accord.test`, the name the browser
+/// gives the nodes (mapped to 127.0.0.1 in Chromium), written to `dir`:
+/// (certificate, key).
+fn certificate(dir: &Path) -> (PathBuf, PathBuf) {
+    let made = rcgen::generate_simple_self_signed(vec!["accord.test".to_string()]).unwrap();
+    let (cert, key) = (dir.join("accord-test.crt"), dir.join("accord-test.key"));
+    std::fs::write(&cert, made.cert.pem()).unwrap();
+    std::fs::write(&key, made.signing_key.serialize_pem()).unwrap();
+    (cert, key)
+}
+
+/// Copies the folder `from` to `to`, files and subfolders, with their modes.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    std::fs::set_permissions(to, std::fs::metadata(from).unwrap().permissions()).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The nodes the script drives: `accord demo` over HTTP, and `accord
+/// serve` over HTTPS on a copy of the same demo body.
+struct Nodes<'a> {
+    url: &'a str,
+    tls_url: &'a str,
+    tls_cert: &'a Path,
+}
+
 /// Runs the script to its end (killing it if it hangs): exit success and
 /// everything it printed.
-fn run_script(chromium: &Path, url: &str, demo: &Path, shots: &Path, log: &Path) -> (bool, String) {
+fn run_script(chromium: &Path, nodes: &Nodes, demo: &Path, shots: &Path, log: &Path) -> (bool, String) {
     let out = std::fs::File::create(log).unwrap();
     let mut child = Command::new("node")
         .arg(repo_root().join("tests/browser/portal.mjs"))
         .arg("--url")
-        .arg(url)
+        .arg(nodes.url)
         .arg("--demo-dir")
         .arg(demo)
         .arg("--screenshots")
         .arg(shots)
+        .arg("--tls-url")
+        .arg(nodes.tls_url)
+        .arg("--tls-cert")
+        .arg(nodes.tls_cert)
         .env("CHROMIUM", chromium)
         .current_dir(repo_root())
         .stdin(Stdio::null())
@@ -96,11 +139,23 @@ fn the_portal_works_in_a_real_browser() {
     };
     let dir = tempfile::tempdir().unwrap();
     let demo = dir.path().join("accord-demo");
+    // Founded and seeded on its first start; stopped, it is copied whole
+    // (keys and all) for the HTTPS node, so one --demo-dir signs in on both.
+    Server::demo(&demo).stop();
+    let tls_demo = dir.path().join("accord-demo-tls");
+    copy_dir(&demo, &tls_demo);
     let server = Server::demo(&demo);
+    let (cert, key) = certificate(dir.path());
+    let tls = Server::start_with(
+        &tls_demo.join("data"),
+        &["--tls-cert", cert.to_str().unwrap(), "--tls-key", key.to_str().unwrap()],
+    );
+    assert!(tls.url.starts_with("https://127.0.0.1:"), "{}", tls.url);
     let shots = screenshot_dir();
     std::fs::create_dir_all(&shots).unwrap();
 
-    let (ok, printed) = run_script(&chromium, &server.url, &demo, &shots, &dir.path().join("browser.log"));
+    let nodes = Nodes { url: &server.url, tls_url: &tls.url, tls_cert: &cert };
+    let (ok, printed) = run_script(&chromium, &nodes, &demo, &shots, &dir.path().join("browser.log"));
     assert!(ok, "the browser checks failed (screenshots in {}):\n{printed}", shots.display());
     println!("{printed}");
 }
