@@ -14,6 +14,7 @@
 
 pub mod acts;
 pub mod code;
+pub mod deadlines;
 pub mod decisions;
 pub mod entry;
 pub mod ids;

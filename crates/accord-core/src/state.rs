@@ -6,6 +6,7 @@
 //! `accord audit` all fold the log through this one function.
 
 use crate::acts::{Act, BodyAct, Domain, Genesis};
+use crate::deadlines::{DeadlineKind, Deadlines};
 use crate::decisions::rules::Rules;
 use crate::decisions::{Decisions, ProposalRecord, VoteRecord};
 use crate::entry::Entry;
@@ -143,6 +144,8 @@ pub struct State {
     pub(crate) rules: Rules,
     pub(crate) decisions: Decisions,
     pub(crate) code: crate::code::Code,
+    /// Every domain's deadlines, in one scheduler.
+    pub(crate) deadlines: Deadlines,
     /// Effects of ballots closed since the last accepted entry; they are
     /// reported with the next one.
     pub(crate) pending: Vec<Effect>,
@@ -163,6 +166,7 @@ impl Default for State {
             rules: Rules::default(),
             decisions: Decisions::default(),
             code: crate::code::Code::default(),
+            deadlines: Deadlines::default(),
             pending: Vec::new(),
             clock_floor: Timestamp::default(),
             effects_on: true,
@@ -245,6 +249,26 @@ impl State {
             .ok_or_else(|| Refusal::UnknownMember(stmt.member.to_string()))
     }
 
+    /// The earliest time a deadline of any domain falls due: when the
+    /// sequencer must append a `clock.tick` if nothing else comes.
+    pub fn next_deadline(&self) -> Option<Timestamp> {
+        self.deadlines.next()
+    }
+
+    /// Every deadline at or before `time`, in order, to its domain (a
+    /// ballot closes). Their effects wait in `pending` for the next
+    /// accepted entry, whose index is the one recorded as `closed_at`.
+    fn pass_deadlines(&mut self, time: Timestamp) {
+        while let Some(d) = self.deadlines.pop_due(time) {
+            match d.kind {
+                DeadlineKind::Ballot(id) => self.close(&id),
+            }
+        }
+        if time > self.clock_floor {
+            self.clock_floor = time;
+        }
+    }
+
     /// Applies the next entry. First, ballots whose deadline is at or
     /// before the entry's time close (that happens even if the entry is
     /// then refused: any later entry would close them the same way, and
@@ -254,7 +278,7 @@ impl State {
         let st = &entry.statement.statement;
         let index = LogIndex(self.size);
         if self.body.is_some() && entry.time >= self.last_time {
-            self.close_due(entry.time);
+            self.pass_deadlines(entry.time);
         }
         // One lookup for the key and the last seq: this runs for every entry.
         let (signer, last_seq) = match (&self.body, self.actors.get(&st.member)) {

@@ -610,7 +610,7 @@ fn ballots_close_in_deadline_order_at_one_entry() {
     for p in ["a", "b", "c"] {
         assert_eq!(b.record(p).closed_at, Some(index));
     }
-    assert_eq!(b.state.decisions().next_deadline(), None);
+    assert_eq!(b.state.next_deadline(), None);
 }
 
 #[test]

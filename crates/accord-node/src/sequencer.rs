@@ -273,7 +273,7 @@ fn tick_due(state: &State, clock: &dyn Clock) -> Option<Duration> {
     if state.has_pending_effects() {
         return Some(Duration::ZERO);
     }
-    let deadline = state.decisions().next_deadline()?;
+    let deadline = state.next_deadline()?;
     let ms = deadline.millis().saturating_sub(clock.now().millis());
     Some(Duration::from_millis(ms.max(0) as u64))
 }

@@ -3,6 +3,7 @@
 use super::{apply_changes, Addendum, AddendumKind, Change, Document, Subscription, Version};
 use crate::acts::decision::{Action, CodeAction, Procedure};
 use crate::acts::CodeAct;
+use crate::deadlines::Deadline;
 use crate::decisions::{Proposal, Status};
 use crate::ids::{LogIndex, MemberId};
 use crate::refusal::Refusal;
@@ -296,8 +297,8 @@ impl State {
         let ids: Vec<String> = self.competitors(p).into_iter().map(|q| q.record.id.clone()).collect();
         for id in ids {
             if let Some(q) = self.decisions.proposals.get_mut(&id) {
-                let key = (q.record.closes, q.record.entries[0], id.clone());
-                self.decisions.deadlines.remove(&key);
+                let key = Deadline::ballot(q.record.closes, q.record.entries[0], &id);
+                self.deadlines.cancel(&key);
                 q.record.status = Status::Moot;
                 q.record.closed_at = Some(index);
                 q.record.entries.push(index);

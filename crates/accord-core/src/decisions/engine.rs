@@ -3,6 +3,7 @@
 use super::{AdoptedBy, Cosponsor, Proposal, ProposalRecord, SilenceRecord, Status, VoteRecord};
 use crate::acts::decision::{parse_deadline, ActionDomain, BodyAction, Procedure, Question};
 use crate::acts::DecisionAct;
+use crate::deadlines::Deadline;
 use crate::ids::{LogIndex, MemberId, Seq};
 use crate::refusal::Refusal;
 use crate::state::{Actor, Effect, State};
@@ -20,28 +21,14 @@ fn secs(s: u64) -> i64 {
 }
 
 impl State {
-    /// Closes every ballot whose deadline is at or before `time`, in
-    /// deadline order. Their effects wait in `pending` for the next
-    /// accepted entry, whose index is the one recorded as `closed_at`.
-    pub(crate) fn close_due(&mut self, time: Timestamp) {
-        while let Some((t, _, _)) = self.decisions.deadlines.first() {
-            if *t > time {
-                break;
-            }
-            let Some((_, _, id)) = self.decisions.deadlines.pop_first() else { break };
-            self.close(&id);
-        }
-        if time > self.clock_floor {
-            self.clock_floor = time;
-        }
-    }
-
     /// Members entitled to vote now: member states not suspended.
     fn eligible(&self) -> BTreeSet<&MemberId> {
         self.actors.values().filter(|a| !a.id.is_secretariat() && !a.suspended).map(|a| &a.id).collect()
     }
 
-    fn close(&mut self, id: &str) {
+    /// A ballot's deadline has passed: it closes (a no-op if it is no
+    /// longer pending).
+    pub(crate) fn close(&mut self, id: &str) {
         let index = LogIndex(self.size);
         let Some(p) = self.decisions.proposals.get(id) else { return };
         if !p.record.status.is_pending() {
@@ -111,8 +98,8 @@ impl State {
         for a in moot {
             if let Some(p) = self.decisions.proposals.get_mut(&a) {
                 if p.record.status.is_pending() {
-                    let key = (p.record.closes, p.record.entries[0], a.clone());
-                    self.decisions.deadlines.remove(&key);
+                    let key = Deadline::ballot(p.record.closes, p.record.entries[0], &a);
+                    self.deadlines.cancel(&key);
                     p.record.status = Status::Moot;
                     p.record.closed_at = Some(index);
                     p.record.entries.push(index);
@@ -495,7 +482,7 @@ impl State {
                     tally: None,
                     action_result: None,
                 };
-                self.decisions.deadlines.insert((closes, index, s.id.clone()));
+                self.deadlines.schedule(Deadline::ballot(closes, index, &s.id));
                 if self.effects_on {
                     out.push(Effect::ProposalChanged(Box::new(record.clone())));
                 }
@@ -532,7 +519,7 @@ impl State {
                     tally: None,
                     action_result: None,
                 };
-                self.decisions.deadlines.insert((closes, index, a.id.clone()));
+                self.deadlines.schedule(Deadline::ballot(closes, index, &a.id));
                 if self.effects_on {
                     out.push(Effect::ProposalChanged(Box::new(record.clone())));
                 }
@@ -585,8 +572,8 @@ impl State {
                         if !p.record.status.is_pending() {
                             continue;
                         }
-                        let key = (p.record.closes, p.record.entries[0], id.clone());
-                        self.decisions.deadlines.remove(&key);
+                        let key = Deadline::ballot(p.record.closes, p.record.entries[0], id);
+                        self.deadlines.cancel(&key);
                         p.record.status = Status::Withdrawn;
                         p.record.closed_at = Some(index);
                         p.record.entries.push(index);
@@ -622,11 +609,11 @@ impl State {
                     let rec = SilenceRecord { member: member.clone(), reason: s.reason.clone(), index };
                     if matches!(act, DecisionAct::Object(_)) {
                         p.record.objections.push(rec);
-                        let old = (p.record.closes, p.record.entries[0], s.proposal.clone());
-                        self.decisions.deadlines.remove(&old);
+                        let old = Deadline::ballot(p.record.closes, p.record.entries[0], &s.proposal);
+                        self.deadlines.cancel(&old);
                         p.record.status = Status::Voting;
                         p.record.closes = Timestamp::from_millis(time.millis().saturating_add(vote_ms));
-                        self.decisions.deadlines.insert((p.record.closes, p.record.entries[0], s.proposal.clone()));
+                        self.deadlines.schedule(Deadline::ballot(p.record.closes, p.record.entries[0], &s.proposal));
                     } else {
                         p.record.dissociations.push(rec);
                     }

@@ -187,15 +187,14 @@ pub struct Proposal {
     pub(crate) majority_question: Question,
 }
 
-/// All proposals, and the deadlines still to pass.
+/// All proposals (their deadlines are in the state's one scheduler,
+/// [`crate::deadlines`]).
 #[derive(Clone, Debug, Default)]
 pub struct Decisions {
     /// By id. A hash map: the fold looks a proposal up for every vote.
     pub(crate) proposals: HashMap<String, Proposal>,
     /// Ids in the order they were tabled (for deterministic iteration).
     pub(crate) order: Vec<String>,
-    /// (deadline, submission index, id) of every pending ballot.
-    pub(crate) deadlines: BTreeSet<(Timestamp, LogIndex, String)>,
 }
 
 impl Decisions {
@@ -214,11 +213,6 @@ impl Decisions {
 
     pub fn is_empty(&self) -> bool {
         self.proposals.is_empty()
-    }
-
-    /// The earliest deadline still to pass.
-    pub fn next_deadline(&self) -> Option<Timestamp> {
-        self.deadlines.first().map(|(t, _, _)| *t)
     }
 }
 
