@@ -280,5 +280,6 @@ async fn notes(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<At
 }
 
 async fn metrics(State(node): State<AppState>) -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], node.metrics().render())
+    let text = node.metrics().render() + &accord_portal::cache::metrics();
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }

@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 pub mod ballots;
+mod changes;
 mod checkpointer;
 mod clock;
 mod metrics;
@@ -21,6 +22,7 @@ mod replay;
 mod sequencer;
 mod verifier;
 
+pub use changes::{Changes, CommitObserver, Committed};
 pub use clock::{Clock, InstantSource, Monotonic, SteadyClock, SystemClock};
 pub use metrics::Metrics;
 pub use node::{found_body, EntryView, Node, NodeConfig, NodeError, Published, Receipt, SubmitError};

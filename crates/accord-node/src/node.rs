@@ -104,6 +104,8 @@ pub(crate) struct Shared {
     pub metrics: Metrics,
     pub stopping: std::sync::atomic::AtomicBool,
     pub config: NodeConfig,
+    /// Told of every commit before it is acknowledged ([`crate::changes`]).
+    pub observers: RwLock<Vec<Arc<dyn crate::changes::CommitObserver>>>,
 }
 
 /// A decoded entry with its inclusion proof against the latest checkpoint.
@@ -212,6 +214,7 @@ impl Node {
             metrics,
             stopping: false.into(),
             config: config.clone(),
+            observers: RwLock::new(Vec::new()),
         });
         let (tx, rx) = sync_channel(config.queue);
         // Verified submissions travel in rounds; this bounds how many rounds
@@ -259,6 +262,12 @@ impl Node {
 
     pub fn metrics(&self) -> &Metrics {
         &self.shared.metrics
+    }
+
+    /// Tells `o` of every commit from now on, in order, before it is
+    /// acknowledged ([`crate::changes`]).
+    pub fn observe(&self, o: Arc<dyn crate::changes::CommitObserver>) {
+        self.shared.observers.write().unwrap_or_else(|p| p.into_inner()).push(o);
     }
 
     /// The latest published checkpoint.

@@ -11,6 +11,7 @@
 //! against the key the member had at submission; `State::apply` checks
 //! that key is still the member's current one.
 
+use crate::changes::{Changes, Committed};
 use crate::clock::Clock;
 use crate::node::{keys_of, write, Durable, Receipt, Shared, SubmitError};
 use accord_core::statement::statement_text;
@@ -74,16 +75,20 @@ pub(crate) fn run(
         // durable. Statements of the batch that did persist are found
         // there when they are retried below (refused as replayed, then
         // acknowledged by `Node::submit` with the entry they are).
+        let was = frontier.size();
         let Some((s, f)) = reload(&shared) else { return };
         (state, frontier) = (s, f);
+        tell_observers(&shared, was, frontier.size(), Changes::Unknown);
         // One statement must not cost the others their place: commit each
         // on its own, so that only a statement the store cannot take (or
         // every one, if storage itself is down) is answered 503.
         for job in jobs {
             let before = state.size();
             if let Err((jobs, e)) = commit_round(&shared, &mut state, &mut frontier, clock.as_ref(), vec![job]) {
+                let was = frontier.size();
                 let Some((s, f)) = reload(&shared) else { return };
                 (state, frontier) = (s, f);
+                tell_observers(&shared, was, frontier.size(), Changes::Unknown);
                 for job in jobs {
                     // Persisted after all: it is the entry at `before`.
                     let kept = (state.size() > before)
@@ -187,6 +192,7 @@ fn commit_round(
     if keys_changed {
         *write(&shared.keys) = keys_of(state);
     }
+    tell_observers(shared, batch.first, frontier.size(), Changes::Known(std::mem::take(&mut batch.effects).into()));
     announce_durable(shared, frontier);
     for a in accepted {
         log_accepted(&a.entry.statement.statement, a.receipt.index);
@@ -199,6 +205,18 @@ fn commit_round(
 /// per entry, clock ticks included; docs/OPERATIONS.md, "Logs").
 fn log_accepted(st: &accord_core::Statement, index: u64) {
     tracing::info!(member = %st.member, r#type = st.act.type_name(), index, "statement accepted");
+}
+
+/// Tells the observers of commits, before anything is acknowledged.
+fn tell_observers(shared: &Shared, first: u64, end: u64, changes: Changes) {
+    let observers = shared.observers.read().unwrap_or_else(|p| p.into_inner());
+    if observers.is_empty() || end <= first {
+        return;
+    }
+    let c = Committed { first, end, changes };
+    for o in observers.iter() {
+        o.committed(&c);
+    }
 }
 
 /// Tells readers and the checkpointer what is durable now.

@@ -1,24 +1,31 @@
-//! Rendered public pages, kept while the log does not change.
+//! Rendered public pages, kept until a commit touches what they show.
 //!
 //! Every public page is a function of the projections, the published
-//! checkpoint, the URL and the interface language. Projections change only
-//! when entries are committed, so a page rendered at (committed size,
-//! checkpoint size) is valid until either grows: the cache is keyed by
-//! language and URL, and emptied whenever that pair moves. A page for one
-//! signed-in person (`Cache-Control: private`), the desk and its
-//! endpoints, static assets, and anything but a 200 are never kept.
+//! checkpoint, the URL and the interface language. Each page shows some
+//! areas of the body ([`areas_of`]: the proposals, the Code, one member,
+//! the log); each commit, reported by the node before it is acknowledged
+//! ([`accord_node::CommitObserver`]), says which areas its effects
+//! touched ([`touched`]). A kept page is served while no area it shows
+//! has changed since the log size it was rendered at, so a log that moves
+//! (clock ticks, notes) no longer empties the cache: a note drops the log's
+//! pages and its author's, not the proposals'. Membership, names and the
+//! rules show everywhere: a change to them drops every page.
 //!
-//! Set `ACCORD_PAGE_CACHE=off` in the environment to render every request
-//! (the benchmark measures both).
+//! The footer and the home page's log panel say how large the log was
+//! when the page was read. A page that says how far away a deadline is
+//! ("closes in 3 days") is kept for the minute it was rendered in only.
 //!
-//! Open deadlines say how far away they are ("closes in 3 days"), so a
-//! page is also kept for the current minute only: the generation includes
-//! it, and a relative phrase is never more than a minute stale.
+//! A page for one signed-in person (`Cache-Control: private`), the desk
+//! and its endpoints, static assets, and anything but a 200 are never
+//! kept. Set `ACCORD_PAGE_CACHE=off` in the environment to render every
+//! request (the benchmark measures both).
 //!
 //! What it is not: no HTTP cache (pages still say `no-cache` to browsers).
 
 use crate::ctx::Ctx;
 use crate::AppState;
+use accord_core::state::Effect;
+use accord_node::{Changes, CommitObserver, Committed};
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::CACHE_CONTROL;
@@ -26,7 +33,7 @@ use axum::http::{HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 /// Most pages kept, and most bytes, before the cache is emptied.
@@ -35,36 +42,155 @@ const MAX_BYTES: usize = 64 << 20;
 /// A page larger than this is served but not kept.
 const MAX_PAGE_BYTES: usize = 4 << 20;
 
-/// What the pages were rendered against: (committed size, checkpoint
-/// size, the minute of the wall clock).
-type Generation = (u64, u64, u64);
-
 /// The current minute since the Unix epoch.
 fn minute() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() / 60)
+}
+
+/// A part of the body that pages show and effects change.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Area {
+    /// The log's own pages: every entry changes them.
+    Log,
+    /// Proposals, amendments, votes and tallies.
+    Proposals,
+    /// The Code's documents, versions and subscriptions.
+    Code,
+    /// One member's page: its statements, votes, subscriptions.
+    Member(String),
+    /// The published checkpoint (the log's pages, the home page's log
+    /// panel, an entry's proof): not changed by commits but by the
+    /// checkpointer, so judged by the checkpoint's size itself.
+    Checkpoint,
+}
+
+/// What a commit touched: some areas, or (membership, names, rules, the
+/// body, or effects not known) everything.
+#[derive(Debug, Default, PartialEq)]
+struct Touched {
+    everything: bool,
+    areas: Vec<Area>,
+}
+
+/// The areas `effects` change.
+fn touched(changes: &Changes) -> Touched {
+    let mut t = Touched::default();
+    let effects = match changes {
+        Changes::Known(e) => e,
+        Changes::Unknown => {
+            t.everything = true;
+            return t;
+        }
+    };
+    for e in effects.iter() {
+        match e {
+            Effect::BodyFounded { .. }
+            | Effect::ActorAdded { .. }
+            | Effect::ActorRenamed { .. }
+            | Effect::KeyRotated { .. }
+            | Effect::MemberSuspended { .. }
+            | Effect::RulesChanged(_) => t.everything = true,
+            Effect::SeqAccepted { id, .. } => t.areas.extend([Area::Log, Area::Member(id.to_string())]),
+            Effect::NotePublished { member, .. } => t.areas.extend([Area::Log, Area::Member(member.to_string())]),
+            Effect::ProposalChanged(_) => t.areas.push(Area::Proposals),
+            Effect::VoteRecorded { member, .. } => t.areas.extend([Area::Proposals, Area::Member(member.to_string())]),
+            // Proposals show the current text beside the proposed one.
+            Effect::CodeChanged(_) => t.areas.extend([Area::Code, Area::Proposals]),
+            Effect::SubscriptionChanged { member, .. } => {
+                t.areas.extend([Area::Code, Area::Member(member.to_string())])
+            }
+        }
+    }
+    t.areas.sort();
+    t.areas.dedup();
+    t
+}
+
+/// The areas a page shows, by its path (beside everything, which every
+/// page shows). A path not listed here shows everything.
+fn areas_of(path: &str) -> Option<Vec<Area>> {
+    let rest = |p: &str| path.strip_prefix(p).filter(|r| !r.is_empty() && !r.contains('/'));
+    Some(match path {
+        "/" => vec![Area::Proposals, Area::Checkpoint],
+        "/members" => vec![],
+        "/log" => vec![Area::Log, Area::Checkpoint],
+        _ if path.starts_with("/proposals") => vec![Area::Proposals],
+        // Versions link the decision that adopted them, which a vote never changes.
+        _ if path.starts_with("/code") => vec![Area::Code],
+        // An entry never changes, but its proof is against the latest checkpoint.
+        _ if rest("/entries/").is_some() => vec![Area::Checkpoint],
+        _ => match rest("/members/") {
+            Some(id) => vec![Area::Member(id.to_string())],
+            None => return None,
+        },
+    })
 }
 
 #[derive(Clone)]
 struct Kept {
     headers: HeaderMap,
     body: Bytes,
+    /// The log size and the checkpoint size read before rendering it.
+    at: u64,
+    checkpoint: u64,
+    /// What it shows; `None`: everything.
+    areas: Option<Vec<Area>>,
+    /// The minute it was rendered in, when it says how far away a
+    /// deadline is (`class="relative"`): kept for that minute only.
+    minute: Option<u64>,
+}
+
+/// The mark of a relative time ("closes in 3 days"), see `dates.rs`.
+const RELATIVE: &[u8] = b"class=\"relative\"";
+
+fn says_how_far(page: &[u8]) -> bool {
+    page.windows(RELATIVE.len()).any(|w| w == RELATIVE)
 }
 
 #[derive(Default)]
 struct Pages {
-    generation: Generation,
     pages: HashMap<String, Kept>,
     bytes: usize,
+    /// The log size at which each area last changed.
+    changed: HashMap<Area, u64>,
+    /// ... and at which everything last did.
+    everything: u64,
 }
 
 impl Pages {
-    fn get(&mut self, generation: Generation, key: &str) -> Option<Kept> {
-        self.renew(generation);
-        self.pages.get(key).cloned()
+    /// Is a page rendered at `at`, showing `areas`, still what it would be now?
+    fn fresh(&self, at: u64, areas: Option<&[Area]>) -> bool {
+        if self.everything > at {
+            return false;
+        }
+        match areas {
+            Some(areas) => areas.iter().all(|a| self.changed.get(a).is_none_or(|c| *c <= at)),
+            None => self.changed.values().all(|c| *c <= at),
+        }
     }
 
-    fn put(&mut self, generation: Generation, key: String, kept: Kept) {
-        self.renew(generation);
+    /// The page kept for `key`, if it is what it would be now: at this
+    /// minute, with this checkpoint size.
+    fn get(&mut self, minute: u64, checkpoint: u64, key: &str) -> Option<Kept> {
+        let kept = self.pages.get(key)?;
+        let shows_checkpoint = kept.areas.as_ref().is_none_or(|a| a.contains(&Area::Checkpoint));
+        if self.fresh(kept.at, kept.areas.as_deref())
+            && kept.minute.is_none_or(|m| m == minute)
+            && (!shows_checkpoint || kept.checkpoint == checkpoint)
+        {
+            return Some(kept.clone());
+        }
+        if let Some(old) = self.pages.remove(key) {
+            self.bytes -= old.body.len();
+        }
+        None
+    }
+
+    fn put(&mut self, key: String, kept: Kept) {
+        // Rendered before a commit that touched it was reported: not kept.
+        if !self.fresh(kept.at, kept.areas.as_deref()) {
+            return;
+        }
         if self.pages.len() >= MAX_PAGES || self.bytes + kept.body.len() > MAX_BYTES {
             self.pages.clear();
             self.bytes = 0;
@@ -75,13 +201,50 @@ impl Pages {
         }
     }
 
-    fn renew(&mut self, generation: Generation) {
-        if generation != self.generation {
+    /// A commit `..end` touched `t`.
+    fn commit(&mut self, end: u64, t: Touched) {
+        if t.everything {
+            self.everything = self.everything.max(end);
+            self.changed.clear();
             self.pages.clear();
             self.bytes = 0;
-            self.generation = generation;
+            return;
+        }
+        for a in t.areas {
+            let c = self.changed.entry(a).or_insert(0);
+            *c = (*c).max(end);
         }
     }
+}
+
+/// The node's commits, told to the cache.
+pub(crate) struct Invalidator;
+
+impl CommitObserver for Invalidator {
+    fn committed(&self, c: &Committed) {
+        lock().commit(c.end, touched(&c.changes));
+    }
+}
+
+/// Pages served from the cache, and pages rendered (cacheable requests
+/// only), for `/metrics`.
+static HITS: AtomicU64 = AtomicU64::new(0);
+static RENDERS: AtomicU64 = AtomicU64::new(0);
+
+/// The cache's counters in the Prometheus text format, for `/metrics`.
+pub fn metrics() -> String {
+    let mut s = String::new();
+    for (name, help, v) in [
+        ("accord_portal_pages_kept_served_total", "Public pages served from the page cache.", &HITS),
+        (
+            "accord_portal_pages_rendered_total",
+            "Public pages rendered (not in the page cache, or the cache is off).",
+            &RENDERS,
+        ),
+    ] {
+        s.push_str(&format!("# HELP {name} {help}\n# TYPE {name} counter\n{name} {}\n", v.load(Ordering::Relaxed)));
+    }
+    s
 }
 
 fn pages() -> &'static Mutex<Pages> {
@@ -104,7 +267,11 @@ fn cacheable_path(path: &str) -> bool {
 
 /// The middleware: serve a kept page, or render and keep it.
 pub(crate) async fn layer(State(node): State<AppState>, req: Request, next: Next) -> Response {
-    if !enabled() || req.method() != Method::GET || !cacheable_path(req.uri().path()) {
+    if req.method() != Method::GET || !cacheable_path(req.uri().path()) {
+        return next.run(req).await;
+    }
+    if !enabled() {
+        RENDERS.fetch_add(1, Ordering::Relaxed);
         return next.run(req).await;
     }
     let (mut parts, body) = req.into_parts();
@@ -113,15 +280,19 @@ pub(crate) async fn layer(State(node): State<AppState>, req: Request, next: Next
         Err(never) => match never {},
     };
     let key = format!("{} {}", ctx.ui().code(), parts.uri.path_and_query().map_or("", |p| p.as_str()));
+    let areas = areas_of(parts.uri.path());
     // Read before rendering: a page rendered from newer projections than
-    // its key says is only fresher, never staler.
-    let generation =
-        (node.metrics().log_size.load(Ordering::Acquire), node.checkpoint().map_or(0, |c| c.size), minute());
-    if let Some(kept) = lock().get(generation, &key) {
+    // this size says is only fresher, never staler.
+    let at = node.metrics().log_size.load(Ordering::Acquire);
+    let checkpoint = node.checkpoint().map_or(0, |c| c.size);
+    let now = minute();
+    if let Some(kept) = lock().get(now, checkpoint, &key) {
+        HITS.fetch_add(1, Ordering::Relaxed);
         let mut res = (StatusCode::OK, kept.body).into_response();
         *res.headers_mut() = kept.headers;
         return res;
     }
+    RENDERS.fetch_add(1, Ordering::Relaxed);
     let res = next.run(Request::from_parts(parts, body)).await;
     let private = res.headers().get(CACHE_CONTROL).and_then(|v| v.to_str().ok()).is_none_or(|v| v.contains("private"));
     if res.status() != StatusCode::OK || private {
@@ -134,7 +305,9 @@ pub(crate) async fn layer(State(node): State<AppState>, req: Request, next: Next
     }
     match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
         Ok(bytes) => {
-            lock().put(generation, key, Kept { headers: parts.headers.clone(), body: bytes.clone() });
+            let minute = says_how_far(&bytes).then_some(now);
+            let kept = Kept { headers: parts.headers.clone(), body: bytes.clone(), at, checkpoint, areas, minute };
+            lock().put(key, kept);
             Response::from_parts(parts, Body::from(bytes))
         }
         // A body made from a string does not fail to read.
@@ -145,39 +318,116 @@ pub(crate) async fn layer(State(node): State<AppState>, req: Request, next: Next
 #[cfg(test)]
 mod tests {
     use super::*;
+    use accord_core::ids::{LogIndex, MemberId, Seq};
 
-    fn kept(n: usize) -> Kept {
-        Kept { headers: HeaderMap::new(), body: Bytes::from(vec![b'x'; n]) }
+    fn kept(n: usize, at: u64, areas: Option<Vec<Area>>) -> Kept {
+        Kept { headers: HeaderMap::new(), body: Bytes::from(vec![b'x'; n]), at, checkpoint: 0, areas, minute: None }
+    }
+
+    fn member(id: &str) -> MemberId {
+        MemberId::parse(id).unwrap()
+    }
+
+    fn note(by: &str, index: u64) -> Changes {
+        Changes::Known(
+            vec![
+                Effect::NotePublished {
+                    index: LogIndex(index),
+                    member: member(by),
+                    time: Default::default(),
+                    text: "x".into(),
+                },
+                Effect::SeqAccepted { id: member(by), seq: Seq(2), index: LogIndex(index), kind: "note.publish" },
+            ]
+            .into(),
+        )
     }
 
     #[test]
-    fn a_new_generation_forgets_every_page() {
+    fn a_commit_drops_only_the_pages_that_show_what_it_touched() {
         let mut p = Pages::default();
-        p.put((5, 5, 0), "en /".into(), kept(10));
-        assert!(p.get((5, 5, 0), "en /").is_some());
-        assert!(p.get((5, 5, 0), "fr /").is_none());
-        assert!(p.get((6, 5, 0), "en /").is_none(), "committed size grew");
-        p.put((6, 5, 0), "en /".into(), kept(10));
-        assert!(p.get((6, 6, 0), "en /").is_none(), "checkpoint grew");
-        p.put((6, 6, 0), "en /".into(), kept(10));
-        assert!(p.get((6, 6, 1), "en /").is_none(), "a minute passed: relative deadlines moved");
-        assert_eq!(p.bytes, 0);
+        let pages = ["/", "/proposals", "/code/ICCIS", "/log", "/members/M001", "/members/M002", "/entries/3"];
+        for path in pages {
+            p.put(format!("en {path}"), kept(10, 5, areas_of(path)));
+        }
+        // A note by M001 at entry 5: the log and M001's page only.
+        p.commit(6, touched(&note("M001", 5)));
+        let kept_now: Vec<&str> =
+            pages.into_iter().filter(|path| p.get(0, 0, &format!("en {path}")).is_some()).collect();
+        assert_eq!(kept_now, ["/", "/proposals", "/code/ICCIS", "/members/M002", "/entries/3"]);
+        // A page rendered before that commit was reported is not kept.
+        p.put("en /log".into(), kept(10, 5, areas_of("/log")));
+        assert!(p.get(0, 0, "en /log").is_none());
+        p.put("en /log".into(), kept(10, 6, areas_of("/log")));
+        assert!(p.get(0, 0, "en /log").is_some());
+        // A vote: the proposals and the voter.
+        let vote = Changes::Known(
+            vec![Effect::VoteRecorded {
+                proposal: "p".into(),
+                member: member("M002"),
+                vote: accord_core::decisions::VoteRecord {
+                    vote: accord_core::acts::decision::VoteChoice::Yes,
+                    explanation: None,
+                    index: LogIndex(6),
+                },
+            }]
+            .into(),
+        );
+        p.commit(7, touched(&vote));
+        assert!(p.get(0, 0, "en /proposals").is_none() && p.get(0, 0, "en /").is_none());
+        assert!(p.get(0, 0, "en /members/M002").is_none());
+        assert!(p.get(0, 0, "en /code/ICCIS").is_some() && p.get(0, 0, "en /log").is_some());
+        // What is not known, or membership, drops everything.
+        p.commit(8, touched(&Changes::Unknown));
+        assert!(p.pages.is_empty() && p.bytes == 0);
+        p.put("en /entries/3".into(), kept(10, 7, areas_of("/entries/3")));
+        assert!(p.get(0, 0, "en /entries/3").is_none(), "rendered before everything changed");
+    }
+
+    #[test]
+    fn a_page_that_says_how_far_a_deadline_is_is_kept_for_its_minute() {
+        let mut p = Pages::default();
+        p.put("en /".into(), Kept { minute: Some(7), ..kept(10, 1, areas_of("/")) });
+        p.put("en /members".into(), kept(10, 1, areas_of("/members")));
+        assert!(p.get(7, 0, "en /").is_some());
+        assert!(p.get(8, 0, "en /").is_none(), "a minute passed: relative deadlines moved");
+        assert!(p.get(8, 0, "en /members").is_some(), "nothing on it moves with the clock");
+        assert_eq!(p.bytes, 10);
+        // A page that shows the checkpoint is kept while it stays.
+        p.put("en /log".into(), kept(10, 1, areas_of("/log")));
+        assert!(p.get(8, 0, "en /log").is_some());
+        assert!(p.get(8, 1, "en /log").is_none(), "a new checkpoint was published");
+        assert!(p.get(8, 1, "en /members").is_some());
+        assert!(says_how_far(br#"<time>x</time> <span class="relative">(in 3 days)</span>"#));
+        assert!(!says_how_far(b"<time>x</time>"));
+    }
+
+    #[test]
+    fn unknown_paths_show_everything() {
+        assert_eq!(areas_of("/members/M001"), Some(vec![Area::Member("M001".into())]));
+        assert_eq!(areas_of("/members/M001/x"), None);
+        assert_eq!(areas_of("/entries/x/y"), None);
+        assert_eq!(areas_of("/elsewhere"), None);
+        let mut p = Pages::default();
+        p.put("en /elsewhere".into(), kept(1, 1, None));
+        p.commit(2, touched(&note("M009", 1)));
+        assert!(p.get(0, 0, "en /elsewhere").is_none());
     }
 
     #[test]
     fn bounded_in_pages_and_bytes() {
         let mut p = Pages::default();
         for i in 0..MAX_PAGES + 10 {
-            p.put((1, 1, 0), format!("en /{i}"), kept(1));
+            p.put(format!("en /{i}"), kept(1, 0, None));
         }
         assert!(p.pages.len() <= MAX_PAGES);
-        p.put((1, 1, 0), "big".into(), kept(MAX_BYTES));
-        p.put((1, 1, 0), "more".into(), kept(1));
+        p.put("big".into(), kept(MAX_BYTES, 0, None));
+        p.put("more".into(), kept(1, 0, None));
         assert!(p.bytes <= MAX_BYTES);
         // Replacing a page does not count it twice.
         let mut q = Pages::default();
-        q.put((1, 1, 0), "a".into(), kept(7));
-        q.put((1, 1, 0), "a".into(), kept(7));
+        q.put("a".into(), kept(7, 0, None));
+        q.put("a".into(), kept(7, 0, None));
         assert_eq!(q.bytes, 7);
     }
 

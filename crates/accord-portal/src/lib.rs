@@ -14,7 +14,7 @@
 #![forbid(unsafe_code)]
 
 pub mod assets;
-mod cache;
+pub mod cache;
 mod code;
 pub mod ctx;
 mod dates;
@@ -36,6 +36,7 @@ pub type AppState = Arc<Node>;
 
 /// The portal's routes, to merge into the node's router.
 pub fn routes(node: AppState) -> Router<AppState> {
+    node.observe(std::sync::Arc::new(cache::Invalidator));
     Router::new()
         .route("/", get(home::page))
         .route("/static/{name}", get(assets::serve))

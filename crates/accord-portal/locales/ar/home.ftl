@@ -18,6 +18,6 @@ home-all-open = { $count ->
 home-latest-decisions = أحدث القرارات
 home-no-decisions = لا توجد قرارات بعد.
 home-log = السجل العام
-home-log-size = المدخلات الموقعة: { $size }
+home-log-size = المدخلات الموقعة عند قراءة هذه الصفحة: { $size }
 home-log-root = تجزئة الجذر:
 home-log-verify = عرض نقطة التحقق والتحقق من المدخلات

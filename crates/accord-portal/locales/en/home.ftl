@@ -12,6 +12,6 @@ home-all-open = { $count ->
 home-latest-decisions = Latest decisions
 home-no-decisions = No decision yet.
 home-log = The public log
-home-log-size = Signed entries: { $size }
+home-log-size = Signed entries when this page was read: { $size }
 home-log-root = Root hash:
 home-log-verify = See the checkpoint and verify entries

@@ -12,6 +12,6 @@ home-all-open = { $count ->
 home-latest-decisions = Últimas decisiones
 home-no-decisions = Aún no hay decisiones.
 home-log = El registro público
-home-log-size = Entradas firmadas: { $size }
+home-log-size = Entradas firmadas cuando se leyó esta página: { $size }
 home-log-root = Hash raíz:
 home-log-verify = Ver el punto de control y verificar las entradas

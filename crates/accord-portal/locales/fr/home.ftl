@@ -12,6 +12,6 @@ home-all-open = { $count ->
 home-latest-decisions = Dernières décisions
 home-no-decisions = Aucune décision pour l'instant.
 home-log = Le journal public
-home-log-size = Entrées signées : { $size }
+home-log-size = Entrées signées quand cette page a été lue : { $size }
 home-log-root = Hachage racine :
 home-log-verify = Voir le point de contrôle et vérifier les entrées

@@ -15,6 +15,6 @@ home-all-open = { $count ->
 home-latest-decisions = Последние решения
 home-no-decisions = Решений пока нет.
 home-log = Публичный журнал
-home-log-size = Подписанных записей: { $size }
+home-log-size = Подписанных записей на момент чтения страницы: { $size }
 home-log-root = Корневой хеш:
 home-log-verify = Посмотреть контрольную точку и проверить записи

@@ -6,6 +6,6 @@ home-all-open = 全部 { $count } 项进行中的表决
 home-latest-decisions = 最新决定
 home-no-decisions = 尚无决定。
 home-log = 公共日志
-home-log-size = 已签名条目：{ $size }
+home-log-size = 读取本页时的已签名条目：{ $size }
 home-log-root = 根哈希：
 home-log-verify = 查看检查点并验证条目

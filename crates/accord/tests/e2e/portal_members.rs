@@ -107,4 +107,25 @@ fn members_list_and_member_page_show_keys_votes_and_statements() {
         let (_, after) = page(&server, path);
         assert!(after.contains(&format!("href=\"/entries/{fresh}\"")), "{path}: {after}");
     }
+
+    // A commit drops only the pages that show what it touched: M002's note
+    // leaves M001's page and the code kept, and drops the log's (pages
+    // without a relative deadline, which would tie them to the minute).
+    let counts = || {
+        let m = server.get("/metrics").text().unwrap();
+        let read =
+            |name: &str| m.lines().find_map(|l| l.strip_prefix(&format!("{name} "))).unwrap().parse::<u64>().unwrap();
+        (read("accord_portal_pages_kept_served_total"), read("accord_portal_pages_rendered_total"))
+    };
+    for path in ["/members/M001", "/code", "/log"] {
+        page(&server, path);
+    }
+    append(&server, &mut body, 2, "note.publish", json!({"text": "Unrelated to M001"}));
+    let (kept0, rendered0) = counts();
+    page(&server, "/members/M001");
+    page(&server, "/code");
+    assert_eq!(counts(), (kept0 + 2, rendered0), "M001's page and the code stay kept");
+    let (_, log) = page(&server, "/log");
+    assert!(log.contains("Unrelated to M001") || log.contains("note.publish"), "{log}");
+    assert_eq!(counts(), (kept0 + 2, rendered0 + 1), "the log's page is rendered again");
 }
