@@ -152,7 +152,7 @@ async fn consistency(State(node): State<AppState>, RawQuery(q): RawQuery) -> Res
 
 async fn body_info(State(node): State<AppState>) -> Result<AtSize<Json<Value>>, Problem> {
     let AtSize(size, (name, names, rules)) = at_size(node.clone(), |n| {
-        Ok((n.store().body_fact("name")?, n.store().body_fact("names")?, n.store().body_fact("rules")?))
+        Ok((n.reads().body_fact("name")?, n.reads().body_fact("names")?, n.reads().body_fact("rules")?))
     })
     .await?;
     // Stored as the JSON of the names by language; none before there were.
@@ -180,7 +180,7 @@ async fn body_info(State(node): State<AppState>) -> Result<AtSize<Json<Value>>, 
 }
 
 async fn members(State(node): State<AppState>) -> Result<AtSize<Json<Value>>, Problem> {
-    at_size(node, |n| Ok(Json(json!({ "members": n.store().members()? })))).await
+    at_size(node, |n| Ok(Json(json!({ "members": n.reads().members()? })))).await
 }
 
 async fn member(
@@ -188,7 +188,7 @@ async fn member(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<AtSize<Json<Value>>, Problem> {
     let id = id.map_err(|e| Problem::not_found_detail(format!("no such member: {e}")))?.0;
-    at_size(node, move |n| match n.store().member(&id)? {
+    at_size(node, move |n| match n.reads().member(&id)? {
         Some(r) => Ok(Json(json!(r))),
         None => Err(Problem::not_found_detail(format!("no member {id:?}"))),
     })
@@ -241,7 +241,7 @@ async fn member_subscriptions(
 }
 
 /// Reads one page of a member's list: (store, member, before, limit).
-type MemberListRead = fn(&dyn accord_store::Store, &str, Option<u64>, u32) -> Result<Value, accord_store::StoreError>;
+type MemberListRead = fn(&dyn accord_store::Reads, &str, Option<u64>, u32) -> Result<Value, accord_store::StoreError>;
 
 /// One page of a member's list, `{name: [...]}`, read by `read`.
 async fn member_list(
@@ -260,14 +260,14 @@ async fn member_list(
 async fn for_member(
     node: AppState,
     id: Result<Path<String>, PathRejection>,
-    read: impl FnOnce(&dyn accord_store::Store, &str) -> Result<Value, accord_store::StoreError> + Send + 'static,
+    read: impl FnOnce(&dyn accord_store::Reads, &str) -> Result<Value, accord_store::StoreError> + Send + 'static,
 ) -> Result<AtSize<Json<Value>>, Problem> {
     let id = id.map_err(|e| Problem::not_found_detail(format!("no such member: {e}")))?.0;
     at_size(node, move |n| {
-        if n.store().member(&id)?.is_none() {
+        if n.reads().member(&id)?.is_none() {
             return Err(Problem::not_found_detail(format!("no member {id:?}")));
         }
-        Ok(Json(read(n.store(), &id)?))
+        Ok(Json(read(n.reads(), &id)?))
     })
     .await
 }
@@ -276,7 +276,7 @@ async fn notes(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<At
     let q = query_pairs(&q);
     let before = query_u64(&q, "before")?;
     let limit = query_limit(&q, NOTES_DEFAULT, MEMBER_PAGE_MAX)?;
-    at_size(node, move |n| Ok(Json(json!({ "notes": n.store().notes(before, limit)? })))).await
+    at_size(node, move |n| Ok(Json(json!({ "notes": n.reads().notes(before, limit)? })))).await
 }
 
 async fn metrics(State(node): State<AppState>) -> impl IntoResponse {

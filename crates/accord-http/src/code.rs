@@ -76,7 +76,7 @@ fn no_document(id: &str) -> Problem {
 
 /// The document `id`, or 404.
 async fn load(node: AppState, id: String) -> Result<Document, Problem> {
-    blocking(move || node.store().document(&id)?.ok_or_else(|| no_document(&id))).await
+    blocking(move || node.reads().document(&id)?.ok_or_else(|| no_document(&id))).await
 }
 
 fn version_of(d: &Document, n: u32) -> Result<&Version, Problem> {
@@ -97,7 +97,7 @@ fn langs(v: &[Lang]) -> Vec<&str> {
 }
 
 async fn list(State(node): State<AppState>) -> Result<AtSize<Json<Value>>, Problem> {
-    let AtSize(size, docs) = at_size(node, |n| Ok(n.store().documents()?)).await?;
+    let AtSize(size, docs) = at_size(node, |n| Ok(n.reads().documents()?)).await?;
     let items: Vec<Value> = docs
         .iter()
         .map(|d| {
@@ -116,7 +116,7 @@ async fn document(
     id: Result<Path<String>, PathRejection>,
 ) -> Result<AtSize<Json<Value>>, Problem> {
     let id = path_one(id)?;
-    let AtSize(size, d) = at_size(node, move |n| n.store().document(&id)?.ok_or_else(|| no_document(&id))).await?;
+    let AtSize(size, d) = at_size(node, move |n| n.reads().document(&id)?.ok_or_else(|| no_document(&id))).await?;
     let versions: Vec<Value> = d
         .versions
         .iter()
@@ -145,7 +145,7 @@ async fn version(
 ) -> Result<AtSize<Json<Value>>, Problem> {
     let (id, n) = path_two(p)?;
     let AtSize(size, (d, subs)) = at_size(node, move |node| {
-        let store = node.store();
+        let store = node.reads();
         let d = store.document(&id)?.ok_or_else(|| no_document(&id))?;
         Ok((d, store.subscriptions(&id)?))
     })
@@ -197,7 +197,7 @@ async fn subscriptions(
 ) -> Result<AtSize<Json<Value>>, Problem> {
     let id = path_one(id)?;
     let AtSize(size, subs) = at_size(node, move |node| {
-        let store = node.store();
+        let store = node.reads();
         if store.document(&id)?.is_none() {
             return Err(no_document(&id));
         }

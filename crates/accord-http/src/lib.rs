@@ -77,7 +77,7 @@ pub(crate) async fn at_size<T: Send + 'static>(
         let mut f = Some(f);
         let mut out: Option<Result<T, Problem>> = None;
         let mut size = 0;
-        node.store().snapshot(&mut |s| {
+        node.reads().snapshot(&mut |s| {
             size = s;
             if let Some(f) = f.take() {
                 out = Some(f(&node));

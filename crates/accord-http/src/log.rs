@@ -39,7 +39,7 @@ async fn tile(State(node): State<AppState>, path: Result<Path<String>, PathRejec
     };
     let n = node.clone();
     let body = blocking(move || {
-        let store = n.store();
+        let store = n.reads();
         match tp.kind {
             TileKind::Entries => {
                 let es = store.entries(start, end)?;

@@ -100,12 +100,12 @@ async fn list(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<AtS
         // One more than the page: is there a next one?
         let query =
             ProposalQuery { statuses: &statuses, newest_first: q.newest_first, start: q.start, limit: q.limit + 1 };
-        let mut page = node.store().proposals(&query)?;
+        let mut page = node.reads().proposals(&query)?;
         let next = (page.rows.len() > q.limit as usize).then(|| {
             page.rows.truncate(q.limit as usize);
             page.rows.last().map(|r| r.seq)
         });
-        let mut out = json!({ "proposals": list_rows(node.store(), &page.rows)?, "total": page.total });
+        let mut out = json!({ "proposals": list_rows(node.reads(), &page.rows)?, "total": page.total });
         if let Some(n) = next.flatten() {
             out["next"] = json!(n);
         }
@@ -115,7 +115,7 @@ async fn list(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<AtS
 }
 
 /// The rows of a list, as the list shows them.
-fn list_rows(store: &dyn accord_store::Store, rows: &[accord_store::ProposalRow]) -> Result<Vec<Value>, Problem> {
+fn list_rows(store: &dyn accord_store::Reads, rows: &[accord_store::ProposalRow]) -> Result<Vec<Value>, Problem> {
     // Members are read only if some ballot needs a live count.
     let mut live = LiveTallies::new(store);
     let mut out = Vec::with_capacity(rows.len());
@@ -141,8 +141,8 @@ async fn decisions(State(node): State<AppState>, RawQuery(q): RawQuery) -> Resul
     let q = query_pairs(&q);
     let limit = query_limit(&q, DECISIONS_DEFAULT, DECISIONS_MAX)?;
     at_size(node, move |node| {
-        let rows = node.store().recently_closed(limit)?;
-        Ok(Json(json!({ "decisions": list_rows(node.store(), &rows)? })))
+        let rows = node.reads().recently_closed(limit)?;
+        Ok(Json(json!({ "decisions": list_rows(node.reads(), &rows)? })))
     })
     .await
 }
@@ -159,7 +159,7 @@ async fn detail(
         ));
     }
     at_size(node, move |node| {
-        let Some(ballot) = ballots::ballot(node.store(), &id)? else {
+        let Some(ballot) = ballots::ballot(node.reads(), &id)? else {
             return Err(Problem::new(
                 StatusCode::NOT_FOUND,
                 "unknown-proposal",

@@ -13,7 +13,7 @@ use accord_core::acts::decision::VoteChoice;
 use accord_core::decisions::rules::{Majority, Quorum};
 use accord_core::decisions::{self, Tally};
 use accord_core::MemberId;
-use accord_store::{MemberRow, ProposalRow, Store, VoteRow};
+use accord_store::{MemberRow, ProposalRow, Reads, VoteRow};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
@@ -34,7 +34,7 @@ pub struct Ballot {
 }
 
 /// Proposal `id` with its votes and tally; `None` if there is none.
-pub fn ballot(store: &dyn Store, id: &str) -> Result<Option<Ballot>, NodeError> {
+pub fn ballot(store: &dyn Reads, id: &str) -> Result<Option<Ballot>, NodeError> {
     let Some(row) = store.proposal(id)? else {
         return Ok(None);
     };
@@ -79,17 +79,17 @@ pub fn recorded_tally(row: &ProposalRow) -> Result<Option<Tally>, NodeError> {
 /// Live counts for many ballots: the members entitled to vote are read
 /// once (on the first ballot that needs them), then each ballot's votes.
 pub struct LiveTallies<'a> {
-    store: &'a dyn Store,
+    store: &'a dyn Reads,
     eligible: Option<Vec<MemberId>>,
 }
 
 impl<'a> LiveTallies<'a> {
-    pub fn new(store: &'a dyn Store) -> LiveTallies<'a> {
+    pub fn new(store: &'a dyn Reads) -> LiveTallies<'a> {
         LiveTallies { store, eligible: None }
     }
 
     /// With the members already read by the caller.
-    pub fn with_members(store: &'a dyn Store, members: &[MemberRow]) -> LiveTallies<'a> {
+    pub fn with_members(store: &'a dyn Reads, members: &[MemberRow]) -> LiveTallies<'a> {
         LiveTallies { store, eligible: Some(eligible(members)) }
     }
 

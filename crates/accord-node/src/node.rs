@@ -256,7 +256,16 @@ impl Node {
         self.shared.log_key.verifier()
     }
 
-    pub fn store(&self) -> &dyn Store {
+    /// The store, whole: for the node's own crate (the sequencer, the
+    /// checkpointer, replay) only.
+    pub(crate) fn store(&self) -> &dyn Store {
+        self.shared.store.as_ref()
+    }
+
+    /// What readers (the HTTP API, the portal, the CLI) may read: the log
+    /// and the projections, never a write. The one door for reads, where
+    /// access checks will live (confidential objects, bilateral requests).
+    pub fn reads(&self) -> &dyn accord_store::Reads {
         self.shared.store.as_ref()
     }
 

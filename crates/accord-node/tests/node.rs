@@ -98,7 +98,7 @@ impl Fixture {
 }
 
 fn entry_time(node: &Node, index: u64) -> Timestamp {
-    let bytes = node.store().entries(index, index + 1).unwrap().pop().unwrap();
+    let bytes = node.reads().entries(index, index + 1).unwrap().pop().unwrap();
     Entry::parse(&bytes).unwrap().time
 }
 
@@ -147,7 +147,7 @@ async fn checkpoints_follow_commits_and_survive_restart() {
     let again = f.start();
     let cp2 = again.checkpoint().unwrap();
     assert_eq!((cp2.size, cp2.root), (cp.size, cp.root));
-    assert_eq!(again.store().member("FRA").unwrap().unwrap().last_seq, 300);
+    assert_eq!(again.reads().member("FRA").unwrap().unwrap().last_seq, 300);
     let r = again.submit(&f.note(301, t0, "after restart")).await.unwrap();
     assert_eq!(r.index, 301);
 }
@@ -166,26 +166,26 @@ async fn the_secretariat_ticks_the_clock_when_a_deadline_passes_without_traffic(
     node.submit(&f.act(2, t0, vote)).await.unwrap();
     // Nothing happens while the deadline is ahead.
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    assert_eq!(node.store().size().unwrap(), 3);
+    assert_eq!(node.reads().size().unwrap(), 3);
     // Once the clock passes it, the node appends a tick by itself.
     f.clock.0.store(closes.0 + 1, Ordering::SeqCst);
     let mut size = 3;
     for _ in 0..100 {
-        size = node.store().size().unwrap();
+        size = node.reads().size().unwrap();
         if size > 3 {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(size, 4, "exactly one tick");
-    let bytes = node.store().entries(3, 4).unwrap().pop().unwrap();
+    let bytes = node.reads().entries(3, 4).unwrap().pop().unwrap();
     let e = Entry::parse(&bytes).unwrap();
     assert_eq!(e.statement.statement.act.type_name(), "clock.tick");
     assert!(e.statement.statement.member.is_secretariat());
     assert!(e.time >= closes);
     // No second tick: no deadline is left.
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    assert_eq!(node.store().size().unwrap(), 4);
+    assert_eq!(node.reads().size().unwrap(), 4);
     node.shutdown();
     // The replayed state agrees: the proposal closed at the tick.
     let state = accord_node::load_state(accord_store::open(&f.url).unwrap().as_ref()).unwrap();
@@ -254,7 +254,7 @@ async fn one_statement_the_store_refuses_does_not_cost_its_batch_their_acks() {
             (seq, Err(e)) => panic!("statement {seq} was refused because of another: {e}"),
         }
     }
-    assert_eq!(node.store().size().unwrap(), 1 + 199);
+    assert_eq!(node.reads().size().unwrap(), 1 + 199);
     // The node goes on.
     node.submit(&f.note(201, t0, "after")).await.unwrap();
     node.shutdown();
@@ -287,7 +287,7 @@ async fn under_injected_storage_faults_nothing_acknowledged_is_lost_and_retries_
     let injected = faulty.injected.lock().unwrap().clone();
     assert!(injected.iter().any(|(_, f)| *f == Fault::FailAfterPersisting), "{injected:?}");
     assert!(injected.iter().any(|(_, f)| *f == Fault::FailWithoutPersisting), "{injected:?}");
-    let store = node.store();
+    let store = node.reads();
     let size = store.size().unwrap();
     let log = store.entries(0, size).unwrap();
     let in_log = |raw: &[u8]| log.iter().position(|e| Entry::parse(e).unwrap().statement.raw.as_bytes() == raw);
@@ -320,13 +320,13 @@ async fn under_injected_storage_faults_nothing_acknowledged_is_lost_and_retries_
     assert_eq!(again.index, results[0].as_ref().unwrap().index);
     // No restart needed: the next statement is taken.
     let next = node.submit(&f.note(401, t0, "after the faults")).await.unwrap();
-    assert_eq!(next.index, node.store().size().unwrap() - 1);
+    assert_eq!(next.index, node.reads().size().unwrap() - 1);
     node.shutdown();
     // And after a restart everything acknowledged is still there.
     let node = f.start();
     for (note, r) in notes.iter().zip(&results) {
         if let Ok(receipt) = r {
-            let e = node.store().entries(receipt.index, receipt.index + 1).unwrap().pop().unwrap();
+            let e = node.reads().entries(receipt.index, receipt.index + 1).unwrap().pop().unwrap();
             assert_eq!(Entry::parse(&e).unwrap().statement.raw.as_bytes(), note.as_slice());
         }
     }

@@ -70,7 +70,7 @@ fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
 
 /// A document and its subscriptions (blocking: call inside [`load`]).
 fn read_document(n: &Node, tr: Tr, id: &str) -> Result<(Document, Vec<Subscription>), PageError> {
-    let store = n.store();
+    let store = n.reads();
     let doc = store.document(id).map_err(PageError::storage)?;
     let doc = doc.ok_or_else(|| not_found(tr.ta("code-err-no-doc", &[("id", id.into())])))?;
     let subs = store.subscriptions(id).map_err(PageError::storage)?;
@@ -197,7 +197,7 @@ fn compare_form(ctx: &Ctx, doc: &Document, from: u32, to: u32) -> Markup {
 // ---- /code ----
 
 async fn index(ctx: Ctx, State(node): State<AppState>) -> Response {
-    let r = load(&node, |n| n.store().documents().map_err(PageError::storage)).await;
+    let r = load(&node, |n| n.reads().documents().map_err(PageError::storage)).await;
     reply(
         &ctx,
         r.map(|(shell, docs)| {

@@ -56,7 +56,7 @@ async fn page(ctx: Ctx, State(node): State<AppState>, headers: HeaderMap) -> Res
     let wanted = session.as_ref().map(|(_, s)| s.clone());
     let r = load(&node, move |n| {
         let Some(s) = wanted else { return Ok(View::SignIn) };
-        match n.store().member(&s.member).map_err(PageError::storage)? {
+        match n.reads().member(&s.member).map_err(PageError::storage)? {
             // A changed key ends the session: sign in again with the new one.
             Some(m) if m.vkey == s.vkey => {
                 let key_id = VerifierKey::parse(&m.vkey).map(|k| k.id().to_string()).unwrap_or_default();

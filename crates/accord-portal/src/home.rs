@@ -23,7 +23,7 @@ struct Home {
 
 pub(crate) async fn page(ctx: Ctx, State(node): State<AppState>) -> Response {
     let r = load(&node, |n| {
-        let s = n.store();
+        let s = n.reads();
         let members = s.members().map_err(PageError::storage)?.iter().filter(|m| m.id != "secretariat").count();
         let pending = Status::names(Status::PENDING);
         let query = ProposalQuery { statuses: &pending, newest_first: true, start: Start::First, limit: OPEN_SHOWN };

@@ -47,10 +47,10 @@ pub struct Shell {
 impl Shell {
     /// Reads the frame's facts (blocking: call inside [`load`]).
     pub fn read(node: &Node) -> Result<Shell, PageError> {
-        let name = node.store().body_fact("name").map_err(PageError::storage)?.unwrap_or_else(|| "Accord".into());
+        let name = node.reads().body_fact("name").map_err(PageError::storage)?.unwrap_or_else(|| "Accord".into());
         // A body founded before names existed has none: an empty set.
         let names = node
-            .store()
+            .reads()
             .body_fact("names")
             .map_err(PageError::storage)?
             .and_then(|j| serde_json::from_str(&j).ok())

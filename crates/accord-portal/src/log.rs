@@ -135,7 +135,7 @@ struct LogData {
 
 /// Entries `[start, end)` in one range read, decoded, newest first.
 fn read_rows(n: &accord_node::Node, start: u64, end: u64) -> Result<Vec<Row>, PageError> {
-    let bytes = n.store().entries(start, end).map_err(PageError::storage)?;
+    let bytes = n.reads().entries(start, end).map_err(PageError::storage)?;
     let mut rows = Vec::with_capacity(bytes.len());
     for (index, b) in (start..).zip(bytes.iter()) {
         let e = Entry::parse(b).map_err(|r| PageError::storage(format!("entry {index}: {r}")))?;

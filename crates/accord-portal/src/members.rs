@@ -29,7 +29,7 @@ fn key_id(vkey: &str) -> &str {
 }
 
 async fn list(ctx: Ctx, State(node): State<AppState>) -> Response {
-    let r = load(&node, |n| n.store().members().map_err(PageError::storage)).await;
+    let r = load(&node, |n| n.reads().members().map_err(PageError::storage)).await;
     reply(
         &ctx,
         r.map(|(shell, members)| {
@@ -107,7 +107,7 @@ async fn member(
         let id = MemberId::parse(&id).ok_or_else(PageError::not_found)?;
         let before = parse_before(q.as_deref()).map_err(PageError::bad_request)?;
         load(&node, move |n| {
-            let s = n.store();
+            let s = n.reads();
             let m = s.member(id.as_str()).map_err(PageError::storage)?.ok_or_else(PageError::not_found)?;
             Ok(MemberPage {
                 subscriptions: s.subscriptions_of(id.as_str()).map_err(PageError::storage)?,

@@ -17,7 +17,7 @@ use crate::layout::{self, load, reply, Nav, Page, PageError};
 use crate::AppState;
 use accord_core::decisions::{Status, Tally};
 use accord_node::ballots::{self, LiveTallies};
-use accord_store::{ProposalPage, ProposalQuery, Start, Store};
+use accord_store::{ProposalPage, ProposalQuery, Reads, Start};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -150,7 +150,7 @@ async fn list(ctx: Ctx, State(node): State<AppState>, q: Result<Query<ListQuery>
         Err(e) => return reply(&ctx, Err(e)),
     };
     let tr = ctx.tr;
-    let r = load(&node, move |n| read_page(n.store(), filter, page, tr)).await;
+    let r = load(&node, move |n| read_page(n.reads(), filter, page, tr)).await;
     reply(
         &ctx,
         r.map(|(shell, data)| {
@@ -163,7 +163,7 @@ async fn list(ctx: Ctx, State(node): State<AppState>, q: Result<Query<ListQuery>
 
 /// One page query, the members once, and a live count for each ballot on
 /// the page that is still being voted (closed ones keep their count).
-fn read_page(store: &dyn Store, filter: Filter, page: u64, tr: crate::i18n::Tr) -> Result<ListPage, PageError> {
+fn read_page(store: &dyn Reads, filter: Filter, page: u64, tr: crate::i18n::Tr) -> Result<ListPage, PageError> {
     // Far past any real log; keeps the offset within SQL's integers.
     const MAX_OFFSET: u64 = 1 << 53;
     let offset = (page - 1).saturating_mul(u64::from(PER_PAGE)).min(MAX_OFFSET);

@@ -6,8 +6,8 @@
 //! wrapped store, so what is durable is what the real store made durable.
 
 use crate::{
-    AppendBatch, MemberRow, NoteRow, ProposalPage, ProposalQuery, ProposalRow, Result, StatementRow, Store, StoreError,
-    VoteRow,
+    AppendBatch, MemberRow, NoteRow, ProposalPage, ProposalQuery, ProposalRow, Reads, Result, StatementRow, Store,
+    StoreError, VoteRow,
 };
 use accord_core::Effect;
 use accord_log::Hash;
@@ -67,6 +67,18 @@ impl Store for FaultyStore {
             }
         }
     }
+    fn put_checkpoint(&self, size: u64, note: &str) -> Result<()> {
+        self.inner.put_checkpoint(size, note)
+    }
+    fn clear_projections(&self) -> Result<()> {
+        self.inner.clear_projections()
+    }
+    fn write_projections(&self, effects: &[Effect]) -> Result<()> {
+        self.inner.write_projections(effects)
+    }
+}
+
+impl Reads for FaultyStore {
     fn size(&self) -> Result<u64> {
         self.inner.size()
     }
@@ -81,9 +93,6 @@ impl Store for FaultyStore {
     }
     fn hashes(&self, level: u32, start: u64, end: u64) -> Result<Vec<Hash>> {
         self.inner.hashes(level, start, end)
-    }
-    fn put_checkpoint(&self, size: u64, note: &str) -> Result<()> {
-        self.inner.put_checkpoint(size, note)
     }
     fn latest_checkpoint(&self) -> Result<Option<(u64, String)>> {
         self.inner.latest_checkpoint()
@@ -129,12 +138,6 @@ impl Store for FaultyStore {
     }
     fn subscriptions_of(&self, member: &str) -> Result<Vec<(String, accord_core::code::Subscription)>> {
         self.inner.subscriptions_of(member)
-    }
-    fn clear_projections(&self) -> Result<()> {
-        self.inner.clear_projections()
-    }
-    fn write_projections(&self, effects: &[Effect]) -> Result<()> {
-        self.inner.write_projections(effects)
     }
     fn projection_digest(&self) -> Result<Hash> {
         self.inner.projection_digest()

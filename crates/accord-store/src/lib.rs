@@ -95,11 +95,26 @@ pub struct ProposalPage {
 /// the state, and must not acknowledge anything of a failed write unless
 /// it finds it stored. A write is all or nothing: a batch is never half
 /// persisted. Reads see only what committed.
-pub trait Store: Send + Sync {
+pub trait Store: Reads {
     /// Appends a batch in one transaction with one fsync: entries, hashes
     /// and projection rows together, so projections never run ahead of or
-    /// behind the log.
+    /// behind the log. Durable when it returns `Ok`.
     fn append(&self, batch: &AppendBatch) -> Result<()>;
+    /// Records a signed checkpoint, durably: the node serves a checkpoint
+    /// only after this returns, so a restart never serves, or signs over,
+    /// less than what was published.
+    fn put_checkpoint(&self, size: u64, note: &str) -> Result<()>;
+    /// Empties every projection table (durable on return).
+    fn clear_projections(&self) -> Result<()>;
+    /// Writes projection effects without touching the log (for rebuild).
+    fn write_projections(&self, effects: &[Effect]) -> Result<()>;
+}
+
+/// What a store lets read: the log, its hashes and checkpoints, and the
+/// projections. Every read sees only what committed. Readers (the HTTP
+/// API, the portal) get this half only, through the node: they cannot
+/// write.
+pub trait Reads: Send + Sync {
     /// Number of entries stored.
     fn size(&self) -> Result<u64>;
     /// Runs `f` with every read this store makes on this thread (until
@@ -114,10 +129,6 @@ pub trait Store: Send + Sync {
     /// Node hashes at tree `level` (0 = leaves, else a multiple of 8) for
     /// indices `[start, end)`; fewer if not all are complete.
     fn hashes(&self, level: u32, start: u64, end: u64) -> Result<Vec<Hash>>;
-    /// Records a signed checkpoint, durably: the node serves a checkpoint
-    /// only after this returns, so a restart never serves, or signs over,
-    /// less than what was published.
-    fn put_checkpoint(&self, size: u64, note: &str) -> Result<()>;
     /// The checkpoint with the largest size, if any.
     fn latest_checkpoint(&self) -> Result<Option<(u64, String)>>;
 
@@ -153,10 +164,6 @@ pub trait Store: Send + Sync {
     /// A member's subscriptions, as `(document, subscription)`, by document.
     fn subscriptions_of(&self, member: &str) -> Result<Vec<(String, accord_core::code::Subscription)>>;
 
-    /// Empties every projection table (durable on return).
-    fn clear_projections(&self) -> Result<()>;
-    /// Writes projection effects without touching the log (for rebuild).
-    fn write_projections(&self, effects: &[Effect]) -> Result<()>;
     /// SHA-256 over every projection row in a canonical order: two stores
     /// with the same projections give the same digest.
     fn projection_digest(&self) -> Result<Hash>;

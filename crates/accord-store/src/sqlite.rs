@@ -3,8 +3,8 @@
 //! small pool and see committed data only.
 
 use crate::{
-    AppendBatch, MemberRow, NoteRow, ProposalPage, ProposalQuery, ProposalRow, Result, StatementRow, Store, StoreError,
-    VoteRow,
+    AppendBatch, MemberRow, NoteRow, ProposalPage, ProposalQuery, ProposalRow, Reads, Result, StatementRow, Store,
+    StoreError, VoteRow,
 };
 use accord_core::acts::decision::VoteChoice;
 use accord_core::code::{Document, Subscription};
@@ -391,6 +391,29 @@ impl Store for SqliteStore {
         })
     }
 
+    fn put_checkpoint(&self, size: u64, note: &str) -> Result<()> {
+        // One writer connection for everything (no lock contention between
+        // writers), always `synchronous = FULL`: durable on return.
+        let c = lock(&self.writer);
+        c.execute("INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?1, ?2)", params![size, note])?;
+        Ok(())
+    }
+
+    fn clear_projections(&self) -> Result<()> {
+        self.write(|tx| {
+            for (t, _) in PROJECTIONS {
+                tx.execute(&format!("DELETE FROM {t}"), [])?;
+            }
+            Ok(())
+        })
+    }
+
+    fn write_projections(&self, effects: &[Effect]) -> Result<()> {
+        self.write(|tx| write_effects(tx, effects))
+    }
+}
+
+impl Reads for SqliteStore {
     fn size(&self) -> Result<u64> {
         self.read(|c| Ok(c.query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM entries", [], |r| r.get(0))?))
     }
@@ -446,14 +469,6 @@ impl Store for SqliteStore {
             };
             raw.into_iter().map(hash_from).collect()
         })
-    }
-
-    fn put_checkpoint(&self, size: u64, note: &str) -> Result<()> {
-        // One writer connection for everything (no lock contention between
-        // writers), always `synchronous = FULL`: durable on return.
-        let c = lock(&self.writer);
-        c.execute("INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?1, ?2)", params![size, note])?;
-        Ok(())
     }
 
     fn latest_checkpoint(&self) -> Result<Option<(u64, String)>> {
@@ -584,19 +599,6 @@ impl Store for SqliteStore {
                 })
                 .collect()
         })
-    }
-
-    fn clear_projections(&self) -> Result<()> {
-        self.write(|tx| {
-            for (t, _) in PROJECTIONS {
-                tx.execute(&format!("DELETE FROM {t}"), [])?;
-            }
-            Ok(())
-        })
-    }
-
-    fn write_projections(&self, effects: &[Effect]) -> Result<()> {
-        self.write(|tx| write_effects(tx, effects))
     }
 
     fn projection_digest(&self) -> Result<Hash> {

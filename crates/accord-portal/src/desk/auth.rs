@@ -184,7 +184,7 @@ async fn open_session(node: &AppState, headers: &HeaderMap, https: bool, body: B
 async fn current_key(node: &AppState, member: &str) -> Result<VerifierKey, Response> {
     let n = node.clone();
     let id = member.to_string();
-    let row = tokio::task::spawn_blocking(move || n.store().member(&id))
+    let row = tokio::task::spawn_blocking(move || n.reads().member(&id))
         .await
         .map_err(|e| unavailable_logged(&format!("worker failed: {e}")))?
         .map_err(|e| unavailable_logged(&e.to_string()))?;

@@ -86,7 +86,7 @@ pub(super) struct DocChoice {
 
 /// Reads the desk of `member` (blocking: call inside `layout::load`).
 pub(super) fn read(n: &Node, member: MemberRow, key_id: String, lang: &str) -> Result<DeskData, PageError> {
-    let s = n.store();
+    let s = n.reads();
     let statuses = Status::names(Status::PENDING);
     let query = ProposalQuery { statuses: &statuses, newest_first: true, start: Start::First, limit: PENDING_READ };
     let ProposalPage { total, rows: mut pending } = s.proposals(&query).map_err(PageError::storage)?;

@@ -92,7 +92,7 @@ async fn covered_soon(node: &AppState, index: u64) -> bool {
 fn read(n: &accord_node::Node, index: u64) -> Result<Result<EntryPage, Missing>, PageError> {
     let Some(view) = n.entry(index).map_err(PageError::storage)? else {
         let covered = n.checkpoint().map_or(0, |c| c.size);
-        let size = n.store().size().map_err(PageError::storage)?;
+        let size = n.reads().size().map_err(PageError::storage)?;
         return Ok(Err(if index < size { Missing::NotCovered { covered } } else { Missing::Beyond { size } }));
     };
     let (checkpoint, _) = Checkpoint::open(view.proof.checkpoint.as_bytes(), n.log_vkey())

@@ -57,7 +57,7 @@ pub(crate) async fn page(ctx: Ctx, State(node): State<AppState>, id: Result<Path
         Err(e) => return reply(&ctx, Err(bad_id(&ctx, &e.body_text()))),
     };
     let tr = ctx.tr;
-    let r = load(&node, move |n| read(n.store(), &id, tr)).await;
+    let r = load(&node, move |n| read(n.reads(), &id, tr)).await;
     reply(
         &ctx,
         r.map(|(shell, d)| {
@@ -72,7 +72,7 @@ fn bad_id(ctx: &Ctx, got: &str) -> PageError {
     PageError::bad_request(ctx.tr.ta("proposals-bad-id", &[("got", shown.as_str().into())]))
 }
 
-fn read(store: &dyn accord_store::Store, id: &str, tr: crate::i18n::Tr) -> Result<Detail, PageError> {
+fn read(store: &dyn accord_store::Reads, id: &str, tr: crate::i18n::Tr) -> Result<Detail, PageError> {
     let Some(ballot) = ballots::ballot(store, id).map_err(PageError::storage)? else {
         return Err(PageError::msg(StatusCode::NOT_FOUND, "proposals-unknown"));
     };

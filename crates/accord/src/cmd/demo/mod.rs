@@ -271,7 +271,7 @@ fn seed_code(s: &mut Seeder<'_>) -> Result<()> {
     // The node ticks the clock at the deadline; wait for the outcome.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
-        let status = s.node.store().proposal("iccis-rev-2015")?.map(|p| p.status);
+        let status = s.node.reads().proposal("iccis-rev-2015")?.map(|p| p.status);
         match status.as_deref() {
             Some("adopted") => break,
             Some("open") if std::time::Instant::now() < deadline => {
