@@ -22,7 +22,7 @@
 //! node serving HTTPS is answered `tls-required` (400) by the listener.
 
 use accord_core::Refusal;
-use accord_node::{NodeError, SubmitError};
+use accord_node::{Answer, NodeError, SubmitError};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -75,27 +75,15 @@ impl Problem {
         )
     }
 
+    /// A problem with the status, code and title of `a` (the one mapping,
+    /// `accord_node::Answer`).
+    pub fn answer(a: Answer, detail: impl Into<String>) -> Problem {
+        let status = StatusCode::from_u16(a.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        Problem::new(status, a.code, a.title, detail)
+    }
+
     pub fn from_refusal(r: &Refusal) -> Problem {
-        let (status, title) = match r {
-            Refusal::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "Statement too large"),
-            Refusal::Malformed(_) | Refusal::BadBody { .. } => (StatusCode::BAD_REQUEST, "Malformed statement"),
-            Refusal::NotCanonical { .. } => (StatusCode::BAD_REQUEST, "Statement JSON is not canonical"),
-            Refusal::UnknownType(_) => (StatusCode::BAD_REQUEST, "Unknown statement type"),
-            Refusal::UnknownMember(_) => (StatusCode::FORBIDDEN, "Unknown member"),
-            Refusal::BadSignature(_) => (StatusCode::FORBIDDEN, "Bad signature"),
-            Refusal::OutOfRange { .. } => (StatusCode::BAD_REQUEST, "Number out of range"),
-            Refusal::ReplayedSeq { .. } => (StatusCode::CONFLICT, "Replayed sequence number"),
-            Refusal::SeqTooFar { .. } => (StatusCode::CONFLICT, "Sequence number too far ahead"),
-            Refusal::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "Rate limited"),
-            Refusal::ClockSkew { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "Clock skew"),
-            Refusal::Rules(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Refused by the rules"),
-            // The statement is well formed and signed; the state of the
-            // body refuses it, as with `refused-by-rules`.
-            Refusal::UnknownProposal(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Unknown proposal"),
-            Refusal::BallotClosed { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "Ballot closed"),
-            Refusal::LogFault(_) => (StatusCode::BAD_REQUEST, "Malformed statement"),
-        };
-        let mut p = Problem::new(status, r.code(), title, r.to_string());
+        let mut p = Problem::answer(Answer::refused(r), r.to_string());
         if let Refusal::RateLimited { retry_after_ms, .. } = r {
             p.retry_after = Some(retry_after_ms.div_ceil(1000).max(1));
         }
@@ -107,22 +95,26 @@ impl From<SubmitError> for Problem {
     fn from(e: SubmitError) -> Problem {
         match e {
             SubmitError::Refused(r) => Problem::from_refusal(&r),
-            SubmitError::Unavailable(why) => {
-                Problem::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Try again shortly", why)
-            }
+            SubmitError::Unavailable(why) => Problem::answer(Answer::UNAVAILABLE, why),
         }
     }
 }
 
 impl From<NodeError> for Problem {
     fn from(e: NodeError) -> Problem {
-        Problem::internal(e.to_string())
+        match Answer::failed(&e) {
+            Answer::INTERNAL => Problem::internal(e.to_string()),
+            a => {
+                tracing::warn!(error = %e, "a read failed");
+                Problem::answer(a, "the node could not read its store just now; try again shortly")
+            }
+        }
     }
 }
 
 impl From<accord_store::StoreError> for Problem {
     fn from(e: accord_store::StoreError) -> Problem {
-        Problem::internal(e.to_string())
+        Problem::from(NodeError::Store(e))
     }
 }
 

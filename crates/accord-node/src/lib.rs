@@ -12,6 +12,7 @@
 
 #![forbid(unsafe_code)]
 
+mod answer;
 pub mod ballots;
 mod changes;
 mod checkpointer;
@@ -22,6 +23,7 @@ mod replay;
 mod sequencer;
 mod verifier;
 
+pub use answer::Answer;
 pub use changes::{Changes, CommitObserver, Committed};
 pub use clock::{Clock, InstantSource, Monotonic, SteadyClock, SystemClock};
 pub use metrics::Metrics;

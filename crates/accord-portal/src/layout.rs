@@ -6,7 +6,7 @@ use crate::assets;
 use crate::ctx::{Ctx, LANG_COOKIE};
 use crate::i18n::{Arg, Tr, Ui};
 use crate::AppState;
-use accord_node::Node;
+use accord_node::{Answer, Node};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, SET_COOKIE, VARY};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -103,8 +103,14 @@ pub struct PageError {
 }
 
 impl PageError {
+    /// A page of `a`'s status (the one mapping, `accord_node::Answer`).
+    fn answer(a: Answer, message: &str) -> PageError {
+        let status = StatusCode::from_u16(a.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        PageError { status, message: message.into(), is_id: true }
+    }
+
     pub fn not_found() -> PageError {
-        PageError { status: StatusCode::NOT_FOUND, message: "error-not-found".into(), is_id: true }
+        PageError::answer(Answer::NOT_FOUND, "error-not-found")
     }
 
     pub fn bad_request(text: impl Into<String>) -> PageError {
@@ -116,9 +122,20 @@ impl PageError {
         PageError { status, message: id.into(), is_id: true }
     }
 
+    /// A read that failed: worth a retry (the reader is told so).
     pub fn storage(e: impl std::fmt::Display) -> PageError {
         tracing::error!(error = %e, "portal: storage read failed");
-        PageError { status: StatusCode::SERVICE_UNAVAILABLE, message: "error-unavailable".into(), is_id: true }
+        PageError::answer(Answer::UNAVAILABLE, "error-unavailable")
+    }
+}
+
+impl From<accord_node::NodeError> for PageError {
+    fn from(e: accord_node::NodeError) -> PageError {
+        tracing::error!(error = %e, "portal: a read failed");
+        match Answer::failed(&e) {
+            Answer::NOT_FOUND => PageError::not_found(),
+            a => PageError::answer(a, "error-unavailable"),
+        }
     }
 }
 

@@ -260,7 +260,9 @@ fn signin_problem(e: &SigninError) -> Response {
 }
 
 fn unavailable(detail: &str) -> Response {
-    let mut r = problem(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Try again shortly", detail);
+    let a = accord_node::Answer::UNAVAILABLE;
+    let status = StatusCode::from_u16(a.status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let mut r = problem(status, a.code, a.title, detail);
     r.headers_mut().insert("retry-after", HeaderValue::from_static("1"));
     r
 }
