@@ -5,6 +5,7 @@
 //! What it is not: a mock. Everything it does not fail is done by the
 //! wrapped store, so what is durable is what the real store made durable.
 
+use crate::confidential::{Commitment, Confidential, ConfidentialStore};
 use crate::{
     AppendBatch, MemberRow, NoteRow, ProposalPage, ProposalQuery, ProposalRow, Reads, Result, StatementRow, Store,
     StoreError, VoteRow,
@@ -141,5 +142,20 @@ impl Reads for FaultyStore {
     }
     fn projection_digest(&self) -> Result<Hash> {
         self.inner.projection_digest()
+    }
+}
+
+impl ConfidentialStore for FaultyStore {
+    fn put_confidential(&self, r: &Confidential) -> Result<()> {
+        self.inner.put_confidential(r)
+    }
+    fn confidential(&self, c: &Commitment) -> Result<Option<Confidential>> {
+        self.inner.confidential(c)
+    }
+    fn delete_confidential(&self, c: &Commitment) -> Result<bool> {
+        self.inner.delete_confidential(c)
+    }
+    fn expire(&self, now: accord_core::Timestamp) -> Result<u64> {
+        self.inner.expire(now)
     }
 }

@@ -1,8 +1,9 @@
 //! `accord-store`: where the log and its projections live.
 //!
 //! What it is: the [`Store`] trait — the contract between the node and its
-//! storage, including what is durable when each method returns — and its
-//! SQLite implementation. All SQL in Accord lives in this crate. Backends
+//! storage, including what is durable when each method returns: its reads
+//! ([`Reads`]), its writes, and the [`confidential`] store beside them —
+//! and its SQLite implementation. All SQL in Accord lives in this crate. Backends
 //! are chosen at run time by URL (`sqlite://…` today; `postgres://…` is
 //! refused with a clear error until that backend lands).
 //!
@@ -14,6 +15,7 @@
 
 mod browse;
 mod code;
+pub mod confidential;
 pub mod faults;
 mod projection;
 mod sqlite;
@@ -95,7 +97,7 @@ pub struct ProposalPage {
 /// the state, and must not acknowledge anything of a failed write unless
 /// it finds it stored. A write is all or nothing: a batch is never half
 /// persisted. Reads see only what committed.
-pub trait Store: Reads {
+pub trait Store: Reads + confidential::ConfidentialStore {
     /// Appends a batch in one transaction with one fsync: entries, hashes
     /// and projection rows together, so projections never run ahead of or
     /// behind the log. Durable when it returns `Ok`.

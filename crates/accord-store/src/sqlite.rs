@@ -2,6 +2,7 @@
 //! fsync'd before it returns. One writer connection; readers come from a
 //! small pool and see committed data only.
 
+use crate::confidential::{Commitment, Confidential, ConfidentialStore};
 use crate::{
     AppendBatch, MemberRow, NoteRow, ProposalPage, ProposalQuery, ProposalRow, Reads, Result, StatementRow, Store,
     StoreError, VoteRow,
@@ -21,6 +22,9 @@ CREATE TABLE IF NOT EXISTS entries (idx INTEGER PRIMARY KEY, data BLOB NOT NULL,
 CREATE TABLE IF NOT EXISTS nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL,
     PRIMARY KEY (level, idx)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS c_records (commitment TEXT PRIMARY KEY, salt BLOB NOT NULL, content BLOB NOT NULL,
+  domain TEXT NOT NULL, retain_until INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS c_records_retain ON c_records (retain_until);
 CREATE TABLE IF NOT EXISTS p_body (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS p_members (id TEXT PRIMARY KEY, name TEXT NOT NULL, vkey TEXT NOT NULL,
     last_seq INTEGER NOT NULL, since INTEGER NOT NULL, key_since INTEGER NOT NULL,
@@ -632,5 +636,51 @@ fn value_json(v: rusqlite::types::ValueRef<'_>) -> serde_json::Value {
         ValueRef::Real(f) => f.into(),
         ValueRef::Text(t) => String::from_utf8_lossy(t).into_owned().into(),
         ValueRef::Blob(b) => b.iter().map(|x| format!("{x:02x}")).collect::<String>().into(),
+    }
+}
+
+/// Confidential records: a table of their own, not among the projections
+/// (`clear_projections` and `projection_digest` never touch it).
+impl ConfidentialStore for SqliteStore {
+    fn put_confidential(&self, r: &Confidential) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO c_records (commitment, salt, content, domain, retain_until) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (commitment) DO UPDATE SET retain_until = MAX(retain_until, excluded.retain_until)",
+                params![r.commitment().as_str(), &r.salt[..], &r.content, &r.domain, r.retain_until.millis()],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn confidential(&self, c: &Commitment) -> Result<Option<Confidential>> {
+        self.read(|conn| {
+            let row = conn
+                .query_row(
+                    "SELECT salt, content, domain, retain_until FROM c_records WHERE commitment = ?1",
+                    params![c.as_str()],
+                    |r| {
+                        Ok((
+                            r.get::<_, Vec<u8>>(0)?,
+                            r.get::<_, Vec<u8>>(1)?,
+                            r.get::<_, String>(2)?,
+                            r.get::<_, i64>(3)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            row.map(|(salt, content, domain, until)| {
+                crate::confidential::stored(c.as_str(), &salt, content, domain, until)
+            })
+            .transpose()
+        })
+    }
+
+    fn delete_confidential(&self, c: &Commitment) -> Result<bool> {
+        self.write(|tx| Ok(tx.execute("DELETE FROM c_records WHERE commitment = ?1", params![c.as_str()])? > 0))
+    }
+
+    fn expire(&self, now: accord_core::Timestamp) -> Result<u64> {
+        self.write(|tx| Ok(tx.execute("DELETE FROM c_records WHERE retain_until < ?1", params![now.millis()])? as u64))
     }
 }

@@ -638,3 +638,64 @@ fn names_by_language_are_kept_and_a_rename_replaces_them_whole() {
     assert_eq!(m.names.len(), 1, "a rename replaces the set: {:?}", m.names);
     assert_eq!(m.names.get("fr").map(String::as_str), Some("République du Kenya"));
 }
+
+// ---- the confidential store ---------------------------------------------------------
+
+fn secret(salt: u8, text: &str, until_ms: i64) -> accord_store::confidential::Confidential {
+    accord_store::confidential::Confidential::new(
+        [salt; 32],
+        text.as_bytes().to_vec(),
+        "cooperation",
+        Timestamp::from_millis(until_ms),
+    )
+    .unwrap()
+}
+
+/// Kept by commitment, durable, apart from the projections: `rebuild`
+/// (which clears projections) leaves it, the projection digest does not
+/// see it, retention deletes only what is past, and erasure deletes one.
+fn confidential(store: &dyn Store) {
+    let (a, b) = (secret(1, r#"{"contact":"a"}"#, 1_000), secret(2, r#"{"contact":"b"}"#, 5_000));
+    let digest = store.projection_digest().unwrap();
+    store.put_confidential(&a).unwrap();
+    store.put_confidential(&b).unwrap();
+    store.put_confidential(&a).unwrap(); // the same record again
+    assert_eq!(store.confidential(a.commitment()).unwrap(), Some(a.clone()));
+    assert_eq!(store.projection_digest().unwrap(), digest, "not in the projection digest");
+    store.clear_projections().unwrap();
+    assert_eq!(store.confidential(b.commitment()).unwrap(), Some(b.clone()), "not cleared by rebuild");
+    let unknown = accord_store::confidential::Commitment::parse(&"0".repeat(64)).unwrap();
+    assert_eq!(store.confidential(&unknown).unwrap(), None);
+    // Retention: a record is deleted only once its time has passed.
+    assert_eq!(store.expire(Timestamp::from_millis(1_000)).unwrap(), 0);
+    assert_eq!(store.expire(Timestamp::from_millis(1_001)).unwrap(), 1);
+    assert_eq!(store.confidential(a.commitment()).unwrap(), None);
+    // Erasure on request.
+    assert!(store.delete_confidential(b.commitment()).unwrap());
+    assert!(!store.delete_confidential(b.commitment()).unwrap());
+    assert_eq!(store.confidential(b.commitment()).unwrap(), None);
+}
+
+#[test]
+fn sqlite_confidential_store_conforms() {
+    let (_dir, store) = sqlite();
+    confidential(store.as_ref());
+}
+
+#[test]
+fn sqlite_confidential_records_survive_reopen_and_a_tampered_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let url = format!("sqlite://{}", path.display());
+    let r = secret(9, r#"{"case":"x"}"#, i64::MAX);
+    accord_store::open(&url).unwrap().put_confidential(&r).unwrap();
+    let again = accord_store::open(&url).unwrap();
+    assert_eq!(again.confidential(r.commitment()).unwrap(), Some(r.clone()));
+    drop(again);
+    // Content changed behind the store's back no longer hashes to its key.
+    let c = rusqlite::Connection::open(&path).unwrap();
+    c.execute("UPDATE c_records SET content = X'7b7d'", []).unwrap();
+    drop(c);
+    let err = accord_store::open(&url).unwrap().confidential(r.commitment()).unwrap_err();
+    assert!(err.to_string().contains("does not hash to its key"), "{err}");
+}
