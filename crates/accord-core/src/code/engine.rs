@@ -3,8 +3,7 @@
 use super::{apply_changes, Addendum, AddendumKind, Change, Document, Subscription, Version};
 use crate::acts::decision::{Action, CodeAction, Procedure};
 use crate::acts::CodeAct;
-use crate::deadlines::Deadline;
-use crate::decisions::{Proposal, Status};
+use crate::decisions::{Adoption, Outcome};
 use crate::ids::{LogIndex, MemberId};
 use crate::refusal::Refusal;
 use crate::state::{Effect, State};
@@ -16,8 +15,9 @@ fn rules(why: impl Into<String>) -> Refusal {
 }
 
 /// The articles a `code.amend` touches (an insert's anchor included), if
-/// `action` is one.
-fn touched(action: Option<&Action>) -> Option<(&str, BTreeSet<&str>)> {
+/// `action` is one: the footprint by which the decisions domain tells
+/// competing amendments apart, without reading the Code's state.
+pub(crate) fn footprint(action: Option<&Action>) -> Option<(&str, BTreeSet<&str>)> {
     match action {
         Some(Action::CodeAmend { document, changes, .. }) => {
             Some((document.as_str(), changes.iter().flat_map(Change::articles_touched).collect()))
@@ -159,14 +159,16 @@ impl State {
         }
     }
 
-    /// Carries out an adopted code action; says what happened.
-    pub(crate) fn take_code_action(&mut self, action: CodeAction<'_>, index: LogIndex, p: &Proposal) -> String {
-        let when = p.record.closes;
-        let proposal = Some(p.record.id.clone());
+    /// Carries out a code action adopted by `by` (a proposal closed at
+    /// its deadline, at `index`): what happened, and whether the Code changed.
+    pub(crate) fn take_code_action(&mut self, action: CodeAction<'_>, index: LogIndex, by: Adoption<'_>) -> Outcome {
+        let when = by.time;
+        let proposal = Some(by.proposal.to_string());
+        let not = |said: String| Outcome { applied: false, said };
         let result = match action {
             CodeAction::Establish(document) => {
                 if self.code.documents.contains_key(&document.id) {
-                    return format!("not applied: document {} exists", document.id);
+                    return not(format!("not applied: document {} exists", document.id));
                 }
                 let version = Version {
                     document: document.id.clone(),
@@ -184,16 +186,16 @@ impl State {
             }
             CodeAction::Amend { document, changes, .. } => {
                 let Some(d) = self.code.documents.get_mut(document) else {
-                    return format!("not applied: no document {document}");
+                    return not(format!("not applied: no document {document}"));
                 };
-                let Some(latest) = d.latest() else { return "not applied: no version".into() };
+                let Some(latest) = d.latest() else { return not("not applied: no version".into()) };
                 // Competing amendments to the same articles were made moot
                 // when an earlier one was adopted; others apply to the
                 // latest version.
                 // Built on the latest version as it reads now: its
                 // translations and norm links are carried into the next.
                 match apply_changes(&latest.current_articles(), changes) {
-                    Err(e) => return format!("not applied: {e}"),
+                    Err(e) => return not(format!("not applied: {e}")),
                     Ok(articles) => {
                         let number = latest.number + 1;
                         d.versions.push(Version {
@@ -217,13 +219,13 @@ impl State {
                     .get_mut(document)
                     .and_then(|d| d.versions.get_mut((version as usize).saturating_sub(1)));
                 let Some(v) = target else {
-                    return format!("not applied: {document} has no version {version}");
+                    return not(format!("not applied: {document} has no version {version}"));
                 };
                 let current = v.current_articles();
                 match current.iter().find(|a| a.id == article) {
-                    None => return format!("not applied: {document} version {version} has no article {article}"),
+                    None => return not(format!("not applied: {document} version {version} has no article {article}")),
                     Some(a) if a.texts.contains_key(lang) => {
-                        return format!("not applied: article {article} already has a {} text", lang.as_str())
+                        return not(format!("not applied: article {article} already has a {} text", lang.as_str()))
                     }
                     Some(_) => {
                         // An addendum: the version as adopted, and its
@@ -250,64 +252,7 @@ impl State {
                 self.pending.push(Effect::CodeChanged(Box::new(d.clone())));
             }
         }
-        result.1
-    }
-
-    /// Pending code amendments that compete with `p` (same document, a
-    /// shared article), in vote order: (closes, submission).
-    fn competitors(&self, p: &Proposal) -> Vec<&Proposal> {
-        let Some(action) = p.record.action.as_ref() else { return Vec::new() };
-        let mut v = self.competitors_of(action);
-        v.retain(|q| q.record.id != p.record.id);
-        v
-    }
-
-    /// Pending code amendments that compete with `action`, in vote order.
-    pub(crate) fn competitors_of(&self, action: &Action) -> Vec<&Proposal> {
-        let Some((doc, arts)) = touched(Some(action)) else { return Vec::new() };
-        let mut v: Vec<&Proposal> = self
-            .decisions
-            .iter()
-            .filter(|q| q.record.status.is_pending())
-            .filter(|q| touched(q.record.action.as_ref()).is_some_and(|(d, a)| d == doc && !a.is_disjoint(&arts)))
-            .collect();
-        v.sort_by_key(|q| (q.record.closes, q.record.entries.first().copied()));
-        v
-    }
-
-    /// A competing amendment to be decided before `p` can be voted on.
-    pub(crate) fn competitor_before(&self, p: &Proposal) -> Option<String> {
-        let me = (p.record.closes, p.record.entries.first().copied());
-        self.competitors(p)
-            .into_iter()
-            .find(|q| (q.record.closes, q.record.entries.first().copied()) < me)
-            .map(|q| q.record.id.clone())
-    }
-
-    /// After `adopted` took effect: the competing amendments still pending
-    /// are moot and not voted. (Not if its changes could not apply: then
-    /// the articles did not change and the competitors are still to vote.)
-    pub(crate) fn moot_competitors(&mut self, adopted: &str, index: LogIndex) {
-        let Some(p) = self.decisions.proposals.get(adopted) else { return };
-        let Some((doc, _)) = touched(p.record.action.as_ref()) else { return };
-        let applied = self.code.documents.get(doc).and_then(|d| d.latest()).and_then(|v| v.proposal.as_deref());
-        if applied != Some(adopted) {
-            return;
-        }
-        let ids: Vec<String> = self.competitors(p).into_iter().map(|q| q.record.id.clone()).collect();
-        for id in ids {
-            if let Some(q) = self.decisions.proposals.get_mut(&id) {
-                let key = Deadline::ballot(q.record.closes, q.record.entries[0], &id);
-                self.deadlines.cancel(&key);
-                q.record.status = Status::Moot;
-                q.record.closed_at = Some(index);
-                q.record.entries.push(index);
-                q.record.action_result = Some(format!("not applied: made moot by {adopted}"));
-                if self.effects_on {
-                    self.pending.push(Effect::ProposalChanged(Box::new(q.record.clone())));
-                }
-            }
-        }
+        Outcome { applied: true, said: result.1 }
     }
 
     /// Documents the body is founded on (genesis), each as version 1.

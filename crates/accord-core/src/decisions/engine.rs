@@ -1,6 +1,6 @@
 //! The rules of each decision act, and the closing of ballots.
 
-use super::{AdoptedBy, Cosponsor, Proposal, ProposalRecord, SilenceRecord, Status, VoteRecord};
+use super::{AdoptedBy, Adoption, Cosponsor, Outcome, Proposal, ProposalRecord, SilenceRecord, Status, VoteRecord};
 use crate::acts::decision::{parse_deadline, ActionDomain, BodyAction, Procedure, Question};
 use crate::acts::DecisionAct;
 use crate::deadlines::Deadline;
@@ -54,15 +54,10 @@ impl State {
                 let text = p.record.text.clone();
                 self.amendment_adopted(&parent, id, text, index);
             } else if let Some(action) = p.record.action.clone() {
-                action_result = Some(match action.domain() {
-                    ActionDomain::Code(c) => {
-                        let p = p.clone();
-                        let r = self.take_code_action(c, index, &p);
-                        self.moot_competitors(id, index);
-                        r
-                    }
-                    ActionDomain::Body(b) => self.take_action(b, index),
-                });
+                let by = Adoption { proposal: id, time: p.record.closes };
+                let outcome = self.carry_out(&action, index, by);
+                self.moot_competitors(id, index, outcome.applied);
+                action_result = Some(outcome.said);
             }
         }
         if let Some(p) = self.decisions.proposals.get_mut(id) {
@@ -107,6 +102,19 @@ impl State {
                         self.pending.push(Effect::ProposalChanged(Box::new(p.record.clone())));
                     }
                 }
+            }
+        }
+    }
+
+    /// The one door by which an adopted proposal acts on another domain:
+    /// each domain carries out the actions it registered
+    /// ([`ActionDomain`], an exhaustive match), and says what became of it.
+    fn carry_out(&mut self, action: &crate::acts::decision::Action, index: LogIndex, by: Adoption<'_>) -> Outcome {
+        match action.domain() {
+            ActionDomain::Code(c) => self.take_code_action(c, index, by),
+            ActionDomain::Body(b) => {
+                let said = self.take_action(b, index);
+                Outcome { applied: said.starts_with("applied"), said }
             }
         }
     }

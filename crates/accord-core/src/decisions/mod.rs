@@ -10,6 +10,7 @@
 //! What it is not: no I/O, no clock. Projections and the HTTP view are
 //! built from the records and effects it returns.
 
+mod competition;
 pub(crate) mod engine;
 pub mod rules;
 
@@ -185,6 +186,23 @@ pub struct Proposal {
     /// The question that sets the majority: an amendment takes its
     /// proposal's.
     pub(crate) majority_question: Question,
+}
+
+/// What a domain is told when a proposal carrying one of its actions is
+/// adopted: by which proposal, at what time (its deadline).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Adoption<'a> {
+    pub proposal: &'a str,
+    pub time: Timestamp,
+}
+
+/// What became of an adopted action: the words of the record's
+/// `action_result` (`applied: …` or `not applied: …`), and whether the
+/// body's state changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Outcome {
+    pub applied: bool,
+    pub said: String,
 }
 
 /// All proposals (their deadlines are in the state's one scheduler,
