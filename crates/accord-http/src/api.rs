@@ -3,6 +3,7 @@
 use crate::code::subscription_json;
 use crate::problem::Problem;
 use crate::{at_size, blocking, AppState, AtSize, MAX_BODY};
+use accord_node::views;
 use axum::body::Body;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
@@ -180,7 +181,7 @@ async fn body_info(State(node): State<AppState>) -> Result<AtSize<Json<Value>>, 
 }
 
 async fn members(State(node): State<AppState>) -> Result<AtSize<Json<Value>>, Problem> {
-    at_size(node, |n| Ok(Json(json!({ "members": n.reads().members()? })))).await
+    at_size(node, |n| Ok(Json(json!({ "members": views::all::<_, views::Member>(&n.reads().members()?) })))).await
 }
 
 async fn member(
@@ -189,7 +190,7 @@ async fn member(
 ) -> Result<AtSize<Json<Value>>, Problem> {
     let id = id.map_err(|e| Problem::not_found_detail(format!("no such member: {e}")))?.0;
     at_size(node, move |n| match n.reads().member(&id)? {
-        Some(r) => Ok(Json(json!(r))),
+        Some(r) => Ok(Json(json!(views::Member::from(&r)))),
         None => Err(Problem::not_found_detail(format!("no member {id:?}"))),
     })
     .await
@@ -214,7 +215,10 @@ async fn member_votes(
     id: Result<Path<String>, PathRejection>,
     RawQuery(q): RawQuery,
 ) -> Result<AtSize<Json<Value>>, Problem> {
-    member_list(node, id, q, "votes", |s, id, before, limit| Ok(json!(s.votes_by_member(id, before, limit)?))).await
+    member_list(node, id, q, "votes", |s, id, before, limit| {
+        Ok(json!(views::all::<_, views::Vote>(&s.votes_by_member(id, before, limit)?)))
+    })
+    .await
 }
 
 /// A member's accepted statements (index, seq, type), newest first.
@@ -223,8 +227,10 @@ async fn member_statements(
     id: Result<Path<String>, PathRejection>,
     RawQuery(q): RawQuery,
 ) -> Result<AtSize<Json<Value>>, Problem> {
-    member_list(node, id, q, "statements", |s, id, before, limit| Ok(json!(s.statements_by_member(id, before, limit)?)))
-        .await
+    member_list(node, id, q, "statements", |s, id, before, limit| {
+        Ok(json!(views::all::<_, views::Statement>(&s.statements_by_member(id, before, limit)?)))
+    })
+    .await
 }
 
 /// A member's subscriptions to the Code's documents, by document: what
@@ -276,7 +282,8 @@ async fn notes(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<At
     let q = query_pairs(&q);
     let before = query_u64(&q, "before")?;
     let limit = query_limit(&q, NOTES_DEFAULT, MEMBER_PAGE_MAX)?;
-    at_size(node, move |n| Ok(Json(json!({ "notes": n.reads().notes(before, limit)? })))).await
+    at_size(node, move |n| Ok(Json(json!({ "notes": views::all::<_, views::Note>(&n.reads().notes(before, limit)?) }))))
+        .await
 }
 
 async fn metrics(State(node): State<AppState>) -> impl IntoResponse {

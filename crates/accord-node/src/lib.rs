@@ -22,6 +22,7 @@ mod node;
 mod replay;
 mod sequencer;
 mod verifier;
+pub mod views;
 
 pub use answer::Answer;
 pub use changes::{Changes, CommitObserver, Committed};

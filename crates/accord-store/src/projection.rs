@@ -1,9 +1,9 @@
-//! Projection rows as read back from storage.
+//! Projection rows as read back from storage: the store's own types,
+//! which do not serialise (readers get `accord_node::views`).
 
-use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MemberRow {
     pub id: String,
     pub name: String,
@@ -19,7 +19,7 @@ pub struct MemberRow {
     pub suspended: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NoteRow {
     pub index: u64,
     pub member: String,
@@ -29,7 +29,7 @@ pub struct NoteRow {
 
 /// A proposal or amendment as last changed: the core's `ProposalRecord`
 /// (everything but votes), kept as the JSON it serialises to.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ProposalRow {
     pub id: String,
     /// Index of the entry that submitted it (`record.entries[0]`); lists
@@ -42,24 +42,22 @@ pub struct ProposalRow {
 }
 
 /// A member's recorded vote (the latest, if the rules let it change).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VoteRow {
     pub proposal: String,
     pub member: String,
     /// `yes`, `no` or `abstain`.
     pub vote: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
     /// Index of the entry that cast it.
     pub index: u64,
 }
 
 /// An accepted statement of a member (`p_statements`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StatementRow {
     pub index: u64,
     pub seq: u64,
     /// The statement type, e.g. `vote.cast`.
-    #[serde(rename = "type")]
     pub kind: String,
 }
