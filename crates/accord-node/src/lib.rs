@@ -15,7 +15,7 @@
 mod answer;
 pub mod ballots;
 mod changes;
-mod checkpointer;
+pub mod checkpointer;
 mod clock;
 mod metrics;
 mod node;
@@ -28,5 +28,5 @@ pub use answer::Answer;
 pub use changes::{Changes, CommitObserver, Committed};
 pub use clock::{Clock, InstantSource, Monotonic, SteadyClock, SystemClock};
 pub use metrics::Metrics;
-pub use node::{found_body, EntryView, Node, NodeConfig, NodeError, Published, Receipt, SubmitError};
+pub use node::{found_body, CosignerSet, EntryView, Node, NodeConfig, NodeError, Published, Receipt, SubmitError};
 pub use replay::{load_state, rebuild_projections, RebuildReport};

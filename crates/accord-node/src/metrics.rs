@@ -17,6 +17,11 @@ pub struct Metrics {
     pub log_size: AtomicU64,
     pub checkpoint_size: AtomicU64,
     pub checkpoints_published: AtomicU64,
+    /// Time spent in each stage of the checkpoint pipeline, in µs.
+    pub checkpoint_sign_micros: AtomicU64,
+    pub checkpoint_cosign_micros: AtomicU64,
+    pub checkpoint_store_micros: AtomicU64,
+    pub checkpoint_publish_micros: AtomicU64,
     /// Wall clock minus entry-time clock, in ms (see `clock.rs`).
     pub clock_drift_ms: std::sync::atomic::AtomicI64,
 }
@@ -88,6 +93,19 @@ impl Metrics {
             "Checkpoints signed and published.",
             self.checkpoints_published.load(Relaxed) as f64,
         );
+        for (stage, v) in [
+            ("sign", &self.checkpoint_sign_micros),
+            ("cosign", &self.checkpoint_cosign_micros),
+            ("store", &self.checkpoint_store_micros),
+            ("publish", &self.checkpoint_publish_micros),
+        ] {
+            put(
+                &format!("accord_checkpoint_{stage}_seconds_total"),
+                "counter",
+                &format!("Time spent in the checkpoint pipeline's {stage} stage (divide by accord_checkpoints_published_total for the mean)."),
+                v.load(Relaxed) as f64 / 1e6,
+            );
+        }
         s
     }
 }

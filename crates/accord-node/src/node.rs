@@ -79,11 +79,29 @@ pub struct NodeConfig {
     /// appends a `clock.tick` as soon as a ballot's deadline has passed
     /// with no entry to close it.
     pub clock_ticker: Option<Signer>,
+    /// Who cosigns each checkpoint before it is published (none yet).
+    pub cosigners: CosignerSet,
+}
+
+/// The checkpoint pipeline's witnesses ([`crate::checkpointer::Cosigners`]).
+#[derive(Clone)]
+pub struct CosignerSet(pub Arc<dyn crate::checkpointer::Cosigners>);
+
+impl std::fmt::Debug for CosignerSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CosignerSet")
+    }
 }
 
 impl Default for NodeConfig {
     fn default() -> Self {
-        NodeConfig { max_batch: 4096, queue: 65536, checkpoint_interval_ms: 100, clock_ticker: None }
+        NodeConfig {
+            max_batch: 4096,
+            queue: 65536,
+            checkpoint_interval_ms: 100,
+            clock_ticker: None,
+            cosigners: CosignerSet(Arc::new(crate::checkpointer::NoWitnesses)),
+        }
     }
 }
 
@@ -104,6 +122,9 @@ pub(crate) struct Shared {
     pub metrics: Metrics,
     pub stopping: std::sync::atomic::AtomicBool,
     pub config: NodeConfig,
+    /// The checkpoint pipeline's signer and witnesses ([`crate::checkpointer`]).
+    pub checkpoint_signer: Arc<dyn crate::checkpointer::CheckpointSigner>,
+    pub cosigners: Arc<dyn crate::checkpointer::Cosigners>,
     /// Told of every commit before it is acknowledged ([`crate::changes`]).
     pub observers: RwLock<Vec<Arc<dyn crate::changes::CommitObserver>>>,
 }
@@ -203,6 +224,7 @@ impl Node {
         if let Some(p) = &published {
             metrics.checkpoint_size.store(p.size, Relaxed);
         }
+        let checkpoint_signer = Arc::new(log_key.clone());
         let shared = Arc::new(Shared {
             store,
             origin,
@@ -215,6 +237,8 @@ impl Node {
             stopping: false.into(),
             config: config.clone(),
             observers: RwLock::new(Vec::new()),
+            checkpoint_signer,
+            cosigners: config.cosigners.0.clone(),
         });
         let (tx, rx) = sync_channel(config.queue);
         // Verified submissions travel in rounds; this bounds how many rounds

@@ -397,3 +397,97 @@ async fn a_step_of_the_system_clock_is_not_an_event() {
     assert!(closed, "the ballot did not close at its deadline on the monotonic clock");
     node.shutdown();
 }
+
+// ---- the checkpoint pipeline -----------------------------------------------------------
+
+/// A witness that cosigns with its own key, counting calls; a gated one
+/// waits until the test lets it answer.
+struct Witness {
+    key: Signer,
+    gate: Option<std::sync::Mutex<std::sync::mpsc::Receiver<()>>>,
+    calls: std::sync::atomic::AtomicU64,
+}
+
+impl accord_node::checkpointer::Cosigners for Witness {
+    fn cosign(&self, signed: &accord_log::Note, _: std::time::Duration) -> Vec<accord_log::NoteSignature> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
+        if let Some(gate) = &self.gate {
+            let _ = gate.lock().unwrap().recv();
+        }
+        vec![self.key.sign(signed.text())]
+    }
+}
+
+fn start_witnessed(f: &Fixture, w: Arc<Witness>) -> Node {
+    let store = accord_store::open(&f.url).unwrap();
+    let config = NodeConfig { cosigners: accord_node::CosignerSet(w), ..NodeConfig::default() };
+    Node::start(store, f.log.clone(), f.clock.clone(), config).unwrap()
+}
+
+/// Waits (bounded) until the published checkpoint covers `size`.
+fn published_at(node: &Node, size: u64) -> Arc<accord_node::Published> {
+    for _ in 0..200 {
+        if let Some(p) = node.checkpoint().filter(|p| p.size >= size) {
+            return p;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!("no checkpoint of size {size} was published");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_checkpoint_is_signed_cosigned_stored_then_published_and_timed() {
+    let f = fixture();
+    let witness = Signer::new("witness.test/FRA", SigningKey::from_bytes(&[9; 32])).unwrap();
+    let w = Arc::new(Witness { key: witness.clone(), gate: None, calls: Default::default() });
+    let node = start_witnessed(&f, w.clone());
+    let t0 = f.clock.now().0;
+    let r = node.submit(&f.note(1, t0, "witnessed")).await.unwrap();
+    let p = published_at(&node, r.index + 1);
+    // The published note carries the log's signature and the witness's, and
+    // it is what the store holds: stored before it was served.
+    let note = accord_log::Note::parse(p.note.as_bytes()).unwrap();
+    assert!(note.verify(f.log.verifier()).is_ok(), "{}", p.note);
+    assert!(note.verify(witness.verifier()).is_ok(), "the cosignature is in the published note: {}", p.note);
+    let stored = accord_store::open(&f.url).unwrap().latest_checkpoint().unwrap().unwrap();
+    assert!(stored.0 >= p.size);
+    if stored.0 == p.size {
+        assert_eq!(stored.1, p.note);
+    }
+    assert!(w.calls.load(Ordering::SeqCst) >= 1);
+    let metrics = node.metrics().render();
+    for stage in ["sign", "cosign", "store", "publish"] {
+        assert!(metrics.contains(&format!("accord_checkpoint_{stage}_seconds_total ")), "{stage}: {metrics}");
+    }
+    node.shutdown();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_witness_that_does_not_answer_never_stalls_sequencing() {
+    let f = fixture();
+    let witness = Signer::new("witness.test/slow", SigningKey::from_bytes(&[8; 32])).unwrap();
+    let (release, gate) = std::sync::mpsc::channel();
+    let w = Arc::new(Witness { key: witness, gate: Some(std::sync::Mutex::new(gate)), calls: Default::default() });
+    let node = start_witnessed(&f, w.clone());
+    let t0 = f.clock.now().0;
+    // The first checkpoint waits on the witness, which does not answer;
+    // statements are acknowledged all the same. (The timeout only keeps a
+    // stalled sequencer from hanging the test.)
+    let first = node.submit(&f.note(1, t0, "first")).await.unwrap();
+    while w.calls.load(Ordering::SeqCst) == 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let more = async {
+        for seq in 2..=20 {
+            node.submit(&f.note(seq, t0, "while the witness is silent")).await.unwrap();
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(60), more).await.expect("sequencing waited for the witness");
+    assert!(node.checkpoint().is_none_or(|p| p.size <= first.index), "nothing past the gate was published yet");
+    // Once it answers, checkpoints go on, with its cosignature.
+    for _ in 0..20 {
+        let _ = release.send(());
+    }
+    published_at(&node, 21);
+    node.shutdown();
+}
