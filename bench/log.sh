@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
     *) echo "bench/log.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
-cargo build --release -q -p accord
+cargo build --release -q -p accord -p accord-bench
 accord_line=$(target/release/accord bench log --clients "$clients" --duration "$duration" --presign | tee /dev/stderr | grep '^accord appends_per_sec=')
 peer_line=$(bench/peer/run.sh --entries "$peer_entries" --batch 4096 --clients "$clients" | tail -n 1)
 echo "$accord_line"

@@ -22,5 +22,5 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-cargo build --release -q -p accord
+cargo build --release -q -p accord -p accord-bench
 exec target/release/accord bench portal --peer "$@"

@@ -9,10 +9,7 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-mod cmd;
-mod files;
-/// Progress bars: the auditor's own, shared by every long command.
-use accord_audit::progress;
+use accord::cmd;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -120,9 +117,14 @@ enum Command {
         #[arg(long)]
         database: Option<String>,
     },
-    /// Benchmarks of the whole system on loopback.
-    #[command(subcommand)]
-    Bench(cmd::bench::BenchCommand),
+    /// Benchmarks of the whole system on loopback: runs the `accord-bench`
+    /// binary built beside this one (`cargo build --release -p accord-bench`).
+    #[command(disable_help_flag = true)]
+    Bench {
+        /// What `accord-bench` takes: `log`, `audit`, `decisions` or `portal`, and its options (`accord bench --help`).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -142,7 +144,7 @@ fn main() -> ExitCode {
         Command::Object(args) => cmd::object::run(&args),
         Command::Audit(args) => return accord_audit::run(args),
         Command::Rebuild { data, database } => cmd::rebuild::run(&data, database.as_deref()),
-        Command::Bench(b) => cmd::bench::run(b),
+        Command::Bench { args } => return bench(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -153,6 +155,27 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             eprintln!("accord: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `accord bench …`: the benchmarks are a binary of their own, out of this
+/// one; run it with the same arguments and pass its exit status on.
+fn bench(args: &[std::ffi::OsString]) -> ExitCode {
+    let exe = std::env::current_exe()
+        .map(|e| e.with_file_name(format!("accord-bench{}", std::env::consts::EXE_SUFFIX)))
+        .ok()
+        .filter(|e| e.exists())
+        .unwrap_or_else(|| PathBuf::from("accord-bench"));
+    match std::process::Command::new(&exe).args(args).status() {
+        Ok(status) => ExitCode::from(status.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(2)),
+        Err(e) => {
+            eprintln!(
+                "accord: error: cannot run {} ({e}): the benchmarks are their own binary; build it with \
+                 `cargo build --release -p accord-bench` (it is found beside accord, or on the PATH)",
+                exe.display()
+            );
             ExitCode::from(2)
         }
     }

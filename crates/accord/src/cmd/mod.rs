@@ -1,6 +1,5 @@
 //! One module per subcommand.
 
-pub mod bench;
 pub mod demo;
 pub mod init;
 pub mod keygen;

@@ -10,7 +10,7 @@ use accord_core::code::Lang;
 use accord_core::{Act, KeyFile, MemberId, Names, Seq, Statement};
 use anyhow::{Context, Result};
 
-pub(crate) mod code;
+pub mod code;
 use std::path::Path;
 
 pub const DEMO_ORIGIN: &str = "demo.accord.example/log";

@@ -21,9 +21,9 @@
 
 use super::decisions::{decided_proposals, Roster, ORIGIN};
 use super::ChildNode;
-use crate::cmd::keygen::new_key;
-use crate::files::{db_url, keys_dir, log_key_path, make_private_dir, secretariat_key_path, write_key};
-use crate::progress::bar;
+use accord::cmd::keygen::new_key;
+use accord::files::{db_url, keys_dir, log_key_path, make_private_dir, secretariat_key_path, write_key};
+use accord::progress::bar;
 use accord_core::acts::Genesis;
 use accord_core::{Entry, MemberId, SigCheck, State, Timestamp};
 use accord_log::merkle::{Frontier, TILE_HEIGHT};
@@ -46,6 +46,8 @@ pub(super) struct PortalShape {
     pub connections: usize,
     pub threads: usize,
     pub peer: bool,
+    /// Unrelated appends per second while measuring.
+    pub background: u32,
 }
 
 /// Unmeasured load on each URL before its measured run.
@@ -54,26 +56,108 @@ const WARM_UP_SECONDS: u64 = 2;
 /// The issue's goal for every public page.
 const GOAL_P99_MS: f64 = 20.0;
 
-pub(super) fn bench_portal(shape: PortalShape) -> Result<()> {
+pub(super) fn bench_portal(shape: PortalShape, keep: Option<&Path>) -> Result<()> {
     check_shape(shape)?;
     let tmp = TempDir::create("accord-bench-portal")?;
+    let data = match keep {
+        Some(dir) => {
+            let data = dir.join("data");
+            if data.exists() {
+                bail!("--keep {}: {} exists already; give a folder that holds no body", dir.display(), data.display());
+            }
+            data
+        }
+        None => tmp.0.join("data"),
+    };
     let roster = Roster::new(shape.members)?;
     let t = Instant::now();
-    let size = build_body(&tmp.0.join("data"), &roster, shape.proposals)?;
+    let size = build_body(&data, &roster, shape.proposals)?;
     eprintln!(
         "accord bench portal: wrote and projected {size} entries ({} members, {} proposals) in {:.1} s",
         shape.members,
         shape.proposals,
         t.elapsed().as_secs_f64()
     );
-    let node = start_serve(&tmp.0.join("data"))?;
+    let node = start_serve(&data)?;
     let pages = fetch_pages(&node.url, &page_paths(&roster, shape.proposals, size))?;
     let nginx = if shape.peer { Some(Nginx::start(&tmp.0.join("nginx"), &pages)?) } else { None };
+    let background = Background::start(&node.url, &roster, shape.background)?;
     let rows = measure(&node, nginx.as_ref(), &pages, shape)?;
+    let appended = background.stop()?;
     drop(nginx);
     drop(node);
     print_report(shape, size, &pages, &rows);
+    if shape.background > 0 {
+        println!("background: {appended} notes appended during the measurement ({} a second asked)", shape.background);
+    }
+    if let Some(dir) = keep {
+        println!("the body is kept in {}: accord serve --data {}", dir.display(), data.display());
+    }
     Ok(())
+}
+
+/// Unrelated appends at a steady rate while the pages are measured: notes
+/// by the first member (M000), whose page is not among those measured.
+struct Background {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<Result<u64>>>,
+}
+
+impl Background {
+    fn start(url: &str, roster: &Roster, per_second: u32) -> Result<Background> {
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        if per_second == 0 {
+            return Ok(Background { stop, thread: None });
+        }
+        let (id, key) = (roster.ids[0].clone(), roster.keys[0].signer.clone());
+        let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(30)).build()?;
+        let member: serde_json::Value = http.get(format!("{url}/api/v1/members/{id}")).send()?.json()?;
+        let mut seq = member["last_seq"].as_u64().ok_or_else(|| anyhow!("no last_seq for {id}: {member}"))?;
+        let (url, flag) = (url.to_string(), stop.clone());
+        let every = Duration::from_secs_f64(1.0 / f64::from(per_second));
+        let thread = std::thread::spawn(move || -> Result<u64> {
+            let started = Instant::now();
+            let mut sent = 0u64;
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                seq += 1;
+                let now = accord_node::SystemClock.now().0;
+                let st = accord_core::Statement {
+                    member: id.clone(),
+                    seq: accord_core::Seq(seq),
+                    time: Timestamp(now - now % 1000),
+                    act: accord_core::Act::NotePublish(accord_core::acts::NotePublish {
+                        text: format!("background note {sent}"),
+                    }),
+                };
+                let raw = st.sign(&key)?.raw;
+                let r = http
+                    .post(format!("{url}/api/v1/statements"))
+                    .header("content-type", "text/plain")
+                    .body(raw)
+                    .send()?;
+                if !r.status().is_success() {
+                    bail!("a background note was refused: {} {}", r.status(), r.text().unwrap_or_default());
+                }
+                sent += 1;
+                // Paced on the clock: a slow answer is made up, not added.
+                let due = every * u32::try_from(sent).unwrap_or(u32::MAX);
+                if let Some(wait) = due.checked_sub(started.elapsed()) {
+                    std::thread::sleep(wait);
+                }
+            }
+            Ok(sent)
+        });
+        Ok(Background { stop, thread: Some(thread) })
+    }
+
+    /// Stops it: how many notes it appended.
+    fn stop(mut self) -> Result<u64> {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        match self.thread.take() {
+            Some(t) => t.join().map_err(|_| anyhow!("the background thread panicked"))?,
+            None => Ok(0),
+        }
+    }
 }
 
 fn check_shape(shape: PortalShape) -> Result<()> {
@@ -88,6 +172,9 @@ fn check_shape(shape: PortalShape) -> Result<()> {
     }
     if shape.duration == 0 {
         bail!("--duration must be at least 1 second");
+    }
+    if shape.background > 1000 {
+        bail!("--background must be 0–1000 appends a second");
     }
     require_tool("wrk", "-v", "wrk is needed to load the pages: apt-get install wrk (or run bench/portal.sh)")?;
     if shape.peer {
@@ -137,7 +224,7 @@ impl Clock for FixedClock {
 /// entry (64 KiB). The texts stay in six languages; a version's page then
 /// shows the English note, a few hundred bytes less than the demo's.
 fn founding_document() -> Result<accord_core::code::DocumentDraft> {
-    let mut d = crate::cmd::demo::code::founding_document()?;
+    let mut d = accord::cmd::demo::code::founding_document()?;
     for a in &mut d.articles {
         a.notes.clear();
     }
@@ -235,7 +322,7 @@ impl LogWriter {
 /// Starts `accord serve` (this binary) on `data` and waits, at most five
 /// minutes, for it to say where it listens.
 fn start_serve(data: &Path) -> Result<ChildNode> {
-    let child = Command::new(std::env::current_exe()?)
+    let child = Command::new(super::accord_exe()?)
         .args(["serve", "--listen", "127.0.0.1:0", "--max-connections-per-address", "100000", "--data"])
         .arg(data)
         .env("RUST_LOG", "warn")
@@ -605,7 +692,7 @@ fn wrk_millis(v: &str) -> Option<f64> {
 }
 
 fn print_report(shape: PortalShape, size: u64, pages: &[Page], rows: &[Row]) {
-    let PortalShape { members, proposals, duration, connections, threads, peer } = shape;
+    let PortalShape { members, proposals, duration, connections, threads, peer, .. } = shape;
     println!(
         "accord bench portal: {members} members, {proposals} proposals ({size} entries); \
          wrk -t{threads} -c{connections} -d{duration}s per page, loopback"

@@ -1,7 +1,7 @@
 //! `accord bench log`: durable signed appends through HTTP.
 
 use super::{cpu_seconds, now_secs, percentile, start_body, thread_cpu_nanos, ChildNode};
-use crate::progress::bar;
+use accord::progress::bar;
 use accord_core::statement::statement_text;
 use accord_core::{KeyFile, MemberId, Seq};
 use anyhow::{anyhow, bail, Result};
@@ -106,7 +106,7 @@ fn presign(keys: &[KeyFile], shape: LoadShape) -> Result<Vec<Vec<String>>> {
                 scope.spawn(move || -> Result<Vec<Vec<String>>> {
                     ks.iter()
                         .map(|key| {
-                            let (_, id) = crate::cmd::submit::member_of_key(key.name())?;
+                            let (_, id) = accord::cmd::submit::member_of_key(key.name())?;
                             let notes = (1..=per_client)
                                 .map(|seq| sign_one(key, &id, seq, text))
                                 .collect::<Result<Vec<String>>>()?;
@@ -179,7 +179,7 @@ fn drive(node: &ChildNode, shape: LoadShape, presigned: Vec<Vec<String>>) -> Res
             let mut ready = presigned.next().unwrap_or_default().into_iter();
             let presign = shape.presign;
             tasks.push(tokio::spawn(async move {
-                let (_, id) = crate::cmd::submit::member_of_key(key.name())?;
+                let (_, id) = accord::cmd::submit::member_of_key(key.name())?;
                 // One HTTP/1.1 keep-alive connection per client, spoken by
                 // hand: the load generator shares the server's two cores, so
                 // it must take as little of them as it can (hyper's client

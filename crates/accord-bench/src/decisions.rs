@@ -9,8 +9,8 @@
 //! same statements written in Python, and checks that both reach the same
 //! outcomes.
 
-use crate::cmd::keygen::new_key;
-use crate::progress::bar;
+use accord::cmd::keygen::new_key;
+use accord::progress::bar;
 use accord_core::acts::genesis::FoundingMember;
 use accord_core::acts::Genesis;
 use accord_core::statement::statement_text;

@@ -1,7 +1,7 @@
 //! `accord bench audit`: `accord audit` on a large served log, beside the peer auditor.
 
 use super::{found_bench_body, start_server};
-use crate::progress::bar;
+use accord::progress::bar;
 use accord_core::statement::statement_text;
 use accord_core::{KeyFile, MemberId, Seq, Timestamp};
 use anyhow::{anyhow, bail, Result};
@@ -18,12 +18,12 @@ fn fill_store(data: &Path, keys: &[KeyFile], entries: u64) -> Result<()> {
     use accord_log::{Checkpoint, Hash};
     use accord_store::{AppendBatch, StoreHashes};
     use rayon::prelude::*;
-    let store = accord_store::open(&crate::files::db_url(data, None))?;
-    let log_key = crate::files::read_key(&crate::files::log_key_path(data))?;
+    let store = accord_store::open(&accord::files::db_url(data, None))?;
+    let log_key = accord::files::read_key(&accord::files::log_key_path(data))?;
     let mut state = accord_node::load_state(store.as_ref())?;
     let mut frontier = Frontier::load(&mut StoreHashes(store.as_ref()), state.size())?;
     let ids: Vec<MemberId> =
-        keys.iter().map(|k| crate::cmd::submit::member_of_key(k.name()).map(|x| x.1)).collect::<Result<_>>()?;
+        keys.iter().map(|k| accord::cmd::submit::member_of_key(k.name()).map(|x| x.1)).collect::<Result<_>>()?;
     // Whole seconds after genesis, so that entry times never decrease.
     let start_time = Timestamp(state.last_time().0 - state.last_time().0 % 1000 + 1000);
     let pb = bar(entries, "fill");
@@ -80,11 +80,11 @@ pub(super) fn bench_audit(entries: u64, members: usize, peer: bool) -> Result<()
     let t = Instant::now();
     fill_store(&data, &keys, entries)?;
     eprintln!("accord bench audit: wrote {entries} signed entries in {:.1}s", t.elapsed().as_secs_f64());
-    let log_vkey = crate::files::read_key(&crate::files::log_key_path(&data))?.signer.verifier().to_vkey();
+    let log_vkey = accord::files::read_key(&accord::files::log_key_path(&data))?.signer.verifier().to_vkey();
     let node = start_server(&data, keys)?;
     let state = tmp.join("audit-state.json");
     let t = Instant::now();
-    let out = Command::new(std::env::current_exe()?)
+    let out = Command::new(super::accord_exe()?)
         .args(["audit", &node.url, "--log-key", &log_vkey, "--state"])
         .arg(&state)
         .stderr(Stdio::inherit())

@@ -1,6 +1,12 @@
-//! `accord bench …`: whole-system benchmarks on loopback. They start the
-//! real binary (`accord serve`) as a child process on a fresh body in a
-//! temporary folder, drive it, print figures, and stop it by its PID.
+//! `accord-bench`: whole-system benchmarks on loopback, a binary of its
+//! own so that the production `accord` carries none of it (`accord bench
+//! …` runs this binary when it is built beside it). They start the real
+//! `accord serve` as a child process on a fresh body in a temporary folder
+//! (or in `--keep DIR`), drive it, print figures, and stop it by its PID.
+//!
+//! What it is not: a test. Timings never decide a pass or a fail.
+
+#![forbid(unsafe_code)]
 
 mod audit;
 mod decisions;
@@ -9,8 +15,8 @@ mod portal;
 
 use log::{bench_log, LoadShape};
 
-use crate::cmd::init::{MemberEntry, MembersFile};
-use crate::cmd::keygen::new_key;
+use accord::cmd::init::{MemberEntry, MembersFile};
+use accord::cmd::keygen::new_key;
 use accord_core::{KeyFile, MemberId, Timestamp};
 use anyhow::{anyhow, Context, Result};
 use std::io::{BufRead, BufReader};
@@ -95,6 +101,14 @@ pub enum BenchCommand {
         /// Also load nginx serving the same bytes as static files.
         #[arg(long)]
         peer: bool,
+        /// Unrelated appends per second (notes by the secretariat) during
+        /// the measurement, 0–1000: how the pages hold up while the log moves.
+        #[arg(long, default_value_t = 0)]
+        background: u32,
+        /// Build the body in DIR (which must not hold one) and leave it
+        /// there, for `accord serve --data DIR/data` later (start-up times).
+        #[arg(long)]
+        keep: Option<std::path::PathBuf>,
     },
 }
 
@@ -107,8 +121,9 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
         BenchCommand::Decisions { members, proposals, runs, peer } => {
             decisions::bench_decisions(members, proposals, runs, peer)
         }
-        BenchCommand::Portal { members, proposals, duration, connections, threads, peer } => {
-            portal::bench_portal(portal::PortalShape { members, proposals, duration, connections, threads, peer })
+        BenchCommand::Portal { members, proposals, duration, connections, threads, peer, background, keep } => {
+            let shape = portal::PortalShape { members, proposals, duration, connections, threads, peer, background };
+            portal::bench_portal(shape, keep.as_deref())
         }
     }
 }
@@ -136,7 +151,7 @@ pub fn start_body(dir: &Path, members: usize) -> Result<ChildNode> {
 /// The rules benchmark bodies are founded with: the defaults, but rate
 /// limits that the load cannot reach (each bench client is one member
 /// sending many statements a second).
-pub(super) fn bench_rules() -> accord_core::decisions::rules::Rules {
+pub(crate) fn bench_rules() -> accord_core::decisions::rules::Rules {
     accord_core::decisions::rules::Rules {
         rate_statements_per_minute: accord_core::decisions::rules::RATE_STATEMENTS.1,
         rate_bytes_per_day: accord_core::decisions::rules::RATE_BYTES.1,
@@ -165,12 +180,12 @@ fn found_bench_body(dir: &Path, members: usize) -> Result<Vec<KeyFile>> {
         names: Default::default(),
         members: entries,
     };
-    crate::cmd::init::found_with_rules(&dir.join("data"), &file, Some(bench_rules()), Vec::new(), None)?;
+    accord::cmd::init::found_with_rules(&dir.join("data"), &file, Some(bench_rules()), Vec::new(), None)?;
     Ok(keys)
 }
 
 fn start_server(data: &Path, keys: Vec<KeyFile>) -> Result<ChildNode> {
-    let exe = std::env::current_exe()?;
+    let exe = accord_exe()?;
     let mut child = Command::new(exe)
         // All load comes from one address here: no per-address cap.
         .args(["serve", "--listen", "127.0.0.1:0", "--max-connections-per-address", "100000", "--data"])
@@ -192,7 +207,7 @@ fn start_server(data: &Path, keys: Vec<KeyFile>) -> Result<ChildNode> {
 }
 
 fn now_secs() -> Timestamp {
-    crate::cmd::submit::now()
+    accord::cmd::submit::now()
 }
 
 /// CPU seconds (user + system) a process has used so far, from /proc.
@@ -238,4 +253,44 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     }
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
+}
+
+/// The `accord` binary the benchmarks drive: beside this one (as cargo
+/// builds them), else on the PATH.
+pub(crate) fn accord_exe() -> Result<std::path::PathBuf> {
+    let beside = std::env::current_exe()?.with_file_name(format!("accord{}", std::env::consts::EXE_SUFFIX));
+    if beside.exists() {
+        return Ok(beside);
+    }
+    let on_path = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|d| d.join("accord"))
+        .find(|p| p.exists());
+    on_path.ok_or_else(|| {
+        anyhow!("no accord binary beside {} or on the PATH: cargo build --release -p accord", beside.display())
+    })
+}
+
+#[derive(clap::Parser)]
+#[command(
+    name = "accord-bench",
+    version,
+    about = "Accord's whole-system benchmarks on loopback (also run as `accord bench …`)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: BenchCommand,
+}
+
+fn main() -> std::process::ExitCode {
+    use clap::Parser;
+    accord::cmd::serve::init_tracing();
+    match run(Cli::parse().command) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("accord-bench: error: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
 }
