@@ -44,7 +44,7 @@ impl Deadline {
 
 /// Every deadline still to pass.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Deadlines(BTreeSet<Deadline>);
+pub struct Deadlines(pub(crate) BTreeSet<Deadline>);
 
 impl Deadlines {
     pub fn schedule(&mut self, d: Deadline) {

@@ -24,10 +24,10 @@ const DAY_MS: u64 = 86_400_000;
 
 /// One token bucket.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct Bucket {
+pub(crate) struct Bucket {
     /// Tokens × window (ms) at `at`; `None` until first used (full).
-    level: Option<u128>,
-    at: i64,
+    pub(crate) level: Option<u128>,
+    pub(crate) at: i64,
 }
 
 impl Bucket {
@@ -63,8 +63,8 @@ impl Bucket {
 /// A member's two buckets.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct RateBuckets {
-    statements: Bucket,
-    bytes: Bucket,
+    pub(crate) statements: Bucket,
+    pub(crate) bytes: Bucket,
 }
 
 impl RateBuckets {

@@ -135,12 +135,12 @@ pub struct Applied {
 }
 
 /// The body's state after some prefix of the log.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct State {
     pub(crate) body: Option<Body>,
     pub(crate) actors: BTreeMap<MemberId, Actor>,
     pub(crate) size: u64,
-    last_time: Timestamp,
+    pub(crate) last_time: Timestamp,
     pub(crate) rules: Rules,
     pub(crate) decisions: Decisions,
     pub(crate) code: crate::code::Code,

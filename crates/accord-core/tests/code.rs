@@ -28,6 +28,9 @@ use accord_log::Signer;
 use ed25519_dalek::SigningKey;
 use std::collections::BTreeMap;
 
+#[path = "support/snapshots.rs"]
+mod snapshots;
+
 // ---- harness (after tests/decisions.rs) ------------------------------------
 
 const ORIGIN: &str = "test.example/log";
@@ -59,6 +62,16 @@ struct Body {
     now: i64,
     log: Vec<Entry>,
     effects: Vec<Vec<Effect>>,
+}
+
+/// When a test ends well, its body is checked to be snapshot-safe at every
+/// index (tests/support/snapshots.rs).
+impl Drop for Body {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            snapshots::assert_snapshot_safe(&self.log, &self.effects, &self.state);
+        }
+    }
 }
 
 fn genesis(documents: Vec<DocumentDraft>) -> (Genesis, BTreeMap<MemberId, Signer>) {

@@ -26,6 +26,9 @@ use ed25519_dalek::SigningKey;
 use proptest::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
+#[path = "support/snapshots.rs"]
+mod snapshots;
+
 // ---- harness ---------------------------------------------------------------
 
 const ORIGIN: &str = "test.example/log";
@@ -55,6 +58,16 @@ struct Body {
     now: i64,
     log: Vec<Entry>,
     effects: Vec<Vec<Effect>>,
+}
+
+/// When a test ends well, its body is checked to be snapshot-safe at every
+/// index (tests/support/snapshots.rs).
+impl Drop for Body {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            snapshots::assert_snapshot_safe(&self.log, &self.effects, &self.state);
+        }
+    }
 }
 
 /// Founds a body of `ids`. Without `rules`, the defaults but for
@@ -1899,4 +1912,102 @@ fn rate_rules_have_ranges() {
         let e = Rules::default().changed(&change).validate().unwrap_err();
         assert!(e.contains(field), "{e}");
     }
+}
+
+// ---- snapshots -------------------------------------------------------------
+
+/// A small body with something in every part of the state: votes with and
+/// without explanations, a closed ballot with its tally, an open one with
+/// its deadline, a silence procedure with an objection, a note, rate
+/// buckets in use.
+fn snapshot_body() -> Body {
+    let mut b = found(&FIVE, None);
+    let closes = b.now + HOUR;
+    b.ok("FRA", ordinary("p", closes));
+    b.ok("CHN", Act::VoteCast(VoteCast { proposal: "p".into(), vote: No, explanation: Some("Not yet.".into()) }));
+    votes(&mut b, "p", &[("FRA", Yes), ("EGY", Yes), ("BRA", Abstain)]);
+    b.tick_at(closes + SEC);
+    b.ok("EGY", silence("s", b.now + SILENCE + HOUR));
+    b.ok("IND", object("s"));
+    b.ok("BRA", important("q", b.now + 2 * HOUR, suspend("IND")));
+    b.ok("CHN", note("笔记"));
+    b
+}
+
+/// The part of a snapshot after its header (whose writer names the
+/// crate's version) and before its checksum.
+fn state_bytes(bytes: &[u8]) -> &[u8] {
+    let header = accord_core::snapshot::MAGIC.len() + 4 + 8 + accord_core::snapshot::WRITER.len() + 8 + 32;
+    &bytes[header..bytes.len() - 32]
+}
+
+/// The encoding is pinned: if this fails, the snapshot format changed, so
+/// bump `snapshot::FORMAT` (older snapshots are then replayed over, never
+/// misread) and update the digest here.
+#[test]
+fn the_snapshot_encoding_is_pinned() {
+    use sha2::{Digest, Sha256};
+    let b = snapshot_body();
+    let bytes = accord_core::snapshot::encode(&b.state, &accord_log::Hash([7; 32])).unwrap();
+    assert_eq!(accord_core::snapshot::FORMAT, 1);
+    assert_eq!(
+        hex::encode(Sha256::digest(state_bytes(&bytes))),
+        "d9f5cf296eff0f1c28f0342fe1d5efe280cb2b45580c65a1c4792405e3312a6f",
+        "the snapshot encoding changed: bump snapshot::FORMAT and pin the new digest"
+    );
+}
+
+/// A damaged snapshot is refused, never decoded into another state: any
+/// flipped byte or truncation fails the checksum; and bytes that pass a
+/// checksum but are not an encoding (a writer with a bug, say) give an
+/// error, never a panic.
+#[test]
+fn a_damaged_snapshot_is_refused_and_never_panics() {
+    use accord_core::snapshot::{decode, encode, SnapshotError};
+    use sha2::{Digest, Sha256};
+    let b = snapshot_body();
+    let bytes = encode(&b.state, &accord_log::Hash([7; 32])).unwrap();
+    assert_eq!(decode(&bytes).unwrap().1, b.state);
+    for i in 0..bytes.len() {
+        let mut d = bytes.clone();
+        d[i] ^= 0x20;
+        let e = decode(&d).unwrap_err();
+        assert!(matches!(e, SnapshotError::Checksum | SnapshotError::NotASnapshot), "byte {i}: {e}");
+    }
+    for n in [0, 10, 16, 48, bytes.len() / 2, bytes.len() - 1] {
+        assert!(decode(&bytes[..n]).is_err(), "truncated to {n}");
+    }
+    let resum = |mut d: Vec<u8>| {
+        let n = d.len() - 32;
+        let sum = Sha256::digest(&d[..n]);
+        d[n..].copy_from_slice(&sum);
+        d
+    };
+    let mut decoded_other = 0;
+    for i in (16..bytes.len() - 32).step_by(3) {
+        for v in [0x00, 0x01, 0x7f, 0xff] {
+            let mut d = bytes.clone();
+            d[i] = v;
+            if let Ok((_, s)) = decode(&resum(d)) {
+                decoded_other += usize::from(s != b.state);
+            }
+        }
+    }
+    // Some mutations still decode (a different timestamp is still a
+    // timestamp): which is why the checksum and the log's root decide.
+    assert!(decoded_other > 0);
+    // A longer count than bytes left is refused before any allocation.
+    let mut d = bytes.clone();
+    let at = 16 + 4 + 8 + accord_core::snapshot::WRITER.len() + 8 + 32 + 1;
+    d[at..at + 8].copy_from_slice(&u64::MAX.to_le_bytes());
+    assert!(decode(&resum(d)).is_err());
+}
+
+/// The header is read alone, checked like the whole.
+#[test]
+fn a_snapshot_header_says_its_size_and_root() {
+    let b = snapshot_body();
+    let bytes = accord_core::snapshot::encode(&b.state, &accord_log::Hash([9; 32])).unwrap();
+    let h = accord_core::snapshot::header(&bytes).unwrap();
+    assert_eq!((h.size, h.root), (b.state.size(), accord_log::Hash([9; 32])));
 }

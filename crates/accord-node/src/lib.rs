@@ -21,6 +21,7 @@ mod metrics;
 mod node;
 mod replay;
 mod sequencer;
+pub mod snapshots;
 mod verifier;
 pub mod views;
 
@@ -28,5 +29,8 @@ pub use answer::Answer;
 pub use changes::{Changes, CommitObserver, Committed};
 pub use clock::{Clock, InstantSource, Monotonic, SteadyClock, SystemClock};
 pub use metrics::Metrics;
-pub use node::{found_body, CosignerSet, EntryView, Node, NodeConfig, NodeError, Published, Receipt, SubmitError};
+pub use node::{
+    found_body, CosignerSet, EntryView, Node, NodeConfig, NodeError, Published, Receipt, SubmitError,
+    DEFAULT_SNAPSHOT_EVERY,
+};
 pub use replay::{load_state, rebuild_projections, RebuildReport};

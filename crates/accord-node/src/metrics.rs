@@ -24,6 +24,8 @@ pub struct Metrics {
     pub checkpoint_publish_micros: AtomicU64,
     /// Wall clock minus entry-time clock, in ms (see `clock.rs`).
     pub clock_drift_ms: std::sync::atomic::AtomicI64,
+    /// The snapshot writer's figures ([`crate::snapshots`]).
+    pub snapshots: std::sync::Arc<crate::snapshots::SnapshotStats>,
 }
 
 impl Metrics {
@@ -106,6 +108,38 @@ impl Metrics {
                 v.load(Relaxed) as f64 / 1e6,
             );
         }
+        let sn = &self.snapshots;
+        put("accord_snapshots_written_total", "counter", "State snapshots written.", sn.written.load(Relaxed) as f64);
+        put(
+            "accord_snapshots_failed_total",
+            "counter",
+            "State snapshots that could not be written (the next start replays more).",
+            sn.failed.load(Relaxed) as f64,
+        );
+        put(
+            "accord_snapshot_entries",
+            "gauge",
+            "Entries covered by the latest state snapshot written.",
+            sn.size.load(Relaxed) as f64,
+        );
+        put(
+            "accord_snapshot_bytes",
+            "gauge",
+            "Size of the latest state snapshot written.",
+            sn.bytes.load(Relaxed) as f64,
+        );
+        put(
+            "accord_snapshot_write_seconds_total",
+            "counter",
+            "Time the snapshot writer spent encoding, checking and writing snapshots.",
+            sn.write_micros.load(Relaxed) as f64 / 1e6,
+        );
+        put(
+            "accord_snapshot_copy_seconds_total",
+            "counter",
+            "Time the sequencer spent copying its state for the snapshot writer.",
+            sn.copy_micros.load(Relaxed) as f64 / 1e6,
+        );
         s
     }
 }

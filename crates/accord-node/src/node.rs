@@ -4,7 +4,6 @@
 use crate::checkpointer;
 use crate::clock::Clock;
 use crate::metrics::Metrics;
-use crate::replay::load_state;
 use crate::sequencer::{self, Job};
 use crate::verifier;
 use accord_core::acts::Genesis;
@@ -81,6 +80,11 @@ pub struct NodeConfig {
     pub clock_ticker: Option<Signer>,
     /// Who cosigns each checkpoint before it is published (none yet).
     pub cosigners: CosignerSet,
+    /// Where the node keeps a snapshot of its state for a fast start
+    /// ([`crate::snapshots`]); `None`: none, every start replays the log.
+    pub snapshot: Option<std::path::PathBuf>,
+    /// Entries between two snapshots (at least 1).
+    pub snapshot_every: u64,
 }
 
 /// The checkpoint pipeline's witnesses ([`crate::checkpointer::Cosigners`]).
@@ -93,6 +97,10 @@ impl std::fmt::Debug for CosignerSet {
     }
 }
 
+/// Entries between two snapshots by default: a start replays at most
+/// this many entries after the snapshot (about a second's work).
+pub const DEFAULT_SNAPSHOT_EVERY: u64 = 100_000;
+
 impl Default for NodeConfig {
     fn default() -> Self {
         NodeConfig {
@@ -101,6 +109,8 @@ impl Default for NodeConfig {
             checkpoint_interval_ms: 100,
             clock_ticker: None,
             cosigners: CosignerSet(Arc::new(crate::checkpointer::NoWitnesses)),
+            snapshot: None,
+            snapshot_every: DEFAULT_SNAPSHOT_EVERY,
         }
     }
 }
@@ -141,6 +151,7 @@ pub struct EntryView {
 
 pub struct Node {
     shared: Arc<Shared>,
+    start: crate::snapshots::Start,
     jobs: Mutex<Option<SyncSender<Job>>>,
     threads: Mutex<Vec<JoinHandle<()>>>,
 }
@@ -177,7 +188,7 @@ impl Node {
         clock: Arc<dyn Clock>,
         config: NodeConfig,
     ) -> Result<Node, NodeError> {
-        let state = load_state(store.as_ref())?;
+        let (state, start) = crate::snapshots::load(store.as_ref(), config.snapshot.as_deref())?;
         let body = state.body().ok_or_else(|| NodeError::Setup("the log has no genesis; run `accord init`".into()))?;
         if body.log_key != *log_key.verifier() {
             return Err(NodeError::Setup(format!(
@@ -252,13 +263,26 @@ impl Node {
                 .spawn(move || verifier::run(s, rx, verified_tx))
                 .map_err(|e| NodeError::Setup(format!("cannot start the verifier: {e}")))?,
         );
+        let snapshots = match &config.snapshot {
+            Some(file) => {
+                let at = match start {
+                    crate::snapshots::Start::Snapshot { at, .. } => at,
+                    crate::snapshots::Start::FullReplay { .. } => 0,
+                };
+                let stats = shared.metrics.snapshots.clone();
+                let (s, thread) = crate::snapshots::Snapshots::start(file.clone(), config.snapshot_every, at, stats)?;
+                threads.push(thread);
+                Some(s)
+            }
+            None => None,
+        };
         let s = shared.clone();
         threads.push(
             std::thread::Builder::new()
                 .name("accord-sequencer".into())
                 .spawn({
                     let clock = clock.clone();
-                    move || sequencer::run(s, state, frontier, clock, verified_rx)
+                    move || sequencer::run(s, state, frontier, clock, verified_rx, snapshots)
                 })
                 .map_err(|e| NodeError::Setup(format!("cannot start the sequencer: {e}")))?,
         );
@@ -269,7 +293,13 @@ impl Node {
                 .spawn(move || checkpointer::run(s, clock))
                 .map_err(|e| NodeError::Setup(format!("cannot start the checkpointer: {e}")))?,
         );
-        Ok(Node { shared, jobs: Mutex::new(Some(tx)), threads: Mutex::new(threads) })
+        Ok(Node { shared, start, jobs: Mutex::new(Some(tx)), threads: Mutex::new(threads) })
+    }
+
+    /// How this node's state was loaded: from a snapshot, or by a full
+    /// replay and why.
+    pub fn started_from(&self) -> &crate::snapshots::Start {
+        &self.start
     }
 
     pub fn origin(&self) -> &str {

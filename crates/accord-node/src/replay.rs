@@ -15,11 +15,22 @@ const CHUNK: u64 = 4096;
 /// them all from outside).
 pub fn fold_store(
     store: &dyn Store,
-    mut sink: impl FnMut(u64, &[accord_core::Effect]) -> Result<(), NodeError>,
+    sink: impl FnMut(u64, &[accord_core::Effect]) -> Result<(), NodeError>,
 ) -> Result<State, NodeError> {
-    let size = store.size()?;
     let mut state = State::new();
-    let mut start = 0;
+    fold_from(store, &mut state, sink)?;
+    Ok(state)
+}
+
+/// Folds the stored entries from `state.size()` to the end into `state`
+/// (as [`fold_store`] does from the start).
+pub(crate) fn fold_from(
+    store: &dyn Store,
+    state: &mut State,
+    mut sink: impl FnMut(u64, &[accord_core::Effect]) -> Result<(), NodeError>,
+) -> Result<(), NodeError> {
+    let size = store.size()?;
+    let mut start = state.size();
     while start < size {
         let end = (start + CHUNK).min(size);
         let chunk = store.entries(start, end)?;
@@ -38,7 +49,7 @@ pub fn fold_store(
         sink(end, &effects)?;
         start = end;
     }
-    Ok(state)
+    Ok(())
 }
 
 /// The state after the whole stored log, its progress in the operator's
@@ -58,7 +69,7 @@ const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Progress lines of a replay or rebuild (info): one at the start, one
 /// every [`PROGRESS_EVERY`] while it runs, one at the end with its time.
-struct Progress {
+pub(crate) struct Progress {
     what: &'static str,
     total: u64,
     started: std::time::Instant,
@@ -66,13 +77,13 @@ struct Progress {
 }
 
 impl Progress {
-    fn start(what: &'static str, total: u64) -> Progress {
+    pub(crate) fn start(what: &'static str, total: u64) -> Progress {
         tracing::info!(what, entries = total, "{what} of the log started");
         let now = std::time::Instant::now();
         Progress { what, total, started: now, said: now }
     }
 
-    fn at(&mut self, done: u64) {
+    pub(crate) fn at(&mut self, done: u64) {
         if self.said.elapsed() >= PROGRESS_EVERY {
             self.said = std::time::Instant::now();
             let (what, total) = (self.what, self.total);
@@ -80,7 +91,7 @@ impl Progress {
         }
     }
 
-    fn done(self) {
+    pub(crate) fn done(self) {
         let what = self.what;
         let ms = self.started.elapsed().as_millis() as u64;
         tracing::info!(what, entries = self.total, elapsed_ms = ms, "{what} of the log done");

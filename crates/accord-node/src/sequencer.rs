@@ -14,6 +14,7 @@
 use crate::changes::{Changes, Committed};
 use crate::clock::Clock;
 use crate::node::{keys_of, write, Durable, Receipt, Shared, SubmitError};
+use crate::snapshots::Snapshots;
 use accord_core::statement::statement_text;
 use accord_core::{Effect, Entry, MemberId, Seq, SigCheck, SignedStatement, State};
 use accord_log::merkle::{Frontier, TILE_HEIGHT};
@@ -40,8 +41,13 @@ pub(crate) fn run(
     mut frontier: Frontier,
     clock: Arc<dyn Clock>,
     rx: Receiver<Vec<Job>>,
+    mut snapshots: Option<Snapshots>,
 ) {
     let max_batch = shared.config.max_batch.max(1);
+    // A start that replayed many entries takes a snapshot at once.
+    if let Some(s) = &mut snapshots {
+        s.after_commit(&state, frontier.root());
+    }
     loop {
         let mut jobs = match next_round(&shared, &state, clock.as_ref(), &rx) {
             Round::Jobs(jobs) => jobs,
@@ -64,7 +70,12 @@ pub(crate) fn run(
             }
         }
         let jobs = match commit_round(&shared, &mut state, &mut frontier, clock.as_ref(), jobs) {
-            Ok(()) => continue,
+            Ok(()) => {
+                if let Some(s) = &mut snapshots {
+                    s.after_commit(&state, frontier.root());
+                }
+                continue;
+            }
             Err((jobs, e)) => {
                 tracing::error!(error = %e, entries = jobs.len(), "commit failed; nothing from this batch was acknowledged");
                 jobs
@@ -76,7 +87,7 @@ pub(crate) fn run(
         // there when they are retried below (refused as replayed, then
         // acknowledged by `Node::submit` with the entry they are).
         let was = frontier.size();
-        let Some((s, f)) = reload(&shared) else { return };
+        let Some((s, f)) = reload(&shared, snapshots.as_mut()) else { return };
         (state, frontier) = (s, f);
         tell_observers(&shared, was, frontier.size(), Changes::Unknown);
         // One statement must not cost the others their place: commit each
@@ -86,7 +97,7 @@ pub(crate) fn run(
             let before = state.size();
             if let Err((jobs, e)) = commit_round(&shared, &mut state, &mut frontier, clock.as_ref(), vec![job]) {
                 let was = frontier.size();
-                let Some((s, f)) = reload(&shared) else { return };
+                let Some((s, f)) = reload(&shared, snapshots.as_mut()) else { return };
                 (state, frontier) = (s, f);
                 tell_observers(&shared, was, frontier.size(), Changes::Unknown);
                 for job in jobs {
@@ -231,14 +242,18 @@ fn announce_durable(shared: &Shared, frontier: &Frontier) {
 
 /// The state and frontier of what is durable, announced to readers;
 /// `None` (logged: the sequencer then stops) if they cannot be read.
-fn reload(shared: &Shared) -> Option<(State, Frontier)> {
+fn reload(shared: &Shared, snapshots: Option<&mut Snapshots>) -> Option<(State, Frontier)> {
+    let file = snapshots.as_ref().map(|s| s.file().to_path_buf());
     let load = || -> Result<(State, Frontier), crate::NodeError> {
-        let state = crate::replay::load_state(shared.store.as_ref())?;
+        let (state, _) = crate::snapshots::load(shared.store.as_ref(), file.as_deref())?;
         let frontier = Frontier::load(&mut StoreHashes(shared.store.as_ref()), state.size())?;
         Ok((state, frontier))
     };
     match load() {
         Ok((state, frontier)) => {
+            if let Some(s) = snapshots {
+                s.reloaded(state.size());
+            }
             // Readers, submitters and the checkpointer follow what is durable.
             *write(&shared.keys) = keys_of(&state);
             announce_durable(shared, &frontier);

@@ -70,6 +70,21 @@ impl Fixture {
         Node::start(store, self.log.clone(), self.clock.clone(), NodeConfig::default()).unwrap()
     }
 
+    fn start_with(&self, config: NodeConfig) -> Node {
+        let store = accord_store::open(&self.url).unwrap();
+        Node::start(store, self.log.clone(), self.clock.clone(), config).unwrap()
+    }
+
+    /// A node that keeps a snapshot in the fixture's folder every `every`
+    /// entries.
+    fn snapshot_config(&self, every: u64) -> NodeConfig {
+        NodeConfig {
+            snapshot: Some(self._dir.path().join("state.snapshot")),
+            snapshot_every: every,
+            ..NodeConfig::default()
+        }
+    }
+
     fn start_ticking(&self) -> Node {
         let store = accord_store::open(&self.url).unwrap();
         let config = NodeConfig { clock_ticker: Some(self.sec.clone()), ..NodeConfig::default() };
@@ -505,4 +520,115 @@ async fn a_witness_that_does_not_answer_never_stalls_sequencing() {
     }
     published_at(&node, 21);
     node.shutdown();
+}
+
+/// Submits `n` notes from seq `from` on, one at a time.
+async fn notes(f: &Fixture, node: &Node, from: u64, n: u64) {
+    said(f, node, from, n, "note").await
+}
+
+/// Submits `n` notes `{word} {seq}` from seq `from` on, one at a time.
+async fn said(f: &Fixture, node: &Node, from: u64, n: u64, word: &str) {
+    let t0 = f.clock.now().0;
+    for seq in from..from + n {
+        node.submit(&f.note(seq, t0, &format!("{word} {seq}"))).await.unwrap();
+    }
+}
+
+/// A node that keeps a snapshot starts from it and folds only the entries
+/// after it, into exactly the state a full replay gives; without the
+/// snapshot file it replays the whole log and says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_starts_from_its_snapshot_and_replays_only_what_follows() {
+    use accord_node::snapshots::Start;
+    let f = fixture();
+    let config = f.snapshot_config(10);
+    let node = f.start_with(config.clone());
+    assert!(matches!(node.started_from(), Start::FullReplay { why } if why.contains("no snapshot")));
+    notes(&f, &node, 1, 25).await;
+    node.shutdown();
+    let written = node.metrics().snapshots.written.load(Ordering::SeqCst);
+    assert!(written >= 1, "no snapshot was written");
+    let size = node.reads().size().unwrap();
+    drop(node);
+    let node = f.start_with(config.clone());
+    let Start::Snapshot { at, replayed } = node.started_from().clone() else {
+        panic!("started by {:?}", node.started_from())
+    };
+    assert!(at >= 10 && at + replayed == size, "{at} + {replayed} != {size}");
+    // The node goes on from there: the next seq is taken, a stale one refused.
+    assert!(node.submit(&f.note(25, f.clock.now().0, "again")).await.is_err());
+    notes(&f, &node, 26, 3).await;
+    node.shutdown();
+    drop(node);
+    let store = accord_store::open(&f.url).unwrap();
+    let (from_snapshot, start) = accord_node::snapshots::load(store.as_ref(), config.snapshot.as_deref()).unwrap();
+    assert!(matches!(start, Start::Snapshot { .. }), "{start:?}");
+    assert_eq!(from_snapshot, accord_node::load_state(store.as_ref()).unwrap());
+}
+
+/// A damaged snapshot, a snapshot of another body, and one that covers
+/// more entries than the log holds are never used: the node replays the
+/// whole log, says why, serves, and writes a sound snapshot again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_that_is_damaged_or_of_another_log_means_a_full_replay() {
+    use accord_node::snapshots::Start;
+    let f = fixture();
+    let config = f.snapshot_config(5);
+    let file = config.snapshot.clone().unwrap();
+    let node = f.start_with(config.clone());
+    notes(&f, &node, 1, 12).await;
+    node.shutdown();
+    drop(node);
+    let good = std::fs::read(&file).unwrap();
+
+    // One flipped byte in the middle.
+    let mut bad = good.clone();
+    let mid = bad.len() / 2;
+    bad[mid] ^= 1;
+    std::fs::write(&file, &bad).unwrap();
+    let node = f.start_with(config.clone());
+    assert!(
+        matches!(node.started_from(), Start::FullReplay { why } if why.contains("checksum")),
+        "{:?}",
+        node.started_from()
+    );
+    notes(&f, &node, 13, 6).await;
+    node.shutdown();
+    drop(node);
+    let node = f.start_with(config.clone());
+    assert!(matches!(node.started_from(), Start::Snapshot { .. }), "no sound snapshot after the damaged one");
+    drop(node);
+
+    // Truncated, and not a snapshot at all.
+    for bytes in [&good[..good.len() - 1], b"hello".as_slice()] {
+        std::fs::write(&file, bytes).unwrap();
+        let node = f.start_with(NodeConfig { snapshot_every: 1_000_000, ..config.clone() });
+        assert!(matches!(node.started_from(), Start::FullReplay { .. }), "{:?}", node.started_from());
+    }
+
+    // Another body's snapshot, of a longer log, and of a shorter one (the
+    // fixtures share keys and clock: the logs part at their first note).
+    let other = fixture();
+    let oconfig = other.snapshot_config(3);
+    let node = other.start_with(oconfig.clone());
+    said(&other, &node, 1, 40, "other").await;
+    node.shutdown();
+    drop(node);
+    std::fs::copy(oconfig.snapshot.as_ref().unwrap(), &file).unwrap();
+    let node = f.start_with(NodeConfig { snapshot_every: 1_000_000, ..config.clone() });
+    assert!(
+        matches!(node.started_from(), Start::FullReplay { why } if why.contains("the log holds")),
+        "{:?}",
+        node.started_from()
+    );
+    drop(node);
+    // Ours, of fewer entries than the other's log, in the other's place.
+    std::fs::write(oconfig.snapshot.as_ref().unwrap(), &good).unwrap();
+    let node = other.start_with(NodeConfig { snapshot_every: 1_000_000, ..oconfig });
+    assert!(
+        matches!(node.started_from(), Start::FullReplay { why } if why.contains("another log")),
+        "{:?}",
+        node.started_from()
+    );
 }

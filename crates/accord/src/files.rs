@@ -13,6 +13,13 @@ pub fn db_url(data: &Path, database: Option<&str>) -> String {
     }
 }
 
+/// Where `accord serve` keeps the snapshot of its state that makes a
+/// start fast (a cache of the log's fold; deleting it costs one full
+/// replay, nothing else).
+pub fn snapshot_path(data: &Path) -> std::path::PathBuf {
+    data.join("state.snapshot")
+}
+
 /// The exclusive lock a process holds on a data directory for as long as
 /// it writes to it (`serve`, `demo`, `rebuild`): two of them on one log
 /// would each sign its own history. Released when dropped, or when the

@@ -70,6 +70,10 @@ enum Command {
         limits: cmd::serve::LimitArgs,
         #[command(flatten)]
         tls: cmd::serve::TlsArgs,
+        /// Entries between two snapshots of the node's state (DATA/state.snapshot),
+        /// from which the next start replays only what follows.
+        #[arg(long, default_value_t = accord_node::DEFAULT_SNAPSHOT_EVERY, value_parser = clap::value_parser!(u64).range(1..))]
+        snapshot_every: u64,
     },
     /// Create (once) and serve a demonstration body of twelve member states.
     Demo {
@@ -134,8 +138,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Keygen { origin, member, out } => cmd::keygen::run(&origin, &member, &out),
         Command::Init { data, members, database } => cmd::init::run(&data, &members, database.as_deref()),
-        Command::Serve { data, listen, database, limits, tls } => {
-            cmd::serve::run(&data, &listen, database.as_deref(), limits.into(), &tls)
+        Command::Serve { data, listen, database, limits, tls, snapshot_every } => {
+            cmd::serve::run(&data, &listen, database.as_deref(), limits.into(), &tls, snapshot_every)
         }
         Command::Demo { dir, listen } => cmd::demo::run(&dir, &listen),
         Command::Submit { server, key, kind, body, seq } => cmd::submit::run(&server, &key, &kind, &body, seq),

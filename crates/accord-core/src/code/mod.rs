@@ -13,6 +13,7 @@
 //! diff and the one canonical hash everyone (server, auditor) uses.
 
 pub(crate) mod engine;
+mod snapshot;
 
 use crate::ids::LogIndex;
 use crate::time::Timestamp;
@@ -574,7 +575,7 @@ pub struct Subscription {
 }
 
 /// All documents and subscriptions.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Code {
     pub(crate) documents: BTreeMap<String, Document>,
     /// (document, member) → subscription.

@@ -13,6 +13,7 @@
 mod competition;
 pub(crate) mod engine;
 pub mod rules;
+mod snapshot;
 
 use crate::acts::decision::{Action, Procedure, Question, VoteChoice};
 use crate::ids::{LogIndex, MemberId};
@@ -207,7 +208,7 @@ pub(crate) struct Outcome {
 
 /// All proposals (their deadlines are in the state's one scheduler,
 /// [`crate::deadlines`]).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Decisions {
     /// By id. A hash map: the fold looks a proposal up for every vote.
     pub(crate) proposals: HashMap<String, Proposal>,

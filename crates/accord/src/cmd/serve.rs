@@ -1,6 +1,6 @@
 //! `accord serve`: runs a node and its HTTP face until SIGINT/SIGTERM.
 
-use crate::files::{db_url, lock_data, log_key_path, read_key, secretariat_key_path, DataLock};
+use crate::files::{db_url, lock_data, log_key_path, read_key, secretariat_key_path, snapshot_path, DataLock};
 use accord_http::server::{Limits, Tls};
 use accord_node::{Node, NodeConfig, SteadyClock};
 use anyhow::{Context, Result};
@@ -43,7 +43,7 @@ pub fn init_tracing() {
 
 /// Starts the node of the body in `data`, holding the directory's lock
 /// (keep the returned lock as long as the node runs).
-pub fn start_node(data: &Path, database: Option<&str>) -> Result<(Arc<Node>, DataLock)> {
+pub fn start_node(data: &Path, database: Option<&str>, snapshot_every: u64) -> Result<(Arc<Node>, DataLock)> {
     let lock = lock_data(data)?;
     let log_key = read_key(&log_key_path(data))?;
     // The secretariat's key lets the node append `clock.tick` entries so
@@ -58,13 +58,15 @@ pub fn start_node(data: &Path, database: Option<&str>) -> Result<(Arc<Node>, Dat
     };
     let store = accord_store::open(&db_url(data, database))?;
     let node_ticks = clock_ticker.is_some();
-    let config = NodeConfig { clock_ticker, ..NodeConfig::default() };
+    let config =
+        NodeConfig { clock_ticker, snapshot: Some(snapshot_path(data)), snapshot_every, ..NodeConfig::default() };
     let node =
         Node::start(store, log_key.signer, Arc::new(SteadyClock::system()), config).context("cannot start the node")?;
     tracing::info!(
         data = %data.display(),
         log_size = node.metrics().log_size.load(std::sync::atomic::Ordering::Relaxed),
         ticks_clock = node_ticks,
+        started_from = ?node.started_from(),
         "node started"
     );
     Ok((Arc::new(node), lock))
@@ -124,12 +126,19 @@ impl TlsArgs {
     }
 }
 
-pub fn run(data: &Path, listen: &str, database: Option<&str>, limits: Limits, tls: &TlsArgs) -> Result<()> {
+pub fn run(
+    data: &Path,
+    listen: &str,
+    database: Option<&str>,
+    limits: Limits,
+    tls: &TlsArgs,
+    snapshot_every: u64,
+) -> Result<()> {
     init_tracing();
     // Read the certificate before taking the data directory: a bad file
     // is an error at once, with nothing started.
     let tls = tls.load()?;
-    let (node, _lock) = start_node(data, database)?;
+    let (node, _lock) = start_node(data, database, snapshot_every)?;
     serve_node_with(node, listen, limits, tls)
 }
 

@@ -1,8 +1,10 @@
 //! Crash safety: SIGKILL the node again and again while statements are in
 //! flight, and check after every restart that nothing it acknowledged was
 //! lost and that every checkpoint it ever showed is a prefix of every later
-//! one. At the end the projections must rebuild identically from the log
-//! and an outside audit must pass.
+//! one. The node keeps a snapshot of its state every 50 entries, so kills
+//! also land while snapshots are written and restarts start from them. At
+//! the end the projections must rebuild identically from the log and an
+//! outside audit must pass.
 //!
 //! The run is reproducible from its seed (printed; override with
 //! `ACCORD_CRASH_SEED=<u64>`; `ACCORD_CRASH_CYCLES=<n>` changes the number of
@@ -25,6 +27,8 @@ use std::time::{Duration, Instant};
 const MEMBERS: usize = 8;
 const DEFAULT_CYCLES: usize = 20;
 const DEFAULT_SEED: u64 = 0xACC0_4D00_C4A5_0001;
+/// Entries between two snapshots of the node's state.
+const SNAPSHOT_EVERY: &str = "50";
 
 /// A submission the node acknowledged with 201.
 #[derive(Clone, Debug)]
@@ -347,9 +351,10 @@ fn kill_9_loses_nothing_acknowledged() {
     let mut cut_off_cycles = 0usize;
     let (mut starting, mut checking) = (Duration::ZERO, Duration::ZERO);
 
+    let serve = |body: &Body| Server::start_with(&body.data(), &["--snapshot-every", SNAPSHOT_EVERY]);
     for cycle in 0..cycles {
         let t0 = Instant::now();
-        let mut server = body.serve();
+        let mut server = serve(&body);
         let t1 = Instant::now();
         check_after_restart(
             &server,
@@ -418,7 +423,8 @@ fn kill_9_loses_nothing_acknowledged() {
     }
 
     // Last restart: everything checked once more, then a clean stop.
-    let mut server = body.serve();
+    let mut server = serve(&body);
+    assert!(body.data().join("state.snapshot").exists(), "no snapshot was ever written");
     check_after_restart(&server, &log_key, "after the last kill", &fresh, &all, &mut seen, &mut proved_upto);
     let last = seen.last().unwrap().clone();
     for s in &seen {

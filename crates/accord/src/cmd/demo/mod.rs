@@ -92,7 +92,7 @@ pub fn run(dir: &Path, listen: &str) -> Result<()> {
     if fresh {
         create(dir)?;
     }
-    let (node, _lock) = start_node(&data, None)?;
+    let (node, _lock) = start_node(&data, None, accord_node::DEFAULT_SNAPSHOT_EVERY)?;
     if fresh {
         seed(&node, dir)?;
     }
