@@ -67,7 +67,8 @@ fn fill_store(data: &Path, keys: &[KeyFile], entries: u64) -> Result<()> {
     }
     pb.finish_and_clear();
     let cp = Checkpoint::new(log_key.signer.verifier().name(), frontier.size(), frontier.root());
-    store.put_checkpoint(frontier.size(), &cp.sign(&log_key.signer)?.to_text())?;
+    let previous = store.latest_checkpoint()?.map_or(0, |(s, _)| s);
+    store.put_checkpoint(previous, frontier.size(), &cp.sign(&log_key.signer)?.to_text())?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ mod audit;
 mod decisions;
 mod log;
 mod portal;
+mod start;
 
 use log::{bench_log, LoadShape};
 
@@ -110,6 +111,25 @@ pub enum BenchCommand {
         #[arg(long)]
         keep: Option<std::path::PathBuf>,
     },
+    /// Time until `accord serve` answers on a large body, from its state
+    /// snapshot and by a full replay (the peer, in the same run).
+    Start {
+        /// An existing body's data folder (one `--keep` left, say).
+        #[arg(long)]
+        data: Option<std::path::PathBuf>,
+        /// Build the body in DIR (which must not hold one) and leave it there.
+        #[arg(long)]
+        keep: Option<std::path::PathBuf>,
+        /// Members of the body built.
+        #[arg(long, default_value_t = 193)]
+        members: usize,
+        /// Proposals it decides by recorded vote.
+        #[arg(long, default_value_t = 10_000)]
+        proposals: usize,
+        /// Starts of each kind (the median is reported).
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
 }
 
 pub fn run(cmd: BenchCommand) -> Result<()> {
@@ -124,6 +144,9 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
         BenchCommand::Portal { members, proposals, duration, connections, threads, peer, background, keep } => {
             let shape = portal::PortalShape { members, proposals, duration, connections, threads, peer, background };
             portal::bench_portal(shape, keep.as_deref())
+        }
+        BenchCommand::Start { data, keep, members, proposals, runs } => {
+            start::bench_start(start::StartShape { data, keep, members, proposals, runs })
         }
     }
 }

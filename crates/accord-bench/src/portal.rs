@@ -192,10 +192,10 @@ fn require_tool(tool: &str, arg: &str, hint: &str) -> Result<()> {
 }
 
 /// A temporary folder, removed on drop.
-struct TempDir(PathBuf);
+pub(super) struct TempDir(pub(super) PathBuf);
 
 impl TempDir {
-    fn create(prefix: &str) -> Result<TempDir> {
+    pub(super) fn create(prefix: &str) -> Result<TempDir> {
         let path = std::env::temp_dir().join(format!("{prefix}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).with_context(|| format!("cannot create {}", path.display()))?;
@@ -233,7 +233,7 @@ fn founding_document() -> Result<accord_core::code::DocumentDraft> {
 
 /// Founds the body in `data` (keys written as `accord init` does) with the
 /// demo's Code, then appends the decisions; returns the log size.
-fn build_body(data: &Path, roster: &Roster, proposals: usize) -> Result<u64> {
+pub(super) fn build_body(data: &Path, roster: &Roster, proposals: usize) -> Result<u64> {
     std::fs::create_dir_all(data)?;
     make_private_dir(&keys_dir(data))?;
     let sec = new_key(&MemberId::secretariat().key_name(ORIGIN))?;
@@ -314,7 +314,8 @@ impl LogWriter {
     fn finish(mut self, log_key: &Signer) -> Result<u64> {
         self.flush()?;
         let cp = Checkpoint::new(log_key.verifier().name(), self.frontier.size(), self.frontier.root());
-        self.store.put_checkpoint(self.frontier.size(), &cp.sign(log_key)?.to_text())?;
+        let previous = self.store.latest_checkpoint()?.map_or(0, |(s, _)| s);
+        self.store.put_checkpoint(previous, self.frontier.size(), &cp.sign(log_key)?.to_text())?;
         Ok(self.frontier.size())
     }
 }

@@ -66,7 +66,11 @@ impl Answer {
     /// inconsistent log is not.
     pub fn failed(e: &NodeError) -> Answer {
         match e {
-            NodeError::Store(accord_store::StoreError::Db(_)) => Answer::UNAVAILABLE,
+            // Storage busy or down; another writer's checkpoint: retry
+            // (against whichever node sequences now).
+            NodeError::Store(
+                accord_store::StoreError::Db(_) | accord_store::StoreError::CheckpointConflict { .. },
+            ) => Answer::UNAVAILABLE,
             NodeError::Store(
                 accord_store::StoreError::Corrupt(_)
                 | accord_store::StoreError::Encode(_)

@@ -70,12 +70,18 @@ pub(crate) fn run(shared: Arc<Shared>, clock: Arc<dyn Clock>) {
             }
         }
         if size > published {
-            match publish(&shared, Checkpoint::new(&shared.origin, size, root)) {
+            match publish(&shared, published, Checkpoint::new(&shared.origin, size, root)) {
                 // Debug: at most one every `checkpoint_interval_ms` (100 ms),
                 // which would outnumber everything else in the log under
                 // load; the size is in /metrics.
                 Ok(()) => tracing::debug!(size, "checkpoint signed"),
                 Err(Failed::Sign(e)) => tracing::error!(error = %e, "cannot sign checkpoint"),
+                // Another writer stored a checkpoint this node did not
+                // publish: signing on could contradict it. Fail closed.
+                Err(Failed::Store(e @ accord_store::StoreError::CheckpointConflict { .. })) => {
+                    tracing::error!(error = %e, size, "another writer stored a checkpoint; no more checkpoints are signed");
+                    return;
+                }
                 Err(Failed::Store(e)) => tracing::error!(error = %e, size, "cannot store checkpoint; will retry"),
             }
         }
@@ -127,7 +133,7 @@ enum Failed {
 }
 
 /// Sign, cosign, store durably, publish, timing each stage.
-fn publish(shared: &Shared, cp: Checkpoint) -> Result<(), Failed> {
+fn publish(shared: &Shared, previous: u64, cp: Checkpoint) -> Result<(), Failed> {
     let m = &shared.metrics;
     let timed = |started: Instant, sum: &std::sync::atomic::AtomicU64| {
         sum.fetch_add(started.elapsed().as_micros() as u64, Relaxed);
@@ -140,7 +146,7 @@ fn publish(shared: &Shared, cp: Checkpoint) -> Result<(), Failed> {
     timed(t, &m.checkpoint_cosign_micros);
     let t = Instant::now();
     let text = note.to_text();
-    shared.store.put_checkpoint(cp.size, &text).map_err(Failed::Store)?;
+    shared.store.put_checkpoint(previous, cp.size, &text).map_err(Failed::Store)?;
     timed(t, &m.checkpoint_store_micros);
     let t = Instant::now();
     *write(&shared.published) = Some(Arc::new(Published { size: cp.size, root: cp.root, note: text }));

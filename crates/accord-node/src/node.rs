@@ -553,6 +553,6 @@ pub fn found_body(
         .sign(log_key)
         .map_err(|e| NodeError::Setup(e.to_string()))?
         .to_text();
-    store.put_checkpoint(1, &note)?;
+    store.put_checkpoint(0, 1, &note)?;
     Ok(Receipt { index: 0, leaf_hash: leaf, existing: false })
 }

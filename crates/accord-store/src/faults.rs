@@ -68,8 +68,8 @@ impl Store for FaultyStore {
             }
         }
     }
-    fn put_checkpoint(&self, size: u64, note: &str) -> Result<()> {
-        self.inner.put_checkpoint(size, note)
+    fn put_checkpoint(&self, previous: u64, size: u64, note: &str) -> Result<()> {
+        self.inner.put_checkpoint(previous, size, note)
     }
     fn clear_projections(&self) -> Result<()> {
         self.inner.clear_projections()

@@ -39,6 +39,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("cannot encode a projection row: {0}")]
     Encode(String),
+    /// `put_checkpoint` expected another latest checkpoint.
+    #[error("the latest stored checkpoint is of size {latest}, not {expected}; nothing was stored")]
+    CheckpointConflict { expected: u64, latest: u64 },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -102,10 +105,16 @@ pub trait Store: Reads + confidential::ConfidentialStore {
     /// and projection rows together, so projections never run ahead of or
     /// behind the log. Durable when it returns `Ok`.
     fn append(&self, batch: &AppendBatch) -> Result<()>;
-    /// Records a signed checkpoint, durably: the node serves a checkpoint
-    /// only after this returns, so a restart never serves, or signs over,
-    /// less than what was published.
-    fn put_checkpoint(&self, size: u64, note: &str) -> Result<()>;
+    /// Records a signed checkpoint of `size` entries, durably, **only if**
+    /// the latest stored checkpoint is of size `previous` (0: none yet) and
+    /// `size` is larger: a compare-and-swap on the checkpoint's size, so
+    /// that two writers (a deposed sequencer, a second process) can never
+    /// both publish from the same checkpoint, nor store one over a larger
+    /// one. Otherwise [`StoreError::CheckpointConflict`] with the latest
+    /// size, and nothing is written. The node serves a checkpoint only after
+    /// this returns, so a restart never serves, or signs over, less than
+    /// what was published.
+    fn put_checkpoint(&self, previous: u64, size: u64, note: &str) -> Result<()>;
     /// Empties every projection table (durable on return).
     fn clear_projections(&self) -> Result<()>;
     /// Writes projection effects without touching the log (for rebuild).

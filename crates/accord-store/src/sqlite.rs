@@ -395,12 +395,17 @@ impl Store for SqliteStore {
         })
     }
 
-    fn put_checkpoint(&self, size: u64, note: &str) -> Result<()> {
-        // One writer connection for everything (no lock contention between
-        // writers), always `synchronous = FULL`: durable on return.
-        let c = lock(&self.writer);
-        c.execute("INSERT OR REPLACE INTO checkpoints (size, note) VALUES (?1, ?2)", params![size, note])?;
-        Ok(())
+    fn put_checkpoint(&self, previous: u64, size: u64, note: &str) -> Result<()> {
+        // The compare and the insert in one write transaction on the one
+        // writer connection (`synchronous = FULL`: durable on return).
+        self.write(|tx| {
+            let latest: u64 = tx.query_row("SELECT COALESCE(MAX(size), 0) FROM checkpoints", [], |r| r.get(0))?;
+            if latest != previous || size <= previous {
+                return Err(StoreError::CheckpointConflict { expected: previous, latest });
+            }
+            tx.execute("INSERT INTO checkpoints (size, note) VALUES (?1, ?2)", params![size, note])?;
+            Ok(())
+        })
     }
 
     fn clear_projections(&self) -> Result<()> {

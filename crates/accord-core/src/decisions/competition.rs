@@ -54,7 +54,7 @@ impl State {
         let Some(p) = self.decisions.proposals.get(adopted) else { return };
         let ids: Vec<String> = self.competitors(p).into_iter().map(|q| q.record.id.clone()).collect();
         for id in ids {
-            if let Some(q) = self.decisions.proposals.get_mut(&id) {
+            if let Some(q) = self.decisions.proposal_mut(&id) {
                 let key = Deadline::ballot(q.record.closes, q.record.entries[0], &id);
                 self.deadlines.cancel(&key);
                 q.record.status = Status::Moot;

@@ -60,7 +60,7 @@ impl State {
                 action_result = Some(outcome.said);
             }
         }
-        if let Some(p) = self.decisions.proposals.get_mut(id) {
+        if let Some(p) = self.decisions.proposal_mut(id) {
             let r = &mut p.record;
             r.status = status;
             r.adopted_by = adopted_by;
@@ -78,7 +78,7 @@ impl State {
     /// amendments still to be voted moot.
     fn amendment_adopted(&mut self, parent: &str, by: &str, text: String, index: LogIndex) {
         let mut moot = Vec::new();
-        if let Some(p) = self.decisions.proposals.get_mut(parent) {
+        if let Some(p) = self.decisions.proposal_mut(parent) {
             let r = &mut p.record;
             if r.original_text.is_none() {
                 r.original_text = Some(std::mem::replace(&mut r.text, text));
@@ -91,7 +91,7 @@ impl State {
             }
         }
         for a in moot {
-            if let Some(p) = self.decisions.proposals.get_mut(&a) {
+            if let Some(p) = self.decisions.proposal_mut(&a) {
                 if p.record.status.is_pending() {
                     let key = Deadline::ballot(p.record.closes, p.record.entries[0], &a);
                     self.deadlines.cancel(&key);
@@ -195,7 +195,7 @@ impl State {
     }
 
     fn proposal(&self, id: &str) -> Result<&Proposal, Refusal> {
-        self.decisions.proposals.get(id).ok_or_else(|| Refusal::UnknownProposal(id.to_string()))
+        self.decisions.get(id).ok_or_else(|| Refusal::UnknownProposal(id.to_string()))
     }
 
     fn pending(&self, p: &Proposal) -> Result<(), Refusal> {
@@ -497,7 +497,7 @@ impl State {
                 self.decisions.order.push(s.id.clone());
                 self.decisions.proposals.insert(
                     s.id.clone(),
-                    Proposal { record, votes: Default::default(), majority_question: s.question },
+                    std::sync::Arc::new(Proposal { record, votes: Default::default(), majority_question: s.question }),
                 );
             }
             DecisionAct::Amend(a) => {
@@ -534,7 +534,7 @@ impl State {
                 self.decisions.order.push(a.id.clone());
                 self.decisions
                     .proposals
-                    .insert(a.id.clone(), Proposal { record, votes: Default::default(), majority_question: question });
+                    .insert(a.id.clone(), std::sync::Arc::new(Proposal { record, votes: Default::default(), majority_question: question }));
                 // Voting order: by closing time, then by submission.
                 let order: Vec<(Timestamp, LogIndex, String)> = {
                     let Some(parent) = self.decisions.proposals.get(&a.proposal) else { return };
@@ -549,7 +549,7 @@ impl State {
                     v.sort();
                     v
                 };
-                if let Some(parent) = self.decisions.proposals.get_mut(&a.proposal) {
+                if let Some(parent) = self.decisions.proposal_mut(&a.proposal) {
                     parent.record.amendments = order.into_iter().map(|(_, _, id)| id).collect();
                     parent.record.entries.push(index);
                     if self.effects_on {
@@ -558,7 +558,7 @@ impl State {
                 }
             }
             DecisionAct::Cosponsor(r) | DecisionAct::WithdrawCosponsor(r) => {
-                if let Some(p) = self.decisions.proposals.get_mut(&r.proposal) {
+                if let Some(p) = self.decisions.proposal_mut(&r.proposal) {
                     if matches!(act, DecisionAct::Cosponsor(_)) {
                         p.record.cosponsors.push(Cosponsor { member: member.clone(), index });
                     } else {
@@ -576,7 +576,7 @@ impl State {
                     ids.extend(p.record.amendments.iter().cloned());
                 }
                 for id in &ids {
-                    if let Some(p) = self.decisions.proposals.get_mut(id) {
+                    if let Some(p) = self.decisions.proposal_mut(id) {
                         if !p.record.status.is_pending() {
                             continue;
                         }
@@ -592,7 +592,7 @@ impl State {
                 }
             }
             DecisionAct::Vote(v) => {
-                if let Some(p) = self.decisions.proposals.get_mut(&v.proposal) {
+                if let Some(p) = self.decisions.proposal_mut(&v.proposal) {
                     let rec = VoteRecord { vote: v.vote, explanation: v.explanation.clone(), index };
                     if let Some(old) = p.votes.insert(member.clone(), rec.clone()) {
                         // A changed vote (where the rules allow it): the
@@ -613,7 +613,7 @@ impl State {
             }
             DecisionAct::Object(s) | DecisionAct::Dissociate(s) => {
                 let vote_ms = secs(self.rules.silence_vote_seconds.max(self.rules.min_vote_seconds));
-                if let Some(p) = self.decisions.proposals.get_mut(&s.proposal) {
+                if let Some(p) = self.decisions.proposal_mut(&s.proposal) {
                     let rec = SilenceRecord { member: member.clone(), reason: s.reason.clone(), index };
                     if matches!(act, DecisionAct::Object(_)) {
                         p.record.objections.push(rec);

@@ -211,19 +211,29 @@ pub(crate) struct Outcome {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Decisions {
     /// By id. A hash map: the fold looks a proposal up for every vote.
-    pub(crate) proposals: HashMap<String, Proposal>,
+    /// Each behind an `Arc`, so that a copy of the state (for a snapshot)
+    /// shares every proposal and costs one pointer each; a proposal is
+    /// copied only when it changes while a copy holds it
+    /// ([`Decisions::proposal_mut`]).
+    pub(crate) proposals: HashMap<String, std::sync::Arc<Proposal>>,
     /// Ids in the order they were tabled (for deterministic iteration).
     pub(crate) order: Vec<String>,
 }
 
 impl Decisions {
     pub fn get(&self, id: &str) -> Option<&Proposal> {
-        self.proposals.get(id)
+        self.proposals.get(id).map(|p| &**p)
+    }
+
+    /// The proposal, to change (copied first if a copy of the state
+    /// shares it).
+    pub(crate) fn proposal_mut(&mut self, id: &str) -> Option<&mut Proposal> {
+        self.proposals.get_mut(id).map(std::sync::Arc::make_mut)
     }
 
     /// Every proposal and amendment, in the order they were tabled.
     pub fn iter(&self) -> impl Iterator<Item = &Proposal> {
-        self.order.iter().filter_map(|id| self.proposals.get(id))
+        self.order.iter().filter_map(|id| self.proposals.get(id).map(|p| &**p))
     }
 
     pub fn len(&self) -> usize {

@@ -10,7 +10,7 @@ impl Enc for Decisions {
     fn enc(&self, w: &mut Writer) {
         let Decisions { proposals, order } = self;
         // The map in id order, so that a snapshot is a function of the state.
-        let by_id: BTreeMap<&String, &Proposal> = proposals.iter().collect();
+        let by_id: BTreeMap<&String, &Proposal> = proposals.iter().map(|(id, p)| (id, &**p)).collect();
         w.len(by_id.len());
         for (id, p) in by_id {
             id.enc(w);
@@ -29,7 +29,7 @@ impl Dec for Decisions {
             if p.record.id != id {
                 return Err(r.bad(format!("proposal {} filed as {id}", p.record.id)));
             }
-            if proposals.insert(id, p).is_some() {
+            if proposals.insert(id, std::sync::Arc::new(p)).is_some() {
                 return Err(r.bad("a proposal twice"));
             }
         }
