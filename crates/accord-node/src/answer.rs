@@ -68,9 +68,9 @@ impl Answer {
         match e {
             // Storage busy or down; another writer's checkpoint: retry
             // (against whichever node sequences now).
-            NodeError::Store(
-                accord_store::StoreError::Db(_) | accord_store::StoreError::CheckpointConflict { .. },
-            ) => Answer::UNAVAILABLE,
+            NodeError::Store(accord_store::StoreError::Db(_) | accord_store::StoreError::CheckpointConflict { .. }) => {
+                Answer::UNAVAILABLE
+            }
             NodeError::Store(
                 accord_store::StoreError::Corrupt(_)
                 | accord_store::StoreError::Encode(_)

@@ -6,9 +6,10 @@
 //! wrapped store, so what is durable is what the real store made durable.
 
 use crate::confidential::{Commitment, Confidential, ConfidentialStore};
+use crate::prelude::*;
 use crate::{
-    AppendBatch, MemberRow, NoteRow, ProposalPage, ProposalQuery, ProposalRow, Reads, Result, StatementRow, Store,
-    StoreError, VoteRow,
+    AppendBatch, MemberRow, NoteRow, ProposalPage, ProposalQuery, ProposalRow, Result, StatementRow, Store, StoreError,
+    VoteRow,
 };
 use accord_core::Effect;
 use accord_log::Hash;
@@ -47,7 +48,7 @@ impl FaultyStore {
     }
 }
 
-impl Store for FaultyStore {
+impl LogStore for FaultyStore {
     fn append(&self, batch: &AppendBatch) -> Result<()> {
         let n = self.appends.fetch_add(1, Ordering::SeqCst);
         match (self.plan)(n) {
@@ -68,9 +69,15 @@ impl Store for FaultyStore {
             }
         }
     }
+}
+
+impl CheckpointStore for FaultyStore {
     fn put_checkpoint(&self, previous: u64, size: u64, note: &str) -> Result<()> {
         self.inner.put_checkpoint(previous, size, note)
     }
+}
+
+impl ProjectionStore for FaultyStore {
     fn clear_projections(&self) -> Result<()> {
         self.inner.clear_projections()
     }
@@ -79,7 +86,7 @@ impl Store for FaultyStore {
     }
 }
 
-impl Reads for FaultyStore {
+impl LogReads for FaultyStore {
     fn size(&self) -> Result<u64> {
         self.inner.size()
     }
@@ -95,9 +102,15 @@ impl Reads for FaultyStore {
     fn hashes(&self, level: u32, start: u64, end: u64) -> Result<Vec<Hash>> {
         self.inner.hashes(level, start, end)
     }
+}
+
+impl CheckpointReads for FaultyStore {
     fn latest_checkpoint(&self) -> Result<Option<(u64, String)>> {
         self.inner.latest_checkpoint()
     }
+}
+
+impl BodyReads for FaultyStore {
     fn members(&self) -> Result<Vec<MemberRow>> {
         self.inner.members()
     }
@@ -110,6 +123,12 @@ impl Reads for FaultyStore {
     fn body_fact(&self, key: &str) -> Result<Option<String>> {
         self.inner.body_fact(key)
     }
+    fn statements_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<StatementRow>> {
+        self.inner.statements_by_member(member, before, limit)
+    }
+}
+
+impl DecisionReads for FaultyStore {
     fn proposals(&self, q: &ProposalQuery) -> Result<ProposalPage> {
         self.inner.proposals(q)
     }
@@ -119,6 +138,15 @@ impl Reads for FaultyStore {
     fn votes(&self, proposal: &str) -> Result<Vec<VoteRow>> {
         self.inner.votes(proposal)
     }
+    fn recently_closed(&self, limit: u32) -> Result<Vec<ProposalRow>> {
+        self.inner.recently_closed(limit)
+    }
+    fn votes_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<VoteRow>> {
+        self.inner.votes_by_member(member, before, limit)
+    }
+}
+
+impl CodeReads for FaultyStore {
     fn documents(&self) -> Result<Vec<accord_core::code::Document>> {
         self.inner.documents()
     }
@@ -128,18 +156,12 @@ impl Reads for FaultyStore {
     fn subscriptions(&self, document: &str) -> Result<Vec<accord_core::code::Subscription>> {
         self.inner.subscriptions(document)
     }
-    fn recently_closed(&self, limit: u32) -> Result<Vec<ProposalRow>> {
-        self.inner.recently_closed(limit)
-    }
-    fn votes_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<VoteRow>> {
-        self.inner.votes_by_member(member, before, limit)
-    }
-    fn statements_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<StatementRow>> {
-        self.inner.statements_by_member(member, before, limit)
-    }
     fn subscriptions_of(&self, member: &str) -> Result<Vec<(String, accord_core::code::Subscription)>> {
         self.inner.subscriptions_of(member)
     }
+}
+
+impl ProjectionReads for FaultyStore {
     fn projection_digest(&self) -> Result<Hash> {
         self.inner.projection_digest()
     }

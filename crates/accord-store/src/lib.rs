@@ -13,6 +13,16 @@
 
 #![forbid(unsafe_code)]
 
+/// Every storage trait, for callers of their methods on `dyn Store` or
+/// `dyn Reads` (a trait's methods need the trait in scope).
+pub mod prelude {
+    pub use crate::confidential::ConfidentialStore;
+    pub use crate::{
+        BodyReads, CheckpointReads, CheckpointStore, CodeReads, DecisionReads, LogReads, LogStore, ProjectionReads,
+        ProjectionStore, Reads, Store,
+    };
+}
+
 mod browse;
 mod code;
 pub mod confidential;
@@ -100,11 +110,25 @@ pub struct ProposalPage {
 /// the state, and must not acknowledge anything of a failed write unless
 /// it finds it stored. A write is all or nothing: a batch is never half
 /// persisted. Reads see only what committed.
-pub trait Store: Reads + confidential::ConfidentialStore {
+pub trait Store: Reads + LogStore + CheckpointStore + ProjectionStore + confidential::ConfidentialStore {}
+
+impl<T: Reads + LogStore + CheckpointStore + ProjectionStore + confidential::ConfidentialStore> Store for T {}
+
+/// The log, written. **Durable and all-or-nothing when `append` returns
+/// `Ok`**: entries, hashes and the batch's projection rows in one
+/// transaction with one fsync, so projections never run ahead of or behind
+/// the log; `append` is also a compare-and-swap on the log's size
+/// ([`AppendBatch::first`]).
+pub trait LogStore: LogReads {
     /// Appends a batch in one transaction with one fsync: entries, hashes
     /// and projection rows together, so projections never run ahead of or
     /// behind the log. Durable when it returns `Ok`.
     fn append(&self, batch: &AppendBatch) -> Result<()>;
+}
+
+/// Signed checkpoints, written: durable on return, and a compare-and-swap
+/// on the latest checkpoint's size.
+pub trait CheckpointStore: CheckpointReads {
     /// Records a signed checkpoint of `size` entries, durably, **only if**
     /// the latest stored checkpoint is of size `previous` (0: none yet) and
     /// `size` is larger: a compare-and-swap on the checkpoint's size, so
@@ -115,6 +139,11 @@ pub trait Store: Reads + confidential::ConfidentialStore {
     /// this returns, so a restart never serves, or signs over, less than
     /// what was published.
     fn put_checkpoint(&self, previous: u64, size: u64, note: &str) -> Result<()>;
+}
+
+/// Projections rebuilt from the log (`accord rebuild`): durable on
+/// return. Not the confidential store, which a rebuild never clears.
+pub trait ProjectionStore: Send + Sync {
     /// Empties every projection table (durable on return).
     fn clear_projections(&self) -> Result<()>;
     /// Writes projection effects without touching the log (for rebuild).
@@ -125,7 +154,14 @@ pub trait Store: Reads + confidential::ConfidentialStore {
 /// projections. Every read sees only what committed. Readers (the HTTP
 /// API, the portal) get this half only, through the node: they cannot
 /// write.
-pub trait Reads: Send + Sync {
+pub trait Reads: LogReads + CheckpointReads + BodyReads + DecisionReads + CodeReads + ProjectionReads {}
+
+impl<T: LogReads + CheckpointReads + BodyReads + DecisionReads + CodeReads + ProjectionReads> Reads for T {}
+
+/// The log: entries and their tree hashes, read. Every read sees only
+/// what committed; within [`LogReads::snapshot`], the log and every
+/// projection at one size.
+pub trait LogReads: Send + Sync {
     /// Number of entries stored.
     fn size(&self) -> Result<u64>;
     /// Runs `f` with every read this store makes on this thread (until
@@ -140,9 +176,17 @@ pub trait Reads: Send + Sync {
     /// Node hashes at tree `level` (0 = leaves, else a multiple of 8) for
     /// indices `[start, end)`; fewer if not all are complete.
     fn hashes(&self, level: u32, start: u64, end: u64) -> Result<Vec<Hash>>;
+}
+
+/// Signed checkpoints, read: the latest one stored is the largest.
+pub trait CheckpointReads: Send + Sync {
     /// The checkpoint with the largest size, if any.
     fn latest_checkpoint(&self) -> Result<Option<(u64, String)>>;
+}
 
+/// The body's projections: members, notes, genesis facts and each
+/// member's statements.
+pub trait BodyReads: Send + Sync {
     /// Members (and the secretariat) as projected.
     fn members(&self) -> Result<Vec<MemberRow>>;
     fn member(&self, id: &str) -> Result<Option<MemberRow>>;
@@ -151,6 +195,12 @@ pub trait Reads: Send + Sync {
     /// Body facts: `name`, `origin`, `log_key` from genesis, and `rules`
     /// (the rules of procedure in force, as JSON).
     fn body_fact(&self, key: &str) -> Result<Option<String>>;
+    /// A member's accepted statements, newest first, before index `before`.
+    fn statements_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<StatementRow>>;
+}
+
+/// The decisions' projections: proposals, amendments and recorded votes.
+pub trait DecisionReads: Send + Sync {
     /// A page of proposals and amendments (see [`ProposalQuery`]), with
     /// how many match its statuses. The one list read: the API and every
     /// portal list (proposals, open ballots, the desk) go through it.
@@ -158,23 +208,28 @@ pub trait Reads: Send + Sync {
     fn proposal(&self, id: &str) -> Result<Option<ProposalRow>>;
     /// The recorded votes on a proposal, in log order.
     fn votes(&self, proposal: &str) -> Result<Vec<VoteRow>>;
+    /// The `limit` ballots closed last, latest first (by the entry that
+    /// closed them, then by id).
+    fn recently_closed(&self, limit: u32) -> Result<Vec<ProposalRow>>;
+    /// A member's recorded votes, newest first, before index `before`.
+    fn votes_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<VoteRow>>;
+}
+
+/// The Code's projections: documents with their versions, and
+/// subscriptions.
+pub trait CodeReads: Send + Sync {
     /// Every document of the Code, whole (all its versions), by id.
     fn documents(&self) -> Result<Vec<accord_core::code::Document>>;
     fn document(&self, id: &str) -> Result<Option<accord_core::code::Document>>;
     /// The members' subscriptions to `document` (one per member, the
     /// latest), by member id.
     fn subscriptions(&self, document: &str) -> Result<Vec<accord_core::code::Subscription>>;
-
-    /// The `limit` ballots closed last, latest first (by the entry that
-    /// closed them, then by id).
-    fn recently_closed(&self, limit: u32) -> Result<Vec<ProposalRow>>;
-    /// A member's recorded votes, newest first, before index `before`.
-    fn votes_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<VoteRow>>;
-    /// A member's accepted statements, newest first, before index `before`.
-    fn statements_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<StatementRow>>;
     /// A member's subscriptions, as `(document, subscription)`, by document.
     fn subscriptions_of(&self, member: &str) -> Result<Vec<(String, accord_core::code::Subscription)>>;
+}
 
+/// All projections at once, as one digest.
+pub trait ProjectionReads: Send + Sync {
     /// SHA-256 over every projection row in a canonical order: two stores
     /// with the same projections give the same digest.
     fn projection_digest(&self) -> Result<Hash>;
@@ -189,7 +244,7 @@ pub fn open(url: &str) -> Result<Arc<dyn Store>> {
 }
 
 /// A [`accord_log::merkle::HashReader`] over a store, for proofs.
-pub struct StoreHashes<'a>(pub &'a dyn Store);
+pub struct StoreHashes<'a>(pub &'a dyn LogReads);
 
 impl accord_log::merkle::HashReader for StoreHashes<'_> {
     type Error = StoreError;

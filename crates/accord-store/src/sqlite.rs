@@ -3,9 +3,10 @@
 //! small pool and see committed data only.
 
 use crate::confidential::{Commitment, Confidential, ConfidentialStore};
+use crate::prelude::*;
 use crate::{
-    AppendBatch, MemberRow, NoteRow, ProposalPage, ProposalQuery, ProposalRow, Reads, Result, StatementRow, Store,
-    StoreError, VoteRow,
+    AppendBatch, MemberRow, NoteRow, ProposalPage, ProposalQuery, ProposalRow, Result, StatementRow, StoreError,
+    VoteRow,
 };
 use accord_core::acts::decision::VoteChoice;
 use accord_core::code::{Document, Subscription};
@@ -374,7 +375,7 @@ pub(crate) fn parse_proposal((id, seq, status, doc): (String, u64, String, Strin
     Ok(ProposalRow { id, seq, status, doc })
 }
 
-impl Store for SqliteStore {
+impl LogStore for SqliteStore {
     fn append(&self, b: &AppendBatch) -> Result<()> {
         self.write(|tx| {
             let size: u64 = tx.query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM entries", [], |r| r.get(0))?;
@@ -394,7 +395,9 @@ impl Store for SqliteStore {
             write_effects(tx, &b.effects)
         })
     }
+}
 
+impl CheckpointStore for SqliteStore {
     fn put_checkpoint(&self, previous: u64, size: u64, note: &str) -> Result<()> {
         // The compare and the insert in one write transaction on the one
         // writer connection (`synchronous = FULL`: durable on return).
@@ -407,7 +410,9 @@ impl Store for SqliteStore {
             Ok(())
         })
     }
+}
 
+impl ProjectionStore for SqliteStore {
     fn clear_projections(&self) -> Result<()> {
         self.write(|tx| {
             for (t, _) in PROJECTIONS {
@@ -422,7 +427,7 @@ impl Store for SqliteStore {
     }
 }
 
-impl Reads for SqliteStore {
+impl LogReads for SqliteStore {
     fn size(&self) -> Result<u64> {
         self.read(|c| Ok(c.query_row("SELECT COALESCE(MAX(idx) + 1, 0) FROM entries", [], |r| r.get(0))?))
     }
@@ -479,7 +484,9 @@ impl Reads for SqliteStore {
             raw.into_iter().map(hash_from).collect()
         })
     }
+}
 
+impl CheckpointReads for SqliteStore {
     fn latest_checkpoint(&self) -> Result<Option<(u64, String)>> {
         self.read(|c| {
             Ok(c.query_row("SELECT size, note FROM checkpoints ORDER BY size DESC LIMIT 1", [], |r| {
@@ -488,7 +495,9 @@ impl Reads for SqliteStore {
             .optional()?)
         })
     }
+}
 
+impl BodyReads for SqliteStore {
     fn members(&self) -> Result<Vec<MemberRow>> {
         self.read(|c| {
             let mut st = c.prepare_cached(&format!("SELECT {MEMBER_COLUMNS} FROM p_members ORDER BY id"))?;
@@ -521,6 +530,12 @@ impl Reads for SqliteStore {
         self.read(|c| Ok(c.query_row("SELECT v FROM p_body WHERE k = ?1", [key], |r| r.get(0)).optional()?))
     }
 
+    fn statements_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<StatementRow>> {
+        self.read(|c| crate::browse::statements_by_member(c, member, before, limit))
+    }
+}
+
+impl DecisionReads for SqliteStore {
     fn proposals(&self, q: &ProposalQuery) -> Result<ProposalPage> {
         self.read(|c| crate::browse::proposals(c, q))
     }
@@ -552,6 +567,16 @@ impl Reads for SqliteStore {
         })
     }
 
+    fn recently_closed(&self, limit: u32) -> Result<Vec<ProposalRow>> {
+        self.read(|c| crate::browse::recently_closed(c, limit))
+    }
+
+    fn votes_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<VoteRow>> {
+        self.read(|c| crate::browse::votes_by_member(c, member, before, limit))
+    }
+}
+
+impl CodeReads for SqliteStore {
     fn documents(&self) -> Result<Vec<Document>> {
         self.read(|c| {
             let mut st = c.prepare_cached("SELECT id, doc FROM p_documents ORDER BY id")?;
@@ -586,18 +611,6 @@ impl Reads for SqliteStore {
         })
     }
 
-    fn recently_closed(&self, limit: u32) -> Result<Vec<ProposalRow>> {
-        self.read(|c| crate::browse::recently_closed(c, limit))
-    }
-
-    fn votes_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<VoteRow>> {
-        self.read(|c| crate::browse::votes_by_member(c, member, before, limit))
-    }
-
-    fn statements_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<StatementRow>> {
-        self.read(|c| crate::browse::statements_by_member(c, member, before, limit))
-    }
-
     fn subscriptions_of(&self, member: &str) -> Result<Vec<(String, Subscription)>> {
         self.read(|c| {
             crate::browse::subscriptions_of(c, member)?
@@ -609,7 +622,9 @@ impl Reads for SqliteStore {
                 .collect()
         })
     }
+}
 
+impl ProjectionReads for SqliteStore {
     fn projection_digest(&self) -> Result<Hash> {
         self.read(|c| {
             let mut h = Sha256::new();

@@ -532,9 +532,10 @@ impl State {
                     out.push(Effect::ProposalChanged(Box::new(record.clone())));
                 }
                 self.decisions.order.push(a.id.clone());
-                self.decisions
-                    .proposals
-                    .insert(a.id.clone(), std::sync::Arc::new(Proposal { record, votes: Default::default(), majority_question: question }));
+                self.decisions.proposals.insert(
+                    a.id.clone(),
+                    std::sync::Arc::new(Proposal { record, votes: Default::default(), majority_question: question }),
+                );
                 // Voting order: by closing time, then by submission.
                 let order: Vec<(Timestamp, LogIndex, String)> = {
                     let Some(parent) = self.decisions.proposals.get(&a.proposal) else { return };
