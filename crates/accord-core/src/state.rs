@@ -116,8 +116,20 @@ pub enum Effect {
         index: LogIndex,
     },
     RulesChanged(Box<Rules>),
-    /// A document was founded, gained a version, a translation or norm links.
-    CodeChanged(Box<crate::code::Document>),
+    /// A document of the Code was founded (genesis or `code.establish`);
+    /// its first version follows as [`Effect::VersionAdopted`].
+    DocumentFounded {
+        id: String,
+        title: std::collections::BTreeMap<crate::code::Lang, String>,
+    },
+    /// A version of a document was adopted (its addenda empty).
+    VersionAdopted(Box<crate::code::Version>),
+    /// A translation or norm links were added to an adopted version.
+    AddendumAdded {
+        document: String,
+        version: u32,
+        addendum: Box<crate::code::Addendum>,
+    },
     /// A member's subscription to a document changed (`None`: unsubscribed).
     SubscriptionChanged {
         document: String,

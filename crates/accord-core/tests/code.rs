@@ -387,11 +387,36 @@ fn assert_bad_body(r: &Refusal, kind: &str, contains: &str) {
     }
 }
 
-fn code_changed(a: &Applied) -> Option<&Document> {
-    a.effects.iter().rev().find_map(|e| match e {
-        Effect::CodeChanged(d) => Some(&**d),
+/// The document `a`'s Code effects touched (the last, if several), as a
+/// projection folding every Code effect of `b`'s log so far would hold it:
+/// what readers of the projections see.
+fn code_changed(b: &Body, a: &Applied) -> Option<Document> {
+    let touched = a.effects.iter().rev().find_map(|e| match e {
+        Effect::DocumentFounded { id, .. } => Some(id.clone()),
+        Effect::VersionAdopted(v) => Some(v.document.clone()),
+        Effect::AddendumAdded { document, .. } => Some(document.clone()),
         _ => None,
-    })
+    })?;
+    projected_code(&b.effects).remove(&touched)
+}
+
+/// The Code as a projection folding `effects` holds it.
+fn projected_code(effects: &[Vec<Effect>]) -> BTreeMap<String, Document> {
+    let mut docs: BTreeMap<String, Document> = BTreeMap::new();
+    for e in effects.iter().flatten() {
+        match e {
+            Effect::DocumentFounded { id, title } => {
+                docs.insert(id.clone(), Document { id: id.clone(), title: title.clone(), versions: Vec::new() });
+            }
+            Effect::VersionAdopted(v) => docs.get_mut(&v.document).unwrap().versions.push((**v).clone()),
+            Effect::AddendumAdded { document, version, addendum } => {
+                let d = docs.get_mut(document).unwrap();
+                d.versions[*version as usize - 1].addenda.push((**addendum).clone());
+            }
+            _ => {}
+        }
+    }
+    docs
 }
 
 fn unchanged(id: &str) -> ArticleDiff {
@@ -422,10 +447,7 @@ fn genesis_with_documents_founds_version_one() {
     assert_eq!(v.official_languages(), vec![l("en"), l("fr")]);
     assert!(b.doc().version(0).is_none() && b.doc().version(2).is_none());
     // Genesis reports the document among its effects.
-    assert_eq!(
-        b.effects[0].iter().find_map(|e| if let Effect::CodeChanged(d) = e { Some(&**d) } else { None }),
-        Some(d)
-    );
+    assert_eq!(projected_code(&b.effects[..1]).get(DOC), Some(d));
     // Without documents, there is no Code.
     let none = found_with(Vec::new());
     assert_eq!(none.state.code().documents().count(), 0);
@@ -620,7 +642,7 @@ fn code_establish_adopted_founds_a_document() {
     let at = b.next_index();
     let tick = b.tick_at(C1);
     let d = b.state.code().document("OTHER").unwrap();
-    assert_eq!(code_changed(&tick), Some(d));
+    assert_eq!(code_changed(&b, &tick).as_ref(), Some(d));
     assert_eq!(d.title, draft.title);
     let v = d.latest().unwrap();
     assert_eq!((v.number, v.label.as_str(), v.proposal.as_deref()), (1, "Draft (2026)", Some("p")));
@@ -698,7 +720,7 @@ fn code_amend_adopted_makes_the_next_version() {
     assert_eq!(r.status, Status::Adopted);
     assert_eq!(r.adopted_by, Some(AdoptedBy::Vote));
     assert_eq!(r.action_result.as_deref(), Some("applied: ICCIS version 2"));
-    assert_eq!(code_changed(&tick), Some(b.doc()));
+    assert_eq!(code_changed(&b, &tick).as_ref(), Some(b.doc()));
     assert_eq!(b.doc().versions.len(), 2);
     assert_eq!(b.version(1), &v1, "version 1 stays as it was");
     let v2 = b.version(2);
@@ -1056,7 +1078,7 @@ fn code_translate_adopted_by_consensus_adds_the_language() {
     assert_eq!(r.adopted_by, Some(AdoptedBy::Consensus));
     assert_eq!(r.closed_at, Some(at));
     assert_eq!(r.action_result.as_deref(), Some("applied: b in es"));
-    assert_eq!(code_changed(&tick), Some(b.doc()));
+    assert_eq!(code_changed(&b, &tick).as_ref(), Some(b.doc()));
     // An addendum of version 1: the version as adopted, and its hash, do
     // not change; it reads in the language now. No new version is made.
     let v1 = b.version(1);
@@ -1184,7 +1206,7 @@ fn norms_are_set_by_the_secretariat_without_a_new_version() {
     assert_bad_body(&b.unparsable(SECRETARIAT, norms("bad id", &[])), "code.norms", "article id");
 
     let a = b.ok(SECRETARIAT, norms("a", &["UNGGE-2015/13a", "UNGGE-2021/13b"]));
-    assert_eq!(code_changed(&a), Some(b.doc()));
+    assert_eq!(code_changed(&b, &a).as_ref(), Some(b.doc()));
     assert_eq!(b.doc().versions.len(), 1);
     let v1 = b.version(1);
     // An addendum: the version as adopted, and its hash, do not change.

@@ -95,7 +95,9 @@ fn touched(changes: &Changes) -> Touched {
             Effect::ProposalChanged(_) => t.areas.push(Area::Proposals),
             Effect::VoteRecorded { member, .. } => t.areas.extend([Area::Proposals, Area::Member(member.to_string())]),
             // Proposals show the current text beside the proposed one.
-            Effect::CodeChanged(_) => t.areas.extend([Area::Code, Area::Proposals]),
+            Effect::DocumentFounded { .. } | Effect::VersionAdopted(_) | Effect::AddendumAdded { .. } => {
+                t.areas.extend([Area::Code, Area::Proposals])
+            }
             Effect::SubscriptionChanged { member, .. } => {
                 t.areas.extend([Area::Code, Area::Member(member.to_string())])
             }

@@ -1,7 +1,9 @@
-//! The Code's projections as stored: a document is kept whole as the JSON
-//! the core serialises it to (`p_documents.doc`), and read back into the
-//! core's own [`Document`] so that readers compute hashes and diffs with
-//! the core's one `Version::hash` and `diff`.
+//! The Code's projections as stored, record by record, each as the JSON
+//! the core serialises it to: a document's head (`p_documents.doc`: id and
+//! title), each version as adopted (`p_versions`), each addendum
+//! (`p_addenda`). A translation or a norm link writes one row; nothing is
+//! rewritten. Read back into the core's own [`Document`] so that readers
+//! compute hashes and diffs with the core's one `Version::hash` and `diff`.
 
 use crate::{Result, StoreError};
 use accord_core::code::{Addendum, AddendumKind, Article, Document, Lang, Subscription, Version};
@@ -15,6 +17,9 @@ use std::collections::BTreeMap;
 struct StoredDocument {
     id: String,
     title: BTreeMap<Lang, String>,
+    /// Only in rows written whole, before the Code was stored record by
+    /// record (migrated at open).
+    #[serde(default)]
     versions: Vec<StoredVersion>,
 }
 
@@ -46,53 +51,100 @@ struct StoredAddendum {
     proposal: Option<String>,
 }
 
-/// A document as stored.
-pub(crate) fn encode_document(d: &Document) -> Result<String> {
-    serde_json::to_string(d).map_err(|e| StoreError::Encode(format!("document {}: {e}", d.id)))
+/// A document's head as stored: its id and title.
+pub(crate) fn encode_document_head(id: &str, title: &BTreeMap<Lang, String>) -> Result<String> {
+    let d = Document { id: id.to_string(), title: title.clone(), versions: Vec::new() };
+    let mut v = serde_json::to_value(&d).map_err(|e| StoreError::Encode(format!("document {id}: {e}")))?;
+    if let Some(o) = v.as_object_mut() {
+        o.remove("versions");
+    }
+    Ok(v.to_string())
 }
 
-/// A stored document read back; `id` names it in errors.
-pub(crate) fn decode_document(id: &str, json: &str) -> Result<Document> {
+/// A version as stored (its addenda are rows of their own).
+pub(crate) fn encode_version(v: &Version) -> Result<String> {
+    if !v.addenda.is_empty() {
+        return Err(StoreError::Encode(format!("version {} of {}: addenda are stored apart", v.number, v.document)));
+    }
+    serde_json::to_string(v).map_err(|e| StoreError::Encode(format!("version {} of {}: {e}", v.number, v.document)))
+}
+
+/// An addendum as stored.
+pub(crate) fn encode_addendum(document: &str, a: &Addendum) -> Result<String> {
+    serde_json::to_string(a).map_err(|e| StoreError::Encode(format!("addendum {} of {document}: {e}", a.number)))
+}
+
+/// A document read back from its records: `head` (id, title), `versions`
+/// in order, and `(version, addendum)` in order.
+pub(crate) fn assemble_document(
+    id: &str,
+    head: &str,
+    versions: &[String],
+    addenda: &[(u32, String)],
+) -> Result<Document> {
+    let corrupt = |why: String| StoreError::Corrupt(format!("document {id}: {why}"));
+    let d: StoredDocument = serde_json::from_str(head).map_err(|e| corrupt(e.to_string()))?;
+    let mut out = Document { id: d.id, title: d.title, versions: Vec::new() };
+    for (i, json) in versions.iter().enumerate() {
+        let v: StoredVersion = serde_json::from_str(json).map_err(|e| corrupt(e.to_string()))?;
+        let v = version(v, &corrupt)?;
+        if v.number as usize != i + 1 {
+            return Err(corrupt(format!("version {} stored as number {}", i + 1, v.number)));
+        }
+        out.versions.push(v);
+    }
+    for (number, json) in addenda {
+        let a: StoredAddendum = serde_json::from_str(json).map_err(|e| corrupt(e.to_string()))?;
+        let a = addendum(a, *number, &corrupt)?;
+        let v = out
+            .versions
+            .get_mut((*number as usize).wrapping_sub(1))
+            .ok_or_else(|| corrupt(format!("an addendum of version {number}, which is not stored")))?;
+        v.addenda.push(a);
+    }
+    Ok(out)
+}
+
+/// A document stored whole by an earlier version (`None` if `json` is a
+/// head only, as written now).
+pub(crate) fn decode_whole_document(id: &str, json: &str) -> Result<Option<Document>> {
     let corrupt = |why: String| StoreError::Corrupt(format!("document {id}: {why}"));
     let d: StoredDocument = serde_json::from_str(json).map_err(|e| corrupt(e.to_string()))?;
-    let versions = d
-        .versions
-        .into_iter()
-        .map(|v| {
-            let adopted_time = Timestamp::parse_rfc3339(&v.adopted_time)
-                .ok_or_else(|| corrupt(format!("version {}: adopted_time {:?}", v.number, v.adopted_time)))?;
-            let addenda = v
-                .addenda
-                .into_iter()
-                .map(|a| {
-                    let adopted_time = Timestamp::parse_rfc3339(&a.adopted_time).ok_or_else(|| {
-                        corrupt(format!(
-                            "version {} addendum {}: adopted_time {:?}",
-                            v.number, a.number, a.adopted_time
-                        ))
-                    })?;
-                    Ok(Addendum {
-                        number: a.number,
-                        what: a.what,
-                        adopted_at: LogIndex(a.adopted_at),
-                        adopted_time,
-                        proposal: a.proposal,
-                    })
-                })
-                .collect::<Result<Vec<_>>>()?;
-            Ok(Version {
-                document: v.document,
-                number: v.number,
-                label: v.label,
-                articles: v.articles,
-                adopted_at: LogIndex(v.adopted_at),
-                adopted_time,
-                proposal: v.proposal,
-                addenda,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(Document { id: d.id, title: d.title, versions })
+    if d.versions.is_empty() {
+        return Ok(None);
+    }
+    let versions = d.versions.into_iter().map(|v| version(v, &corrupt)).collect::<Result<Vec<_>>>()?;
+    Ok(Some(Document { id: d.id, title: d.title, versions }))
+}
+
+fn version(v: StoredVersion, corrupt: &dyn Fn(String) -> StoreError) -> Result<Version> {
+    let adopted_time = Timestamp::parse_rfc3339(&v.adopted_time)
+        .ok_or_else(|| corrupt(format!("version {}: adopted_time {:?}", v.number, v.adopted_time)))?;
+    let number = v.number;
+    let addenda = v.addenda.into_iter().map(|a| addendum(a, number, corrupt)).collect::<Result<Vec<_>>>()?;
+    Ok(Version {
+        document: v.document,
+        number: v.number,
+        label: v.label,
+        articles: v.articles,
+        adopted_at: LogIndex(v.adopted_at),
+        adopted_time,
+        proposal: v.proposal,
+        addenda,
+    })
+}
+
+fn addendum(a: StoredAddendum, version: u32, corrupt: &dyn Fn(String) -> StoreError) -> Result<Addendum> {
+    let adopted_time = Timestamp::parse_rfc3339(&a.adopted_time).ok_or_else(|| {
+        corrupt(format!("version {version} addendum {}: adopted_time {:?}", a.number, a.adopted_time))
+    })?;
+    Ok(Addendum {
+        number: a.number,
+        what: a.what,
+        adopted_at: LogIndex(a.adopted_at),
+        adopted_time,
+        proposal: a.proposal,
+    })
 }
 
 /// A stored subscription read back.

@@ -40,6 +40,10 @@ CREATE INDEX IF NOT EXISTS p_proposals_seq_status ON p_proposals (seq, status);
 CREATE TABLE IF NOT EXISTS p_votes (proposal TEXT NOT NULL, member TEXT NOT NULL, vote TEXT NOT NULL,
     explanation TEXT NULL, idx INTEGER NOT NULL, PRIMARY KEY (proposal, member)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS p_documents (id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS p_versions (document TEXT NOT NULL, number INTEGER NOT NULL, doc TEXT NOT NULL,
+    PRIMARY KEY (document, number)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS p_addenda (document TEXT NOT NULL, version INTEGER NOT NULL, number INTEGER NOT NULL,
+    doc TEXT NOT NULL, PRIMARY KEY (document, version, number)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS p_subscriptions (document TEXT NOT NULL, member TEXT NOT NULL, version INTEGER NOT NULL,
     idx INTEGER NOT NULL, time TEXT NOT NULL, PRIMARY KEY (document, member)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS p_statements (member TEXT NOT NULL, idx INTEGER NOT NULL, seq INTEGER NOT NULL,
@@ -55,6 +59,8 @@ const PROJECTIONS: &[(&str, &str)] = &[
     ("p_proposals", "id"),
     ("p_votes", "proposal, member"),
     ("p_documents", "id"),
+    ("p_versions", "document, number"),
+    ("p_addenda", "document, version, number"),
     ("p_subscriptions", "document, member"),
     ("p_statements", "member, idx"),
 ];
@@ -86,6 +92,35 @@ fn migrate(c: &Connection) -> Result<()> {
         c.execute_batch("ALTER TABLE p_proposals ADD COLUMN closed INTEGER NULL")?;
     }
     c.execute_batch("CREATE INDEX IF NOT EXISTS p_proposals_closed ON p_proposals (closed)")?;
+    // Documents kept whole (before the Code's projections were written
+    // record by record): split each into its head, versions and addenda,
+    // the rows its effects write now.
+    let mut st = c.prepare("SELECT id, doc FROM p_documents")?;
+    let whole: Vec<(String, String)> =
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    for (id, doc) in whole {
+        if let Some(d) = crate::code::decode_whole_document(&id, &doc)? {
+            let tx = c.unchecked_transaction()?;
+            tx.execute(
+                "UPDATE p_documents SET doc = ?2 WHERE id = ?1",
+                params![id, crate::code::encode_document_head(&id, &d.title)?],
+            )?;
+            for v in &d.versions {
+                let head = accord_core::code::Version { addenda: Vec::new(), ..v.clone() };
+                tx.execute(
+                    "INSERT OR REPLACE INTO p_versions (document, number, doc) VALUES (?1, ?2, ?3)",
+                    params![id, v.number, crate::code::encode_version(&head)?],
+                )?;
+                for a in &v.addenda {
+                    tx.execute(
+                        "INSERT OR REPLACE INTO p_addenda (document, version, number, doc) VALUES (?1, ?2, ?3, ?4)",
+                        params![id, v.number, a.number, crate::code::encode_addendum(&id, a)?],
+                    )?;
+                }
+            }
+            tx.commit()?;
+        }
+    }
     Ok(())
 }
 
@@ -212,6 +247,20 @@ thread_local! {
     static PINNED: std::cell::RefCell<Option<(usize, Connection)>> = const { std::cell::RefCell::new(None) };
 }
 
+/// A document assembled from its records: its head, its versions in
+/// order, and each version's addenda in order.
+fn read_document(c: &Connection, id: &str) -> Result<Option<Document>> {
+    let head: Option<String> =
+        c.query_row("SELECT doc FROM p_documents WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    let Some(head) = head else { return Ok(None) };
+    let mut st = c.prepare_cached("SELECT doc FROM p_versions WHERE document = ?1 ORDER BY number")?;
+    let versions: Vec<String> = st.query_map([id], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let mut st = c.prepare_cached("SELECT version, doc FROM p_addenda WHERE document = ?1 ORDER BY version, number")?;
+    let addenda: Vec<(u32, String)> =
+        st.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    crate::code::assemble_document(id, &head, &versions, &addenda).map(Some)
+}
+
 fn hash_from(v: Vec<u8>) -> Result<Hash> {
     Hash::from_slice(&v).ok_or_else(|| StoreError::Corrupt("stored hash is not 32 bytes".into()))
 }
@@ -222,13 +271,33 @@ fn write_effects(tx: &Transaction, effects: &[Effect]) -> Result<()> {
     let mut last_seq: std::collections::BTreeMap<&str, u64> = std::collections::BTreeMap::new();
     for e in effects {
         match e {
-            Effect::CodeChanged(d) => {
-                // The whole document after each change: one row, replaced.
+            // The Code, record by record: a document's title, each version
+            // as adopted, each addendum; none is ever rewritten.
+            Effect::DocumentFounded { id, title } => {
                 tx.prepare_cached(
                     "INSERT INTO p_documents (id, doc) VALUES (?1, ?2)
                      ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
                 )?
-                .execute(params![d.id, crate::code::encode_document(d)?])?;
+                .execute(params![id, crate::code::encode_document_head(id, title)?])?;
+            }
+            Effect::VersionAdopted(v) => {
+                tx.prepare_cached(
+                    "INSERT INTO p_versions (document, number, doc) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (document, number) DO UPDATE SET doc = excluded.doc",
+                )?
+                .execute(params![v.document, v.number, crate::code::encode_version(v)?])?;
+            }
+            Effect::AddendumAdded { document, version, addendum } => {
+                tx.prepare_cached(
+                    "INSERT INTO p_addenda (document, version, number, doc) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (document, version, number) DO UPDATE SET doc = excluded.doc",
+                )?
+                .execute(params![
+                    document,
+                    version,
+                    addendum.number,
+                    crate::code::encode_addendum(document, addendum)?
+                ])?;
             }
             Effect::SubscriptionChanged { document, member, subscription: Some(s) } => {
                 tx.prepare_cached(
@@ -579,19 +648,14 @@ impl DecisionReads for SqliteStore {
 impl CodeReads for SqliteStore {
     fn documents(&self) -> Result<Vec<Document>> {
         self.read(|c| {
-            let mut st = c.prepare_cached("SELECT id, doc FROM p_documents ORDER BY id")?;
-            let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-            let raw: Vec<(String, String)> = rows.collect::<rusqlite::Result<_>>()?;
-            raw.iter().map(|(id, doc)| crate::code::decode_document(id, doc)).collect()
+            let mut st = c.prepare_cached("SELECT id FROM p_documents ORDER BY id")?;
+            let ids: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+            ids.iter().filter_map(|id| read_document(c, id).transpose()).collect()
         })
     }
 
     fn document(&self, id: &str) -> Result<Option<Document>> {
-        self.read(|c| {
-            let doc: Option<String> =
-                c.query_row("SELECT doc FROM p_documents WHERE id = ?1", [id], |r| r.get(0)).optional()?;
-            doc.map(|d| crate::code::decode_document(id, &d)).transpose()
-        })
+        self.read(|c| read_document(c, id))
     }
 
     fn subscriptions(&self, document: &str) -> Result<Vec<Subscription>> {

@@ -462,7 +462,8 @@ fn subscription(member: &MemberId, version: u32, index: u64) -> accord_core::cod
     accord_core::code::Subscription { member: member.clone(), version, index: LogIndex(index), time: Timestamp(5_000) }
 }
 
-/// The Code's projections: documents upserted whole and read back equal
+/// The Code's projections: documents written record by record (head,
+/// versions, addenda) and read back equal
 /// (so their hashes are the core's), subscriptions upserted and deleted;
 /// both in the digest and cleared.
 fn code_projections(store: &dyn Store) {
@@ -487,9 +488,9 @@ fn code_projections(store: &dyn Store) {
         versions: vec![v1.clone()],
     };
     let other = Document { id: "AB-2".into(), title: [(lang("en"), "Other".to_string())].into(), versions: vec![] };
-    let effects = vec![
-        Effect::CodeChanged(Box::new(doc.clone())),
-        Effect::CodeChanged(Box::new(other.clone())),
+    let mut effects = doc_effects(&doc);
+    effects.extend(doc_effects(&other));
+    effects.extend([
         Effect::SubscriptionChanged {
             document: "ICCIS".into(),
             member: fra.clone(),
@@ -500,7 +501,7 @@ fn code_projections(store: &dyn Store) {
             member: deu.clone(),
             subscription: Some(subscription(&deu, 1, 4)),
         },
-    ];
+    ]);
     store.write_projections(&effects).unwrap();
     assert_eq!(store.document("ICCIS").unwrap().as_ref(), Some(&doc));
     assert_eq!(store.document("ICCIS").unwrap().unwrap().versions[0].hash(), v1.hash());
@@ -509,13 +510,13 @@ fn code_projections(store: &dyn Store) {
     assert_eq!(store.subscriptions("ICCIS").unwrap(), vec![subscription(&deu, 1, 4), subscription(&fra, 1, 3)]);
     assert!(store.subscriptions("AB-2").unwrap().is_empty());
 
-    // A new version replaces the row; a subscription moves; another goes.
+    // A new version is a row of its own; a subscription moves; another goes.
     let d1 = store.projection_digest().unwrap();
     let mut b2 = b.clone();
     b2.texts.insert(lang("en"), "Not to use ICTs, reworded.".into());
     doc.versions.push(version(2, "Rev.1", vec![a, b2], 9));
     let changes = vec![
-        Effect::CodeChanged(Box::new(doc.clone())),
+        Effect::VersionAdopted(Box::new(doc.versions[1].clone())),
         Effect::SubscriptionChanged {
             document: "ICCIS".into(),
             member: fra.clone(),
@@ -549,6 +550,59 @@ fn code_projections(store: &dyn Store) {
     assert_eq!(store.projection_digest().unwrap(), d1);
     store.write_projections(&changes).unwrap();
     assert_eq!(store.projection_digest().unwrap(), d2);
+}
+
+/// The effects that found `doc` as it stands: its head, each version as
+/// adopted, each addendum (as the core reports them over time).
+fn doc_effects(doc: &accord_core::code::Document) -> Vec<Effect> {
+    let mut out = vec![Effect::DocumentFounded { id: doc.id.clone(), title: doc.title.clone() }];
+    for v in &doc.versions {
+        out.push(Effect::VersionAdopted(Box::new(accord_core::code::Version { addenda: Vec::new(), ..v.clone() })));
+    }
+    for v in &doc.versions {
+        for a in &v.addenda {
+            out.push(Effect::AddendumAdded {
+                document: doc.id.clone(),
+                version: v.number,
+                addendum: Box::new(a.clone()),
+            });
+        }
+    }
+    out
+}
+
+/// A database whose Code was stored a document per row (before the Code
+/// was written record by record) opens with the same documents, and the
+/// same digest, as one the effects wrote record by record.
+#[test]
+fn sqlite_whole_documents_are_split_into_records_at_open() {
+    let v1 = version(1, "A/66/359 (2011)", vec![article("ICCIS-2011/a", &[("en", "Comply.")])], 0);
+    let doc = accord_core::code::Document {
+        id: "ICCIS".into(),
+        title: [(lang("en"), "Code".to_string())].into(),
+        versions: vec![v1, version(2, "Rev.1", vec![article("ICCIS-2011/a", &[("en", "Comply, reworded.")])], 9)],
+    };
+    let (_fresh_dir, fresh) = sqlite();
+    fresh.write_projections(&doc_effects(&doc)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    drop(accord_store::open(&format!("sqlite://{}", path.display())).unwrap());
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute(
+            "INSERT INTO p_documents (id, doc) VALUES (?1, ?2)",
+            rusqlite::params!["ICCIS", serde_json::to_string(&doc).unwrap()],
+        )
+        .unwrap();
+    }
+    let old = accord_store::open(&format!("sqlite://{}", path.display())).unwrap();
+    assert_eq!(old.document("ICCIS").unwrap().as_ref(), Some(&doc));
+    assert_eq!(old.projection_digest().unwrap(), fresh.projection_digest().unwrap());
+    // And again: a second open changes nothing.
+    drop(old);
+    let again = accord_store::open(&format!("sqlite://{}", path.display())).unwrap();
+    assert_eq!(again.document("ICCIS").unwrap().as_ref(), Some(&doc));
+    assert_eq!(again.projection_digest().unwrap(), fresh.projection_digest().unwrap());
 }
 
 /// The portal's reads: proposals paged newest first with a status filter

@@ -104,16 +104,21 @@ impl State {
                     // adopted, and its hash, do not change.
                     if let Some(v) = d.versions.last_mut() {
                         let number = v.addenda.len() as u32 + 1;
-                        v.addenda.push(Addendum {
+                        let addendum = Addendum {
                             number,
                             what: AddendumKind::Norms { article: n.article.clone(), norms: n.norms.clone() },
                             adopted_at: index,
                             adopted_time: time,
                             proposal: None,
-                        });
-                    }
-                    if self.effects_on {
-                        out.push(Effect::CodeChanged(Box::new(d.clone())));
+                        };
+                        if self.effects_on {
+                            out.push(Effect::AddendumAdded {
+                                document: d.id.clone(),
+                                version: v.number,
+                                addendum: Box::new(addendum.clone()),
+                            });
+                        }
+                        v.addenda.push(addendum);
                     }
                 }
             }
@@ -180,9 +185,14 @@ impl State {
                     proposal,
                     addenda: Vec::new(),
                 };
+                if self.effects_on {
+                    self.pending
+                        .push(Effect::DocumentFounded { id: document.id.clone(), title: document.title.clone() });
+                    self.pending.push(Effect::VersionAdopted(Box::new(version.clone())));
+                }
                 let d = Document { id: document.id.clone(), title: document.title.clone(), versions: vec![version] };
                 self.code.documents.insert(d.id.clone(), d);
-                (document.id.clone(), format!("applied: {} version 1", document.id))
+                format!("applied: {} version 1", document.id)
             }
             CodeAction::Amend { document, changes, .. } => {
                 let Some(d) = self.code.documents.get_mut(document) else {
@@ -198,7 +208,7 @@ impl State {
                     Err(e) => return not(format!("not applied: {e}")),
                     Ok(articles) => {
                         let number = latest.number + 1;
-                        d.versions.push(Version {
+                        let version = Version {
                             document: document.to_string(),
                             number,
                             label: format!("Rev.{}", number - 1),
@@ -207,8 +217,12 @@ impl State {
                             adopted_time: when,
                             proposal,
                             addenda: Vec::new(),
-                        });
-                        (document.to_string(), format!("applied: {document} version {number}"))
+                        };
+                        if self.effects_on {
+                            self.pending.push(Effect::VersionAdopted(Box::new(version.clone())));
+                        }
+                        d.versions.push(version);
+                        format!("applied: {document} version {number}")
                     }
                 }
             }
@@ -231,7 +245,7 @@ impl State {
                         // An addendum: the version as adopted, and its
                         // hash, do not change.
                         let number = v.addenda.len() as u32 + 1;
-                        v.addenda.push(Addendum {
+                        let addendum = Addendum {
                             number,
                             what: AddendumKind::Translation {
                                 article: article.to_string(),
@@ -241,18 +255,21 @@ impl State {
                             adopted_at: index,
                             adopted_time: when,
                             proposal: proposal.clone(),
-                        });
-                        (document.to_string(), format!("applied: {article} in {}", lang.as_str()))
+                        };
+                        if self.effects_on {
+                            self.pending.push(Effect::AddendumAdded {
+                                document: document.to_string(),
+                                version,
+                                addendum: Box::new(addendum.clone()),
+                            });
+                        }
+                        v.addenda.push(addendum);
+                        format!("applied: {article} in {}", lang.as_str())
                     }
                 }
             }
         };
-        if self.effects_on {
-            if let Some(d) = self.code.documents.get(&result.0) {
-                self.pending.push(Effect::CodeChanged(Box::new(d.clone())));
-            }
-        }
-        Outcome { applied: true, said: result.1 }
+        Outcome { applied: true, said: result }
     }
 
     /// Documents the body is founded on (genesis), each as version 1.
@@ -274,10 +291,11 @@ impl State {
                 proposal: None,
                 addenda: Vec::new(),
             };
-            let doc = Document { id: d.id.clone(), title: d.title.clone(), versions: vec![version] };
             if self.effects_on {
-                out.push(Effect::CodeChanged(Box::new(doc.clone())));
+                out.push(Effect::DocumentFounded { id: d.id.clone(), title: d.title.clone() });
+                out.push(Effect::VersionAdopted(Box::new(version.clone())));
             }
+            let doc = Document { id: d.id.clone(), title: d.title.clone(), versions: vec![version] };
             self.code.documents.insert(d.id.clone(), doc);
         }
     }

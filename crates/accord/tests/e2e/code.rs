@@ -362,7 +362,8 @@ fn an_amendment_adopted_by_vote_makes_rev_1_with_its_diff_subscribers_exports_an
     db.busy_timeout(Duration::from_secs(5)).unwrap();
     let n = db
         .execute(
-            "UPDATE p_documents SET doc = replace(doc, 'Respecter la Charte', 'Ignorer la Charte') WHERE id = 'ICCIS'",
+            "UPDATE p_versions SET doc = replace(doc, 'Respecter la Charte', 'Ignorer la Charte') \
+             WHERE document = 'ICCIS' AND number = 1",
             [],
         )
         .unwrap();
