@@ -8,6 +8,11 @@
 
 #![forbid(unsafe_code)]
 
+// The same allocator as the `accord` binary, so that what is measured in
+// process (the decision fold, body building) is what the node runs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod audit;
 mod decisions;
 mod log;
