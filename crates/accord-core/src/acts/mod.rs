@@ -1,11 +1,15 @@
 //! Every kind of act a statement can carry, with its body.
 //!
-//! **Adding a statement type** happens here: add a body struct in the
-//! family's module, a variant to [`Act`], its name in [`Act::parse`] and
-//! [`Act::type_name`], and its place in [`Act::domain`]. The compiler then
-//! stops at every rule that must say what the act may do (the fold
-//! dispatches on [`Domain`] with no catch-all arm, and so does
-//! [`Act::allowed_while_suspended`]). Document it in `docs/PROTOCOL.md`.
+//! **Adding a statement type** happens here: a body struct in the family's
+//! module (with its `validate`, the checks that need no state), one row in
+//! the `acts!` table below (its wire name, its variant and body, the
+//! domain arm that decides it), and that arm in its domain's enum
+//! ([`BodyAct`], [`DecisionAct`], [`CodeAct`]). The enum, [`TYPES`],
+//! parsing, the name, the encoding and the stateless checks all come from
+//! the table. The compiler then stops at every rule that must say what the
+//! act may do (the fold dispatches on [`Domain`] with no catch-all arm,
+//! and so does [`Act::allowed_while_suspended`]). Document it in
+//! `docs/PROTOCOL.md`.
 //!
 //! **One act, one encoding.** A body is accepted only if its typed form
 //! re-encodes to exactly the JSON that was signed ([`Act::parse`] checks
@@ -29,64 +33,96 @@ pub use genesis::Genesis;
 pub use member::{KeyRotate, Rename};
 pub use note::NotePublish;
 
-/// A typed act: the statement's `type` and `body`, parsed. The large
-/// bodies are boxed so that the common acts (votes) stay small: the fold
-/// streams millions of entries.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Act {
-    /// `body.genesis` — entry 0: founds the body.
-    Genesis(Box<Genesis>),
-    /// `member.key.rotate` — a member replaces its key.
-    KeyRotate(KeyRotate),
-    /// `member.rename` — a member changes its own name.
-    Rename(Rename),
-    /// `note.publish` — a member publishes a short text.
-    NotePublish(NotePublish),
-    /// `proposal.submit` — a member tables a proposal.
-    ProposalSubmit(Box<ProposalSubmit>),
-    /// `proposal.cosponsor` — a member joins as co-sponsor.
-    ProposalCosponsor(ProposalRef),
-    /// `proposal.withdraw-cosponsor` — a co-sponsor withdraws.
-    ProposalWithdrawCosponsor(ProposalRef),
-    /// `proposal.withdraw` — the sponsor withdraws an unamended proposal.
-    ProposalWithdraw(ProposalRef),
-    /// `proposal.amend` — an amendment, voted before its proposal.
-    ProposalAmend(Box<ProposalAmend>),
-    /// `vote.cast` — a recorded vote, with an optional explanation.
-    VoteCast(VoteCast),
-    /// `silence.object` — breaks silence: the proposal goes to a vote.
-    SilenceObject(SilenceNote),
-    /// `silence.dissociate` — recorded, does not break silence.
-    SilenceDissociate(SilenceNote),
-    /// `clock.tick` — the secretariat marks the time.
-    ClockTick(ClockTick),
-    /// `code.subscribe` — a member subscribes to a version of a document.
-    CodeSubscribe(CodeSubscribe),
-    /// `code.unsubscribe`.
-    CodeUnsubscribe(CodeUnsubscribe),
-    /// `code.norms` — the secretariat maps an article to related norms.
-    CodeNorms(CodeNorms),
+/// The one table of statement types. Each row: the wire name, the
+/// variant and its body type, and the domain arm that decides it. It makes
+/// [`Act`], [`TYPES`], `Act::typed` (parsing by name), [`Act::type_name`],
+/// [`Act::body`] (the encoding), `Act::validate` and [`Act::domain`].
+macro_rules! acts {
+    ($( $(#[$doc:meta])* $name:literal => $variant:ident($body:ty) => $dom:ident($sub:ident::$arm:ident), )+) => {
+        /// A typed act: the statement's `type` and `body`, parsed. The large
+        /// bodies are boxed so that the common acts (votes) stay small: the fold
+        /// streams millions of entries.
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum Act {
+            $( $(#[$doc])* $variant($body), )+
+        }
+
+        /// All statement types this version understands.
+        pub const TYPES: &[&str] = &[$($name),+];
+
+        impl Act {
+            fn typed(kind: &str, v: &Value) -> Result<Act, Refusal> {
+                Ok(match kind {
+                    $( $name => Act::$variant(body(kind, v)?), )+
+                    other => return Err(Refusal::UnknownType(other.chars().take(64).collect())),
+                })
+            }
+
+            pub fn type_name(&self) -> &'static str {
+                match self {
+                    $( Act::$variant(_) => $name, )+
+                }
+            }
+
+            /// The body as signed: its one encoding.
+            pub fn body(&self) -> Value {
+                match self {
+                    $( Act::$variant(b) => to_value(b), )+
+                }
+            }
+
+            /// Checks that need no state (lengths, formats).
+            fn validate(&self) -> Result<(), Refusal> {
+                let bad = |why: String| Refusal::BadBody { kind: self.type_name().to_string(), why };
+                match self {
+                    $( Act::$variant(b) => b.validate().map_err(bad), )+
+                }
+            }
+
+            /// The domain whose rules decide this act.
+            pub fn domain(&self) -> Domain<'_> {
+                match self {
+                    $( Act::$variant(b) => Domain::$dom($sub::$arm(b)), )+
+                }
+            }
+        }
+    };
 }
 
-/// All statement types this version understands.
-pub const TYPES: &[&str] = &[
-    "body.genesis",
-    "member.key.rotate",
-    "member.rename",
-    "note.publish",
-    "proposal.submit",
-    "proposal.cosponsor",
-    "proposal.withdraw-cosponsor",
-    "proposal.withdraw",
-    "proposal.amend",
-    "vote.cast",
-    "silence.object",
-    "silence.dissociate",
-    "clock.tick",
-    "code.subscribe",
-    "code.unsubscribe",
-    "code.norms",
-];
+acts! {
+    /// `body.genesis` — entry 0: founds the body.
+    "body.genesis" => Genesis(Box<Genesis>) => Body(BodyAct::Genesis),
+    /// `member.key.rotate` — a member replaces its key.
+    "member.key.rotate" => KeyRotate(KeyRotate) => Body(BodyAct::KeyRotate),
+    /// `member.rename` — a member changes its own name.
+    "member.rename" => Rename(Rename) => Body(BodyAct::Rename),
+    /// `note.publish` — a member publishes a short text.
+    "note.publish" => NotePublish(NotePublish) => Body(BodyAct::NotePublish),
+    /// `proposal.submit` — a member tables a proposal.
+    "proposal.submit" => ProposalSubmit(Box<ProposalSubmit>) => Decision(DecisionAct::Submit),
+    /// `proposal.cosponsor` — a member joins as co-sponsor.
+    "proposal.cosponsor" => ProposalCosponsor(ProposalRef) => Decision(DecisionAct::Cosponsor),
+    /// `proposal.withdraw-cosponsor` — a co-sponsor withdraws.
+    "proposal.withdraw-cosponsor" => ProposalWithdrawCosponsor(ProposalRef) => Decision(DecisionAct::WithdrawCosponsor),
+    /// `proposal.withdraw` — the sponsor withdraws an unamended proposal.
+    "proposal.withdraw" => ProposalWithdraw(ProposalRef) => Decision(DecisionAct::Withdraw),
+    /// `proposal.amend` — an amendment, voted before its proposal.
+    "proposal.amend" => ProposalAmend(Box<ProposalAmend>) => Decision(DecisionAct::Amend),
+    /// `vote.cast` — a recorded vote, with an optional explanation.
+    "vote.cast" => VoteCast(VoteCast) => Decision(DecisionAct::Vote),
+    /// `silence.object` — breaks silence: the proposal goes to a vote.
+    "silence.object" => SilenceObject(SilenceNote) => Decision(DecisionAct::Object),
+    /// `silence.dissociate` — recorded, does not break silence.
+    "silence.dissociate" => SilenceDissociate(SilenceNote) => Decision(DecisionAct::Dissociate),
+    /// `clock.tick` — the secretariat marks the time.
+    "clock.tick" => ClockTick(ClockTick) => Decision(DecisionAct::Tick),
+    /// `code.subscribe` — a member subscribes to a version of a document.
+    "code.subscribe" => CodeSubscribe(CodeSubscribe) => Code(CodeAct::Subscribe),
+    /// `code.unsubscribe`.
+    "code.unsubscribe" => CodeUnsubscribe(CodeUnsubscribe) => Code(CodeAct::Unsubscribe),
+    /// `code.norms` — the secretariat maps an article to related norms.
+    "code.norms" => CodeNorms(CodeNorms) => Code(CodeAct::Norms),
+}
 
 fn body<T: DeserializeOwned>(kind: &str, v: &Value) -> Result<T, Refusal> {
     // The path names the field in the refusal (`action.changes[0].lang: …`).
@@ -142,28 +178,6 @@ pub enum CodeAct<'a> {
 }
 
 impl Act {
-    /// The domain whose rules decide this act.
-    pub fn domain(&self) -> Domain<'_> {
-        match self {
-            Act::Genesis(b) => Domain::Body(BodyAct::Genesis(b)),
-            Act::KeyRotate(b) => Domain::Body(BodyAct::KeyRotate(b)),
-            Act::Rename(b) => Domain::Body(BodyAct::Rename(b)),
-            Act::NotePublish(b) => Domain::Body(BodyAct::NotePublish(b)),
-            Act::ProposalSubmit(b) => Domain::Decision(DecisionAct::Submit(b)),
-            Act::ProposalCosponsor(b) => Domain::Decision(DecisionAct::Cosponsor(b)),
-            Act::ProposalWithdrawCosponsor(b) => Domain::Decision(DecisionAct::WithdrawCosponsor(b)),
-            Act::ProposalWithdraw(b) => Domain::Decision(DecisionAct::Withdraw(b)),
-            Act::ProposalAmend(b) => Domain::Decision(DecisionAct::Amend(b)),
-            Act::VoteCast(b) => Domain::Decision(DecisionAct::Vote(b)),
-            Act::SilenceObject(b) => Domain::Decision(DecisionAct::Object(b)),
-            Act::SilenceDissociate(b) => Domain::Decision(DecisionAct::Dissociate(b)),
-            Act::ClockTick(b) => Domain::Decision(DecisionAct::Tick(b)),
-            Act::CodeSubscribe(b) => Domain::Code(CodeAct::Subscribe(b)),
-            Act::CodeUnsubscribe(b) => Domain::Code(CodeAct::Unsubscribe(b)),
-            Act::CodeNorms(b) => Domain::Code(CodeAct::Norms(b)),
-        }
-    }
-
     /// May a suspended member perform this act? (GA rules, art. 19; the
     /// Charter's art. 5.) A suspended member loses the rights of
     /// membership but keeps its key and its voice: only rotating its key
@@ -207,89 +221,6 @@ impl Act {
         }
         act.validate()?;
         Ok(act)
-    }
-
-    fn typed(kind: &str, v: &Value) -> Result<Act, Refusal> {
-        Ok(match kind {
-            "body.genesis" => Act::Genesis(body(kind, v)?),
-            "member.key.rotate" => Act::KeyRotate(body(kind, v)?),
-            "member.rename" => Act::Rename(body(kind, v)?),
-            "note.publish" => Act::NotePublish(body(kind, v)?),
-            "proposal.submit" => Act::ProposalSubmit(body(kind, v)?),
-            "proposal.cosponsor" => Act::ProposalCosponsor(body(kind, v)?),
-            "proposal.withdraw-cosponsor" => Act::ProposalWithdrawCosponsor(body(kind, v)?),
-            "proposal.withdraw" => Act::ProposalWithdraw(body(kind, v)?),
-            "proposal.amend" => Act::ProposalAmend(body(kind, v)?),
-            "vote.cast" => Act::VoteCast(body(kind, v)?),
-            "silence.object" => Act::SilenceObject(body(kind, v)?),
-            "silence.dissociate" => Act::SilenceDissociate(body(kind, v)?),
-            "clock.tick" => Act::ClockTick(body(kind, v)?),
-            "code.subscribe" => Act::CodeSubscribe(body(kind, v)?),
-            "code.unsubscribe" => Act::CodeUnsubscribe(body(kind, v)?),
-            "code.norms" => Act::CodeNorms(body(kind, v)?),
-            other => return Err(Refusal::UnknownType(other.chars().take(64).collect())),
-        })
-    }
-
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Act::Genesis(_) => "body.genesis",
-            Act::KeyRotate(_) => "member.key.rotate",
-            Act::Rename(_) => "member.rename",
-            Act::NotePublish(_) => "note.publish",
-            Act::ProposalSubmit(_) => "proposal.submit",
-            Act::ProposalCosponsor(_) => "proposal.cosponsor",
-            Act::ProposalWithdrawCosponsor(_) => "proposal.withdraw-cosponsor",
-            Act::ProposalWithdraw(_) => "proposal.withdraw",
-            Act::ProposalAmend(_) => "proposal.amend",
-            Act::VoteCast(_) => "vote.cast",
-            Act::SilenceObject(_) => "silence.object",
-            Act::SilenceDissociate(_) => "silence.dissociate",
-            Act::ClockTick(_) => "clock.tick",
-            Act::CodeSubscribe(_) => "code.subscribe",
-            Act::CodeUnsubscribe(_) => "code.unsubscribe",
-            Act::CodeNorms(_) => "code.norms",
-        }
-    }
-
-    pub fn body(&self) -> Value {
-        match self {
-            Act::Genesis(b) => to_value(b),
-            Act::KeyRotate(b) => to_value(b),
-            Act::Rename(b) => to_value(b),
-            Act::NotePublish(b) => to_value(b),
-            Act::ProposalSubmit(b) => to_value(b),
-            Act::ProposalCosponsor(b) | Act::ProposalWithdrawCosponsor(b) | Act::ProposalWithdraw(b) => to_value(b),
-            Act::ProposalAmend(b) => to_value(b),
-            Act::VoteCast(b) => to_value(b),
-            Act::SilenceObject(b) | Act::SilenceDissociate(b) => to_value(b),
-            Act::ClockTick(b) => to_value(b),
-            Act::CodeSubscribe(b) => to_value(b),
-            Act::CodeUnsubscribe(b) => to_value(b),
-            Act::CodeNorms(b) => to_value(b),
-        }
-    }
-
-    /// Checks that need no state (lengths, formats).
-    fn validate(&self) -> Result<(), Refusal> {
-        let bad = |why: String| Refusal::BadBody { kind: self.type_name().to_string(), why };
-        match self {
-            Act::Genesis(g) => g.validate().map_err(bad),
-            Act::KeyRotate(k) => k.validate().map_err(bad),
-            Act::Rename(r) => r.validate().map_err(bad),
-            Act::NotePublish(n) => n.validate().map_err(bad),
-            Act::ProposalSubmit(b) => b.validate().map_err(bad),
-            Act::ProposalCosponsor(b) | Act::ProposalWithdrawCosponsor(b) | Act::ProposalWithdraw(b) => {
-                b.validate().map_err(bad)
-            }
-            Act::ProposalAmend(b) => b.validate().map_err(bad),
-            Act::VoteCast(b) => b.validate().map_err(bad),
-            Act::SilenceObject(b) | Act::SilenceDissociate(b) => b.validate().map_err(bad),
-            Act::ClockTick(_) => Ok(()),
-            Act::CodeSubscribe(b) => b.validate().map_err(bad),
-            Act::CodeUnsubscribe(b) => b.validate().map_err(bad),
-            Act::CodeNorms(b) => b.validate().map_err(bad),
-        }
     }
 }
 
