@@ -52,7 +52,7 @@ pub fn ballot(store: &dyn Reads, id: &str) -> Result<Option<Ballot>, NodeError> 
 
 /// The record of `row` as a JSON object.
 pub fn record_of(row: &ProposalRow) -> Result<Map<String, Value>, NodeError> {
-    match &row.doc {
+    match row.doc() {
         Value::Object(m) => Ok(m.clone()),
         _ => Err(NodeError::Corrupt(format!("the stored record of proposal {} is not a JSON object", row.id))),
     }
@@ -60,7 +60,7 @@ pub fn record_of(row: &ProposalRow) -> Result<Map<String, Value>, NodeError> {
 
 /// The final count kept in the record once a recorded vote closed.
 pub fn recorded_tally(row: &ProposalRow) -> Result<Option<Tally>, NodeError> {
-    let Some(t) = row.doc.get("tally").filter(|t| t.is_object()) else {
+    let Some(t) = row.doc().get("tally").filter(|t| t.is_object()) else {
         return Ok(None);
     };
     let field = |k: &str| {
@@ -164,7 +164,7 @@ mod tests {
     }
 
     fn row(doc: Value) -> ProposalRow {
-        ProposalRow { id: "p".into(), seq: 1, status: "adopted".into(), doc }
+        ProposalRow::new("p".into(), 1, "adopted".into(), doc.to_string()).unwrap()
     }
 
     #[test]

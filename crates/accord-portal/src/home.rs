@@ -70,7 +70,7 @@ pub(crate) async fn page(ctx: Ctx, State(node): State<AppState>) -> Response {
 }
 
 pub(crate) fn str_field<'a>(p: &'a ProposalRow, key: &str) -> &'a str {
-    p.doc.get(key).and_then(|v| v.as_str()).unwrap_or("")
+    p.doc().get(key).and_then(|v| v.as_str()).unwrap_or("")
 }
 
 /// A table of proposals: title, status, and the deadline (open) or the
@@ -95,7 +95,7 @@ pub(crate) fn proposal_table(ctx: &Ctx, rows: &[ProposalRow], open: bool) -> Mar
                         td data-label=(when) {
                             @if open {
                                 (layout::deadline(ctx.ui(), str_field(p, "closes")))
-                            } @else if let Some(i) = p.doc.get("closed_at").and_then(|v| v.as_u64()) {
+                            } @else if let Some(i) = p.doc().get("closed_at").and_then(|v| v.as_u64()) {
                                 (layout::entry_link(i))
                             }
                         }

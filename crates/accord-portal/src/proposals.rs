@@ -16,7 +16,7 @@ use crate::ctx::Ctx;
 use crate::layout::{self, load, reply, Nav, Page, PageError};
 use crate::AppState;
 use accord_core::decisions::{Status, Tally};
-use accord_node::ballots::{self, LiveTallies};
+use accord_node::ballots::LiveTallies;
 use accord_store::{ProposalPage, ProposalQuery, Reads, Start};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -177,8 +177,8 @@ fn read_page(store: &dyn Reads, filter: Filter, page: u64, tr: crate::i18n::Tr) 
     let mut live = LiveTallies::with_members(store, &members);
     let mut rows = Vec::with_capacity(found.len());
     for row in &found {
-        let record = Record::parse_value(&row.doc)?;
-        let tally = match ballots::recorded_tally(row).map_err(PageError::storage)? {
+        let record = Record::parse_str(&row.json)?;
+        let tally = match record.tally.map(accord_core::decisions::Tally::from) {
             _ if record.adopted_by.as_deref() == Some("consensus") => TallyCell::Consensus,
             Some(t) => TallyCell::Count(t),
             None if record.is_pending() && record.has_vote() => {

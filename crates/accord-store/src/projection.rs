@@ -29,7 +29,7 @@ pub struct NoteRow {
 
 /// A proposal or amendment as last changed: the core's `ProposalRecord`
 /// (everything but votes), kept as the JSON it serialises to.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct ProposalRow {
     pub id: String,
     /// Index of the entry that submitted it (`record.entries[0]`); lists
@@ -37,8 +37,33 @@ pub struct ProposalRow {
     pub seq: u64,
     /// `Status::as_str` of the record (`open`, `voting`, `adopted`, …).
     pub status: String,
-    /// The `ProposalRecord` as JSON.
-    pub doc: serde_json::Value,
+    /// The `ProposalRecord` as its JSON text (checked to be JSON when
+    /// read): a page that shows a list parses it straight into the fields
+    /// it needs, without building a [`serde_json::Value`].
+    pub json: String,
+    /// The same as a JSON value, parsed on first use ([`ProposalRow::doc`]).
+    doc: std::sync::OnceLock<serde_json::Value>,
+}
+
+impl ProposalRow {
+    /// A row from the record's JSON text, which must be JSON.
+    pub fn new(id: String, seq: u64, status: String, json: String) -> Result<ProposalRow, serde_json::Error> {
+        // Checked without building anything (no allocation per field).
+        serde_json::from_str::<serde::de::IgnoredAny>(&json)?;
+        Ok(ProposalRow { id, seq, status, json, doc: std::sync::OnceLock::new() })
+    }
+
+    /// The record as a JSON value (parsed once, on first use).
+    pub fn doc(&self) -> &serde_json::Value {
+        // `new` checked the text is JSON, so this parse does not fail.
+        self.doc.get_or_init(|| serde_json::from_str(&self.json).unwrap_or(serde_json::Value::Null))
+    }
+}
+
+impl PartialEq for ProposalRow {
+    fn eq(&self, other: &ProposalRow) -> bool {
+        (&self.id, self.seq, &self.status, self.doc()) == (&other.id, other.seq, &other.status, other.doc())
+    }
 }
 
 /// A member's recorded vote (the latest, if the rules let it change).

@@ -440,8 +440,7 @@ pub(crate) fn proposal_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, u
 }
 
 pub(crate) fn parse_proposal((id, seq, status, doc): (String, u64, String, String)) -> Result<ProposalRow> {
-    let doc = serde_json::from_str(&doc).map_err(|e| StoreError::Corrupt(format!("proposal {id}: {e}")))?;
-    Ok(ProposalRow { id, seq, status, doc })
+    ProposalRow::new(id.clone(), seq, status, doc).map_err(|e| StoreError::Corrupt(format!("proposal {id}: {e}")))
 }
 
 impl LogStore for SqliteStore {

@@ -325,10 +325,10 @@ fn decision_projections(store: &dyn Store) {
     assert_eq!((next.total, next.rows.iter().map(|p| p.id.as_str()).collect::<Vec<_>>()), (2, vec!["p-2"]));
     assert!(oldest(&[], Start::After(next.rows[0].seq), 1).rows.is_empty());
     let p1 = store.proposal("p-1").unwrap().unwrap();
-    assert_eq!(p1.doc["status"], "adopted");
-    assert_eq!(p1.doc["tally"]["yes"], 1);
-    assert_eq!(p1.doc["entries"], serde_json::json!([3, 8]));
-    assert_eq!(p1.doc["closes"], "1970-01-01T00:00:02Z");
+    assert_eq!(p1.doc()["status"], "adopted");
+    assert_eq!(p1.doc()["tally"]["yes"], 1);
+    assert_eq!(p1.doc()["entries"], serde_json::json!([3, 8]));
+    assert_eq!(p1.doc()["closes"], "1970-01-01T00:00:02Z");
     assert!(store.proposal("p-9").unwrap().is_none());
 
     let votes = store.votes("p-1").unwrap();

@@ -180,7 +180,7 @@ fn awaits_of(member: &MemberRow, pending: &[ProposalRow], votes: &BTreeMap<Strin
             (!voted && !member.suspended).then_some(Why::Vote)
         };
         let amends =
-            row.doc.get("amends").and_then(|v| v.as_str()).filter(|p| mine(p)).map(|p| Why::Amends(p.to_string()));
+            row.doc().get("amends").and_then(|v| v.as_str()).filter(|p| mine(p)).map(|p| Why::Amends(p.to_string()));
         // An amendment to one's own proposal says so, whether or not the
         // vote on it is still to be cast.
         if let Some(why) = amends.or(why) {
@@ -199,7 +199,7 @@ fn awaits_of(member: &MemberRow, pending: &[ProposalRow], votes: &BTreeMap<Strin
 }
 
 fn list_of(row: &ProposalRow, list: &str) -> Vec<String> {
-    row.doc
+    row.doc()
         .get(list)
         .and_then(|v| v.as_array())
         .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
@@ -207,7 +207,7 @@ fn list_of(row: &ProposalRow, list: &str) -> Vec<String> {
 }
 
 fn members_of(row: &ProposalRow, list: &str) -> Vec<String> {
-    row.doc
+    row.doc()
         .get(list)
         .and_then(|v| v.as_array())
         .map(|a| a.iter().filter_map(|x| x.get("member")?.as_str().map(str::to_string)).collect())
@@ -237,7 +237,7 @@ fn ballot_for(member: &MemberRow, row: ProposalRow, votes: &[VoteRow], began: bo
     let is_cosponsor = members_of(&row, "cosponsors").iter().any(|m| m == me);
     let cosponsor = !sponsor && !began && !is_cosponsor;
     let withdraw_cosponsor = !began && is_cosponsor;
-    let withdraw = sponsor && !began && row.doc.get("original_text").is_none();
+    let withdraw = sponsor && !began && row.doc().get("original_text").is_none();
     (vote || object || dissociate || cosponsor || withdraw_cosponsor || withdraw).then_some(Ballot {
         row,
         vote,
@@ -253,7 +253,7 @@ fn ballot_for(member: &MemberRow, row: ProposalRow, votes: &[VoteRow], began: bo
 /// silence, with no vote cast yet (PROTOCOL.md §5.3).
 fn is_amendable(row: &ProposalRow, votes: &[VoteRow]) -> bool {
     (row.status == "open" || row.status == "voting")
-        && row.doc.get("amends").is_none()
+        && row.doc().get("amends").is_none()
         && !unbroken_silence(row)
         && votes.is_empty()
 }
@@ -458,7 +458,7 @@ fn ballot(ctx: &Ctx, b: &Ballot) -> Markup {
                 span class=(format!("status status-{}", p.status)) { (ctx.t(&format!("status-{}", p.status))) }
                 " " (ctx.t("desk-closes")) " " (layout::deadline(ctx.ui(), str_field(p, "closes")))
                 " · " (ctx.t("desk-sponsor")) " " code { (str_field(p, "sponsor")) }
-                @if let Some(a) = p.doc.get("amends").and_then(|v| v.as_str()) {
+                @if let Some(a) = p.doc().get("amends").and_then(|v| v.as_str()) {
                     " · " (ctx.t("desk-amends")) " " a href=(format!("/proposals/{a}")) { code { (a) } }
                 }
             }
@@ -732,7 +732,7 @@ mod tests {
         if let (Some(d), Some(e)) = (doc.as_object_mut(), extra.as_object()) {
             d.extend(e.clone());
         }
-        ProposalRow { id: id.into(), seq: 1, status: status.into(), doc }
+        ProposalRow::new(id.into(), 1, status.into(), doc.to_string()).unwrap()
     }
 
     fn vote(member: &str) -> VoteRow {

@@ -85,7 +85,7 @@ fn read(store: &dyn accord_store::Reads, id: &str, tr: crate::i18n::Tr) -> Resul
     let mut amendments = Vec::with_capacity(record.amendments.len());
     for a in &record.amendments {
         if let Some(row) = store.proposal(a).map_err(PageError::storage)? {
-            let submitted = row.doc.get("entries").and_then(|e| e.get(0)).and_then(|v| v.as_u64());
+            let submitted = row.doc().get("entries").and_then(|e| e.get(0)).and_then(|v| v.as_u64());
             amendments.push(AmendmentLine { id: row.id.clone(), title: title_of(&row), status: row.status, submitted });
         }
     }
@@ -101,7 +101,7 @@ fn read(store: &dyn accord_store::Reads, id: &str, tr: crate::i18n::Tr) -> Resul
 }
 
 fn title_of(row: &ProposalRow) -> String {
-    row.doc.get("title").and_then(|v| v.as_str()).unwrap_or(&row.id).to_string()
+    row.doc().get("title").and_then(|v| v.as_str()).unwrap_or(&row.id).to_string()
 }
 
 impl Detail {

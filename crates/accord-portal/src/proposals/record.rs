@@ -62,17 +62,36 @@ pub(crate) struct Record {
     pub closed_at: Option<u64>,
     #[serde(default)]
     pub action_result: Option<String>,
+    /// The final count, once a recorded vote closed.
+    #[serde(default)]
+    pub tally: Option<StoredTally>,
+}
+
+/// The final count as the record keeps it.
+#[derive(Clone, Copy, Debug, Deserialize)]
+pub(crate) struct StoredTally {
+    pub yes: u64,
+    pub no: u64,
+    pub abstain: u64,
+    pub not_voting: u64,
+}
+
+impl From<StoredTally> for accord_core::decisions::Tally {
+    fn from(t: StoredTally) -> Self {
+        accord_core::decisions::Tally { yes: t.yes, no: t.no, abstain: t.abstain, not_voting: t.not_voting }
+    }
 }
 
 impl Record {
+    /// Parses a stored record straight from its JSON text (a list page
+    /// reads many: no `serde_json::Value` is built).
+    pub fn parse_str(json: &str) -> Result<Record, PageError> {
+        serde_json::from_str(json).map_err(|e| PageError::storage(format!("a stored proposal record: {e}")))
+    }
+
     /// Parses a stored record; a record that does not parse is a storage
     /// fault, not the visitor's.
     pub fn parse(doc: &Map<String, Value>) -> Result<Record, PageError> {
-        Record::deserialize(doc).map_err(|e| PageError::storage(format!("a stored proposal record: {e}")))
-    }
-
-    /// As [`Record::parse`], from the record as a JSON value.
-    pub fn parse_value(doc: &Value) -> Result<Record, PageError> {
         Record::deserialize(doc).map_err(|e| PageError::storage(format!("a stored proposal record: {e}")))
     }
 
