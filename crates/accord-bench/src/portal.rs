@@ -322,7 +322,7 @@ impl LogWriter {
 
 /// Starts `accord serve` (this binary) on `data` and waits, at most five
 /// minutes, for it to say where it listens.
-fn start_serve(data: &Path) -> Result<ChildNode> {
+pub(super) fn start_serve(data: &Path) -> Result<ChildNode> {
     let child = Command::new(super::accord_exe()?)
         .args(["serve", "--listen", "127.0.0.1:0", "--max-connections-per-address", "100000", "--data"])
         .arg(data)

@@ -8,12 +8,10 @@
 //! Each run starts `accord serve`, times until `/api/v1/body` answers 200,
 //! and stops it; runs alternate between the two ways of starting.
 
-use super::portal::{build_body, TempDir};
-use super::{accord_exe, decisions::Roster};
-use anyhow::{anyhow, bail, Context, Result};
-use std::io::{BufRead, BufReader};
+use super::portal::{build_body, start_serve, TempDir};
+use super::{decisions::Roster, ChildNode};
+use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub(super) struct StartShape {
@@ -48,24 +46,32 @@ pub(super) fn bench_start(shape: StartShape) -> Result<()> {
     };
     let snapshot = data.join("state.snapshot");
     let aside = data.join("state.snapshot.aside");
-    // A snapshot to start from: the first start writes one if none is there.
+    // A snapshot to start from: the first start writes one if none is there
+    // (which it does only once the log holds a snapshot interval's worth).
+    let entries = entries_of(&data)?;
+    if !snapshot.exists() && entries < accord_node::DEFAULT_SNAPSHOT_EVERY {
+        bail!(
+            "the body holds {entries} entries, fewer than the {} after which accord serve writes a snapshot; \
+             give more --proposals",
+            accord_node::DEFAULT_SNAPSHOT_EVERY
+        );
+    }
     if !snapshot.exists() {
         eprintln!("accord bench start: no snapshot yet; a first start replays the log and writes one");
-        let node = Serve::start(&data)?;
-        node.wait_for_snapshot()?;
+        let node = serve(&data)?;
+        wait_for_snapshot(&node.url)?;
     }
-    let entries = entries_of(&data)?;
     let mut full = Vec::new();
     let mut fast = Vec::new();
     for run in 0..shape.runs.max(1) {
         std::fs::rename(&snapshot, &aside).context("moving the snapshot aside")?;
         let t = Instant::now();
-        let node = Serve::start(&data)?;
+        let node = serve(&data)?;
         full.push(t.elapsed());
         drop(node);
         std::fs::rename(&aside, &snapshot).context("putting the snapshot back")?;
         let t = Instant::now();
-        let node = Serve::start(&data)?;
+        let node = serve(&data)?;
         fast.push(t.elapsed());
         drop(node);
         eprintln!(
@@ -98,61 +104,31 @@ fn entries_of(data: &Path) -> Result<u64> {
     Ok(store.size()?)
 }
 
-/// `accord serve` on `data`, started and answering.
-struct Serve {
-    child: Child,
-    url: String,
-}
-
-impl Serve {
-    /// Starts it and returns once `/api/v1/body` answers 200.
-    fn start(data: &Path) -> Result<Serve> {
-        let child = Command::new(accord_exe()?)
-            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-            .arg(data)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .context("cannot start accord serve")?;
-        let mut node = Serve { child, url: String::new() };
-        let stdout = node.child.stdout.take().ok_or_else(|| anyhow!("no stdout"))?;
-        let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line)?;
-        node.url = line
-            .trim()
-            .strip_prefix("accord: listening on ")
-            .ok_or_else(|| anyhow!("accord serve did not say where it listens: {line:?}"))?
-            .to_string();
-        let http = reqwest::blocking::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            match http.get(format!("{}/api/v1/body", node.url)).send() {
-                Ok(r) if r.status().is_success() => return Ok(node),
-                _ if Instant::now() > deadline => bail!("accord serve did not answer within 120 s"),
-                _ => std::thread::sleep(Duration::from_millis(5)),
-            }
+/// `accord serve` on `data` (the portal bench's way of starting it),
+/// returned once `/api/v1/body` answers 200.
+fn serve(data: &Path) -> Result<ChildNode> {
+    let node = start_serve(data)?;
+    let http = reqwest::blocking::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        match http.get(format!("{}/api/v1/body", node.url)).send() {
+            Ok(r) if r.status().is_success() => return Ok(node),
+            _ if Instant::now() > deadline => bail!("accord serve did not answer within 120 s"),
+            _ => std::thread::sleep(Duration::from_millis(5)),
         }
-    }
-
-    /// Waits until the node has written a snapshot (`/metrics`).
-    fn wait_for_snapshot(&self) -> Result<()> {
-        let http = reqwest::blocking::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(300);
-        while Instant::now() < deadline {
-            let m = http.get(format!("{}/metrics", self.url)).send()?.text()?;
-            if m.lines().any(|l| l.starts_with("accord_snapshots_written_total ") && !l.ends_with(" 0")) {
-                return Ok(());
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        bail!("no snapshot written within 300 s")
     }
 }
 
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
-        let _ = self.child.wait();
+/// Waits until the node at `url` has written a snapshot (`/metrics`).
+fn wait_for_snapshot(url: &str) -> Result<()> {
+    let http = reqwest::blocking::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while Instant::now() < deadline {
+        let m = http.get(format!("{url}/metrics")).send()?.text()?;
+        if m.lines().any(|l| l.starts_with("accord_snapshots_written_total ") && !l.ends_with(" 0")) {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
     }
+    bail!("no snapshot written within 300 s")
 }

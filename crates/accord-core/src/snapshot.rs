@@ -103,16 +103,7 @@ pub fn decode(bytes: &[u8]) -> Result<(Header, State), SnapshotError> {
         return Err(SnapshotError::Checksum);
     }
     let mut r = Reader { bytes: body, at: MAGIC.len() };
-    let format = r.u32()?;
-    if format != FORMAT {
-        return Err(SnapshotError::Format(format));
-    }
-    let writer = r.str()?;
-    if writer != WRITER {
-        return Err(SnapshotError::Writer(writer));
-    }
-    let size = r.u64()?;
-    let root = Hash(r.array()?);
+    let Header { size, root } = read_header(&mut r)?;
     let state = State::dec(&mut r)?;
     if r.at != body.len() {
         return Err(r.bad("bytes after the state"));
@@ -129,7 +120,11 @@ pub fn header(bytes: &[u8]) -> Result<Header, SnapshotError> {
     if bytes.len() < MAGIC.len() + 32 || &bytes[..MAGIC.len()] != MAGIC {
         return Err(SnapshotError::NotASnapshot);
     }
-    let mut r = Reader { bytes: &bytes[..bytes.len() - 32], at: MAGIC.len() };
+    read_header(&mut Reader { bytes: &bytes[..bytes.len() - 32], at: MAGIC.len() })
+}
+
+/// Format, writer, size and root, after the magic.
+fn read_header(r: &mut Reader) -> Result<Header, SnapshotError> {
     let format = r.u32()?;
     if format != FORMAT {
         return Err(SnapshotError::Format(format));
@@ -138,8 +133,7 @@ pub fn header(bytes: &[u8]) -> Result<Header, SnapshotError> {
     if writer != WRITER {
         return Err(SnapshotError::Writer(writer));
     }
-    let size = r.u64()?;
-    Ok(Header { size, root: Hash(r.array()?) })
+    Ok(Header { size: r.u64()?, root: Hash(r.array()?) })
 }
 
 // ---- primitives ----
@@ -388,38 +382,24 @@ impl Dec for MemberId {
     }
 }
 
-impl Enc for Seq {
-    fn enc(&self, w: &mut Writer) {
-        w.u64(self.0)
-    }
+/// A newtype over an integer, as that integer.
+macro_rules! newtype {
+    ($t:ident, $f:ident) => {
+        impl Enc for $t {
+            fn enc(&self, w: &mut Writer) {
+                w.$f(self.0)
+            }
+        }
+        impl Dec for $t {
+            fn dec(r: &mut Reader) -> Result<Self, SnapshotError> {
+                Ok($t(r.$f()?))
+            }
+        }
+    };
 }
-impl Dec for Seq {
-    fn dec(r: &mut Reader) -> Result<Self, SnapshotError> {
-        Ok(Seq(r.u64()?))
-    }
-}
-
-impl Enc for LogIndex {
-    fn enc(&self, w: &mut Writer) {
-        w.u64(self.0)
-    }
-}
-impl Dec for LogIndex {
-    fn dec(r: &mut Reader) -> Result<Self, SnapshotError> {
-        Ok(LogIndex(r.u64()?))
-    }
-}
-
-impl Enc for Timestamp {
-    fn enc(&self, w: &mut Writer) {
-        w.i64(self.0)
-    }
-}
-impl Dec for Timestamp {
-    fn dec(r: &mut Reader) -> Result<Self, SnapshotError> {
-        Ok(Timestamp(r.i64()?))
-    }
-}
+newtype!(Seq, u64);
+newtype!(LogIndex, u64);
+newtype!(Timestamp, i64);
 
 impl Enc for crate::code::Lang {
     fn enc(&self, w: &mut Writer) {

@@ -85,4 +85,25 @@ fn the_demo_serves_a_seeded_body_that_audits_clean() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "audit failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("proposals"), "{stdout}");
+
+    // The demo keeps a snapshot of its state; a restart starts from it and
+    // serves the same body.
+    let mut server = server;
+    server.stop();
+    let snapshot = demo.join("data/state.snapshot");
+    assert!(snapshot.exists(), "the demo wrote no state snapshot");
+    let again = Server::demo(&demo);
+    let members_again: serde_json::Value = again.get("/api/v1/members").json().unwrap();
+    assert_eq!(members_again, members);
+    let metrics = again.get("/metrics").text().unwrap();
+    assert!(metrics.contains("accord_snapshot_bytes"), "{metrics}");
+}
+
+/// `--snapshot-every` takes a count of at least one entry.
+#[test]
+fn serve_refuses_a_snapshot_interval_of_zero() {
+    let out = accord().args(["serve", "--data", "/nonexistent", "--snapshot-every", "0"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--snapshot-every") && err.contains("0"), "{err}");
 }

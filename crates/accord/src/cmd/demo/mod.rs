@@ -15,6 +15,11 @@ use std::path::Path;
 
 pub const DEMO_ORIGIN: &str = "demo.accord.example/log";
 
+/// Entries between two snapshots of the demo's state: its log is a few
+/// dozen entries, so that the demo keeps one too and a restart starts
+/// from it (its log says so), as a large body's does.
+const DEMO_SNAPSHOT_EVERY: u64 = 16;
+
 /// The demo's member states: the four co-sponsors of the 2011 code
 /// (A/66/359) and eight others from every region, each with its short
 /// name in the UN's six languages (ar, zh, en, fr, ru, es), as the UN's
@@ -92,7 +97,7 @@ pub fn run(dir: &Path, listen: &str) -> Result<()> {
     if fresh {
         create(dir)?;
     }
-    let (node, _lock) = start_node(&data, None, accord_node::DEFAULT_SNAPSHOT_EVERY)?;
+    let (node, _lock) = start_node(&data, None, DEMO_SNAPSHOT_EVERY)?;
     if fresh {
         seed(&node, dir)?;
     }
