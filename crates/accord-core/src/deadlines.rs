@@ -24,6 +24,9 @@ use std::collections::BTreeSet;
 pub enum DeadlineKind {
     /// Decisions: a ballot (proposal or amendment, by id) closes.
     Ballot(String),
+    /// The root zone: every RRset is signed again (a week after the last
+    /// full signing).
+    ZoneResign,
 }
 
 /// A deadline: ordered by time, then by the index of the entry that set

@@ -26,6 +26,7 @@ pub mod snapshot;
 pub mod state;
 pub mod statement;
 pub mod time;
+pub mod zone;
 
 pub use acts::Act;
 pub use entry::Entry;

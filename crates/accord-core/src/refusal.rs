@@ -35,6 +35,8 @@ pub enum Refusal {
     BallotClosed { proposal: String, status: String },
     #[error("refused by the rules: {0}")]
     Rules(String),
+    #[error("the technical checks of {tld} fail: {}", faults.join("; "))]
+    ZoneChecks { tld: String, faults: Vec<String> },
     #[error("log fault: {0}")]
     LogFault(String),
 }
@@ -58,6 +60,7 @@ impl Refusal {
             Refusal::UnknownProposal(_) => "unknown-proposal",
             Refusal::BallotClosed { .. } => "ballot-closed",
             Refusal::Rules(_) => "refused-by-rules",
+            Refusal::ZoneChecks { .. } => "zone-checks-failed",
             Refusal::LogFault(_) => "log-fault",
         }
     }

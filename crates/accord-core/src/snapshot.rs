@@ -40,7 +40,7 @@ use std::sync::Arc;
 pub const MAGIC: &[u8; 16] = b"accord-snapshot\n";
 
 /// The encoding's version: bumped with every change of what is written.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// Who wrote a snapshot: a snapshot of another version is not trusted.
 pub const WRITER: &str = concat!("accord-core ", env!("CARGO_PKG_VERSION"));
@@ -448,6 +448,7 @@ impl Enc for State {
             rules,
             decisions,
             code,
+            zone,
             deadlines,
             // Empty: `encode` refuses a state whose effects wait.
             pending: _,
@@ -462,6 +463,7 @@ impl Enc for State {
         w.json(rules);
         decisions.enc(w);
         code.enc(w);
+        zone.enc(w);
         deadlines.enc(w);
         clock_floor.enc(w);
     }
@@ -481,6 +483,7 @@ impl Dec for State {
             rules: r.json()?,
             decisions: Dec::dec(r)?,
             code: Dec::dec(r)?,
+            zone: Dec::dec(r)?,
             deadlines: Dec::dec(r)?,
             pending: Vec::new(),
             clock_floor: Timestamp::dec(r)?,
@@ -579,6 +582,7 @@ impl Enc for Deadline {
                 w.u8(0);
                 id.enc(w)
             }
+            DeadlineKind::ZoneResign => w.u8(1),
         }
     }
 }
@@ -588,6 +592,7 @@ impl Dec for Deadline {
         let index = LogIndex::dec(r)?;
         let kind = match r.u8()? {
             0 => DeadlineKind::Ballot(r.str()?),
+            1 => DeadlineKind::ZoneResign,
             b => return Err(r.bad(format!("deadline kind {b}"))),
         };
         Ok(Deadline { time, index, kind })

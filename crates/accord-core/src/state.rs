@@ -136,6 +136,29 @@ pub enum Effect {
         member: MemberId,
         subscription: Option<crate::code::Subscription>,
     },
+    /// The zone: a delegation was set (`now`) or removed (`None`), by the
+    /// import or by an adopted proposal.
+    ZoneDelegation {
+        tld: accord_zone::Tld,
+        now: Option<Box<crate::zone::Sponsored>>,
+        index: LogIndex,
+        proposal: Option<String>,
+    },
+    /// The zone: the apex and public keys, when the import completes.
+    ZoneApex {
+        apex: Box<accord_zone::Apex>,
+        keys: crate::zone::ZoneKeys,
+        source_sha256: String,
+        source_serial: u32,
+    },
+    /// The zone: a new version (serial and signing plan) to build and sign.
+    ZoneVersionFormed(Box<crate::zone::ZoneVersion>),
+    /// The zone: the secretariat recorded a published zone.
+    ZonePublished {
+        serial: u32,
+        sha256: String,
+        index: LogIndex,
+    },
 }
 
 /// The result of a committed entry.
@@ -156,6 +179,7 @@ pub struct State {
     pub(crate) rules: Rules,
     pub(crate) decisions: Decisions,
     pub(crate) code: crate::code::Code,
+    pub(crate) zone: crate::zone::ZoneState,
     /// Every domain's deadlines, in one scheduler.
     pub(crate) deadlines: Deadlines,
     /// Effects of ballots closed since the last accepted entry; they are
@@ -178,6 +202,7 @@ impl Default for State {
             rules: Rules::default(),
             decisions: Decisions::default(),
             code: crate::code::Code::default(),
+            zone: crate::zone::ZoneState::default(),
             deadlines: Deadlines::default(),
             pending: Vec::new(),
             clock_floor: Timestamp::default(),
@@ -249,6 +274,10 @@ impl State {
         &self.code
     }
 
+    pub fn zone(&self) -> &crate::zone::ZoneState {
+        &self.zone
+    }
+
     /// The key that must have signed `entry`'s statement, if its author is
     /// known (for genesis: the secretariat key it carries).
     pub fn signer_of(&self, stmt: &crate::statement::Statement) -> Result<Arc<VerifierKey>, Refusal> {
@@ -274,6 +303,7 @@ impl State {
         while let Some(d) = self.deadlines.pop_due(time) {
             match d.kind {
                 DeadlineKind::Ballot(id) => self.close(&id),
+                DeadlineKind::ZoneResign => self.resign_zone(time),
             }
         }
         if time > self.clock_floor {
@@ -405,6 +435,7 @@ impl State {
                 Ok(())
             }
             Domain::Code(c) => self.check_code(&member, c),
+            Domain::Zone(z) => self.check_zone(&member, z),
             Domain::Decision(d) => self.check_decision(&member, d, time),
         }
     }
@@ -448,6 +479,7 @@ impl State {
                 }
             }
             Domain::Code(c) => self.commit_code(index, &st.member, c, entry.time, out),
+            Domain::Zone(z) => self.commit_zone(index, z, entry.time, out),
             Domain::Decision(d) => self.commit_decision(index, &st.member, d, entry.time, out),
         }
     }

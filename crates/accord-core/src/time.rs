@@ -50,6 +50,23 @@ impl Timestamp {
     }
 }
 
+/// The UTC date of `t` as the number `YYYYMMDD` (for SOA serials), if
+/// the year has four digits.
+pub fn utc_date_number(t: Timestamp) -> Option<u32> {
+    use chrono::Datelike;
+    let d = t.datetime();
+    let y = u32::try_from(d.year()).ok().filter(|y| (1000..=9999).contains(y))?;
+    Some(y * 10_000 + d.month() * 100 + d.day())
+}
+
+impl Timestamp {
+    /// Whole seconds since 1970 (for DNSSEC signature times); times before
+    /// 1970 are 0.
+    pub fn secs(&self) -> u64 {
+        u64::try_from(self.0.div_euclid(1000)).unwrap_or(0)
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_rfc3339())

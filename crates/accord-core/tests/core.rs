@@ -628,6 +628,41 @@ fn samples() -> Vec<(&'static str, Value)> {
         ("code.unsubscribe", json!({"document": "ICCIS"})),
         ("code.norms", json!({"article": "a", "document": "ICCIS", "norms": ["gge-2015-13a"]})),
         ("code.norms", json!({"article": "a", "document": "ICCIS", "norms": []})),
+        (
+            "zone.import",
+            json!({"apex": {"ns": {"a.accord-servers.net.": ["193.0.14.200", "2001:7fd::1"]},
+                            "soa": {"expire": 604800, "minimum": 86400, "mname": "a.accord-servers.net.",
+                                    "refresh": 1800, "retry": 900, "rname": "hostmaster.accord-servers.net."}},
+                   "delegations": {"aaa": {"delegation": {"ds": [{"algorithm": 8, "digest": "9d6b", "digest_type": 2,
+                                                                  "key_tag": 1657}],
+                                                          "glue": {"ns1.nic.aaa.": ["193.0.1.1"]},
+                                                          "ns": ["ns1.nic.aaa.", "ns.example.net."]},
+                                           "sponsor": {"organisation": "AAA"}},
+                                   "fr": {"delegation": {"ns": ["d.nic.fr.", "e.ext.net."]},
+                                          "sponsor": {"member": "FRA"}}},
+                   "file_sha256": "b13e8869367cc14e050fc45368c197948d49ca8311c2bb71486e67d46accb445",
+                   "keys": {"ksk": "4oqJcHUzMr1y/vQT5rCy7xtKrdp6osFB8jNxKmh2s1E=",
+                            "zsk": "1O7Bhp+xuKToF1Fq1akxVXy1aAXD6xbo86gD1kffeGk="},
+                   "part": 1, "parts": 2, "source_serial": 2022021501}),
+        ),
+        (
+            "zone.import",
+            json!({"delegations": {}, "file_sha256": "b13e8869367cc14e050fc45368c197948d49ca8311c2bb71486e67d46accb445",
+                   "part": 2, "parts": 2, "source_serial": 2022021501}),
+        ),
+        ("zone.publish", json!({"serial": 2026120300, "sha256": "ab".repeat(32)})),
+        (
+            "proposal.submit",
+            submit(Some(json!({"delegation": {"ns": ["a.nic.dev.", "b.nic.dev."],
+                                              "glue": {"a.nic.dev.": ["193.0.2.1"], "b.nic.dev.": ["2001:db9::1"]}},
+                               "op": "add", "sponsor": {"member": "FRA"}, "tld": "dev", "type": "zone.change"}))),
+        ),
+        (
+            "proposal.submit",
+            submit(Some(json!({"delegation": {"ns": ["a.nic.dev.", "b.nic.dev."]}, "op": "change",
+                               "tld": "dev", "type": "zone.change"}))),
+        ),
+        ("proposal.submit", submit(Some(json!({"op": "remove", "tld": "dev", "type": "zone.change"})))),
     ]
 }
 

@@ -45,6 +45,7 @@ impl Answer {
             Refusal::RateLimited { .. } => (429, "Rate limited"),
             Refusal::ClockSkew { .. } => (422, "Clock skew"),
             Refusal::Rules(_) => (422, "Refused by the rules"),
+            Refusal::ZoneChecks { .. } => (422, "Technical checks failed"),
             // The statement is well formed and signed; the state of the
             // body refuses it, as with `refused-by-rules`.
             Refusal::UnknownProposal(_) => (422, "Unknown proposal"),

@@ -62,6 +62,8 @@ enum Area {
     /// panel, an entry's proof): not changed by commits but by the
     /// checkpointer, so judged by the checkpoint's size itself.
     Checkpoint,
+    /// The root zone's registry and versions (`/registry…`).
+    Zone,
 }
 
 /// What a commit touched: some areas, or (membership, names, rules, the
@@ -101,6 +103,10 @@ fn touched(changes: &Changes) -> Touched {
             Effect::SubscriptionChanged { member, .. } => {
                 t.areas.extend([Area::Code, Area::Member(member.to_string())])
             }
+            Effect::ZoneDelegation { .. }
+            | Effect::ZoneApex { .. }
+            | Effect::ZoneVersionFormed(_)
+            | Effect::ZonePublished { .. } => t.areas.push(Area::Zone),
         }
     }
     t.areas.sort();
@@ -119,6 +125,7 @@ fn areas_of(path: &str) -> Option<Vec<Area>> {
         _ if path.starts_with("/proposals") => vec![Area::Proposals],
         // Versions link the decision that adopted them, which a vote never changes.
         _ if path.starts_with("/code") => vec![Area::Code],
+        _ if path.starts_with("/registry") => vec![Area::Zone],
         // An entry never changes, but its proof is against the latest checkpoint.
         _ if rest("/entries/").is_some() => vec![Area::Checkpoint],
         _ => match rest("/members/") {

@@ -161,6 +161,24 @@ impl CodeReads for FaultyStore {
     }
 }
 
+impl ZoneReads for FaultyStore {
+    fn zone_info(&self) -> Result<Option<crate::zone::ZoneInfo>> {
+        self.inner.zone_info()
+    }
+    fn zone_delegations(&self) -> Result<Vec<crate::zone::DelegationRow>> {
+        self.inner.zone_delegations()
+    }
+    fn zone_delegation(&self, tld: &str) -> Result<Option<crate::zone::DelegationRow>> {
+        self.inner.zone_delegation(tld)
+    }
+    fn zone_history(&self, tld: &str) -> Result<Vec<crate::zone::ZoneHistoryRow>> {
+        self.inner.zone_history(tld)
+    }
+    fn zone_versions(&self, before: Option<u32>, limit: u32) -> Result<Vec<crate::zone::ZoneVersionRow>> {
+        self.inner.zone_versions(before, limit)
+    }
+}
+
 impl ProjectionReads for FaultyStore {
     fn projection_digest(&self) -> Result<Hash> {
         self.inner.projection_digest()

@@ -19,7 +19,7 @@ pub mod prelude {
     pub use crate::confidential::ConfidentialStore;
     pub use crate::{
         BodyReads, CheckpointReads, CheckpointStore, CodeReads, DecisionReads, LogReads, LogStore, ProjectionReads,
-        ProjectionStore, Reads, Store,
+        ProjectionStore, Reads, Store, ZoneReads,
     };
 }
 
@@ -29,6 +29,7 @@ pub mod confidential;
 pub mod faults;
 mod projection;
 mod sqlite;
+pub mod zone;
 
 pub use projection::{MemberRow, NoteRow, ProposalRow, StatementRow, VoteRow};
 pub use sqlite::SqliteStore;
@@ -154,9 +155,12 @@ pub trait ProjectionStore: Send + Sync {
 /// projections. Every read sees only what committed. Readers (the HTTP
 /// API, the portal) get this half only, through the node: they cannot
 /// write.
-pub trait Reads: LogReads + CheckpointReads + BodyReads + DecisionReads + CodeReads + ProjectionReads {}
+pub trait Reads:
+    LogReads + CheckpointReads + BodyReads + DecisionReads + CodeReads + ZoneReads + ProjectionReads
+{
+}
 
-impl<T: LogReads + CheckpointReads + BodyReads + DecisionReads + CodeReads + ProjectionReads> Reads for T {}
+impl<T: LogReads + CheckpointReads + BodyReads + DecisionReads + CodeReads + ZoneReads + ProjectionReads> Reads for T {}
 
 /// The log: entries and their tree hashes, read. Every read sees only
 /// what committed; within [`LogReads::snapshot`], the log and every
@@ -213,6 +217,20 @@ pub trait DecisionReads: Send + Sync {
     fn recently_closed(&self, limit: u32) -> Result<Vec<ProposalRow>>;
     /// A member's recorded votes, newest first, before index `before`.
     fn votes_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<VoteRow>>;
+}
+
+/// The root zone's projections (see [`zone`]): durable as of the last
+/// commit that returned.
+pub trait ZoneReads: Send + Sync {
+    /// The apex and keys, once the import completed.
+    fn zone_info(&self) -> Result<Option<zone::ZoneInfo>>;
+    /// Every delegation, in TLD order.
+    fn zone_delegations(&self) -> Result<Vec<zone::DelegationRow>>;
+    fn zone_delegation(&self, tld: &str) -> Result<Option<zone::DelegationRow>>;
+    /// Every change of one TLD's delegation, oldest first.
+    fn zone_history(&self, tld: &str) -> Result<Vec<zone::ZoneHistoryRow>>;
+    /// Versions of the zone, newest first, with serials below `before`.
+    fn zone_versions(&self, before: Option<u32>, limit: u32) -> Result<Vec<zone::ZoneVersionRow>>;
 }
 
 /// The Code's projections: documents with their versions, and

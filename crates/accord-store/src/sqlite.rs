@@ -10,7 +10,7 @@ use crate::{
 };
 use accord_core::acts::decision::VoteChoice;
 use accord_core::code::{Document, Subscription};
-use accord_core::Effect;
+use accord_core::{Effect, Timestamp};
 use accord_log::Hash;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
@@ -49,6 +49,14 @@ CREATE TABLE IF NOT EXISTS p_subscriptions (document TEXT NOT NULL, member TEXT 
 CREATE TABLE IF NOT EXISTS p_statements (member TEXT NOT NULL, idx INTEGER NOT NULL, seq INTEGER NOT NULL,
     type TEXT NOT NULL, PRIMARY KEY (member, idx)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS p_votes_member ON p_votes (member, idx);
+CREATE TABLE IF NOT EXISTS p_zone (k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS p_zone_delegations (tld TEXT PRIMARY KEY, doc TEXT NOT NULL, since INTEGER NOT NULL)
+    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS p_zone_history (n INTEGER PRIMARY KEY, tld TEXT NOT NULL, idx INTEGER NOT NULL,
+    proposal TEXT NULL, doc TEXT NULL);
+CREATE INDEX IF NOT EXISTS p_zone_history_tld ON p_zone_history (tld, n);
+CREATE TABLE IF NOT EXISTS p_zone_versions (serial INTEGER PRIMARY KEY, idx INTEGER NOT NULL, time TEXT NOT NULL,
+    cause TEXT NOT NULL, plan TEXT NOT NULL, published TEXT NULL, published_idx INTEGER NULL);
 ";
 
 /// Projection tables, in digest order, with their ordering column.
@@ -63,6 +71,10 @@ const PROJECTIONS: &[(&str, &str)] = &[
     ("p_addenda", "document, version, number"),
     ("p_subscriptions", "document, member"),
     ("p_statements", "member, idx"),
+    ("p_zone", "k"),
+    ("p_zone_delegations", "tld"),
+    ("p_zone_history", "n"),
+    ("p_zone_versions", "serial"),
 ];
 
 /// Brings a database made by an older version up to [`SCHEMA`]: columns
@@ -390,6 +402,50 @@ fn write_effects(tx: &Transaction, effects: &[Effect]) -> Result<()> {
                 tx.prepare_cached("UPDATE p_members SET suspended = ?2 WHERE id = ?1")?
                     .execute(params![id.as_str(), suspended])?;
             }
+            Effect::ZoneDelegation { tld, now, index, proposal } => {
+                let doc = now.as_deref().map(|s| crate::zone::encode("delegation", s)).transpose()?;
+                match &doc {
+                    Some(d) => tx
+                        .prepare_cached(
+                            "INSERT INTO p_zone_delegations (tld, doc, since) VALUES (?1, ?2, ?3)
+                             ON CONFLICT (tld) DO UPDATE SET doc = excluded.doc, since = excluded.since",
+                        )?
+                        .execute(params![tld.label(), d, index.0])?,
+                    None => {
+                        tx.prepare_cached("DELETE FROM p_zone_delegations WHERE tld = ?1")?.execute([tld.label()])?
+                    }
+                };
+                tx.prepare_cached("INSERT INTO p_zone_history (tld, idx, proposal, doc) VALUES (?1, ?2, ?3, ?4)")?
+                    .execute(params![tld.label(), index.0, proposal, doc])?;
+            }
+            Effect::ZoneApex { apex, keys, source_sha256, source_serial } => {
+                let info = crate::zone::ZoneInfo {
+                    apex: (**apex).clone(),
+                    keys: keys.clone(),
+                    source_sha256: source_sha256.clone(),
+                    source_serial: *source_serial,
+                };
+                tx.prepare_cached("INSERT OR REPLACE INTO p_zone (k, v) VALUES ('info', ?1)")?
+                    .execute([crate::zone::encode("zone info", &info)?])?;
+            }
+            Effect::ZoneVersionFormed(v) => {
+                tx.prepare_cached(
+                    "INSERT INTO p_zone_versions (serial, idx, time, cause, plan) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT (serial) DO UPDATE SET idx = excluded.idx, time = excluded.time,
+                     cause = excluded.cause, plan = excluded.plan",
+                )?
+                .execute(params![
+                    v.serial,
+                    v.index.0,
+                    v.time.to_millis_string(),
+                    crate::zone::encode("version cause", &v.cause)?,
+                    crate::zone::encode_plan(&v.plan)?
+                ])?;
+            }
+            Effect::ZonePublished { serial, sha256, index } => {
+                tx.prepare_cached("UPDATE p_zone_versions SET published = ?2, published_idx = ?3 WHERE serial = ?1")?
+                    .execute(params![serial, sha256, index.0])?;
+            }
             Effect::RulesChanged(rules) => {
                 let doc = serde_json::to_string(rules).map_err(|e| StoreError::Encode(format!("rules: {e}")))?;
                 tx.prepare_cached("INSERT OR REPLACE INTO p_body (k, v) VALUES ('rules', ?1)")?.execute([doc])?;
@@ -641,6 +697,105 @@ impl DecisionReads for SqliteStore {
 
     fn votes_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<VoteRow>> {
         self.read(|c| crate::browse::votes_by_member(c, member, before, limit))
+    }
+}
+
+impl ZoneReads for SqliteStore {
+    fn zone_info(&self) -> Result<Option<crate::zone::ZoneInfo>> {
+        self.read(|c| {
+            let v: Option<String> =
+                c.query_row("SELECT v FROM p_zone WHERE k = 'info'", [], |r| r.get(0)).optional()?;
+            v.map(|v| crate::zone::decode("zone info", &v)).transpose()
+        })
+    }
+
+    fn zone_delegations(&self) -> Result<Vec<crate::zone::DelegationRow>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached("SELECT tld, doc, since FROM p_zone_delegations ORDER BY tld")?;
+            let rows =
+                st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, u64>(2)?)))?;
+            rows.map(|row| {
+                let (tld, doc, since) = row?;
+                Ok(crate::zone::DelegationRow {
+                    tld: crate::zone::tld(&tld)?,
+                    sponsored: crate::zone::decode("delegation", &doc)?,
+                    since,
+                })
+            })
+            .collect()
+        })
+    }
+
+    fn zone_delegation(&self, tld: &str) -> Result<Option<crate::zone::DelegationRow>> {
+        self.read(|c| {
+            let row: Option<(String, u64)> = c
+                .query_row("SELECT doc, since FROM p_zone_delegations WHERE tld = ?1", [tld], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+            row.map(|(doc, since)| {
+                Ok(crate::zone::DelegationRow {
+                    tld: crate::zone::tld(tld)?,
+                    sponsored: crate::zone::decode("delegation", &doc)?,
+                    since,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    fn zone_history(&self, tld: &str) -> Result<Vec<crate::zone::ZoneHistoryRow>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached("SELECT idx, proposal, doc FROM p_zone_history WHERE tld = ?1 ORDER BY n")?;
+            let rows = st.query_map([tld], |r| {
+                Ok((r.get::<_, u64>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, Option<String>>(2)?))
+            })?;
+            rows.map(|row| {
+                let (index, proposal, doc) = row?;
+                Ok(crate::zone::ZoneHistoryRow {
+                    tld: crate::zone::tld(tld)?,
+                    index,
+                    proposal,
+                    now: doc.map(|d| crate::zone::decode("delegation", &d)).transpose()?,
+                })
+            })
+            .collect()
+        })
+    }
+
+    fn zone_versions(&self, before: Option<u32>, limit: u32) -> Result<Vec<crate::zone::ZoneVersionRow>> {
+        self.read(|c| {
+            let mut st = c.prepare_cached(
+                "SELECT serial, idx, time, cause, plan, published, published_idx FROM p_zone_versions
+                 WHERE serial < ?1 ORDER BY serial DESC LIMIT ?2",
+            )?;
+            let before = before.map_or(i64::MAX, i64::from);
+            let rows = st.query_map(params![before, limit], |r| {
+                Ok((
+                    r.get::<_, u32>(0)?,
+                    r.get::<_, u64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<u64>>(6)?,
+                ))
+            })?;
+            rows.map(|row| {
+                let (serial, index, time, cause, plan, published, published_idx) = row?;
+                let time = Timestamp::parse_rfc3339(&time)
+                    .ok_or_else(|| StoreError::Corrupt(format!("zone version {serial}: time {time:?}")))?;
+                Ok(crate::zone::ZoneVersionRow {
+                    serial,
+                    index,
+                    time,
+                    cause: crate::zone::decode("version cause", &cause)?,
+                    plan: crate::zone::decode_plan(&plan)?,
+                    published: published.zip(published_idx),
+                })
+            })
+            .collect()
+        })
     }
 }
 

@@ -72,6 +72,10 @@ macro_rules! conformance {
                 super::snapshots(open().1);
             }
             #[test]
+            fn zone_projections() {
+                super::zone_projections(open().1.as_ref());
+            }
+            #[test]
             fn confidential_store() {
                 super::confidential(open().1.as_ref());
             }
@@ -812,4 +816,124 @@ fn sqlite_confidential_records_survive_reopen_and_a_tampered_one_is_refused() {
     drop(c);
     let err = accord_store::open(&url).unwrap().confidential(r.commitment()).unwrap_err();
     assert!(err.to_string().contains("does not hash to its key"), "{err}");
+}
+
+// ---- the root zone ---------------------------------------------------------
+
+fn zone_name(s: &str) -> accord_zone::Name {
+    accord_zone::Name::parse(s).unwrap()
+}
+
+fn sponsored(hosts: &[&str], member: Option<&str>) -> accord_core::zone::Sponsored {
+    let mut delegation = accord_zone::Delegation::default();
+    for h in hosts {
+        delegation.ns.insert(zone_name(h));
+    }
+    let sponsor = match member {
+        Some(m) => accord_core::zone::Sponsor::Member(MemberId::parse(m).unwrap()),
+        None => accord_core::zone::Sponsor::Organisation("Registry".into()),
+    };
+    accord_core::zone::Sponsored { sponsor, delegation }
+}
+
+fn zone_version(serial: u32, index: u64, cause: accord_core::zone::VersionCause) -> Effect {
+    let mut touched = std::collections::BTreeMap::new();
+    touched.insert(accord_zone::Tld::parse("fr").unwrap(), 1_800_000_000);
+    Effect::ZoneVersionFormed(Box::new(accord_core::zone::ZoneVersion {
+        serial,
+        index: LogIndex(index),
+        time: Timestamp(1_800_000_000_123),
+        cause,
+        plan: accord_zone::ZonePlan { serial, now: 1_800_000_000, full: 1_799_000_000, touched },
+    }))
+}
+
+/// Delegations now and their history in log order; the apex and keys;
+/// versions newest first, with what was published; all read back as written.
+fn zone_projections(store: &dyn Store) {
+    use accord_core::zone::VersionCause;
+    use accord_zone::Tld;
+    assert!(store.zone_info().unwrap().is_none());
+    assert!(store.zone_delegations().unwrap().is_empty());
+    let fr = Tld::parse("fr").unwrap();
+    let aaa = Tld::parse("aaa").unwrap();
+    let info = accord_store::zone::ZoneInfo {
+        apex: accord_zone::Apex {
+            ns: std::collections::BTreeMap::from([(
+                zone_name("a.accord-servers.net"),
+                std::collections::BTreeSet::from(["193.0.14.200".parse().unwrap()]),
+            )]),
+            soa: accord_zone::model::SoaFields {
+                mname: zone_name("a.accord-servers.net"),
+                rname: zone_name("h.accord-servers.net"),
+                refresh: 1,
+                retry: 2,
+                expire: 3,
+                minimum: 4,
+            },
+        },
+        keys: accord_core::zone::ZoneKeys { ksk: "k".into(), zsk: "z".into() },
+        source_sha256: "ab".repeat(32),
+        source_serial: 2022021501,
+    };
+    store
+        .write_projections(&[
+            Effect::ZoneDelegation {
+                tld: fr.clone(),
+                now: Some(Box::new(sponsored(&["d.nic.fr", "e.nic.fr"], Some("FRA")))),
+                index: LogIndex(3),
+                proposal: None,
+            },
+            Effect::ZoneDelegation {
+                tld: aaa.clone(),
+                now: Some(Box::new(sponsored(&["ns1.nic.aaa", "ns2.nic.aaa"], None))),
+                index: LogIndex(3),
+                proposal: None,
+            },
+            Effect::ZoneApex {
+                apex: Box::new(info.apex.clone()),
+                keys: info.keys.clone(),
+                source_sha256: info.source_sha256.clone(),
+                source_serial: info.source_serial,
+            },
+            zone_version(2026120300, 3, VersionCause::Import),
+        ])
+        .unwrap();
+    assert_eq!(store.zone_info().unwrap(), Some(info));
+    let rows = store.zone_delegations().unwrap();
+    assert_eq!(rows.iter().map(|r| r.tld.label()).collect::<Vec<_>>(), vec!["aaa", "fr"]);
+    // Two changes of fr in one entry (two ballots closing at once) are both kept.
+    store
+        .write_projections(&[
+            Effect::ZoneDelegation {
+                tld: fr.clone(),
+                now: Some(Box::new(sponsored(&["d.nic.fr", "f.nic.fr"], Some("FRA")))),
+                index: LogIndex(9),
+                proposal: Some("p1".into()),
+            },
+            Effect::ZoneDelegation { tld: fr.clone(), now: None, index: LogIndex(9), proposal: Some("p2".into()) },
+            zone_version(2026120301, 9, VersionCause::Change { proposal: "p2".into(), tld: fr.clone() }),
+            Effect::ZonePublished { serial: 2026120301, sha256: "cd".repeat(32), index: LogIndex(10) },
+        ])
+        .unwrap();
+    assert!(store.zone_delegation("fr").unwrap().is_none());
+    assert_eq!(store.zone_delegation("aaa").unwrap().unwrap().since, 3);
+    let h = store.zone_history("fr").unwrap();
+    assert_eq!(
+        h.iter().map(|r| (r.index, r.proposal.as_deref(), r.now.is_some())).collect::<Vec<_>>(),
+        vec![(3, None, true), (9, Some("p1"), true), (9, Some("p2"), false)]
+    );
+    let v = store.zone_versions(None, 10).unwrap();
+    assert_eq!(v.iter().map(|r| r.serial).collect::<Vec<_>>(), vec![2026120301, 2026120300]);
+    assert_eq!(v[0].published, Some(("cd".repeat(32), 10)));
+    assert_eq!(v[1].published, None);
+    assert_eq!(v[0].plan.touched.len(), 1);
+    assert_eq!(v[0].time, Timestamp(1_800_000_000_123));
+    assert_eq!(v[0].cause, VersionCause::Change { proposal: "p2".into(), tld: fr });
+    assert_eq!(store.zone_versions(Some(2026120301), 10).unwrap().len(), 1);
+    // Cleared with every projection, and part of the digest.
+    let before = store.projection_digest().unwrap();
+    store.clear_projections().unwrap();
+    assert!(store.zone_versions(None, 10).unwrap().is_empty());
+    assert_ne!(store.projection_digest().unwrap(), before);
 }

@@ -22,6 +22,7 @@ pub const ACTION_TYPES: &[&str] = &[
     "code.establish",
     "code.amend",
     "code.translate",
+    "zone.change",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -82,6 +83,37 @@ pub enum Action {
     /// adopted by the silence procedure only.
     #[serde(rename = "code.translate")]
     CodeTranslate { document: String, version: u32, article: String, lang: crate::code::Lang, text: String },
+    /// Adds, changes or removes one delegation of the root zone. `add`
+    /// carries the delegation and its sponsor; `change` the delegation (and
+    /// a new sponsor, if any); `remove` neither.
+    #[serde(rename = "zone.change")]
+    ZoneChange {
+        op: ZoneOp,
+        tld: accord_zone::Tld,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        delegation: Option<accord_zone::Delegation>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sponsor: Option<crate::zone::Sponsor>,
+    },
+}
+
+/// What a `zone.change` does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ZoneOp {
+    Add,
+    Change,
+    Remove,
+}
+
+impl ZoneOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ZoneOp::Add => "added",
+            ZoneOp::Change => "changed",
+            ZoneOp::Remove => "removed",
+        }
+    }
 }
 
 /// An action seen as the domain that carries it out. The fold dispatches
@@ -91,6 +123,17 @@ pub enum ActionDomain<'a> {
     /// Membership and the rules of procedure.
     Body(BodyAction<'a>),
     Code(CodeAction<'a>),
+    Zone(ZoneAction<'a>),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum ZoneAction<'a> {
+    Change {
+        op: ZoneOp,
+        tld: &'a accord_zone::Tld,
+        delegation: Option<&'a accord_zone::Delegation>,
+        sponsor: Option<&'a crate::zone::Sponsor>,
+    },
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -124,6 +167,12 @@ impl Action {
             Action::CodeTranslate { document, version, article, lang, text } => {
                 ActionDomain::Code(CodeAction::Translate { document, version: *version, article, lang, text })
             }
+            Action::ZoneChange { op, tld, delegation, sponsor } => ActionDomain::Zone(ZoneAction::Change {
+                op: *op,
+                tld,
+                delegation: delegation.as_ref(),
+                sponsor: sponsor.as_ref(),
+            }),
         }
     }
 
@@ -136,6 +185,7 @@ impl Action {
             Action::CodeEstablish { .. } => "code.establish",
             Action::CodeAmend { .. } => "code.amend",
             Action::CodeTranslate { .. } => "code.translate",
+            Action::ZoneChange { .. } => "zone.change",
         }
     }
 
@@ -174,6 +224,20 @@ impl Action {
                     return Err(format!("action.article {article:?} is malformed"));
                 }
                 crate::code::check_text(article, lang, text).map_err(|e| format!("action: {e}"))
+            }
+            Action::ZoneChange { op, delegation, sponsor, .. } => {
+                match (op, delegation, sponsor) {
+                    (ZoneOp::Add, Some(_), Some(_)) | (ZoneOp::Change, Some(_), _) | (ZoneOp::Remove, None, None) => {}
+                    (ZoneOp::Add, _, _) => return Err("action: op add carries a delegation and a sponsor".into()),
+                    (ZoneOp::Change, None, _) => return Err("action: op change carries the new delegation".into()),
+                    (ZoneOp::Remove, _, _) => return Err("action: op remove carries no delegation or sponsor".into()),
+                }
+                match sponsor {
+                    Some(s) => crate::zone::Sponsored { sponsor: s.clone(), delegation: Default::default() }
+                        .validate()
+                        .map_err(|e| format!("action.{e}")),
+                    None => Ok(()),
+                }
             }
             Action::RulesChange { rules } => {
                 if rules.is_empty() {

@@ -21,6 +21,7 @@ pub mod decision;
 pub mod genesis;
 pub mod member;
 pub mod note;
+pub mod zone;
 
 use crate::refusal::Refusal;
 use serde::de::DeserializeOwned;
@@ -32,6 +33,7 @@ pub use decision::{ClockTick, ProposalAmend, ProposalRef, ProposalSubmit, Silenc
 pub use genesis::Genesis;
 pub use member::{KeyRotate, Rename};
 pub use note::NotePublish;
+pub use zone::{ZoneImport, ZonePublish};
 
 /// The one table of statement types. Each row: the wire name, the
 /// variant and its body type, and the domain arm that decides it. It makes
@@ -122,6 +124,10 @@ acts! {
     "code.unsubscribe" => CodeUnsubscribe(CodeUnsubscribe) => Code(CodeAct::Unsubscribe),
     /// `code.norms` — the secretariat maps an article to related norms.
     "code.norms" => CodeNorms(CodeNorms) => Code(CodeAct::Norms),
+    /// `zone.import` — the secretariat imports the initial root zone registry, in parts.
+    "zone.import" => ZoneImport(Box<ZoneImport>) => Zone(ZoneAct::Import),
+    /// `zone.publish` — the secretariat records a published zone's serial and hash.
+    "zone.publish" => ZonePublish(ZonePublish) => Zone(ZoneAct::Publish),
 }
 
 fn body<T: DeserializeOwned>(kind: &str, v: &Value) -> Result<T, Refusal> {
@@ -147,6 +153,8 @@ pub enum Domain<'a> {
     Body(BodyAct<'a>),
     Decision(DecisionAct<'a>),
     Code(CodeAct<'a>),
+    /// The root zone registry.
+    Zone(ZoneAct<'a>),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -168,6 +176,12 @@ pub enum DecisionAct<'a> {
     Object(&'a SilenceNote),
     Dissociate(&'a SilenceNote),
     Tick(&'a ClockTick),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum ZoneAct<'a> {
+    Import(&'a ZoneImport),
+    Publish(&'a ZonePublish),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -197,7 +211,9 @@ impl Act {
             | Act::ClockTick(_)
             | Act::CodeSubscribe(_)
             | Act::CodeUnsubscribe(_)
-            | Act::CodeNorms(_) => false,
+            | Act::CodeNorms(_)
+            | Act::ZoneImport(_)
+            | Act::ZonePublish(_) => false,
         }
     }
 

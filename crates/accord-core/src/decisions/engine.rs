@@ -112,6 +112,7 @@ impl State {
     fn carry_out(&mut self, action: &crate::acts::decision::Action, index: LogIndex, by: Adoption<'_>) -> Outcome {
         match action.domain() {
             ActionDomain::Code(c) => self.take_code_action(c, index, by),
+            ActionDomain::Zone(z) => self.take_zone_action(z, index, by),
             ActionDomain::Body(b) => {
                 let said = self.take_action(b, index);
                 Outcome { applied: said.starts_with("applied"), said }
@@ -250,6 +251,7 @@ impl State {
                     }
                     match a.domain() {
                         ActionDomain::Body(b) => self.check_action(b)?,
+                        ActionDomain::Zone(z) => self.check_zone_action(member, z)?,
                         ActionDomain::Code(c) => {
                             self.check_code_action(c, s.procedure)?;
                             // Voted ahead of a competing amendment of the

@@ -5,8 +5,15 @@ use serde::{Deserialize, Serialize};
 
 /// Action types that are always "important questions" unless the members
 /// decide otherwise.
-pub const DEFAULT_IMPORTANT: &[&str] =
-    &["member.admit", "member.reinstate", "member.suspend", "rules.change", "code.establish", "code.amend"];
+pub const DEFAULT_IMPORTANT: &[&str] = &[
+    "member.admit",
+    "member.reinstate",
+    "member.suspend",
+    "rules.change",
+    "code.establish",
+    "code.amend",
+    "zone.change",
+];
 
 /// How many of the votes cast (yes + no; abstentions are not votes) must
 /// be yes.

@@ -156,3 +156,27 @@ proposals-entry-dissociation = نأي بالنفس من { $member }
 proposals-entry-amendment = قُدّم التعديل { $id }
 proposals-entry-vote = تصويت { $member }
 proposals-entry-closed = أُغلق التصويت
+
+## منطقة الجذر (zone.change)
+proposals-action-zone-add = تفويض نطاق المستوى الأعلى
+proposals-action-zone-change = تغيير تفويض نطاق المستوى الأعلى
+proposals-action-zone-remove = إلغاء تفويض نطاق المستوى الأعلى
+proposals-action-zone-ns = خوادم الأسماء:
+proposals-action-zone-glue = العناوين اللاصقة:
+proposals-action-zone-ds = سجلات DS ‏(DNSSEC):
+proposals-action-zone-no-ds = لا يوجد سجل DS: النطاق غير موقَّع.
+proposals-action-zone-sponsor = الجهة الراعية:
+proposals-action-zone-checks = الفحوص التقنية التي اجتيزت عند التقديم:
+proposals-result-zone = تغيّر { $tld } في منطقة الجذر، الرقم التسلسلي { $serial }.
+zone-check-ns-count = من خادمَي أسماء إلى ثلاثة عشر خادمًا
+zone-check-ns-host-names = أسماء مضيفين صالحة لخوادم الأسماء (RFC 1123)
+zone-check-ns-reachable = كل خادم أسماء يقع تحت نطاق مستوى أعلى مفوَّض
+zone-check-ns-distinct-addresses = عناوين مختلفة لخوادم الأسماء
+zone-check-glue-present = سجلات لاصقة لخوادم الأسماء الواقعة تحت النطاق
+zone-check-glue-consistent = سجلات لاصقة فقط للمضيفين المستخدَمين تحت النطاق
+zone-check-addresses-global = لا عناوين خاصة أو محجوزة أو غير مخصَّصة
+zone-check-ds-algorithm = خوارزميات DS معروفة ومسموح بها
+zone-check-ds-digest = أنواع ملخَّص DS معروفة وملخَّصات بالطول الصحيح
+zone-check-referral-size = الإحالة تتسع في 1232 ثُمانية مع EDNS وفي 512 من دونه
+zone-check-limits = ضمن حدود السجل
+zone-check-not-in-use = لا شيء آخر يعتمد على النطاق الملغى

@@ -153,3 +153,27 @@ proposals-entry-dissociation = dissociation by { $member }
 proposals-entry-amendment = amendment { $id } tabled
 proposals-entry-vote = vote of { $member }
 proposals-entry-closed = ballot closed
+
+## The root zone (zone.change)
+proposals-action-zone-add = Delegate the top-level domain
+proposals-action-zone-change = Change the delegation of the top-level domain
+proposals-action-zone-remove = Remove the delegation of the top-level domain
+proposals-action-zone-ns = Name servers:
+proposals-action-zone-glue = Glue addresses:
+proposals-action-zone-ds = DS records (DNSSEC):
+proposals-action-zone-no-ds = No DS record: the domain is not signed.
+proposals-action-zone-sponsor = Sponsor:
+proposals-action-zone-checks = Technical checks passed when it was tabled:
+proposals-result-zone = { $tld } was changed in the root zone, serial { $serial }.
+zone-check-ns-count = two to thirteen name servers
+zone-check-ns-host-names = name servers have valid host names (RFC 1123)
+zone-check-ns-reachable = every name server lies under a delegated TLD
+zone-check-ns-distinct-addresses = name servers have distinct addresses
+zone-check-glue-present = name servers under the TLD have glue
+zone-check-glue-consistent = glue only for hosts under the TLD that are used
+zone-check-addresses-global = no private, reserved or bogon addresses
+zone-check-ds-algorithm = DS algorithms known and allowed
+zone-check-ds-digest = DS digest types known, digests of the right length
+zone-check-referral-size = the referral fits in 1,232 octets with EDNS and 512 without
+zone-check-limits = within the registry's limits
+zone-check-not-in-use = nothing else depends on a removed TLD

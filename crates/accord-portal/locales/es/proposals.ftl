@@ -153,3 +153,27 @@ proposals-entry-dissociation = disociación de { $member }
 proposals-entry-amendment = enmienda { $id } presentada
 proposals-entry-vote = voto de { $member }
 proposals-entry-closed = votación cerrada
+
+## La zona raíz (zone.change)
+proposals-action-zone-add = Delegar el dominio de nivel superior
+proposals-action-zone-change = Modificar la delegación del dominio de nivel superior
+proposals-action-zone-remove = Suprimir la delegación del dominio de nivel superior
+proposals-action-zone-ns = Servidores de nombres:
+proposals-action-zone-glue = Direcciones de pegamento:
+proposals-action-zone-ds = Registros DS (DNSSEC):
+proposals-action-zone-no-ds = Ningún registro DS: el dominio no está firmado.
+proposals-action-zone-sponsor = Patrocinador:
+proposals-action-zone-checks = Comprobaciones técnicas superadas al presentarse:
+proposals-result-zone = { $tld } se modificó en la zona raíz, número de serie { $serial }.
+zone-check-ns-count = de dos a trece servidores de nombres
+zone-check-ns-host-names = nombres de host válidos para los servidores de nombres (RFC 1123)
+zone-check-ns-reachable = cada servidor de nombres está bajo un dominio de nivel superior delegado
+zone-check-ns-distinct-addresses = direcciones distintas para los servidores de nombres
+zone-check-glue-present = pegamento para los servidores de nombres bajo el dominio
+zone-check-glue-consistent = pegamento solo para hosts del dominio que se usan
+zone-check-addresses-global = ninguna dirección privada, reservada o no asignada
+zone-check-ds-algorithm = algoritmos DS conocidos y admitidos
+zone-check-ds-digest = tipos de resumen DS conocidos, resúmenes de la longitud correcta
+zone-check-referral-size = la remisión cabe en 1232 octetos con EDNS y en 512 sin él
+zone-check-limits = dentro de los límites del registro
+zone-check-not-in-use = nada más depende de un dominio suprimido

@@ -153,3 +153,27 @@ proposals-entry-dissociation = dissociation de { $member }
 proposals-entry-amendment = amendement { $id } déposé
 proposals-entry-vote = vote de { $member }
 proposals-entry-closed = scrutin clos
+
+## La zone racine (zone.change)
+proposals-action-zone-add = Déléguer le domaine de premier niveau
+proposals-action-zone-change = Modifier la délégation du domaine de premier niveau
+proposals-action-zone-remove = Supprimer la délégation du domaine de premier niveau
+proposals-action-zone-ns = Serveurs de noms :
+proposals-action-zone-glue = Adresses de colle :
+proposals-action-zone-ds = Enregistrements DS (DNSSEC) :
+proposals-action-zone-no-ds = Aucun enregistrement DS : le domaine n’est pas signé.
+proposals-action-zone-sponsor = Parrain :
+proposals-action-zone-checks = Contrôles techniques réussis lors du dépôt :
+proposals-result-zone = { $tld } a été modifié dans la zone racine, numéro de série { $serial }.
+zone-check-ns-count = de deux à treize serveurs de noms
+zone-check-ns-host-names = des noms d’hôte valides pour les serveurs de noms (RFC 1123)
+zone-check-ns-reachable = chaque serveur de noms relève d’un domaine de premier niveau délégué
+zone-check-ns-distinct-addresses = des adresses distinctes pour les serveurs de noms
+zone-check-glue-present = une colle pour les serveurs de noms sous le domaine
+zone-check-glue-consistent = une colle uniquement pour des hôtes du domaine qui servent
+zone-check-addresses-global = aucune adresse privée, réservée ou non attribuée
+zone-check-ds-algorithm = des algorithmes DS connus et admis
+zone-check-ds-digest = des types d’empreinte DS connus, des empreintes de la bonne longueur
+zone-check-referral-size = le renvoi tient en 1 232 octets avec EDNS et en 512 sans
+zone-check-limits = dans les limites du registre
+zone-check-not-in-use = rien d’autre ne dépend d’un domaine supprimé

@@ -154,3 +154,27 @@ proposals-entry-dissociation = несогласие: { $member }
 proposals-entry-amendment = внесена поправка { $id }
 proposals-entry-vote = голос: { $member }
 proposals-entry-closed = голосование закрыто
+
+## Корневая зона (zone.change)
+proposals-action-zone-add = Делегировать домен верхнего уровня
+proposals-action-zone-change = Изменить делегирование домена верхнего уровня
+proposals-action-zone-remove = Отменить делегирование домена верхнего уровня
+proposals-action-zone-ns = Серверы имён:
+proposals-action-zone-glue = Связующие адреса:
+proposals-action-zone-ds = Записи DS (DNSSEC):
+proposals-action-zone-no-ds = Записей DS нет: домен не подписан.
+proposals-action-zone-sponsor = Спонсор:
+proposals-action-zone-checks = Технические проверки, пройденные при внесении:
+proposals-result-zone = { $tld } изменён в корневой зоне, серийный номер { $serial }.
+zone-check-ns-count = от двух до тринадцати серверов имён
+zone-check-ns-host-names = допустимые имена хостов серверов имён (RFC 1123)
+zone-check-ns-reachable = каждый сервер имён находится в делегированном домене верхнего уровня
+zone-check-ns-distinct-addresses = у серверов имён разные адреса
+zone-check-glue-present = у серверов имён внутри домена есть связующие записи
+zone-check-glue-consistent = связующие записи только для используемых хостов внутри домена
+zone-check-addresses-global = нет частных, зарезервированных или нераспределённых адресов
+zone-check-ds-algorithm = известные и допустимые алгоритмы DS
+zone-check-ds-digest = известные типы хеша DS, хеши правильной длины
+zone-check-referral-size = ответ-переадресация умещается в 1232 октета с EDNS и в 512 без него
+zone-check-limits = в пределах ограничений реестра
+zone-check-not-in-use = от удаляемого домена ничто не зависит

@@ -150,3 +150,27 @@ proposals-entry-dissociation = { $member } 声明不参与
 proposals-entry-amendment = 提交修正案 { $id }
 proposals-entry-vote = { $member } 的投票
 proposals-entry-closed = 表决结束
+
+## 根区（zone.change）
+proposals-action-zone-add = 授权顶级域
+proposals-action-zone-change = 更改顶级域的授权
+proposals-action-zone-remove = 撤销顶级域的授权
+proposals-action-zone-ns = 域名服务器：
+proposals-action-zone-glue = 粘合地址：
+proposals-action-zone-ds = DS 记录（DNSSEC）：
+proposals-action-zone-no-ds = 没有 DS 记录：该域未签名。
+proposals-action-zone-sponsor = 发起方：
+proposals-action-zone-checks = 提交时通过的技术检查：
+proposals-result-zone = 根区中的 { $tld } 已更改，序列号 { $serial }。
+zone-check-ns-count = 两到十三个域名服务器
+zone-check-ns-host-names = 域名服务器的主机名有效（RFC 1123）
+zone-check-ns-reachable = 每个域名服务器都位于已授权的顶级域之下
+zone-check-ns-distinct-addresses = 域名服务器的地址互不相同
+zone-check-glue-present = 位于该域之下的域名服务器有粘合记录
+zone-check-glue-consistent = 粘合记录只用于该域之下被使用的主机
+zone-check-addresses-global = 没有私有、保留或未分配的地址
+zone-check-ds-algorithm = DS 算法已知且允许
+zone-check-ds-digest = DS 摘要类型已知，摘要长度正确
+zone-check-referral-size = 转介应答在使用 EDNS 时不超过 1232 字节，不使用时不超过 512 字节
+zone-check-limits = 在注册库的限制之内
+zone-check-not-in-use = 没有其他内容依赖被撤销的域

@@ -12,7 +12,7 @@ use crate::code::diff::runs_markup;
 use crate::code::langs;
 use crate::code::words::{self, Mark};
 use crate::ctx::Ctx;
-use accord_core::acts::decision::Action;
+use accord_core::acts::decision::{Action, ZoneOp};
 use accord_core::code::{Change, DocumentDraft, Lang, Version};
 use accord_core::decisions::rules::{Majority, Quorum, RulesChange};
 use accord_core::MemberId;
@@ -78,6 +78,68 @@ fn in_words(ctx: &Ctx, a: &Action, names: &BTreeMap<String, String>, amended: Op
                 li { (ctx.t("proposals-action-language")) " " code { (lang.as_str()) } }
             }
         },
+        Action::ZoneChange { op, tld, delegation, sponsor } => {
+            zone_change(ctx, *op, tld, delegation.as_ref(), sponsor.as_ref(), &member)
+        }
+    }
+}
+
+/// A `zone.change` in words: what it does to which TLD, the delegation
+/// proposed (names and digests as code, left to right), its sponsor, and
+/// the technical checks it passed to be tabled at all.
+fn zone_change(
+    ctx: &Ctx,
+    op: ZoneOp,
+    tld: &accord_zone::Tld,
+    d: Option<&accord_zone::Delegation>,
+    sponsor: Option<&accord_core::zone::Sponsor>,
+    member: &dyn Fn(&str) -> Markup,
+) -> Markup {
+    use accord_zone::checks::Check;
+    let what = match op {
+        ZoneOp::Add => "proposals-action-zone-add",
+        ZoneOp::Change => "proposals-action-zone-change",
+        ZoneOp::Remove => "proposals-action-zone-remove",
+    };
+    let checks: Vec<Check> = match op {
+        ZoneOp::Remove => vec![Check::NotInUse],
+        ZoneOp::Add | ZoneOp::Change => Check::ALL.into_iter().filter(|c| *c != Check::NotInUse).collect(),
+    };
+    html! {
+        p { (ctx.t(what)) " " code dir="ltr" { (tld) "." } }
+        @if let Some(d) = d {
+            p { (ctx.t("proposals-action-zone-ns")) }
+            ul dir="ltr" { @for ns in &d.ns { li { code { (ns) } } } }
+            @if !d.glue.is_empty() {
+                p { (ctx.t("proposals-action-zone-glue")) }
+                ul dir="ltr" {
+                    @for (host, addrs) in &d.glue {
+                        li { code { (host) } " " @for a in addrs { code { (a) } " " } }
+                    }
+                }
+            }
+            @if d.ds.is_empty() {
+                p { (ctx.t("proposals-action-zone-no-ds")) }
+            } @else {
+                p { (ctx.t("proposals-action-zone-ds")) }
+                ul dir="ltr" {
+                    @for ds in &d.ds {
+                        li { code class="hash" { (ds.key_tag) " " (ds.algorithm) " " (ds.digest_type) " " (hex::encode(&ds.digest)) } }
+                    }
+                }
+            }
+        }
+        @if let Some(s) = sponsor {
+            p {
+                (ctx.t("proposals-action-zone-sponsor")) " "
+                @match s {
+                    accord_core::zone::Sponsor::Member(m) => (member(m.as_str())),
+                    accord_core::zone::Sponsor::Organisation(o) => bdi { (o) },
+                }
+            }
+        }
+        p { (ctx.t("proposals-action-zone-checks")) }
+        ul class="checks" { @for c in checks { li { "✓ " (ctx.t(&format!("zone-check-{}", c.code()))) } } }
     }
 }
 
@@ -175,6 +237,13 @@ pub(crate) fn result_words(ctx: &Ctx, result: &str, json: &Value, names: &BTreeM
             "proposals-result-translated",
             &[("article", article.as_str().into()), ("lang", langs::native_name(&lang).as_str().into())],
         ),
+        Ok(Action::ZoneChange { tld, .. }) => {
+            // `applied: aaa changed, serial 2026120301`.
+            match done.rsplit(' ').next().and_then(|n| n.parse::<u64>().ok()) {
+                Some(n) => ctx.tr.ta("proposals-result-zone", &[("tld", tld.label().into()), ("serial", n.into())]),
+                None => return html! { span lang="en" dir="ltr" { (result) } },
+            }
+        }
         Err(_) => return html! { span lang="en" dir="ltr" { (result) } },
     };
     html! { (said) }
