@@ -39,15 +39,19 @@ fn random_id() -> u16 {
 
 /// Whether `msg` answers a NOTIFY with `id`.
 fn answers(msg: &[u8], id: u16) -> bool {
-    msg.len() >= 12
-        && u16::from_be_bytes([msg[0], msg[1]]) == id
-        && {
-            let f = u16::from_be_bytes([msg[2], msg[3]]);
-            f & FLAG_QR != 0 && ((f & OPCODE_MASK) >> 11) as u8 == OPCODE_NOTIFY
-        }
+    msg.len() >= 12 && u16::from_be_bytes([msg[0], msg[1]]) == id && {
+        let f = u16::from_be_bytes([msg[2], msg[3]]);
+        f & FLAG_QR != 0 && ((f & OPCODE_MASK) >> 11) as u8 == OPCODE_NOTIFY
+    }
 }
 
-pub(crate) fn run(zones: Zones, targets: Vec<SocketAddr>, socket: UdpSocket, wake: Receiver<()>, stop: Arc<AtomicBool>) {
+pub(crate) fn run(
+    zones: Zones,
+    targets: Vec<SocketAddr>,
+    socket: UdpSocket,
+    wake: Receiver<()>,
+    stop: Arc<AtomicBool>,
+) {
     let mut buf = [0u8; 512];
     'idle: while !stop.load(Ordering::Acquire) {
         match wake.recv_timeout(POLL) {
@@ -95,7 +99,11 @@ pub(crate) fn run(zones: Zones, targets: Vec<SocketAddr>, socket: UdpSocket, wak
                 wait *= 2;
             }
             if !pending.is_empty() {
-                tracing::warn!(serial = served.serial(), ?pending, "NOTIFY unanswered after {NOTIFY_ATTEMPTS} attempts");
+                tracing::warn!(
+                    serial = served.serial(),
+                    ?pending,
+                    "NOTIFY unanswered after {NOTIFY_ATTEMPTS} attempts"
+                );
             }
             continue 'idle;
         }

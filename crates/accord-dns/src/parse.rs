@@ -65,9 +65,15 @@ pub enum Parsed<'a> {
     /// No answer at all: too short for a header, or a response (QR=1).
     Drop,
     /// Malformed, or not exactly one question: FORMERR with this header.
-    FormErr { id: u16, flags: u16 },
+    FormErr {
+        id: u16,
+        flags: u16,
+    },
     /// An opcode other than QUERY: NOTIMP with this header.
-    NotImp { id: u16, flags: u16 },
+    NotImp {
+        id: u16,
+        flags: u16,
+    },
     Query(Box<Query<'a>>),
 }
 
@@ -170,11 +176,7 @@ fn parse_query(msg: &[u8], id: u16, flags: u16) -> Option<Query<'_>> {
             if !in_additional || edns.is_some() || msg.get(owner) != Some(&0) {
                 return None;
             }
-            edns = Some(Edns {
-                udp_size: class,
-                version: ((ttl >> 16) & 0xff) as u8,
-                dnssec_ok: ttl & 0x8000 != 0,
-            });
+            edns = Some(Edns { udp_size: class, version: ((ttl >> 16) & 0xff) as u8, dnssec_ok: ttl & 0x8000 != 0 });
         } else if rtype == TYPE_SOA && in_authority && soa_serial.is_none() {
             let m = skip_name(msg, rdata)?;
             let r = skip_name(msg, m)?;

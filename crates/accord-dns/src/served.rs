@@ -69,11 +69,7 @@ pub enum ServeError {
 
 fn addresses(zone: &SignedZone, host: &Name) -> Vec<Record> {
     let Some(node) = zone.nodes.get(host) else { return Vec::new() };
-    [Rtype::A, Rtype::AAAA]
-        .iter()
-        .filter_map(|t| node.rrsets.get(t))
-        .flat_map(|s| s.records.iter().cloned())
-        .collect()
+    [Rtype::A, Rtype::AAAA].iter().filter_map(|t| node.rrsets.get(t)).flat_map(|s| s.records.iter().cloned()).collect()
 }
 
 impl Served {

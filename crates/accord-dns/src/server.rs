@@ -1,7 +1,7 @@
 //! The server: UDP workers, TCP connections, the NOTIFY sender, on plain
 //! threads and blocking sockets.
 
-use crate::engine::{answer, Context, Reply};
+use crate::engine::{answer, Context, Reply, Transport};
 use crate::parse::is_transfer;
 use crate::zones::{Snapshot, Zones};
 use socket2::{Domain, Protocol, Socket, Type};
@@ -217,7 +217,7 @@ impl Drop for DnsServer {
 fn udp_worker(sock: UdpSocket, sh: Arc<Shared>) {
     let mut snap = Snapshot::new(sh.zones.clone());
     let mut buf = vec![0u8; UDP_BUFFER];
-    let ctx = Context::udp();
+    let allow = &sh.cfg.transfer_allow;
     while !sh.stop.load(Ordering::Relaxed) {
         let (n, peer) = match sock.recv_from(&mut buf) {
             Ok(x) => x,
@@ -228,6 +228,9 @@ fn udp_worker(sock: UdpSocket, sh: Arc<Shared>) {
             }
         };
         let Some(msg) = buf.get(..n) else { continue };
+        // Only a transfer query pays for the look at the client's address.
+        let transfer_allowed = is_transfer(msg) && allowed(allow, peer.ip());
+        let ctx = Context { transport: Transport::Udp, transfer_allowed };
         if let Reply::Message(out) = answer(snap.get(), msg, &ctx) {
             if let Err(e) = sock.send_to(&out, peer) {
                 tracing::debug!(%peer, error = %e, "UDP send failed");
@@ -348,7 +351,7 @@ fn tcp_connection(mut s: TcpStream, sh: &Shared) {
     let _ = s.set_nodelay(true);
     let _ = s.set_write_timeout(Some(TCP_WRITE_TIMEOUT));
     let deadline = Instant::now() + sh.cfg.tcp_max_connection_time;
-    let ip_allowed = sh.cfg.transfer_allow.iter().any(|a| canonical(*a) == canonical(peer.ip()));
+    let ip_allowed = allowed(&sh.cfg.transfer_allow, peer.ip());
     let mut snap = Snapshot::new(sh.zones.clone());
     let mut buf = vec![0u8; 65_535];
     for _ in 0..sh.cfg.tcp_max_queries {
@@ -376,6 +379,10 @@ fn tcp_connection(mut s: TcpStream, sh: &Shared) {
             return;
         }
     }
+}
+
+fn allowed(list: &[IpAddr], ip: IpAddr) -> bool {
+    list.iter().any(|a| canonical(*a) == canonical(ip))
 }
 
 /// An IPv4-mapped IPv6 address as the IPv4 address it maps.
