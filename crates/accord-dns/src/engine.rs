@@ -86,7 +86,12 @@ pub fn answer(served: Option<&Served>, msg: &[u8], ctx: &Context) -> Reply {
         Parsed::NotImp { id, flags } => return Reply::Message(header_only(id, flags, RCODE_NOTIMP)),
         Parsed::Query(q) => q,
     };
-    let out = Out::new(&q, ctx.transport);
+    answer_query(served, &q, ctx)
+}
+
+/// Answers a query that parsed.
+pub fn answer_query(served: Option<&Served>, q: &Query<'_>, ctx: &Context) -> Reply {
+    let out = Out::new(q, ctx.transport);
     if q.edns.is_some_and(|e| e.version > 0) {
         return Reply::Message(out.start(0, 0).finish_ext(EXTENDED_BADVERS));
     }
@@ -97,8 +102,8 @@ pub fn answer(served: Option<&Served>, msg: &[u8], ctx: &Context) -> Reply {
         return Reply::Message(out.start(RCODE_SERVFAIL, 0).finish());
     };
     match q.qtype {
-        TYPE_AXFR | TYPE_IXFR => transfer(served, &q, ctx, out),
-        _ => Reply::Message(lookup(served, &q, out)),
+        TYPE_AXFR | TYPE_IXFR => transfer(served, q, ctx, out),
+        _ => Reply::Message(lookup(served, q, out)),
     }
 }
 

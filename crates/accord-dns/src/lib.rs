@@ -55,6 +55,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod cache;
 pub mod engine;
 pub mod notify;
 pub mod parse;

@@ -59,8 +59,10 @@ impl Query<'_> {
     }
 }
 
-/// What a message is.
+/// What a message is. (Not boxed: it lives on the stack for one answer,
+/// and a box would be an allocation per query.)
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Parsed<'a> {
     /// No answer at all: too short for a header, or a response (QR=1).
     Drop,
@@ -74,7 +76,7 @@ pub enum Parsed<'a> {
         id: u16,
         flags: u16,
     },
-    Query(Box<Query<'a>>),
+    Query(Query<'a>),
 }
 
 fn u16_at(msg: &[u8], at: usize) -> Option<u16> {
@@ -138,7 +140,7 @@ pub fn parse(msg: &[u8]) -> Parsed<'_> {
         return Parsed::NotImp { id, flags };
     }
     match parse_query(msg, id, flags) {
-        Some(q) => Parsed::Query(Box::new(q)),
+        Some(q) => Parsed::Query(q),
         None => Parsed::FormErr { id, flags },
     }
 }

@@ -1,6 +1,7 @@
 //! The server: UDP workers, TCP connections, the NOTIFY sender, on plain
 //! threads and blocking sockets.
 
+use crate::cache::{Cached, ResponseCache};
 use crate::engine::{answer, Context, Reply, Transport};
 use crate::parse::is_transfer;
 use crate::zones::{Snapshot, Zones};
@@ -218,6 +219,7 @@ fn udp_worker(sock: UdpSocket, sh: Arc<Shared>) {
     let mut snap = Snapshot::new(sh.zones.clone());
     let mut buf = vec![0u8; UDP_BUFFER];
     let allow = &sh.cfg.transfer_allow;
+    let mut cache = ResponseCache::new();
     while !sh.stop.load(Ordering::Relaxed) {
         let (n, peer) = match sock.recv_from(&mut buf) {
             Ok(x) => x,
@@ -231,10 +233,15 @@ fn udp_worker(sock: UdpSocket, sh: Arc<Shared>) {
         // Only a transfer query pays for the look at the client's address.
         let transfer_allowed = is_transfer(msg) && allowed(allow, peer.ip());
         let ctx = Context { transport: Transport::Udp, transfer_allowed };
-        if let Reply::Message(out) = answer(snap.get(), msg, &ctx) {
-            if let Err(e) = sock.send_to(&out, peer) {
-                tracing::debug!(%peer, error = %e, "UDP send failed");
-            }
+        snap.get();
+        let version = snap.version();
+        let out = match cache.answer(version, snap.get(), msg, &ctx) {
+            Cached::Drop => continue,
+            Cached::Bytes(b) => sock.send_to(b, peer),
+            Cached::Owned(v) => sock.send_to(&v, peer),
+        };
+        if let Err(e) = out {
+            tracing::debug!(%peer, error = %e, "UDP send failed");
         }
     }
 }

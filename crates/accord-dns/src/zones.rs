@@ -108,4 +108,9 @@ impl Snapshot {
         }
         self.served.as_deref()
     }
+
+    /// The version number of what [`Snapshot::get`] last gave.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
 }

@@ -6,6 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use accord_dns::cache::{Cached, ResponseCache, CACHE_ENTRIES};
 use accord_dns::engine::{MAX_UDP_SIZE, PLAIN_UDP_SIZE, TRANSFER_MESSAGE_SIZE};
 use accord_dns::served::HISTORY;
 use accord_dns::{answer, serve, Context, DnsConfig, Reply, Served, Transport, Zones};
@@ -526,6 +527,58 @@ fn the_question_is_echoed_as_sent() {
     assert!(r.aa() && r.answer.len() == 1);
 }
 
+fn cached(cache: &mut ResponseCache, version: u64, s: &Served, q: &[u8]) -> Vec<u8> {
+    match cache.answer(version, Some(s), q, &Context::udp()) {
+        Cached::Bytes(b) => b.to_vec(),
+        Cached::Owned(v) => v,
+        Cached::Drop => Vec::new(),
+    }
+}
+
+#[test]
+fn the_response_cache_gives_what_the_engine_gives() {
+    let s = served(2026120100);
+    let mut cache = ResponseCache::new();
+    let names = ["www.example.aaa", "WWW.EXAMPLE.AAA", "www.Example.aaa", "nonexistent", "FR", ".", "www.big"];
+    for round in 0..3 {
+        for (i, n) in names.iter().enumerate() {
+            for (t, edns) in
+                [(1, None), (43, DO), (28, EDNS), (2, Some(Edns { size: 700, dnssec_ok: true, version: 0 }))]
+            {
+                let mut q = query(n, t, edns);
+                q[0] = (round * 31 + i) as u8;
+                q[1] = t as u8;
+                if round == 1 {
+                    q[2] &= !0x01; // RD off
+                    q[3] |= 0x10; // CD on
+                }
+                let fresh = match answer(Some(&s), &q, &Context::udp()) {
+                    Reply::Message(m) => m,
+                    other => panic!("{other:?}"),
+                };
+                assert_eq!(cached(&mut cache, 1, &s, &q), fresh, "{n} {t} round {round}");
+            }
+        }
+    }
+    assert!(cache.hits > cache.misses, "{} hits, {} misses", cache.hits, cache.misses);
+    // Errors and transfers are answered, not kept.
+    let before = cache.len();
+    cached(&mut cache, 1, &s, &query_class(7, "version.bind", 16, 3, None));
+    cached(&mut cache, 1, &s, &ixfr_query(1));
+    assert_eq!(cache.len(), before);
+    // A new version empties it.
+    let s2 = served(2026120101);
+    let q = query(".", 6, None);
+    let r = parse_resp(&cached(&mut cache, 2, &s2, &q));
+    assert_eq!(soa_serial_of(&r.answer[0], &r), 2026120101);
+    assert_eq!(cache.len(), 1);
+    // Bounded.
+    for i in 0..(CACHE_ENTRIES + 100) {
+        cached(&mut cache, 2, &s2, &query(&format!("n{i}.nonexistent"), 1, None));
+        assert!(cache.len() <= CACHE_ENTRIES);
+    }
+}
+
 struct Rng(u64);
 
 impl Rng {
@@ -554,6 +607,7 @@ fn random_and_mutated_queries_never_panic_and_stay_bounded() {
         query(".", 252, None),
     ];
     let mut answered = 0;
+    let mut cache = ResponseCache::new();
     for i in 0..30_000 {
         let q: Vec<u8> = if i % 3 == 0 {
             (0..rng.below(80)).map(|_| rng.next() as u8).collect()
@@ -576,6 +630,11 @@ fn random_and_mutated_queries_never_panic_and_stay_bounded() {
             }
             q
         };
+        let via_cache = cached(&mut cache, 1, &s, &q);
+        assert!(via_cache.len() <= MAX_UDP_SIZE);
+        if let Reply::Message(m) = answer(Some(&s), &q, &Context::udp()) {
+            assert_eq!(via_cache, m, "the cache gives what the engine gives");
+        }
         for ctx in [Context::udp(), Context::tcp(true)] {
             match answer(Some(&s), &q, &ctx) {
                 Reply::Drop => {}
