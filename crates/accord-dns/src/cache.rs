@@ -6,8 +6,12 @@
 //! had an OPT and DO — the key — and otherwise only on the query's id, its
 //! RD and CD bits and the case of the question name, which are patched
 //! into the cached octets (compression pointers are offsets, and the
-//! question has the same length whatever its case). Transfers, errors and
-//! anything else that depends on more are not cached.
+//! question has the same length whatever its case). A referral whose
+//! question shares with the referral's names nothing but the TLD
+//! depends on the question only through its length: one entry serves every
+//! such name of that length under that TLD, the question patched in (as
+//! random names under a TLD are most of a root server's traffic).
+//! Transfers, errors and anything else that depends on more are not cached.
 
 use crate::engine::{answer, answer_query, Context, Reply, Transport};
 use crate::parse::{parse, Parsed, HEADER_LEN, MAX_NAME_LEN, TYPE_AXFR, TYPE_IXFR};
@@ -73,17 +77,31 @@ impl ResponseCache {
         }
         let lower = q.lower();
         let mut key = [0u8; MAX_NAME_LEN + 8];
-        let n = lower.len();
-        key[..n].copy_from_slice(lower);
-        key[n..n + 2].copy_from_slice(&q.qtype.to_be_bytes());
         let (size, flags) = match q.edns {
             None => (0u16, 0u8),
             Some(e) => (e.udp_size.clamp(512, 1232), 1 | if e.dnssec_ok { 2 } else { 0 }),
         };
-        key[n + 2..n + 4].copy_from_slice(&size.to_be_bytes());
-        key[n + 4] = flags;
-        let key = &key[..n + 5];
-        let name_end = HEADER_LEN + q.qname.len();
+        // A referral that depends on the name only through its length and
+        // TLD is kept once for all such names (0xff: no name begins so);
+        // anything else under its whole question.
+        let n = match served.and_then(|s| s.referral_template(lower, q.qtype)) {
+            Some(tld) => {
+                key[0] = 0xff;
+                key[1] = lower.len() as u8;
+                key[2..2 + tld.len()].copy_from_slice(tld);
+                2 + tld.len()
+            }
+            None => {
+                key[..lower.len()].copy_from_slice(lower);
+                key[lower.len()..lower.len() + 2].copy_from_slice(&q.qtype.to_be_bytes());
+                lower.len() + 2
+            }
+        };
+        key[n..n + 2].copy_from_slice(&size.to_be_bytes());
+        key[n + 2] = flags;
+        let key = &key[..n + 3];
+        // The question as sent: name, type and class.
+        let name_end = HEADER_LEN + q.qname.len() + 4;
         if !self.map.contains_key(key) {
             self.misses += 1;
             let Reply::Message(m) = answer_query(served, &q, ctx) else { return Cached::Drop };

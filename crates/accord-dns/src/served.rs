@@ -19,6 +19,10 @@ pub(crate) struct Delegated {
     pub nsec: Option<RrSet>,
     pub in_domain: Vec<Record>,
     pub sibling: Vec<Record>,
+    /// The labels just below the TLD of the names in the referral that lie
+    /// under it (`nic` for `ns1.nic.aaa`): a question whose own such label
+    /// is none of these compresses only against the TLD.
+    pub second_labels: Vec<Box<[u8]>>,
 }
 
 /// What changed from one version to the next (RFC 1995 §4).
@@ -109,7 +113,20 @@ impl Served {
                 let list = if host.is_under(name) { &mut in_domain } else { &mut sibling };
                 list.extend(addresses(&zone, host));
             }
+            let mut second_labels: Vec<Box<[u8]>> = Vec::new();
+            for r in ns.iter().chain(&in_domain).chain(&sibling) {
+                let names = [Some(&r.owner), if let Rdata::Ns(h) = &r.rdata { Some(h) } else { None }];
+                for n in names.into_iter().flatten().filter(|n| n.is_under(name) && n.label_count() > 1) {
+                    let labels: Vec<&[u8]> = n.labels().collect();
+                    if let Some(l) = labels.len().checked_sub(2).and_then(|i| labels.get(i)) {
+                        if !second_labels.iter().any(|s| s.as_ref() == *l) {
+                            second_labels.push((*l).into());
+                        }
+                    }
+                }
+            }
             let d = Delegated {
+                second_labels,
                 ns,
                 ds: node.rrsets.get(&Rtype::DS).cloned(),
                 nsec: node.rrsets.get(&Rtype::NSEC).cloned(),
@@ -148,6 +165,40 @@ impl Served {
     /// The serials IXFR can start from, oldest first.
     pub fn history_serials(&self) -> Vec<u32> {
         self.history.iter().map(|d| d.old_serial()).collect()
+    }
+
+    /// For a question (lowercase wire name) whose answer is a referral that
+    /// depends on the name only through its length and its TLD: the TLD's
+    /// label. `None` for anything else (the apex, DS at the cut, names
+    /// under no delegation, names whose second label some name server's
+    /// name shares, so that compression could reach further than the TLD).
+    pub(crate) fn referral_template<'a>(&self, lower: &'a [u8], qtype: u16) -> Option<&'a [u8]> {
+        let mut labels = [(0usize, 0usize); 2];
+        let mut at = 0;
+        let mut count = 0;
+        while let Some(&len) = lower.get(at) {
+            if len == 0 {
+                break;
+            }
+            labels[0] = labels[1];
+            labels[1] = (at + 1, len as usize);
+            count += 1;
+            at += 1 + len as usize;
+        }
+        let (t_at, t_len) = labels[1];
+        let tld = lower.get(t_at..t_at + t_len)?;
+        let d = self.tlds.get(tld)?;
+        if count == 0 || (count == 1 && qtype == Rtype::DS.0) {
+            return None;
+        }
+        if count >= 2 {
+            let (s_at, s_len) = labels[0];
+            let second = lower.get(s_at..s_at + s_len)?;
+            if d.second_labels.iter().any(|l| l.as_ref() == second) {
+                return None;
+            }
+        }
+        Some(tld)
     }
 
     /// The NSEC RRset of the chain name that precedes or is `label` (a TLD

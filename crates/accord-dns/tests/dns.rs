@@ -539,7 +539,33 @@ fn cached(cache: &mut ResponseCache, version: u64, s: &Served, q: &[u8]) -> Vec<
 fn the_response_cache_gives_what_the_engine_gives() {
     let s = served(2026120100);
     let mut cache = ResponseCache::new();
-    let names = ["www.example.aaa", "WWW.EXAMPLE.AAA", "www.Example.aaa", "nonexistent", "FR", ".", "www.big"];
+    // Names of one length under one TLD share a referral entry unless they
+    // share more than the TLD with a name server's name (nic.aaa, nic.fr).
+    let names = [
+        "www.example.aaa",
+        "WWW.EXAMPLE.AAA",
+        "abc.example.aaa",
+        "www.Exbmple.aaa",
+        "www.nic.aaa",
+        "ns1.nic.aaa",
+        "NS2.NIC.AAA",
+        "abc.nic.aaa",
+        "abc.nid.aaa",
+        "nic.aaa",
+        "nid.aaa",
+        "d.nic.fr",
+        "e.nic.fr",
+        "e.nid.fr",
+        "ns1.nic.net",
+        "ns1.nid.net",
+        "nonexistent",
+        "FR",
+        ".",
+        "www.big",
+        "www.nic.big",
+        "x.0.nic.big",
+        "nnnnnnnn.0.nic.big",
+    ];
     for round in 0..3 {
         for (i, n) in names.iter().enumerate() {
             for (t, edns) in
