@@ -1007,3 +1007,87 @@ fn tcp_limits_hold_and_a_hostile_client_does_not_stall_udp() {
     drop(g);
     server.shutdown();
 }
+
+/// A process this test started, killed by its PID when dropped.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    // A port free for both UDP and TCP on loopback, at the time of asking.
+    loop {
+        let u = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let port = u.local_addr().unwrap().port();
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
+fn soa_serial_at(addr: SocketAddr) -> Option<u32> {
+    let out = kdig(addr, &["+short", ".", "SOA"])?;
+    out.split_whitespace().nth(2)?.parse().ok()
+}
+
+fn wait_for_serial(addr: SocketAddr, serial: u32, within: Duration) -> bool {
+    let t = Instant::now();
+    while t.elapsed() < within {
+        if soa_serial_at(addr) == Some(serial) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    false
+}
+
+#[test]
+fn nsd_as_a_secondary_follows_each_publish() {
+    let (Some(nsd), Some(_)) = (tool("nsd"), tool("kdig")) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let nsd_port = free_port();
+    let nsd_addr: SocketAddr = format!("127.0.0.1:{nsd_port}").parse().unwrap();
+    let zones = Zones::new();
+    zones.publish(small_zone(2026120100)).unwrap();
+    let mut cfg = local_config();
+    cfg.notify = vec![nsd_addr];
+    let server = serve(cfg, zones.clone()).unwrap();
+    let primary = server.local_addr();
+    let conf = format!(
+        "server:\n  ip-address: 127.0.0.1@{nsd_port}\n  server-count: 1\n  username: \"\"\n  chroot: \"\"\n  \
+         zonesdir: \"{d}\"\n  database: \"\"\n  pidfile: \"{d}/nsd.pid\"\n  xfrdfile: \"{d}/xfrd.state\"\n  \
+         zonelistfile: \"{d}/zone.list\"\n  xfrdir: \"{d}\"\n  verbosity: 2\n\
+         remote-control:\n  control-enable: no\n\
+         zone:\n  name: \".\"\n  zonefile: \"{d}/root.zone\"\n  \
+         request-xfr: AXFR 127.0.0.1@{port} NOKEY\n  allow-notify: 127.0.0.1 NOKEY\n",
+        d = d.display(),
+        port = primary.port()
+    );
+    std::fs::write(d.join("nsd.conf"), conf).unwrap();
+    let log = std::fs::File::create(d.join("nsd.log")).unwrap();
+    let _nsd = Child(
+        Command::new(nsd)
+            .arg("-d")
+            .arg("-c")
+            .arg(d.join("nsd.conf"))
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap(),
+    );
+    let log = || std::fs::read_to_string(d.join("nsd.log")).unwrap_or_default();
+    assert!(wait_for_serial(nsd_addr, 2026120100, Duration::from_secs(20)), "NSD never loaded the zone: {}", log());
+    let mut reg = small_registry();
+    reg.delegations.remove(&Tld::parse("big").unwrap());
+    zones.publish(SignedZone::build(&reg, &plan(2026120101), &mut signer()).unwrap()).unwrap();
+    assert!(wait_for_serial(nsd_addr, 2026120101, Duration::from_secs(10)), "NSD missed the NOTIFY: {}", log());
+    // NSD serves what we serve: big is gone there too.
+    let out = kdig(nsd_addr, &["www.big", "A"]).unwrap();
+    assert!(out.contains("NXDOMAIN"), "{out}");
+    server.shutdown();
+}
