@@ -1091,3 +1091,49 @@ fn nsd_as_a_secondary_follows_each_publish() {
     assert!(out.contains("NXDOMAIN"), "{out}");
     server.shutdown();
 }
+
+#[test]
+fn knot_as_a_secondary_follows_each_publish() {
+    let (Some(knotd), Some(_)) = (tool("knotd"), tool("kdig")) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let knot_port = free_port();
+    let knot_addr: SocketAddr = format!("127.0.0.1:{knot_port}").parse().unwrap();
+    let zones = Zones::new();
+    zones.publish(small_zone(2026120100)).unwrap();
+    let mut cfg = local_config();
+    cfg.notify = vec![knot_addr];
+    let server = serve(cfg, zones.clone()).unwrap();
+    let primary = server.local_addr();
+    let conf = format!(
+        "server:\n  rundir: \"{d}\"\n  listen: 127.0.0.1@{knot_port}\n\
+         database:\n  storage: \"{d}\"\n\
+         log:\n  - target: stderr\n    any: info\n\
+         remote:\n  - id: primary\n    address: 127.0.0.1@{port}\n\
+         acl:\n  - id: notify\n    address: 127.0.0.1\n    action: notify\n\
+         template:\n  - id: default\n    storage: \"{d}\"\n\
+         zone:\n  - domain: .\n    master: primary\n    acl: notify\n",
+        d = d.display(),
+        port = primary.port()
+    );
+    std::fs::write(d.join("knot.conf"), conf).unwrap();
+    let log = std::fs::File::create(d.join("knot.log")).unwrap();
+    let _knot = Child(
+        Command::new(knotd)
+            .arg("-c")
+            .arg(d.join("knot.conf"))
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap(),
+    );
+    let log = || std::fs::read_to_string(d.join("knot.log")).unwrap_or_default();
+    assert!(wait_for_serial(knot_addr, 2026120100, Duration::from_secs(20)), "Knot never loaded the zone: {}", log());
+    let mut reg = small_registry();
+    reg.delegations.remove(&Tld::parse("big").unwrap());
+    zones.publish(SignedZone::build(&reg, &plan(2026120101), &mut signer()).unwrap()).unwrap();
+    assert!(wait_for_serial(knot_addr, 2026120101, Duration::from_secs(10)), "Knot missed the NOTIFY: {}", log());
+    let out = kdig(knot_addr, &["www.big", "A"]).unwrap();
+    assert!(out.contains("NXDOMAIN"), "{out}");
+    server.shutdown();
+}
