@@ -1133,6 +1133,8 @@ fn knot_as_a_secondary_follows_each_publish() {
     reg.delegations.remove(&Tld::parse("big").unwrap());
     zones.publish(SignedZone::build(&reg, &plan(2026120101), &mut signer()).unwrap()).unwrap();
     assert!(wait_for_serial(knot_addr, 2026120101, Duration::from_secs(10)), "Knot missed the NOTIFY: {}", log());
+    let l = log();
+    assert!(l.contains("IXFR, incoming") && !l.contains("fallback to AXFR"), "Knot takes the change by IXFR: {l}");
     let out = kdig(knot_addr, &["www.big", "A"]).unwrap();
     assert!(out.contains("NXDOMAIN"), "{out}");
     server.shutdown();
