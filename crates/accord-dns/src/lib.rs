@@ -44,7 +44,9 @@
 //! [`engine::TRANSFER_MESSAGE_SIZE`], [`server::MAX_TCP_CONNECTIONS`],
 //! [`server::TCP_IDLE`], [`server::TCP_MAX_CONNECTION_TIME`],
 //! [`server::TCP_MAX_QUERIES`], [`server::MAX_TRANSFERS`],
-//! [`served::HISTORY`], [`notify::NOTIFY_ATTEMPTS`].
+//! [`served::HISTORY`], [`notify::NOTIFY_ATTEMPTS`], [`cache::CACHE_ENTRIES`]
+//! (each UDP worker keeps whole responses, exactly as the engine writes
+//! them: see [`cache`]).
 //!
 //! What it is not: a resolver or a cache (no recursion, RD is ignored);
 //! a general authoritative server — one zone, the root, and only the record
