@@ -21,6 +21,7 @@ mod log;
 mod problem;
 mod proposals;
 pub mod server;
+mod zone;
 
 pub use problem::Problem;
 
@@ -41,6 +42,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .merge(proposals::routes())
         .merge(code::routes())
         .merge(log::routes())
+        .merge(zone::routes())
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
         .with_state(node)

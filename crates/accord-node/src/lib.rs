@@ -24,6 +24,7 @@ mod sequencer;
 pub mod snapshots;
 mod verifier;
 pub mod views;
+pub mod zone;
 
 pub use answer::Answer;
 pub use changes::{Changes, CommitObserver, Committed};

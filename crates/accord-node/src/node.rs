@@ -151,6 +151,8 @@ pub struct EntryView {
 
 pub struct Node {
     shared: Arc<Shared>,
+    clock: Arc<dyn Clock>,
+    zone: std::sync::OnceLock<Arc<crate::zone::ZoneService>>,
     start: crate::snapshots::Start,
     jobs: Mutex<Option<SyncSender<Job>>>,
     threads: Mutex<Vec<JoinHandle<()>>>,
@@ -290,16 +292,41 @@ impl Node {
         threads.push(
             std::thread::Builder::new()
                 .name("accord-checkpointer".into())
-                .spawn(move || checkpointer::run(s, clock))
+                .spawn({
+                    let clock = clock.clone();
+                    move || checkpointer::run(s, clock)
+                })
                 .map_err(|e| NodeError::Setup(format!("cannot start the checkpointer: {e}")))?,
         );
-        Ok(Node { shared, start, jobs: Mutex::new(Some(tx)), threads: Mutex::new(threads) })
+        Ok(Node {
+            shared,
+            clock,
+            zone: std::sync::OnceLock::new(),
+            start,
+            jobs: Mutex::new(Some(tx)),
+            threads: Mutex::new(threads),
+        })
     }
 
     /// How this node's state was loaded: from a snapshot, or by a full
     /// replay and why.
     pub fn started_from(&self) -> &crate::snapshots::Start {
         &self.start
+    }
+
+    /// The node's clock (what the sequencer stamps entries with).
+    pub fn now(&self) -> accord_core::Timestamp {
+        self.clock.now()
+    }
+
+    /// Attaches the service that builds the signed zone (once).
+    pub fn set_zone_service(&self, z: Arc<crate::zone::ZoneService>) {
+        let _ = self.zone.set(z);
+    }
+
+    /// The signed zone's service, if this node runs one.
+    pub fn zone_service(&self) -> Option<&Arc<crate::zone::ZoneService>> {
+        self.zone.get()
     }
 
     pub fn origin(&self) -> &str {

@@ -60,6 +60,61 @@ pub fn secretariat_key_path(data: &Path) -> PathBuf {
     keys_dir(data).join("secretariat.key")
 }
 
+/// The root zone's key-signing and zone-signing keys (Ed25519, PKCS#8 PEM).
+pub fn zone_key_paths(data: &Path) -> (PathBuf, PathBuf) {
+    (keys_dir(data).join("zone-ksk.pem"), keys_dir(data).join("zone-zsk.pem"))
+}
+
+/// The zone's keys, if both files are there.
+pub fn read_zone_keys(data: &Path) -> Result<Option<(ed25519_dalek::SigningKey, ed25519_dalek::SigningKey)>> {
+    use ed25519_dalek::pkcs8::DecodePrivateKey;
+    let (ksk, zsk) = zone_key_paths(data);
+    if !ksk.exists() || !zsk.exists() {
+        return Ok(None);
+    }
+    let read = |p: &Path| -> Result<ed25519_dalek::SigningKey> {
+        let pem = std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))?;
+        if std::fs::metadata(p)?.permissions().mode() & 0o077 != 0 {
+            tracing::warn!("key file {} is readable by others; chmod 600 it", p.display());
+        }
+        ed25519_dalek::SigningKey::from_pkcs8_pem(&pem)
+            .map_err(|e| anyhow::anyhow!("{} is not an Ed25519 PKCS#8 key: {e}", p.display()))
+    };
+    Ok(Some((read(&ksk)?, read(&zsk)?)))
+}
+
+/// The zone's keys: read, or made now (mode 0600) if neither file exists.
+pub fn zone_keys(data: &Path) -> Result<(ed25519_dalek::SigningKey, ed25519_dalek::SigningKey)> {
+    use ed25519_dalek::pkcs8::EncodePrivateKey;
+    if let Some(k) = read_zone_keys(data)? {
+        return Ok(k);
+    }
+    let (ksk_path, zsk_path) = zone_key_paths(data);
+    if ksk_path.exists() || zsk_path.exists() {
+        bail!("only one of {} and {} exists; restore the other", ksk_path.display(), zsk_path.display());
+    }
+    make_private_dir(&keys_dir(data))?;
+    let mut made = Vec::new();
+    for path in [&ksk_path, &zsk_path] {
+        let key = ed25519_dalek::SigningKey::generate(&mut rand_core::OsRng);
+        let pem = key
+            .to_pkcs8_pem(ed25519_dalek::pkcs8::spki::der::pem::LineEnding::LF)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .with_context(|| format!("cannot create {}", path.display()))?;
+        f.write_all(pem.as_bytes())?;
+        f.sync_all()?;
+        made.push(key);
+    }
+    let zsk = made.pop().context("two keys were made")?;
+    let ksk = made.pop().context("two keys were made")?;
+    Ok((ksk, zsk))
+}
+
 /// Writes a key file with mode 0600, refusing to overwrite.
 pub fn write_key(path: &Path, key: &KeyFile) -> Result<()> {
     let mut f = std::fs::OpenOptions::new()

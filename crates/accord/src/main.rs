@@ -74,7 +74,12 @@ enum Command {
         /// from which the next start replays only what follows.
         #[arg(long, default_value_t = accord_node::DEFAULT_SNAPSHOT_EVERY, value_parser = clap::value_parser!(u64).range(1..))]
         snapshot_every: u64,
+        #[command(flatten)]
+        dns: cmd::serve::DnsArgs,
     },
+    /// The root zone registry: import a zone file as the initial registry.
+    #[command(subcommand)]
+    Zone(cmd::zone::ZoneCommand),
     /// Create (once) and serve a demonstration body of twelve member states.
     Demo {
         /// Folder for the demo body and its (non-secret) demo keys.
@@ -138,10 +143,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Keygen { origin, member, out } => cmd::keygen::run(&origin, &member, &out),
         Command::Init { data, members, database } => cmd::init::run(&data, &members, database.as_deref()),
-        Command::Serve { data, listen, database, limits, tls, snapshot_every } => {
-            cmd::serve::run(&data, &listen, database.as_deref(), limits.into(), &tls, snapshot_every)
+        Command::Serve { data, listen, database, limits, tls, snapshot_every, dns } => {
+            cmd::serve::run(&data, &listen, database.as_deref(), limits.into(), &tls, snapshot_every, &dns)
         }
         Command::Demo { dir, listen } => cmd::demo::run(&dir, &listen),
+        Command::Zone(z) => cmd::zone::run(&z),
         Command::Submit { server, key, kind, body, seq } => cmd::submit::run(&server, &key, &kind, &body, seq),
         Command::Propose(args) => cmd::propose::run(&args),
         Command::Vote(args) => cmd::vote::run(&args),

@@ -9,3 +9,4 @@ pub mod rebuild;
 pub mod serve;
 pub mod submit;
 pub mod vote;
+pub mod zone;

@@ -72,6 +72,53 @@ pub fn start_node(data: &Path, database: Option<&str>, snapshot_every: u64) -> R
     Ok((Arc::new(node), lock))
 }
 
+/// The signed root zone over DNS (docs/OPERATIONS.md, "The root zone").
+#[derive(clap::Args, Clone, Default)]
+pub struct DnsArgs {
+    /// Serve the signed root zone over DNS, UDP and TCP, on this address (e.g. 127.0.0.1:5353; port 0 picks one).
+    #[arg(long, value_name = "ADDR")]
+    pub dns_listen: Option<std::net::SocketAddr>,
+    /// An address allowed to transfer the zone by AXFR or IXFR (a secondary); repeatable.
+    #[arg(long, value_name = "IP")]
+    pub dns_transfer_allow: Vec<std::net::IpAddr>,
+    /// A secondary to NOTIFY of each new serial, as IP:PORT; repeatable.
+    #[arg(long, value_name = "ADDR")]
+    pub dns_notify: Vec<std::net::SocketAddr>,
+}
+
+/// Hands each signed zone to the DNS server.
+struct DnsSink(accord_dns::Zones);
+
+impl accord_node::zone::ZoneSink for DnsSink {
+    fn publish(&self, zone: &accord_zone::SignedZone) {
+        if let Err(e) = self.0.publish(zone.clone()) {
+            tracing::error!(error = %e, serial = zone.serial, "the DNS server did not take the zone");
+        }
+    }
+}
+
+/// Starts the zone service of `node` (it builds and signs the zone of each
+/// version, with the keys in `data`), and the DNS server if asked.
+pub fn start_zone(node: &Arc<Node>, data: &Path, dns: &DnsArgs) -> Result<Option<accord_dns::DnsServer>> {
+    let zones = accord_dns::Zones::new();
+    let dir = data.to_path_buf();
+    let keys: accord_node::zone::ZoneKeySource =
+        Arc::new(move || crate::files::read_zone_keys(&dir).map_err(|e| format!("{e:#}")));
+    let sec_path = secretariat_key_path(data);
+    let secretariat = if sec_path.exists() { Some(read_key(&sec_path)?.signer) } else { None };
+    let sinks: Vec<Arc<dyn accord_node::zone::ZoneSink>> = vec![Arc::new(DnsSink(zones.clone()))];
+    let service = accord_node::zone::ZoneService::start(node, keys, secretariat, sinks).map_err(anyhow::Error::msg)?;
+    node.set_zone_service(service);
+    let Some(listen) = dns.dns_listen else { return Ok(None) };
+    let mut cfg = accord_dns::DnsConfig::new(listen);
+    cfg.transfer_allow = dns.dns_transfer_allow.clone();
+    cfg.notify = dns.dns_notify.clone();
+    let server = accord_dns::serve(cfg, zones).with_context(|| format!("cannot serve DNS on {listen}"))?;
+    tracing::info!(listen = %server.local_addr(), transfer_allow = ?dns.dns_transfer_allow, notify = ?dns.dns_notify, "serving the root zone over DNS");
+    eprintln!("accord: dns on {}", server.local_addr());
+    Ok(Some(server))
+}
+
 /// What one client may hold of the node (docs/PROTOCOL.md §6).
 #[derive(clap::Args, Clone, Copy)]
 pub struct LimitArgs {
@@ -133,12 +180,14 @@ pub fn run(
     limits: Limits,
     tls: &TlsArgs,
     snapshot_every: u64,
+    dns: &DnsArgs,
 ) -> Result<()> {
     init_tracing();
     // Read the certificate before taking the data directory: a bad file
     // is an error at once, with nothing started.
     let tls = tls.load()?;
     let (node, _lock) = start_node(data, database, snapshot_every)?;
+    let _dns = start_zone(&node, data, dns)?;
     serve_node_with(node, listen, limits, tls)
 }
 

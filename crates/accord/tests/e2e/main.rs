@@ -28,3 +28,4 @@ mod proposals;
 mod published;
 mod tls;
 mod trust;
+mod zone;
