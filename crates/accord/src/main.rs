@@ -88,6 +88,9 @@ enum Command {
         /// Address to listen on (port 0 picks a free port; the address is printed).
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
+        /// Where the demo's root zone is served over DNS, UDP and TCP (port 0 picks one).
+        #[arg(long, default_value = "127.0.0.1:5353")]
+        dns_listen: std::net::SocketAddr,
     },
     /// Sign a statement with a key file and submit it to a node.
     Submit {
@@ -146,7 +149,7 @@ fn main() -> ExitCode {
         Command::Serve { data, listen, database, limits, tls, snapshot_every, dns } => {
             cmd::serve::run(&data, &listen, database.as_deref(), limits.into(), &tls, snapshot_every, &dns)
         }
-        Command::Demo { dir, listen } => cmd::demo::run(&dir, &listen),
+        Command::Demo { dir, listen, dns_listen } => cmd::demo::run(&dir, &listen, dns_listen),
         Command::Zone(z) => cmd::zone::run(&z),
         Command::Submit { server, key, kind, body, seq } => cmd::submit::run(&server, &key, &kind, &body, seq),
         Command::Propose(args) => cmd::propose::run(&args),

@@ -112,35 +112,42 @@ pub fn parts(delegations: BTreeMap<Tld, Sponsored>) -> Result<Vec<BTreeMap<Tld, 
     Ok(out)
 }
 
-fn import(a: &ImportArgs) -> Result<()> {
-    let bytes = std::fs::read(&a.file).with_context(|| format!("cannot read {}", a.file.display()))?;
-    let imported = accord_zone::import::read_root_zone(&bytes).map_err(|e| anyhow!("{}: {e}", a.file.display()))?;
-    let apex = parse_apex(&a.apex_ns, &a.soa_rname)?;
-    let members = members(&a.server)?;
-    let (ksk, zsk) = zone_keys(&a.data)?;
+/// The `zone.import` bodies of a zone file, in order, and what was read.
+pub struct Prepared {
+    pub parts: Vec<accord_core::acts::ZoneImport>,
+    pub imported: accord_zone::import::Imported,
+    pub delegations: usize,
+}
+
+/// Reads `file` and prepares its import: sponsors (a member's country
+/// code is that member's, every other TLD `sponsor`'s), the zone keys of
+/// `data` (made if missing), and the parts.
+pub fn prepare(file: &Path, data: &Path, apex: &Apex, sponsor: &str, members: &BTreeSet<MemberId>) -> Result<Prepared> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let imported = accord_zone::import::read_root_zone(&bytes).map_err(|e| anyhow!("{}: {e}", file.display()))?;
+    let (ksk, zsk) = zone_keys(data)?;
     let b64 =
         |k: &ed25519_dalek::SigningKey| base64::engine::general_purpose::STANDARD.encode(k.verifying_key().to_bytes());
     let keys = accord_core::zone::ZoneKeys { ksk: b64(&ksk), zsk: b64(&zsk) };
     let sponsored: BTreeMap<Tld, Sponsored> = imported
         .delegations
-        .into_iter()
+        .iter()
         .map(|(tld, delegation)| {
-            let sponsor = match country_member(&tld).filter(|m| members.contains(m)) {
+            let sponsor = match country_member(tld).filter(|m| members.contains(m)) {
                 Some(m) => Sponsor::Member(m),
-                None => Sponsor::Organisation(a.sponsor.clone()),
+                None => Sponsor::Organisation(sponsor.to_string()),
             };
-            (tld, Sponsored { sponsor, delegation })
+            (tld.clone(), Sponsored { sponsor, delegation: delegation.clone() })
         })
         .collect();
-    let count = sponsored.len();
-    let parts = parts(sponsored)?;
-    let n = u32::try_from(parts.len())?;
-    let submitter = Submitter::new(&a.server, &secretariat_key_path(&a.data))?;
-    let bar = accord_audit::progress::bar(u64::from(n), "zone.import parts");
+    let delegations = sponsored.len();
+    let chunks = parts(sponsored)?;
+    let n = u32::try_from(chunks.len())?;
     let sha = hex::encode(imported.sha256);
-    for (i, delegations) in parts.into_iter().enumerate() {
-        let part = u32::try_from(i)? + 1;
-        let body = accord_core::acts::ZoneImport {
+    let parts = chunks
+        .into_iter()
+        .zip(1..)
+        .map(|(delegations, part)| accord_core::acts::ZoneImport {
             file_sha256: sha.clone(),
             source_serial: imported.serial,
             part,
@@ -148,27 +155,40 @@ fn import(a: &ImportArgs) -> Result<()> {
             apex: (part == 1).then(|| apex.clone()),
             keys: (part == 1).then(|| keys.clone()),
             delegations,
-        };
+        })
+        .collect();
+    Ok(Prepared { parts, imported, delegations })
+}
+
+fn import(a: &ImportArgs) -> Result<()> {
+    let apex = parse_apex(&a.apex_ns, &a.soa_rname)?;
+    let members = members(&a.server)?;
+    let p = prepare(&a.file, &a.data, &apex, &a.sponsor, &members)?;
+    let n = p.parts.len();
+    let submitter = Submitter::new(&a.server, &secretariat_key_path(&a.data))?;
+    let bar = accord_audit::progress::bar(n as u64, "zone.import parts");
+    for body in &p.parts {
         submitter
-            .submit("zone.import", serde_json::to_value(&body)?, None)
-            .with_context(|| format!("part {part} of {n}"))?;
+            .submit("zone.import", serde_json::to_value(body)?, None)
+            .with_context(|| format!("part {} of {n}", body.part))?;
         bar.inc(1);
     }
     bar.finish_and_clear();
+    let i = &p.imported;
     println!(
-        "imported {count} delegations from {} (serial {}, sha256 {sha}) in {n} entries; dropped {} apex, {} DNSSEC and {} unused address records",
+        "imported {} delegations from {} (serial {}, sha256 {}) in {n} entries; dropped {} apex, {} DNSSEC and {} unused address records",
+        p.delegations,
         a.file.display(),
-        imported.serial,
-        imported.dropped_apex,
-        imported.dropped_dnssec,
-        imported.dropped_unused_addresses
+        i.serial,
+        hex::encode(i.sha256),
+        i.dropped_apex,
+        i.dropped_dnssec,
+        i.dropped_unused_addresses
     );
     Ok(())
 }
 
-/// The zone keys' public halves, for tests and the demo.
-pub fn public_keys(data: &Path) -> Result<Option<(String, String)>> {
-    let b64 =
-        |k: &ed25519_dalek::SigningKey| base64::engine::general_purpose::STANDARD.encode(k.verifying_key().to_bytes());
-    Ok(crate::files::read_zone_keys(data)?.map(|(k, z)| (b64(&k), b64(&z))))
+/// The default apex: `a.accord-servers.net` at `addr`.
+pub fn default_apex(addr: &str) -> Result<Apex> {
+    parse_apex(&[format!("a.accord-servers.net={addr}")], "secretariat.accord-servers.net")
 }

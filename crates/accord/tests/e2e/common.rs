@@ -161,7 +161,7 @@ impl Server {
     /// `accord demo` founding (once) and serving the demo body in `dir`,
     /// on a free loopback port, as a newcomer would run it.
     pub fn demo(dir: &Path) -> Server {
-        Server::spawn(&["demo", "--listen", "127.0.0.1:0", "--dir"], dir)
+        Server::spawn(&["demo", "--listen", "127.0.0.1:0", "--dns-listen", "127.0.0.1:0", "--dir"], dir)
     }
 
     /// Runs `accord ARGS PATH` and waits for its "listening on" line.
