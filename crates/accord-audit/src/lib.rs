@@ -83,6 +83,8 @@ enum Limit {
     Bundle,
     /// A JSON answer of the read API.
     Json,
+    /// A zone file: ten times the 2022 root's 1.5 MB when Accord signs it.
+    Zone,
 }
 
 impl Limit {
@@ -92,6 +94,7 @@ impl Limit {
             Limit::HashTile => 256 * 32,
             Limit::Bundle => 256 * (2 + 65_535),
             Limit::Json => 256 << 20,
+            Limit::Zone => 64 << 20,
         }
     }
 }
@@ -245,6 +248,33 @@ impl Http {
             return fail(format!("GET {url} answered {status}: {detail}"));
         }
         Ok((size, body))
+    }
+
+    /// GET a zone file: its status (200 or 404; others fail), the
+    /// `Accord-Zone-Serial` it names, and its text.
+    fn get_zone(&self, path: &str) -> Result<(u16, Option<u32>, String), Outcome> {
+        let url = format!("{}{path}", self.base);
+        let r = self.client.get(&url).send().map_err(|e| match cannot_reach(&self.base, &e) {
+            Some(unreachable) => unreachable,
+            None => anyhow::Error::new(e).context(format!("GET {url}")),
+        })?;
+        let status = r.status().as_u16();
+        if status == 404 {
+            return Ok((404, None, String::new()));
+        }
+        if status != 200 {
+            return fail(format!("GET {url} answered {status}"));
+        }
+        let serial = r.headers().get("accord-zone-serial").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+        let max = Limit::Zone.bytes();
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::Read::take(r, max + 1), &mut body)
+            .with_context(|| format!("GET {url}"))?;
+        if body.len() as u64 > max {
+            return fail(format!("GET {url}: the zone is over {max} bytes"));
+        }
+        let text = String::from_utf8(body).map_err(|_| crate::Failure(format!("GET {url}: the zone is not UTF-8")))?;
+        Ok((200, serial, text))
     }
 
     /// Fetches all paths with `jobs` parallel requests; results in order.

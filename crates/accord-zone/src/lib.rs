@@ -35,6 +35,7 @@ pub mod name;
 pub mod referral;
 pub mod sign;
 pub mod text;
+pub mod verify;
 pub mod wire;
 pub mod zone;
 

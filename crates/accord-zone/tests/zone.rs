@@ -309,3 +309,41 @@ fn addresses_outside_global_unicast_are_named() {
         assert!(not_global(a.parse().unwrap()).is_none(), "{a}");
     }
 }
+
+#[test]
+fn the_auditor_finds_nothing_wrong_with_a_true_zone_and_names_every_lie() {
+    use accord_zone::verify::served_zone_faults;
+    let reg = small_registry();
+    let zone = SignedZone::build(&reg, &plan(2026120100), &mut signer()).unwrap();
+    let text = zone_text(&zone);
+    let ksk = SigningKey::from_bytes(&[7; 32]).verifying_key().to_bytes();
+    let zsk = SigningKey::from_bytes(&[9; 32]).verifying_key().to_bytes();
+    assert_eq!(served_zone_faults(&text, &reg, &plan(2026120100), &ksk, &zsk), Vec::<String>::new());
+    // Other keys than the log's.
+    let f = served_zone_faults(&text, &reg, &plan(2026120100), &zsk, &ksk);
+    assert!(f.iter().any(|f| f.contains("DNSKEY")), "{f:?}");
+    // A delegation the registry does not have.
+    let lie = text.replace("ns2.nic.aaa.\n", "ns9.evil.aaa.\n");
+    let f = served_zone_faults(&lie, &reg, &plan(2026120100), &ksk, &zsk);
+    assert!(f.iter().any(|f| f.contains("aaa.")), "{f:?}");
+    // A signature of the wrong time, or tampered.
+    let f = served_zone_faults(&text, &reg, &ZonePlan { now: T0 + 7200, ..plan(2026120100) }, &ksk, &zsk);
+    assert!(f.iter().any(|f| f.contains("SOA") && f.contains("signature")), "{f:?}");
+    let line = text.lines().find(|l| l.starts_with("fr.") && l.contains("RRSIG\tDS")).unwrap();
+    let mut bad = line.to_string();
+    let at = bad.len() - 6;
+    bad.replace_range(at..at + 1, if &bad[at..at + 1] == "A" { "B" } else { "A" });
+    let f = served_zone_faults(&text.replace(line, &bad), &reg, &plan(2026120100), &ksk, &zsk);
+    assert!(f.iter().any(|f| f.starts_with("fr. DS")), "{f:?}");
+    assert!(f.iter().any(|f| f.contains("ZONEMD")), "the digest covers the signatures too: {f:?}");
+}
+
+#[test]
+fn the_auditor_accepts_the_signed_real_root() {
+    use accord_zone::verify::served_zone_faults;
+    let Some(reg) = imported_registry() else { return };
+    let zone = SignedZone::build(&reg, &plan(2026120100), &mut signer()).unwrap();
+    let ksk = SigningKey::from_bytes(&[7; 32]).verifying_key().to_bytes();
+    let zsk = SigningKey::from_bytes(&[9; 32]).verifying_key().to_bytes();
+    assert_eq!(served_zone_faults(&zone_text(&zone), &reg, &plan(2026120100), &ksk, &zsk), Vec::<String>::new());
+}

@@ -11,6 +11,7 @@
 //! (`entries`).
 
 mod entries;
+mod zone;
 
 use crate::{fail, Http, Outcome, Replay, Verified};
 use accord_core::acts::decision::Question;
@@ -123,6 +124,7 @@ pub(crate) fn compare_published(
     said.push(compare_notes(&mut r)?);
     said.push(compare_code(&mut r)?);
     said.push(entries::compare_entries(&mut r)?);
+    said.push(zone::compare_zone(&mut r)?);
 
     let newest = r.newest;
     replay.extend(http, jobs, newest.cp.size)?;

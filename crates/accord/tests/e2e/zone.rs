@@ -206,4 +206,34 @@ fn an_imported_root_zone_is_signed_served_and_changed_only_by_vote() {
     let h: serde_json::Value = server.get("/api/v1/zone/delegations/aaa").json().unwrap();
     assert_eq!(h["history"].as_array().unwrap().len(), 2);
     assert_eq!(h["history"][1]["proposal"], "aaa-ns");
+
+    // The auditor recomputes the registry from the log and checks the zone
+    // served: signatures, ZONEMD, the recorded hash.
+    let audit = |url: &str| {
+        let state = tempfile::tempdir().unwrap();
+        accord()
+            .args(["audit", url, "--log-key", &body.log_vkey, "--state"])
+            .arg(state.path().join("a.json"))
+            .output()
+            .unwrap()
+    };
+    let out = audit(&server.url);
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "audit: {said}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("the root zone (serial") && said.contains("the one zone.publish recorded"), "{said}");
+    // A node that serves another delegation than the registry's is caught.
+    let proxy = Proxy::start(
+        &server.url,
+        rewrite(|path, bytes| {
+            if path == "/registry/root.zone" {
+                String::from_utf8(bytes).unwrap().replace("NS\tns2.new.aaa.", "NS\tns2.evil.aaa.").into_bytes()
+            } else {
+                bytes
+            }
+        }),
+    );
+    let out = audit(&proxy.url);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "the audit passed a lying node");
+    assert!(err.contains("not the registry's") && err.contains("aaa."), "{err}");
 }
