@@ -74,7 +74,7 @@ pub(crate) fn compare_zone(r: &mut Reader) -> Result<String, Outcome> {
         if served_serial != Some(serial) {
             return fail(format!("the node serves serial {served_serial:?}; the log's latest version is {serial}"));
         }
-        let faults = accord_zone::verify::served_zone_faults(&text, &registry, &plan, &ksk, &zsk);
+        let faults = accord_zone::verify::served_zone_faults(&text, registry, &plan, &ksk, &zsk);
         if !faults.is_empty() {
             return fail(format!("the zone served (serial {serial}) is not the registry's: {}", faults.join("; ")));
         }
