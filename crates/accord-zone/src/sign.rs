@@ -112,6 +112,21 @@ pub fn ds_sha256(owner: &Name, key: &Dnskey) -> Ds {
     Ds { key_tag: key.key_tag(), algorithm: key.algorithm, digest_type: 2, digest: h.finalize().to_vec() }
 }
 
+/// The DS digest of a DNSKEY at `owner` with `digest_type` (RFC 4034
+/// §5.1.4: SHA-1, type 1; RFC 4509: SHA-256, type 2; RFC 6605: SHA-384,
+/// type 4), or `None` for another type: how a live check matches a
+/// child's DNSKEY to the DS the registry holds.
+pub fn ds_digest(owner: &Name, key: &Dnskey, digest_type: u8) -> Option<Vec<u8>> {
+    let mut data = owner.wire().to_vec();
+    crate::wire::Rdata::Dnskey(key.clone()).encode(&mut data);
+    match digest_type {
+        1 => Some(sha1::Sha1::digest(&data).to_vec()),
+        2 => Some(Sha256::digest(&data).to_vec()),
+        4 => Some(sha2::Sha384::digest(&data).to_vec()),
+        _ => None,
+    }
+}
+
 /// Which key signs an RRset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {

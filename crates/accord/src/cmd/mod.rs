@@ -10,3 +10,4 @@ pub mod serve;
 pub mod submit;
 pub mod vote;
 pub mod zone;
+pub mod zone_live;

@@ -53,11 +53,14 @@ pub struct ImportArgs {
 pub enum ZoneCommand {
     /// Import a root zone file as the initial registry (the secretariat's statements).
     Import(ImportArgs),
+    /// Ask a delegation's name servers whether they serve it (--live; outside every decision).
+    Check(crate::cmd::zone_live::CheckArgs),
 }
 
 pub fn run(cmd: &ZoneCommand) -> Result<()> {
     match cmd {
         ZoneCommand::Import(a) => import(a),
+        ZoneCommand::Check(a) => crate::cmd::zone_live::run(a),
     }
 }
 
