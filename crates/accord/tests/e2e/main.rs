@@ -29,3 +29,4 @@ mod published;
 mod tls;
 mod trust;
 mod zone;
+mod zone_interop;
