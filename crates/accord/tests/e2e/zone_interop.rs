@@ -2,7 +2,8 @@
 //! nobody here wrote: NSD and Knot as secondaries of `accord serve` follow
 //! a change adopted by vote, and a validating unbound follows the chain of
 //! trust from Accord's root through a TLD added by vote to a child zone
-//! signed with ldns, and refuses the child once a signature is tampered.
+//! signed with ldns, and refuses the child once a signature is tampered
+//! or once the root's DS for it, changed by vote, matches no key.
 //! Everything is on loopback; every daemon runs in the foreground in its
 //! own temp dir and is ended by its PID when the test ends. Without the
 //! tools (`scripts/dns-env.sh`) or the shared root zone the tests skip with
@@ -24,10 +25,11 @@ struct Daemon {
     name: &'static str,
     child: std::process::Child,
     log: PathBuf,
+    port: u16,
 }
 
 impl Daemon {
-    fn spawn(name: &'static str, mut cmd: Command, log: PathBuf) -> Daemon {
+    fn spawn(name: &'static str, mut cmd: Command, log: PathBuf, port: u16) -> Daemon {
         let out = std::fs::File::create(&log).unwrap();
         let child = cmd
             .stdin(Stdio::null())
@@ -35,7 +37,30 @@ impl Daemon {
             .stderr(out)
             .spawn()
             .unwrap_or_else(|e| panic!("{name}: {e}"));
-        Daemon { name, child, log }
+        Daemon { name, child, log, port }
+    }
+
+    /// Starts a daemon with `spawn` on a free port and waits until it is
+    /// `ready` there. A port is only free when asked, so another process
+    /// may take it before the daemon binds it: the daemon then exits, and
+    /// it is started again on another port (a bounded number of times).
+    fn on_a_free_port(spawn: impl Fn(u16) -> Daemon, ready: impl Fn(u16) -> bool) -> Daemon {
+        for _ in 0..5 {
+            let mut d = spawn(free_port());
+            let start = Instant::now();
+            loop {
+                if ready(d.port) {
+                    return d;
+                }
+                if let Ok(Some(_)) = d.child.try_wait() {
+                    eprintln!("{} exited at start (port taken?), again on another port: {}", d.name, d.log());
+                    break;
+                }
+                assert!(start.elapsed() < Duration::from_secs(10), "{} never became ready: {}", d.name, d.log());
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+        panic!("no daemon started in 5 tries");
     }
 
     fn log(&self) -> String {
@@ -96,9 +121,13 @@ fn nsd_secondary(nsd: &Path, dir: &Path, port: u16, primary: u16) -> Daemon {
     nsd_with(nsd, dir, port, ".", &dir.join("root.zone"), &zone)
 }
 
-/// NSD serving `zonefile` for `origin` as its primary, in `dir`, on `port`.
-fn nsd_primary(nsd: &Path, dir: &Path, port: u16, origin: &str, zonefile: &Path) -> Daemon {
-    nsd_with(nsd, dir, port, origin, zonefile, "")
+/// NSD serving `zonefile` for `origin` as its primary, in `dir`, on a
+/// free port, once it answers for the zone.
+fn nsd_primary(nsd: &Path, dir: &Path, origin: &str, zonefile: &Path) -> Daemon {
+    Daemon::on_a_free_port(
+        |port| nsd_with(nsd, dir, port, origin, zonefile, ""),
+        |port| kdig(port, &["+time=1", "+retry=0", origin, "SOA"]).contains("status: NOERROR"),
+    )
 }
 
 fn nsd_with(nsd: &Path, dir: &Path, port: u16, origin: &str, zonefile: &Path, zone_extra: &str) -> Daemon {
@@ -115,7 +144,7 @@ fn nsd_with(nsd: &Path, dir: &Path, port: u16, origin: &str, zonefile: &Path, zo
     std::fs::write(dir.join("nsd.conf"), conf).unwrap();
     let mut cmd = Command::new(nsd);
     cmd.arg("-d").arg("-c").arg(dir.join("nsd.conf"));
-    Daemon::spawn("nsd", cmd, dir.join("nsd.log"))
+    Daemon::spawn("nsd", cmd, dir.join("nsd.log"), port)
 }
 
 /// Knot as a secondary of the primary at `primary`, in `dir`, on `port`.
@@ -134,7 +163,7 @@ fn knot_secondary(knotd: &Path, dir: &Path, port: u16, primary: u16) -> Daemon {
     std::fs::write(dir.join("knot.conf"), conf).unwrap();
     let mut cmd = Command::new(knotd);
     cmd.arg("-c").arg(dir.join("knot.conf"));
-    Daemon::spawn("knot", cmd, dir.join("knot.log"))
+    Daemon::spawn("knot", cmd, dir.join("knot.log"), port)
 }
 
 #[test]
@@ -266,13 +295,23 @@ fn tampered(signed: &Path, owner: &str) -> String {
 
 /// A validating unbound, in `dir`, on `port`: the root at Accord's DNS
 /// port, `tld` at the child's port, the root's DS as the trust anchor.
-/// Outgoing queries leave from 127.0.0.1 only.
-fn unbound(unbound: &Path, dir: &Path, port: u16, root: u16, tld: &str, child: u16, anchor: &str) -> Daemon {
+/// Outgoing queries leave from 127.0.0.1 only, from ports above the
+/// kernel's ephemeral range (32768-60999 by default), where `free_port`
+/// finds the ports of the other daemons.
+fn unbound(unbound: &Path, dir: &Path, root: u16, tld: &str, child: u16, anchor: &str) -> Daemon {
+    Daemon::on_a_free_port(
+        |port| unbound_on(unbound, dir, port, root, tld, child, anchor),
+        |port| std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(),
+    )
+}
+
+fn unbound_on(unbound: &Path, dir: &Path, port: u16, root: u16, tld: &str, child: u16, anchor: &str) -> Daemon {
     std::fs::create_dir_all(dir).unwrap();
     let conf = format!(
         "server:\n  verbosity: 1\n  val-log-level: 2\n  interface: 127.0.0.1\n  port: {port}\n  do-ip6: no\n  \
          do-daemonize: no\n  username: \"\"\n  chroot: \"\"\n  directory: \"{d}\"\n  pidfile: \"{d}/unbound.pid\"\n  \
          logfile: \"\"\n  use-syslog: no\n  num-threads: 1\n  outgoing-interface: 127.0.0.1\n  \
+         outgoing-port-avoid: 0-60999\n  outgoing-range: 64\n  \
          access-control: 127.0.0.0/8 allow\n  module-config: \"validator iterator\"\n  \
          trust-anchor: \"{anchor}\"\n  do-not-query-localhost: no\n  qname-minimisation: no\n  \
          use-caps-for-id: no\n\
@@ -284,17 +323,11 @@ fn unbound(unbound: &Path, dir: &Path, port: u16, root: u16, tld: &str, child: u
     std::fs::write(dir.join("unbound.conf"), conf).unwrap();
     let mut cmd = Command::new(unbound);
     cmd.arg("-d").arg("-c").arg(dir.join("unbound.conf"));
-    let d = Daemon::spawn("unbound", cmd, dir.join("unbound.log"));
-    let start = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(10), "unbound never listened: {}", d.log());
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    d
+    Daemon::spawn("unbound", cmd, dir.join("unbound.log"), port)
 }
 
 #[test]
-fn a_validating_unbound_trusts_a_tld_added_by_vote_and_refuses_a_tampered_child() {
+fn a_validating_unbound_trusts_a_tld_added_by_vote_and_refuses_a_tampered_child_or_a_wrong_ds() {
     let Some(file) = root_zone_file() else { return };
     let tools = ["nsd", "unbound", "kdig", "ldns-keygen", "ldns-signzone", "ldns-key2ds"];
     let found: Vec<Option<PathBuf>> = tools.iter().map(|t| tool(t)).collect();
@@ -307,9 +340,7 @@ fn a_validating_unbound_trusts_a_tld_added_by_vote_and_refuses_a_tampered_child(
     let (signed, ds) = signed_child_zone(&dir.path().join("child"), tld);
 
     let mut body = Body::found(3);
-    let ports = free_ports(5);
-    let (port, child_port, unbound_port, bad_child_port, unbound2_port) =
-        (ports[0], ports[1], ports[2], ports[3], ports[4]);
+    let port = free_port();
     let listen = format!("127.0.0.1:{port}");
     let server = Server::start_with(&body.data(), &["--dns-listen", &listen]);
     import_root_zone(&server, &body, &file);
@@ -318,13 +349,16 @@ fn a_validating_unbound_trusts_a_tld_added_by_vote_and_refuses_a_tampered_child(
     // The TLD joins the root by vote, with its name servers' (global) glue
     // and the DS of the child's KSK.
     let member = body.members[0].id.to_string();
-    let add = json!({"type": "zone.change", "op": "add", "tld": tld, "sponsor": {"member": member},
-        "delegation": {
+    let delegation = |ds: &serde_json::Value| {
+        json!({
             "ns": [format!("ns1.nic.{tld}."), format!("ns2.nic.{tld}.")],
             "glue": {format!("ns1.nic.{tld}."): ["193.0.14.1"], format!("ns2.nic.{tld}."): ["199.7.83.42"]},
-            "ds": [ds.clone()]}});
+            "ds": [ds]})
+    };
+    let add = json!({"type": "zone.change", "op": "add", "tld": tld, "sponsor": {"member": member},
+        "delegation": delegation(&ds)});
     adopt_by_vote(&mut body, &server, "accord-test-add", "A TLD for the interop test", add);
-    published_zone(&server, serial);
+    let (serial, _) = published_zone(&server, serial);
     let a = wait_until("the new TLD's DS over DNS", Duration::from_secs(10), || {
         let a = kdig(port, &["+dnssec", "+norec", &format!("{tld}."), "DS"]);
         a.contains("RRSIG\tDS 15 1").then_some(a)
@@ -336,11 +370,9 @@ fn a_validating_unbound_trusts_a_tld_added_by_vote_and_refuses_a_tampered_child(
     assert!(anchor.starts_with(". IN DS ") && anchor.contains(" 15 2 "), "{anchor}");
 
     // The child's own server, then a resolver that knows only the root's DS.
-    let child = nsd_primary(&nsd, &dir.path().join("nsd"), child_port, &format!("{tld}."), &signed);
-    wait_until("the child zone served", Duration::from_secs(10), || {
-        kdig(child_port, &["+time=1", "+retry=0", &format!("{tld}."), "SOA"]).contains("status: NOERROR").then_some(())
-    });
-    let resolver = unbound(&unbound_bin, &dir.path().join("unbound"), unbound_port, port, tld, child_port, &anchor);
+    let child = nsd_primary(&nsd, &dir.path().join("nsd"), &format!("{tld}."), &signed);
+    let resolver = unbound(&unbound_bin, &dir.path().join("unbound"), port, tld, child.port, &anchor);
+    let unbound_port = resolver.port;
     let www = format!("www.{tld}.");
     let a = kdig(unbound_port, &["+dnssec", "+time=5", "+retry=1", &www, "A"]);
     assert_eq!(status(&a), "NOERROR", "{a}\n{}\n{}", resolver.log(), child.log());
@@ -350,7 +382,7 @@ fn a_validating_unbound_trusts_a_tld_added_by_vote_and_refuses_a_tampered_child(
     let a = kdig(unbound_port, &["+dnssec", "+time=5", "+retry=1", ".", "SOA"]);
     assert!(status(&a) == "NOERROR" && flags(&a).iter().any(|f| f == "ad"), "{a}");
     drop(resolver);
-    drop(child);
+    let good_child = child;
 
     // The same child with one signature altered: a fresh resolver (no
     // cache) refuses the answer.
@@ -358,18 +390,36 @@ fn a_validating_unbound_trusts_a_tld_added_by_vote_and_refuses_a_tampered_child(
     std::fs::create_dir_all(&bad).unwrap();
     let bad_zone = bad.join(format!("{tld}.zone.signed"));
     std::fs::write(&bad_zone, tampered(&signed, &www)).unwrap();
-    let child = nsd_primary(&nsd, &bad.join("nsd"), bad_child_port, &format!("{tld}."), &bad_zone);
-    wait_until("the tampered child zone served", Duration::from_secs(10), || {
-        kdig(bad_child_port, &["+time=1", "+retry=0", &format!("{tld}."), "SOA"])
-            .contains("status: NOERROR")
-            .then_some(())
-    });
-    let a = kdig(bad_child_port, &["+norec", &www, "A"]);
+    let child = nsd_primary(&nsd, &bad.join("nsd"), &format!("{tld}."), &bad_zone);
+    let a = kdig(child.port, &["+norec", &www, "A"]);
     assert!(a.contains("A\t127.0.0.80"), "the child serves the tampered zone: {a}\n{}", child.log());
-    let resolver = unbound(&unbound_bin, &bad.join("unbound"), unbound2_port, port, tld, bad_child_port, &anchor);
+    let resolver = unbound(&unbound_bin, &bad.join("unbound"), port, tld, child.port, &anchor);
+    let unbound2_port = resolver.port;
     let a = kdig(unbound2_port, &["+dnssec", "+time=5", "+retry=1", &www, "A"]);
     assert_eq!(status(&a), "SERVFAIL", "{a}\n{}", resolver.log());
     // Only the tampered answer: the child's apex still validates.
     let a = kdig(unbound2_port, &["+dnssec", "+time=5", "+retry=1", &format!("{tld}."), "SOA"]);
     assert!(status(&a) == "NOERROR" && flags(&a).iter().any(|f| f == "ad"), "{a}\n{}", resolver.log());
+    drop(resolver);
+    drop(child);
+
+    // The honest child again, but the root's DS for it changed by vote to
+    // a digest of no key of the child: the chain breaks at the root's DS,
+    // so a fresh resolver refuses the child's answers.
+    let mut wrong = ds.clone();
+    let digest = ds["digest"].as_str().unwrap();
+    let first = if digest.starts_with('0') { "1" } else { "0" };
+    wrong["digest"] = json!(format!("{first}{}", &digest[1..]));
+    let change = json!({"type": "zone.change", "op": "change", "tld": tld, "delegation": delegation(&wrong)});
+    adopt_by_vote(&mut body, &server, "accord-test-wrong-ds", "A DS of no key", change);
+    published_zone(&server, serial);
+    wait_until("the wrong DS over DNS", Duration::from_secs(10), || {
+        kdig(port, &["+norec", &format!("{tld}."), "DS"])
+            .to_lowercase()
+            .contains(wrong["digest"].as_str().unwrap())
+            .then_some(())
+    });
+    let resolver = unbound(&unbound_bin, &dir.path().join("unbound3"), port, tld, good_child.port, &anchor);
+    let a = kdig(resolver.port, &["+dnssec", "+time=5", "+retry=1", &www, "A"]);
+    assert_eq!(status(&a), "SERVFAIL", "{a}\n{}\n{}", resolver.log(), good_child.log());
 }
