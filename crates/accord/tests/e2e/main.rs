@@ -29,4 +29,5 @@ mod published;
 mod tls;
 mod trust;
 mod zone;
+mod zone_interop;
 mod zone_live;

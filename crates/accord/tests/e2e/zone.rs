@@ -19,7 +19,7 @@ fn skip_or_fail(what: &str) {
     eprintln!("SKIPPED: {what} (outside CI this is a skip)");
 }
 
-fn root_zone_file() -> Option<PathBuf> {
+pub(crate) fn root_zone_file() -> Option<PathBuf> {
     let p = repo_root().join("../shared/data/rootzone/root-2022021501.zone");
     if p.exists() {
         Some(p)
@@ -29,7 +29,7 @@ fn root_zone_file() -> Option<PathBuf> {
     }
 }
 
-fn tool(name: &str) -> Option<PathBuf> {
+pub(crate) fn tool(name: &str) -> Option<PathBuf> {
     for dir in ["/usr/bin", "/usr/sbin", "/usr/local/bin"] {
         let p = Path::new(dir).join(name);
         if p.exists() {
@@ -41,7 +41,7 @@ fn tool(name: &str) -> Option<PathBuf> {
 }
 
 /// A free loopback port for UDP and TCP both.
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     loop {
         let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
         let port = udp.local_addr().unwrap().port();
@@ -51,13 +51,51 @@ fn free_port() -> u16 {
     }
 }
 
-fn kdig(port: u16, args: &[&str]) -> String {
+/// `accord zone import` of `file` into the running `server` of `body`;
+/// what the command said.
+pub(crate) fn import_root_zone(server: &Server, body: &Body, file: &Path) -> String {
+    let out = accord()
+        .args(["zone", "import", "--server", &server.url, "--data"])
+        .arg(body.data())
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "zone import: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The `zone.change` that moves aaa to two new name servers.
+pub(crate) fn new_aaa_servers() -> serde_json::Value {
+    json!({"type": "zone.change", "op": "change", "tld": "aaa", "delegation": {
+        "ns": ["ns1.new.aaa.", "ns2.new.aaa."],
+        "glue": {"ns1.new.aaa.": ["193.0.14.1"], "ns2.new.aaa.": ["2001:7fd::1"]}}})
+}
+
+/// The first member tables `action` as proposal `id`, an important
+/// question closing in six seconds, and every member votes yes.
+pub(crate) fn adopt_by_vote(body: &mut Body, server: &Server, id: &str, title: &str, action: serde_json::Value) {
+    let closes = now().0 + 6_000;
+    let proposal = json!({
+        "id": id, "title": title, "text": format!("{title}: a change of the root zone."),
+        "question": "important", "procedure": "vote", "closes": accord_core::Timestamp(closes).to_rfc3339(),
+        "action": action
+    });
+    let note = body.members[0].sign("proposal.submit", proposal);
+    let r = server.post_statement(&note);
+    assert!(r.status().is_success(), "{}", r.text().unwrap());
+    for m in body.members.iter_mut() {
+        let note = m.sign("vote.cast", json!({"proposal": id, "vote": "yes"}));
+        assert!(server.post_statement(&note).status().is_success());
+    }
+}
+
+pub(crate) fn kdig(port: u16, args: &[&str]) -> String {
     let kdig = tool("kdig").unwrap();
     let out = Command::new(kdig).arg("@127.0.0.1").arg("-p").arg(port.to_string()).args(args).output().unwrap();
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-fn wait_until<T>(what: &str, within: Duration, mut f: impl FnMut() -> Option<T>) -> T {
+pub(crate) fn wait_until<T>(what: &str, within: Duration, mut f: impl FnMut() -> Option<T>) -> T {
     let start = Instant::now();
     loop {
         if let Some(v) = f() {
@@ -70,7 +108,7 @@ fn wait_until<T>(what: &str, within: Duration, mut f: impl FnMut() -> Option<T>)
 
 /// The zone the node serves, with its serial, once it is recorded by
 /// `zone.publish` with the hash of exactly this text.
-fn published_zone(server: &Server, serial_above: u32) -> (u32, String) {
+pub(crate) fn published_zone(server: &Server, serial_above: u32) -> (u32, String) {
     wait_until("a published zone", Duration::from_secs(60), || {
         let r = server.get("/registry/root.zone");
         if r.status() != 200 {
@@ -127,14 +165,7 @@ fn an_imported_root_zone_is_signed_served_and_changed_only_by_vote() {
 
     // Before the import: no zone.
     assert_problem(server.get("/registry/root.zone"), 404, "no-zone");
-    let out = accord()
-        .args(["zone", "import", "--server", &server.url, "--data"])
-        .arg(body.data())
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "zone import: {}", String::from_utf8_lossy(&out.stderr));
-    let said = String::from_utf8_lossy(&out.stdout);
+    let said = import_root_zone(&server, &body, &file);
     assert!(said.contains("imported 1487 delegations"), "{said}");
     // The zone keys are the operator's alone.
     use std::os::unix::fs::PermissionsExt;
@@ -160,21 +191,7 @@ fn an_imported_root_zone_is_signed_served_and_changed_only_by_vote() {
     assert!(a.contains(&format!(" {serial} ")), "{a}");
 
     // A delegation changes by vote: new name servers for aaa.
-    let closes = now().0 + 6_000;
-    let change = json!({
-        "id": "aaa-ns", "title": "New name servers for aaa", "text": "The registry of aaa moves to two new servers.",
-        "question": "important", "procedure": "vote", "closes": accord_core::Timestamp(closes).to_rfc3339(),
-        "action": {"type": "zone.change", "op": "change", "tld": "aaa", "delegation": {
-            "ns": ["ns1.new.aaa.", "ns2.new.aaa."],
-            "glue": {"ns1.new.aaa.": ["193.0.14.1"], "ns2.new.aaa.": ["2001:7fd::1"]}}}
-    });
-    let note = body.members[0].sign("proposal.submit", change);
-    let r = server.post_statement(&note);
-    assert!(r.status().is_success(), "{}", r.text().unwrap());
-    for i in 0..3 {
-        let note = body.members[i].sign("vote.cast", json!({"proposal": "aaa-ns", "vote": "yes"}));
-        assert!(server.post_statement(&note).status().is_success());
-    }
+    adopt_by_vote(&mut body, &server, "aaa-ns", "New name servers for aaa", new_aaa_servers());
     let (new_serial, text) = published_zone(&server, serial);
     assert!(text.contains("aaa.\t172800\tIN\tNS\tns1.new.aaa.\n"), "the new delegation is in the zone");
     verify_zone(&text);
