@@ -19,7 +19,7 @@ fn skip_or_fail(what: &str) {
     eprintln!("SKIPPED: {what} (outside CI this is a skip)");
 }
 
-fn root_zone_file() -> Option<PathBuf> {
+pub(crate) fn root_zone_file() -> Option<PathBuf> {
     let p = repo_root().join("../shared/data/rootzone/root-2022021501.zone");
     if p.exists() {
         Some(p)
