@@ -279,8 +279,16 @@ async function auditPage(path, name, lang) {
   assert(problems.length === 0, `${url}: ${problems.join('; ')}`);
 }
 
+/** Pages taller than this are shot a screen at a time: the first screen
+ * only (the root zone's list of every TLD is some 40,000 px long, and a
+ * full-page shot of it takes longer than the check may). */
+const FULL_SHOT_MAX_PX = 16_000;
+
 async function shot(page, name) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  const fullPage = height <= FULL_SHOT_MAX_PX;
+  if (!fullPage) note(`${name}: ${height} px tall, screenshot of the first screen only`);
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 }
 
 /** Single-line Fluent messages of one locale file: id → text. */
