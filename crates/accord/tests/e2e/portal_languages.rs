@@ -281,7 +281,7 @@ fn every_page_in_every_language_has_no_english_outside_user_content() {
             }
         }
     }
-    for must in ["/", "/proposals", "/members", "/code", "/log", "/desk", "/code/ICCIS/diff?from=1&to=2"] {
+    for must in ["/", "/proposals", "/members", "/code", "/registry", "/log", "/desk", "/code/ICCIS/diff?from=1&to=2"] {
         assert!(pages.iter().any(|p| p == must), "the crawl reached {must}: {pages:?}");
     }
     assert!(pages.iter().any(|p| p.starts_with("/proposals/")), "{pages:?}");
@@ -301,6 +301,7 @@ fn every_page_in_every_language_has_no_english_outside_user_content() {
         ("/proposals/no-such-proposal", 404),
         ("/members/ZZZ", 404),
         ("/code/NOPE", 404),
+        ("/registry/nonexistent-tld", 404),
         ("/entries/99999999", 404),
         ("/proposals?status=bogus", 400),
         ("/proposals?page=abc", 400),
