@@ -76,7 +76,7 @@ async fn zone(State(node): State<AppState>) -> Result<AtSize<Json<Value>>, Probl
         };
         let versions: Vec<Value> = r.zone_versions(None, VERSIONS_LISTED)?.iter().map(version_json).collect();
         let count = r.zone_delegations()?.len();
-        let anchor = trust_anchor(&info.keys.ksk);
+        let anchor = accord_zone::sign::trust_anchor(&info.keys.ksk);
         Ok(Json(json!({
             "registry": {"delegations": count, "apex": info.apex, "source": {"sha256": info.source_sha256, "serial": info.source_serial}},
             "keys": info.keys,
@@ -85,15 +85,6 @@ async fn zone(State(node): State<AppState>) -> Result<AtSize<Json<Value>>, Probl
         })))
     })
     .await
-}
-
-/// The root's trust anchor: the DS (SHA-256) of the KSK, in presentation form.
-pub(crate) fn trust_anchor(ksk_b64: &str) -> Option<String> {
-    use base64::Engine;
-    let bytes = base64::engine::general_purpose::STANDARD.decode(ksk_b64).ok()?;
-    let key = accord_zone::wire::Dnskey { flags: 257, protocol: 3, algorithm: 15, public_key: bytes };
-    let ds = accord_zone::sign::ds_sha256(&accord_zone::Name::root(), &key);
-    Some(format!(". IN DS {} {} {} {}", ds.key_tag, ds.algorithm, ds.digest_type, hex::encode_upper(&ds.digest)))
 }
 
 async fn delegations(State(node): State<AppState>) -> Result<AtSize<Json<Value>>, Problem> {

@@ -412,6 +412,26 @@ mod tests {
     }
 
     #[test]
+    fn the_registry_pages_are_dropped_by_zone_effects_only() {
+        let mut p = Pages::default();
+        let pages = ["/registry", "/registry/aaa", "/proposals", "/members/M001"];
+        for path in pages {
+            assert!(areas_of(path).is_some(), "{path} names its areas");
+            p.put(format!("en {path}"), kept(10, 5, areas_of(path)));
+        }
+        // A note touches no registry page.
+        p.commit(6, touched(&note("M001", 5)));
+        assert!(p.get(0, 0, "en /registry").is_some() && p.get(0, 0, "en /registry/aaa").is_some());
+        // Publishing a version (the registry page says where) drops them both, and nothing else.
+        let published = Changes::Known(
+            vec![Effect::ZonePublished { serial: 2026010100, sha256: "00".into(), index: LogIndex(6) }].into(),
+        );
+        p.commit(7, touched(&published));
+        assert!(p.get(0, 0, "en /registry").is_none() && p.get(0, 0, "en /registry/aaa").is_none());
+        assert!(p.get(0, 0, "en /proposals").is_some());
+    }
+
+    #[test]
     fn unknown_paths_show_everything() {
         assert_eq!(areas_of("/members/M001"), Some(vec![Area::Member("M001".into())]));
         assert_eq!(areas_of("/members/M001/x"), None);

@@ -19,16 +19,18 @@ pub enum Nav {
     Members,
     Proposals,
     Code,
+    Registry,
     Log,
     Desk,
     None,
 }
 
-const NAV: [(Nav, &str, &str); 6] = [
+const NAV: [(Nav, &str, &str); 7] = [
     (Nav::Home, "/", "nav-home"),
     (Nav::Members, "/members", "nav-members"),
     (Nav::Proposals, "/proposals", "nav-proposals"),
     (Nav::Code, "/code", "nav-code"),
+    (Nav::Registry, "/registry", "nav-registry"),
     (Nav::Log, "/log", "nav-log"),
     (Nav::Desk, "/desk", "nav-desk"),
 ];

@@ -26,6 +26,7 @@ mod log;
 mod members;
 mod names;
 mod proposals;
+mod registry;
 
 use accord_node::Node;
 use axum::routing::get;
@@ -43,6 +44,7 @@ pub fn routes(node: AppState) -> Router<AppState> {
         .merge(members::routes())
         .merge(proposals::routes())
         .merge(code::routes())
+        .merge(registry::routes())
         .merge(log::routes())
         .merge(desk::routes())
         .layer(axum::middleware::from_fn_with_state(node, cache::layer))

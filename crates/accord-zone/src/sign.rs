@@ -127,6 +127,18 @@ pub fn ds_digest(owner: &Name, key: &Dnskey, digest_type: u8) -> Option<Vec<u8>>
     }
 }
 
+/// The root's trust anchor in presentation form (`. IN DS <tag> 15 2
+/// <HEX>`): the SHA-256 DS of the key-signing key whose public key is
+/// `ksk_b64` (base64, 32 octets, Ed25519). `None` if it is not base64.
+/// One function for the API (`/api/v1/zone`) and the portal (`/registry`).
+pub fn trust_anchor(ksk_b64: &str) -> Option<String> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(ksk_b64).ok()?;
+    let key = Dnskey { flags: 257, protocol: 3, algorithm: 15, public_key: bytes };
+    let ds = ds_sha256(&Name::root(), &key);
+    Some(format!(". IN DS {} {} {} {}", ds.key_tag, ds.algorithm, ds.digest_type, hex::encode_upper(&ds.digest)))
+}
+
 /// Which key signs an RRset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {

@@ -24,6 +24,7 @@ mod portal_languages;
 mod portal_log;
 mod portal_members;
 mod portal_proposals;
+mod portal_registry;
 mod proposals;
 mod published;
 mod tls;

@@ -1,0 +1,57 @@
+# 根区登记簿：/registry 与 /registry/{tld}。
+nav-registry = 根区
+registry-title = 根区登记簿
+registry-intro = 根区的授权只能由成员决定变更；每一次变更及其形成的每一个区版本，都是日志中的一个条目。
+registry-none = 尚无登记簿：秘书处尚未导入根区。
+registry-serial = 当前序列号
+registry-formed = 形成
+registry-cause-import = 根区的初始导入
+registry-cause-change = 经提案通过的变更
+registry-cause-resign = 每周重新签名
+registry-published = 发布
+registry-published-yes = 记录于条目
+registry-published-no = 未记录
+registry-not-published-yet = 尚未记录其发布。
+registry-sha256 = `SHA-256`
+registry-trust-anchor = 信任锚（密钥签名密钥的 `DS`）
+registry-no-trust-anchor = 无法读取密钥签名密钥。
+registry-zone-file = 已签名的区文件
+registry-source = 导入的区文件
+registry-versions = 区的最近版本
+registry-col-serial = 序列号
+registry-col-time = 时间
+registry-col-cause = 原因
+registry-col-entry = 条目
+registry-col-published = 发布
+registry-tlds = 顶级域
+registry-tld-count = 已授权 { $count } 个顶级域。
+registry-go-label = 转到某个顶级域
+registry-go = 显示
+registry-find-hint = 如需在列表中搜索，请使用浏览器的查找功能（`Ctrl+F`）。
+registry-col-tld = 域名
+registry-col-sponsor = 发起方
+registry-col-ns = 域名服务器
+registry-col-signed = 签名
+registry-signed = 已签名
+registry-unsigned = 未签名
+registry-unknown-tld = 登记簿中没有该顶级域：请检查拼写，或在全部顶级域列表中查找。
+registry-ns = 域名服务器（`NS`）
+registry-glue = 胶水地址
+registry-no-glue = 无（域名服务器位于该域之外）
+registry-ds = 授权签名者（`DS`）
+registry-no-ds = 没有 `DS` 记录：该域未签名。
+registry-ds-count = { $count ->
+    [0] 没有 `DS` 记录
+   *[other] { $count } 条 `DS` 记录
+}
+registry-became-removed = 已从区中删除
+registry-back = 全部顶级域
+registry-tld-heading = 顶级域
+registry-current = 当前授权
+registry-since = 设定于条目
+registry-not-delegated = 该域已不再授权。
+registry-history = 授权历史
+registry-col-decision = 决定
+registry-col-became = 变更结果
+registry-decision-proposal = 提案
+registry-decision-import = 初始导入
