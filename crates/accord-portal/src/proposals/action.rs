@@ -12,6 +12,7 @@ use crate::code::diff::runs_markup;
 use crate::code::langs;
 use crate::code::words::{self, Mark};
 use crate::ctx::Ctx;
+use crate::layout::prose;
 use accord_core::acts::decision::{Action, ZoneOp};
 use accord_core::code::{Change, DocumentDraft, Lang, Version};
 use accord_core::decisions::rules::{Majority, Quorum, RulesChange};
@@ -106,12 +107,12 @@ fn zone_change(
         ZoneOp::Add | ZoneOp::Change => Check::ALL.into_iter().filter(|c| *c != Check::NotInUse).collect(),
     };
     html! {
-        p { (ctx.t(what)) " " code dir="ltr" { (tld) "." } }
+        p { (prose(&ctx.t(what))) " " code dir="ltr" { bdi { (tld) "." } } }
         @if let Some(d) = d {
-            p { (ctx.t("proposals-action-zone-ns")) }
+            p { (prose(&ctx.t("proposals-action-zone-ns"))) }
             ul dir="ltr" { @for ns in &d.ns { li { code { (ns) } } } }
             @if !d.glue.is_empty() {
-                p { (ctx.t("proposals-action-zone-glue")) }
+                p { (prose(&ctx.t("proposals-action-zone-glue"))) }
                 ul dir="ltr" {
                     @for (host, addrs) in &d.glue {
                         li { code { (host) } " " @for a in addrs { code { (a) } " " } }
@@ -119,9 +120,9 @@ fn zone_change(
                 }
             }
             @if d.ds.is_empty() {
-                p { (ctx.t("proposals-action-zone-no-ds")) }
+                p { (prose(&ctx.t("proposals-action-zone-no-ds"))) }
             } @else {
-                p { (ctx.t("proposals-action-zone-ds")) }
+                p { (prose(&ctx.t("proposals-action-zone-ds"))) }
                 ul dir="ltr" {
                     @for ds in &d.ds {
                         li { code class="hash" { (ds.key_tag) " " (ds.algorithm) " " (ds.digest_type) " " (hex::encode(&ds.digest)) } }
@@ -131,15 +132,15 @@ fn zone_change(
         }
         @if let Some(s) = sponsor {
             p {
-                (ctx.t("proposals-action-zone-sponsor")) " "
+                (prose(&ctx.t("proposals-action-zone-sponsor"))) " "
                 @match s {
                     accord_core::zone::Sponsor::Member(m) => (member(m.as_str())),
                     accord_core::zone::Sponsor::Organisation(o) => bdi { (o) },
                 }
             }
         }
-        p { (ctx.t("proposals-action-zone-checks")) }
-        ul class="checks" { @for c in checks { li { "✓ " (ctx.t(&format!("zone-check-{}", c.code()))) } } }
+        p { (prose(&ctx.t("proposals-action-zone-checks"))) }
+        ul class="checks" { @for c in checks { li { "✓ " (prose(&ctx.t(&format!("zone-check-{}", c.code())))) } } }
     }
 }
 
@@ -239,10 +240,13 @@ pub(crate) fn result_words(ctx: &Ctx, result: &str, json: &Value, names: &BTreeM
         ),
         Ok(Action::ZoneChange { tld, .. }) => {
             // `applied: aaa changed, serial 2026120301`.
-            match done.rsplit(' ').next().and_then(|n| n.parse::<u64>().ok()) {
-                Some(n) => ctx.tr.ta("proposals-result-zone", &[("tld", tld.label().into()), ("serial", n.into())]),
-                None => return html! { span lang="en" dir="ltr" { (result) } },
-            }
+            let serial = done.rsplit(' ').next().filter(|n| n.parse::<u64>().is_ok()).unwrap_or("?");
+            return crate::layout::message(
+                ctx.tr,
+                "proposals-result-zone",
+                &[],
+                &[("tld", tld.label()), ("serial", serial)],
+            );
         }
         Err(_) => return html! { span lang="en" dir="ltr" { (result) } },
     };
