@@ -73,7 +73,7 @@ while True:
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 pss_kb() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup" 2>/dev/null || echo 0; }
 # A process and its children (NSD forks its servers and xfrd).
-tree_pids() { echo "$1"; ps -o pid= --ppid "$1" | tr -d ' '; }
+tree_pids() { local c; echo "$1"; for c in $(ps -o pid= --ppid "$1"); do tree_pids "$c"; done; }
 
 # --- Accord: found a body, serve, import the root zone ------------------
 log "founding a body of 3 members in $tmp"
@@ -162,6 +162,8 @@ kdig @127.0.0.1 -p "$nsd_port" +short . SOA | grep -q " $serial " || { log "NSD 
 sleep 1
 log "nsd (PID $nsd_pid) on 127.0.0.1:$nsd_port: $(cat "$tmp/nsd/nsd.log" 2>/dev/null | tail -n 1)"
 
+echo "machine $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the load (other work on these cores skews both sides)"
+
 # --- Queries ----------------------------------------------------------
 python3 bench/dns_queries.py "$tmp/root.zone" "$tmp/queries.txt"
 # Both answer the same: compare a sample, header flags and counts aside.
@@ -212,7 +214,8 @@ EOF
 }
 
 udp_a=() udp_n=() tcp_a=() tcp_n=()
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# utime + stime, past the command name (NSD's hold spaces).
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
 tree_ticks() { local t=0 p; for p in $(tree_pids "$1"); do t=$((t + $(cpu_ticks "$p" 2>/dev/null || echo 0))); done; echo $t; }
 for r in $(seq "$rounds"); do
   for mode in udp tcp; do
@@ -223,8 +226,8 @@ for r in $(seq "$rounds"); do
       before=$(tree_ticks "$pid")
       perf_run "$port" "$mode" "$tmp/$side.$mode.$r.txt"
       after=$(tree_ticks "$pid")
-      echo "$(line "$side" "$mode+DO" "$tmp/$side.$mode.$r.txt") server_cpu=$(python3 -c "print(f'{($after - $before) / 100 / $duration:.2f}')")cores"
       q=$(field "$tmp/$side.$mode.$r.txt" "Queries per second:")
+      echo "$(line "$side" "$mode+DO" "$tmp/$side.$mode.$r.txt") server_cpu=$(python3 -c "print(f'{($after - $before) / 100 / $duration:.2f} cores, {1e6 * ($after - $before) / 100 / ($q * $duration):.2f} us/query')")"
       case "$side.$mode" in
         accord.udp) udp_a+=("$q") ;; nsd.udp) udp_n+=("$q") ;;
         accord.tcp) tcp_a+=("$q") ;; nsd.tcp) tcp_n+=("$q") ;;
@@ -255,4 +258,5 @@ ua, un, ta, tn = ([float(x) for x in s.split()] for s in sys.argv[1:5])
 med = statistics.median
 print(f"ratio accord/nsd UDP+DO qps: {med(ua) / med(un):.2f} (goal >= 0.90)   TCP+DO qps: {med(ta) / med(tn):.2f} (goal >= 0.60)")
 EOF
+echo "machine load average $(cut -d' ' -f1-3 /proc/loadavg) after the load"
 [ -n "$keep" ] && log "kept in $tmp (zone, query file, dnsperf outputs)"
