@@ -95,7 +95,10 @@ pub(super) fn bench_zone_change(shape: ZoneShape) -> Result<()> {
     eprintln!(
         "accord bench zone-change: {}; serial {first} over DNS {import_s:.1} s after the import started{}",
         said.lines().last().unwrap_or("imported").trim(),
-        built.get(&first).map(|b| format!(" (first build {:.0} ms, {} signatures)", b.build_ms, b.signatures_made)).unwrap_or_default()
+        built
+            .get(&first)
+            .map(|b| format!(" (first build {:.0} ms, {} signatures)", b.build_ms, b.signatures_made))
+            .unwrap_or_default()
     );
 
     let mut seqs = Vec::new();
@@ -241,11 +244,7 @@ fn submit(
     *seq += 1;
     let text = statement_text(member, Seq(*seq), accord::cmd::submit::now(), kind, body);
     let signed = key.signer.sign_note(&text).map_err(|e| anyhow!("signing: {e}"))?.to_text();
-    let r = http
-        .post(format!("{url}/api/v1/statements"))
-        .header("content-type", "text/plain")
-        .body(signed)
-        .send()?;
+    let r = http.post(format!("{url}/api/v1/statements")).header("content-type", "text/plain").body(signed).send()?;
     if !r.status().is_success() {
         bail!("{kind} by {member} refused: {} {}", r.status(), r.text().unwrap_or_default());
     }
