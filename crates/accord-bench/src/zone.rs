@@ -131,18 +131,18 @@ pub(super) fn bench_zone_change(shape: ZoneShape) -> Result<()> {
             b.map(|b| b.signatures_made.to_string()).unwrap_or_else(|| "?".into()),
         );
         serial = row.serial;
-        rows.push((row, b.map(|b| b.build_ms)));
+        rows.push(Row { build_ms: b.map(|b| b.build_ms), ..row });
     }
     drop(node);
 
-    let sorted = |f: &dyn Fn(&(Row, Option<f64>)) -> Option<f64>| {
+    let sorted = |f: fn(&Row) -> Option<f64>| {
         let mut v: Vec<f64> = rows.iter().filter_map(f).collect();
         v.sort_by(f64::total_cmp);
         v
     };
-    let adoption = sorted(&|r| Some(r.0.adoption_ms));
-    let from_deadline = sorted(&|r| Some(r.0.deadline_ms));
-    let build = sorted(&|r| r.1);
+    let adoption = sorted(|r| Some(r.adoption_ms));
+    let from_deadline = sorted(|r| Some(r.deadline_ms));
+    let build = sorted(|r| r.build_ms);
     let max = |v: &[f64]| v.last().copied().unwrap_or(f64::NAN);
     println!(
         "accord bench zone-change: {} one-delegation changes (aaa's name servers), {} members voting, deadline {} ms after tabling",
@@ -181,6 +181,8 @@ struct Row {
     serial: u32,
     adoption_ms: f64,
     deadline_ms: f64,
+    /// The builder's own time for this serial, from its log line.
+    build_ms: Option<f64>,
 }
 
 /// Tables, votes and times one change; `serial` is the one served before.
@@ -230,7 +232,12 @@ fn one_change(
         .and_then(Timestamp::parse_rfc3339)
         .ok_or_else(|| anyhow!("entry {closed_at} has no time: {e}"))?
         .millis();
-    Ok(Row { serial: new_serial, adoption_ms: seen_ms - entry_ms as f64, deadline_ms: seen_ms - closes as f64 })
+    Ok(Row {
+        serial: new_serial,
+        adoption_ms: seen_ms - entry_ms as f64,
+        deadline_ms: seen_ms - closes as f64,
+        build_ms: None,
+    })
 }
 
 fn submit(
