@@ -18,6 +18,7 @@ mod decisions;
 mod log;
 mod portal;
 mod start;
+mod zone;
 
 use log::{bench_log, LoadShape};
 
@@ -135,6 +136,26 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// The signed root zone: a one-delegation change voted through, from
+    /// its adoption to the new serial answered over DNS (`accord serve
+    /// --dns-listen`, the shared IANA root zone imported). Run from the
+    /// repository root, or give --zone-file.
+    ZoneChange {
+        /// Members of the body; every one votes yes on each change.
+        #[arg(long, default_value_t = 5)]
+        members: usize,
+        /// Changes tabled and adopted, one after the other.
+        #[arg(long, default_value_t = 10)]
+        changes: usize,
+        /// Each change's deadline, in ms after it is tabled (the ballot
+        /// closes then, by the node's clock tick).
+        #[arg(long, default_value_t = 1500)]
+        deadline_ms: u64,
+        /// The root zone file imported (default: the shared
+        /// ../shared/data/rootzone/root-2022021501.zone).
+        #[arg(long)]
+        zone_file: Option<std::path::PathBuf>,
+    },
 }
 
 pub fn run(cmd: BenchCommand) -> Result<()> {
@@ -152,6 +173,9 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
         }
         BenchCommand::Start { data, keep, members, proposals, runs } => {
             start::bench_start(start::StartShape { data, keep, members, proposals, runs })
+        }
+        BenchCommand::ZoneChange { members, changes, deadline_ms, zone_file } => {
+            zone::bench_zone_change(zone::ZoneShape { members, changes, deadline_ms, zone_file })
         }
     }
 }
