@@ -70,15 +70,9 @@ impl CommitObserver for Observer {
     fn committed(&self, c: &Committed) {
         let zone = match &c.changes {
             Changes::Unknown => true,
-            Changes::Known(effects) => effects.iter().any(|e| {
-                matches!(
-                    e,
-                    Effect::ZoneDelegation { .. }
-                        | Effect::ZoneApex { .. }
-                        | Effect::ZoneVersionFormed(_)
-                        | Effect::ZonePublished { .. }
-                )
-            }),
+            // Only a new version changes the zone (its delegations and apex
+            // come with it); a `zone.publish` changes nothing to build.
+            Changes::Known(effects) => effects.iter().any(|e| matches!(e, Effect::ZoneVersionFormed(_))),
         };
         if zone {
             // A full queue already means "build": never block the sequencer.
@@ -135,10 +129,11 @@ impl ZoneService {
     }
 }
 
-/// The registry and the latest version, read at one log size.
+/// The registry and the latest version, read at one log size; the
+/// registry is not read when the version is the one already built.
 struct Snapshot {
     info: accord_store::zone::ZoneInfo,
-    registry: Registry,
+    registry: Option<Registry>,
     version: accord_store::zone::ZoneVersionRow,
 }
 
@@ -159,16 +154,20 @@ impl Worker {
         }
     }
 
-    fn read(node: &Node) -> Result<Option<Snapshot>, String> {
+    fn read(node: &Node, built: Option<u32>) -> Result<Option<Snapshot>, String> {
         let reads = node.reads();
         let mut out = None;
         reads
             .snapshot(&mut |_| {
-                let Some(info) = reads.zone_info()? else { return Ok(()) };
                 let Some(version) = reads.zone_versions(None, 1)?.into_iter().next() else { return Ok(()) };
-                let delegations =
-                    reads.zone_delegations()?.into_iter().map(|r| (r.tld, r.sponsored.delegation)).collect();
-                let registry = Registry { apex: info.apex.clone(), delegations };
+                let Some(info) = reads.zone_info()? else { return Ok(()) };
+                let registry = if built == Some(version.serial) {
+                    None
+                } else {
+                    let delegations =
+                        reads.zone_delegations()?.into_iter().map(|r| (r.tld, r.sponsored.delegation)).collect();
+                    Some(Registry { apex: info.apex.clone(), delegations })
+                };
                 out = Some(Snapshot { info, registry, version });
                 Ok(())
             })
@@ -191,20 +190,25 @@ impl Worker {
     }
 
     fn build(&mut self, node: &Node, service: &ZoneService, rt: &tokio::runtime::Runtime) -> Result<(), String> {
-        let Some(snap) = Worker::read(node)? else { return Ok(()) };
-        let v = &snap.version;
         let current = service.current();
-        let built = match current.filter(|c| c.serial == v.serial) {
-            Some(c) => c,
-            None => {
+        let Some(snap) = Worker::read(node, current.as_ref().map(|c| c.serial))? else { return Ok(()) };
+        let v = &snap.version;
+        let built = match (current.filter(|c| c.serial == v.serial), &snap.registry) {
+            (Some(c), _) => c,
+            (None, None) => return Ok(()),
+            (None, Some(registry)) => {
                 let started = Instant::now();
                 let Some(signer) = self.signer(&snap.info)? else {
                     tracing::warn!("no zone keys in the data folder: the zone is not signed or served");
                     return Ok(());
                 };
                 let before = signer.made;
-                let zone = SignedZone::build(&snap.registry, &v.plan, signer).map_err(|e| e.to_string())?;
+                let zone = SignedZone::build(registry, &v.plan, signer).map_err(|e| e.to_string())?;
                 let made = signer.made - before;
+                // DNS first: the text and its hash are for HTTP and the log.
+                for s in &self.sinks {
+                    s.publish(&zone);
+                }
                 let text: Arc<str> = accord_zone::text::zone_text(&zone).into();
                 let sha256 = hex::encode(Sha256::digest(text.as_bytes()));
                 let built = Arc::new(BuiltZone {
@@ -215,13 +219,10 @@ impl Worker {
                     build_ms: started.elapsed().as_secs_f64() * 1000.0,
                     zone: Arc::new(zone),
                 });
-                for s in &self.sinks {
-                    s.publish(&built.zone);
-                }
                 *service.current.write().unwrap_or_else(|p| p.into_inner()) = Some(built.clone());
                 tracing::info!(
                     serial = built.serial,
-                    delegations = snap.registry.delegations.len(),
+                    delegations = registry.delegations.len(),
                     signatures_made = made,
                     build_ms = format!("{:.1}", built.build_ms),
                     "zone built and served"
