@@ -88,7 +88,7 @@ pub(super) fn bench_zone_change(shape: ZoneShape) -> Result<()> {
         bail!("accord zone import failed: {}", String::from_utf8_lossy(&out.stderr));
     }
     let said = String::from_utf8_lossy(&out.stdout);
-    let first = wait_serial(dns, 0, Duration::from_secs(120))?;
+    let (first, _) = poll_serial(dns, 0, Duration::from_secs(120), Duration::from_millis(10))?;
     let import_s = t.elapsed().as_secs_f64();
     let mut built: HashMap<u32, Built> = HashMap::new();
     drain_built(&built_rx, &mut built);
@@ -219,7 +219,7 @@ fn one_change(
     if early > 0.0 {
         std::thread::sleep(Duration::from_secs_f64(early / 1000.0));
     }
-    let (new_serial, seen_ms) = poll_serial(dns, serial, Duration::from_secs(30))?;
+    let (new_serial, seen_ms) = poll_serial(dns, serial, Duration::from_secs(30), Duration::from_micros(500))?;
     let p: Value = http.get(format!("{}/api/v1/proposals/{id}", node.url)).send()?.json()?;
     let status = p["status"].as_str().or_else(|| p["proposal"]["status"].as_str()).unwrap_or_default();
     let closed_at = p["closed_at"].as_u64().or_else(|| p["proposal"]["closed_at"].as_u64());
@@ -334,29 +334,11 @@ fn drain_built(rx: &Receiver<Built>, into: &mut HashMap<u32, Built>) {
     }
 }
 
-/// Waits (polling every 10 ms) until DNS answers a serial above `above`.
-fn wait_serial(dns: SocketAddr, above: u32, within: Duration) -> Result<u32> {
+/// Asks `. SOA` every `every` until the serial is above `above`: the new
+/// serial and the wall-clock time (ms) of its answer.
+fn poll_serial(dns: SocketAddr, above: u32, within: Duration, every: Duration) -> Result<(u32, f64)> {
     let sock = UdpSocket::bind("127.0.0.1:0")?;
-    sock.set_read_timeout(Some(Duration::from_millis(10)))?;
-    let start = Instant::now();
-    let mut id = 0u16;
-    while start.elapsed() < within {
-        id = id.wrapping_add(1);
-        if let Some(s) = ask_soa(&sock, dns, id)? {
-            if s > above {
-                return Ok(s);
-            }
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    bail!("DNS at {dns} did not answer a serial above {above} within {} s", within.as_secs())
-}
-
-/// Asks `. SOA` every half millisecond until the serial is above `above`:
-/// the new serial and the wall-clock time (ms) of its answer.
-fn poll_serial(dns: SocketAddr, above: u32, within: Duration) -> Result<(u32, f64)> {
-    let sock = UdpSocket::bind("127.0.0.1:0")?;
-    sock.set_read_timeout(Some(Duration::from_millis(5)))?;
+    sock.set_read_timeout(Some(every.max(Duration::from_millis(5))))?;
     let start = Instant::now();
     let mut id = 0u16;
     while start.elapsed() < within {
@@ -366,7 +348,7 @@ fn poll_serial(dns: SocketAddr, above: u32, within: Duration) -> Result<(u32, f6
                 return Ok((s, wall_ms()));
             }
         }
-        std::thread::sleep(Duration::from_micros(500));
+        std::thread::sleep(every);
     }
     bail!("DNS at {dns} did not answer a serial above {above} within {} s", within.as_secs())
 }

@@ -232,12 +232,7 @@ impl Action {
                     (ZoneOp::Change, None, _) => return Err("action: op change carries the new delegation".into()),
                     (ZoneOp::Remove, _, _) => return Err("action: op remove carries no delegation or sponsor".into()),
                 }
-                match sponsor {
-                    Some(s) => crate::zone::Sponsored { sponsor: s.clone(), delegation: Default::default() }
-                        .validate()
-                        .map_err(|e| format!("action.{e}")),
-                    None => Ok(()),
-                }
+                sponsor.as_ref().map_or(Ok(()), |s| s.validate().map_err(|e| format!("action.{e}")))
             }
             Action::RulesChange { rules } => {
                 if rules.is_empty() {

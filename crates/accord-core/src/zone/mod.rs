@@ -59,7 +59,7 @@ impl Sponsor {
         }
     }
 
-    fn validate(&self) -> Result<(), String> {
+    pub(crate) fn validate(&self) -> Result<(), String> {
         match self {
             Sponsor::Member(m) if m.is_secretariat() => Err("sponsor: the secretariat sponsors no TLD".into()),
             Sponsor::Member(_) => Ok(()),
