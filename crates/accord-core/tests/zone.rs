@@ -407,3 +407,34 @@ fn a_zone_body_has_one_encoding() {
     i.keys = Some(keys());
     b.ok(SECRETARIAT, Act::ZoneImport(Box::new(i)));
 }
+
+#[test]
+fn import_part_numbers_and_delegation_sizes_at_their_limits() {
+    // part and parts: 1..=parts, parts 1..=512; anything else is a bad body.
+    let mut b = Body::found();
+    for (part, parts) in [(0, 1), (2, 1), (1, 0), (1, 513), (u32::MAX, u32::MAX)] {
+        let r = b.refused(SECRETARIAT, import(part, parts, BTreeMap::new()));
+        assert!(matches!(r, Refusal::BadBody { .. }), "part {part} of {parts}: {r}");
+    }
+    b.ok(SECRETARIAT, import(1, 512, registry_parts()[0].clone()));
+    drop(b);
+
+    // Fourteen name servers, nine DS, a host with nine addresses: each named.
+    let mut b = imported();
+    let hosts: Vec<String> = (0..14).map(|i| format!("ns{i}.nic.aaa")).collect();
+    let refs: Vec<&str> = hosts.iter().map(String::as_str).collect();
+    let mut d = delegation("aaa", &refs, 30);
+    for k in 0..9 {
+        d.ds.insert(Ds { key_tag: k, algorithm: 15, digest_type: 2, digest: vec![k as u8; 32] });
+    }
+    let addrs: BTreeSet<std::net::IpAddr> = (1..=9).map(|i| format!("193.0.31.{i}").parse().unwrap()).collect();
+    d.glue.insert(name("ns0.nic.aaa"), addrs);
+    let closes = b.now + HOUR;
+    match b.refused("EGY", change("big", closes, ZoneOp::Change, "aaa", Some(d), None)) {
+        Refusal::ZoneChecks { faults, .. } => {
+            assert!(faults.iter().any(|f| f.starts_with("ns-count")), "{faults:?}");
+            assert!(faults.iter().filter(|f| f.starts_with("limits")).count() >= 2, "{faults:?}");
+        }
+        r => panic!("{r}"),
+    }
+}

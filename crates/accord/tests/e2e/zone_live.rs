@@ -4,7 +4,7 @@
 //! file, with loopback glue and the port the test chose.
 
 use crate::common::*;
-use std::path::Path;
+use crate::zone::{free_port, tool};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -14,30 +14,6 @@ impl Drop for Kill {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
-    }
-}
-
-fn tool(name: &str) -> Option<std::path::PathBuf> {
-    for dir in ["/usr/bin", "/usr/sbin"] {
-        let p = Path::new(dir).join(name);
-        if p.exists() {
-            return Some(p);
-        }
-    }
-    if ci() {
-        panic!("missing under CI=true: {name} (scripts/dns-env.sh installs it)");
-    }
-    eprintln!("SKIPPED: {name} is not installed (outside CI this is a skip)");
-    None
-}
-
-fn free_port() -> u16 {
-    loop {
-        let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
-        let port = udp.local_addr().unwrap().port();
-        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
     }
 }
 
@@ -132,4 +108,20 @@ fn the_live_check_asks_the_servers_and_matches_the_ds_to_their_keys() {
     let out = check(delegation(&digest), free_port());
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(!out.status.success() && said.contains("FAIL") && said.contains("0 passed"), "{said}");
+}
+
+/// The zone's API refuses what is not a TLD with a problem, and says 404
+/// for one never delegated; the zone file is 404 before there is a zone.
+#[test]
+fn the_zone_api_answers_bad_input_with_problems() {
+    let body = Body::found(1);
+    let server = body.serve();
+    assert_problem(server.get("/registry/root.zone"), 404, "no-zone");
+    for bad in ["NOT..VALID", "a.b", "%00", &"a".repeat(64), "a%20b"] {
+        let r = server.get(&format!("/api/v1/zone/delegations/{bad}"));
+        assert_problem(r, 400, "bad-parameter");
+    }
+    assert_problem(server.get("/api/v1/zone/delegations/nonexistent"), 404, "not-found");
+    let v: serde_json::Value = server.get("/api/v1/zone").json().unwrap();
+    assert!(v["registry"].is_null(), "{v}");
 }
