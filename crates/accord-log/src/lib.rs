@@ -2,7 +2,9 @@
 //!
 //! What it is: RFC 9162 Merkle tree hashing and proofs, C2SP signed notes
 //! with Ed25519 keys (vkeys, key IDs), C2SP tlog-checkpoint, tlog-tiles
-//! (tile paths, hash tiles, entry bundles) and tlog-proof encodings. Every
+//! (tile paths, hash tiles, entry bundles), tlog-proof, tlog-cosignature
+//! (`cosignature/v1`), tlog-witness (the `add-checkpoint` request and the
+//! witness's checks) and tlog-policy (quorums of witnesses). Every
 //! encoder here is deterministic and pinned by golden vectors.
 //!
 //! What it is not: it does no I/O, holds no clock and keeps no storage.
@@ -15,12 +17,15 @@
 #![forbid(unsafe_code)]
 
 pub mod checkpoint;
+pub mod cosignature;
 pub mod ed25519;
 pub mod hash;
 pub mod merkle;
 pub mod note;
+pub mod policy;
 pub mod proof;
 pub mod tile;
+pub mod witness;
 
 pub use checkpoint::Checkpoint;
 pub use hash::Hash;

@@ -62,14 +62,39 @@ pub struct KeyId(pub [u8; 4]);
 
 impl KeyId {
     pub fn ed25519(name: &str, public: &[u8; 32]) -> KeyId {
+        KeyId::of(name, ALG_ED25519, public)
+    }
+
+    /// `SHA-256(name ‖ "\n" ‖ type ‖ public key)[:4]`, for any signature type.
+    pub fn of(name: &str, alg: u8, public: &[u8]) -> KeyId {
         let mut h = Sha256::new();
         h.update(name.as_bytes());
         h.update(b"\n");
-        h.update([ALG_ED25519]);
+        h.update([alg]);
         h.update(public);
         let d = h.finalize();
         KeyId([d[0], d[1], d[2], d[3]])
     }
+}
+
+/// Splits a vkey `name+hexid+base64(type ‖ key)` into its name, key ID,
+/// signature type and key bytes, checking the name and the ID's spelling
+/// (not yet that the ID matches: that needs the type's rule).
+pub(crate) fn split_vkey(vkey: &str) -> Result<(&str, [u8; 4], u8, Vec<u8>), NoteError> {
+    let bad = |why: &str| NoteError::BadVkey(format!("{why} in {:?}", vkey.chars().take(200).collect::<String>()));
+    let mut parts = vkey.splitn(3, '+');
+    let (Some(name), Some(idhex), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(bad("expected name+keyid+key"));
+    };
+    check_key_name(name)?;
+    let id: [u8; 4] = hex::decode(idhex)
+        .ok()
+        .and_then(|v| v.try_into().ok())
+        .filter(|_| idhex.len() == 8 && idhex == idhex.to_lowercase())
+        .ok_or_else(|| bad("key ID is not 8 lower-case hex digits"))?;
+    let raw = B64.decode(b64).map_err(|_| bad("key is not base64"))?;
+    let (alg, public) = raw.split_first().ok_or_else(|| bad("empty key"))?;
+    Ok((name, id, *alg, public.to_vec()))
 }
 
 impl fmt::Debug for KeyId {
@@ -106,23 +131,12 @@ impl VerifierKey {
 
     /// Parses `name+hexid+base64(0x01‖pub)`, checking that the key ID matches.
     pub fn parse(vkey: &str) -> Result<VerifierKey, NoteError> {
-        let bad = |why: &str| NoteError::BadVkey(format!("{why} in {vkey:?}"));
-        let mut parts = vkey.splitn(3, '+');
-        let (Some(name), Some(idhex), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(bad("expected name+keyid+key"));
-        };
-        check_key_name(name)?;
-        let id: [u8; 4] = hex::decode(idhex)
-            .ok()
-            .and_then(|v| v.try_into().ok())
-            .filter(|_| idhex.len() == 8 && idhex == idhex.to_lowercase())
-            .ok_or_else(|| bad("key ID is not 8 lower-case hex digits"))?;
-        let raw = B64.decode(b64).map_err(|_| bad("key is not base64"))?;
-        let (alg, public) = raw.split_first().ok_or_else(|| bad("empty key"))?;
-        if *alg != ALG_ED25519 {
+        let bad = |why: &str| NoteError::BadVkey(format!("{why} in {:?}", vkey.chars().take(200).collect::<String>()));
+        let (name, id, alg, public) = split_vkey(vkey)?;
+        if alg != ALG_ED25519 {
             return Err(bad("not an Ed25519 key (type 0x01)"));
         }
-        let public: [u8; 32] = public.try_into().map_err(|_| bad("Ed25519 key is not 32 bytes"))?;
+        let public: [u8; 32] = public.as_slice().try_into().map_err(|_| bad("Ed25519 key is not 32 bytes"))?;
         let k = VerifierKey::new(name, &public)?;
         if k.id.0 != id {
             return Err(bad("key ID does not match name and key"));
