@@ -26,6 +26,7 @@ pub mod snapshot;
 pub mod state;
 pub mod statement;
 pub mod time;
+pub mod witness;
 pub mod zone;
 
 pub use acts::Act;

@@ -40,7 +40,7 @@ use std::sync::Arc;
 pub const MAGIC: &[u8; 16] = b"accord-snapshot\n";
 
 /// The encoding's version: bumped with every change of what is written.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// Who wrote a snapshot: a snapshot of another version is not trusted.
 pub const WRITER: &str = concat!("accord-core ", env!("CARGO_PKG_VERSION"));
@@ -449,6 +449,7 @@ impl Enc for State {
             decisions,
             code,
             zone,
+            witnesses,
             deadlines,
             // Empty: `encode` refuses a state whose effects wait.
             pending: _,
@@ -464,6 +465,7 @@ impl Enc for State {
         decisions.enc(w);
         code.enc(w);
         zone.enc(w);
+        witnesses.enc(w);
         deadlines.enc(w);
         clock_floor.enc(w);
     }
@@ -484,6 +486,7 @@ impl Dec for State {
             decisions: Dec::dec(r)?,
             code: Dec::dec(r)?,
             zone: Dec::dec(r)?,
+            witnesses: Dec::dec(r)?,
             deadlines: Dec::dec(r)?,
             pending: Vec::new(),
             clock_floor: Timestamp::dec(r)?,

@@ -159,6 +159,13 @@ pub enum Effect {
         sha256: String,
         index: LogIndex,
     },
+    /// A member registered (`now`: its URL and vkey) or retired (`None`)
+    /// its witness.
+    WitnessChanged {
+        member: MemberId,
+        now: Option<(String, String)>,
+        index: LogIndex,
+    },
 }
 
 /// The result of a committed entry.
@@ -180,6 +187,7 @@ pub struct State {
     pub(crate) decisions: Decisions,
     pub(crate) code: crate::code::Code,
     pub(crate) zone: crate::zone::ZoneState,
+    pub(crate) witnesses: crate::witness::WitnessState,
     /// Every domain's deadlines, in one scheduler.
     pub(crate) deadlines: Deadlines,
     /// Effects of ballots closed since the last accepted entry; they are
@@ -203,6 +211,7 @@ impl Default for State {
             decisions: Decisions::default(),
             code: crate::code::Code::default(),
             zone: crate::zone::ZoneState::default(),
+            witnesses: crate::witness::WitnessState::default(),
             deadlines: Deadlines::default(),
             pending: Vec::new(),
             clock_floor: Timestamp::default(),
@@ -436,6 +445,7 @@ impl State {
             }
             Domain::Code(c) => self.check_code(&member, c),
             Domain::Zone(z) => self.check_zone(&member, z),
+            Domain::Witness(w) => self.check_witness(&member, w),
             Domain::Decision(d) => self.check_decision(&member, d, time),
         }
     }
@@ -480,6 +490,7 @@ impl State {
             }
             Domain::Code(c) => self.commit_code(index, &st.member, c, entry.time, out),
             Domain::Zone(z) => self.commit_zone(index, z, entry.time, out),
+            Domain::Witness(w) => self.commit_witness(index, &st.member, w, out),
             Domain::Decision(d) => self.commit_decision(index, &st.member, d, entry.time, out),
         }
     }

@@ -652,6 +652,19 @@ fn samples() -> Vec<(&'static str, Value)> {
         ),
         ("zone.publish", json!({"serial": 2026120300, "sha256": "ab".repeat(32)})),
         (
+            "witness.register",
+            json!({"url": "https://witness.fra.example/accord",
+                   "vkey": "witness.fra.example+5197dbaa+BOpKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs"}),
+        ),
+        ("witness.retire", json!({})),
+        (
+            "proposal.submit",
+            submit(Some(json!({"rules": {"witnesses": {"quorum": 3, "counted": ["FRA", "CHN", "EGY", "BRA"],
+                                                       "groups": [{"name": "africa", "members": ["EGY"], "threshold": 1}]}},
+                               "type": "rules.change"}))),
+        ),
+        ("proposal.submit", submit(Some(json!({"rules": {"witnesses": {"quorum": "all"}}, "type": "rules.change"})))),
+        (
             "proposal.submit",
             submit(Some(json!({"delegation": {"ns": ["a.nic.dev.", "b.nic.dev."],
                                               "glue": {"a.nic.dev.": ["193.0.2.1"], "b.nic.dev.": ["2001:db9::1"]}},

@@ -1932,6 +1932,13 @@ fn snapshot_body() -> Body {
     b.ok("IND", object("s"));
     b.ok("BRA", important("q", b.now + 2 * HOUR, suspend("IND")));
     b.ok("CHN", note("笔记"));
+    b.ok(
+        "FRA",
+        Act::WitnessRegister(accord_core::acts::WitnessRegister {
+            url: "https://witness.fra.example/accord".into(),
+            vkey: "witness.fra.example+5197dbaa+BOpKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs".into(),
+        }),
+    );
     b
 }
 
@@ -1950,10 +1957,10 @@ fn the_snapshot_encoding_is_pinned() {
     use sha2::{Digest, Sha256};
     let b = snapshot_body();
     let bytes = accord_core::snapshot::encode(&b.state, &accord_log::Hash([7; 32])).unwrap();
-    assert_eq!(accord_core::snapshot::FORMAT, 2);
+    assert_eq!(accord_core::snapshot::FORMAT, 3);
     assert_eq!(
         hex::encode(Sha256::digest(state_bytes(&bytes))),
-        "5161e31fe4078add0d6c1f4aa6330faa4e393883dd4c17e4da52ac880caff891",
+        "01061156f4387e02a86c2df4a3e06ea4439fa5e0c2f0217340c8eb6fb0764fa9",
         "the snapshot encoding changed: bump snapshot::FORMAT and pin the new digest"
     );
 }

@@ -107,6 +107,9 @@ fn touched(changes: &Changes) -> Touched {
             | Effect::ZoneApex { .. }
             | Effect::ZoneVersionFormed(_)
             | Effect::ZonePublished { .. } => t.areas.push(Area::Zone),
+            // The witnesses' page is never kept (their availability changes
+            // with every checkpoint); a member's page lists its witness.
+            Effect::WitnessChanged { member, .. } => t.areas.extend([Area::Log, Area::Member(member.to_string())]),
         }
     }
     t.areas.sort();

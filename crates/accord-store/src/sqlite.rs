@@ -446,6 +446,10 @@ fn write_effects(tx: &Transaction, effects: &[Effect]) -> Result<()> {
                 tx.prepare_cached("UPDATE p_zone_versions SET published = ?2, published_idx = ?3 WHERE serial = ?1")?
                     .execute(params![serial, sha256, index.0])?;
             }
+            // The witnesses are read from the sequencer's state, which
+            // publishes the policy with each checkpoint (the statements
+            // themselves are in p_statements): no table of their own.
+            Effect::WitnessChanged { .. } => {}
             Effect::RulesChanged(rules) => {
                 let doc = serde_json::to_string(rules).map_err(|e| StoreError::Encode(format!("rules: {e}")))?;
                 tx.prepare_cached("INSERT OR REPLACE INTO p_body (k, v) VALUES ('rules', ?1)")?.execute([doc])?;

@@ -21,6 +21,7 @@ pub mod decision;
 pub mod genesis;
 pub mod member;
 pub mod note;
+pub mod witness;
 pub mod zone;
 
 use crate::refusal::Refusal;
@@ -33,6 +34,7 @@ pub use decision::{ClockTick, ProposalAmend, ProposalRef, ProposalSubmit, Silenc
 pub use genesis::Genesis;
 pub use member::{KeyRotate, Rename};
 pub use note::NotePublish;
+pub use witness::{WitnessRegister, WitnessRetire};
 pub use zone::{ZoneImport, ZonePublish};
 
 /// The one table of statement types. Each row: the wire name, the
@@ -128,6 +130,10 @@ acts! {
     "zone.import" => ZoneImport(Box<ZoneImport>) => Zone(ZoneAct::Import),
     /// `zone.publish` — the secretariat records a published zone's serial and hash.
     "zone.publish" => ZonePublish(ZonePublish) => Zone(ZoneAct::Publish),
+    /// `witness.register` — a member registers the witness it runs.
+    "witness.register" => WitnessRegister(WitnessRegister) => Witness(WitnessAct::Register),
+    /// `witness.retire` — a member retires its witness.
+    "witness.retire" => WitnessRetire(WitnessRetire) => Witness(WitnessAct::Retire),
 }
 
 fn body<T: DeserializeOwned>(kind: &str, v: &Value) -> Result<T, Refusal> {
@@ -155,6 +161,14 @@ pub enum Domain<'a> {
     Code(CodeAct<'a>),
     /// The root zone registry.
     Zone(ZoneAct<'a>),
+    /// The members' witnesses.
+    Witness(WitnessAct<'a>),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum WitnessAct<'a> {
+    Register(&'a WitnessRegister),
+    Retire(&'a WitnessRetire),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -213,7 +227,10 @@ impl Act {
             | Act::CodeUnsubscribe(_)
             | Act::CodeNorms(_)
             | Act::ZoneImport(_)
-            | Act::ZonePublish(_) => false,
+            | Act::ZonePublish(_)
+            | Act::WitnessRegister(_) => false,
+            // Giving up a witness is no right of membership.
+            Act::WitnessRetire(_) => true,
         }
     }
 

@@ -114,8 +114,13 @@ impl State {
             ActionDomain::Code(c) => self.take_code_action(c, index, by),
             ActionDomain::Zone(z) => self.take_zone_action(z, index, by),
             ActionDomain::Body(b) => {
+                let witness_rules = matches!(b, BodyAction::Rules(c) if c.witnesses.is_some());
                 let said = self.take_action(b, index);
-                Outcome { applied: said.starts_with("applied"), said }
+                let applied = said.starts_with("applied");
+                if applied && witness_rules {
+                    self.witnesses.set_by = Some((by.proposal.to_string(), index));
+                }
+                Outcome { applied, said }
             }
         }
     }

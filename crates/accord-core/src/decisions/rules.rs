@@ -1,6 +1,7 @@
 //! The rules of procedure: parameters the members adopted, changed only by
 //! an adopted `rules.change` action. DESIGN.md §6.
 
+use crate::witness::WitnessRules;
 use serde::{Deserialize, Serialize};
 
 /// Action types that are always "important questions" unless the members
@@ -86,6 +87,12 @@ pub struct Rules {
     pub rate_statements_per_minute: u64,
     /// Each member's signed bytes: a burst of this many, then this many a day.
     pub rate_bytes_per_day: u64,
+    /// Which witnesses count and how many cosignatures a checkpoint needs
+    /// (`crate::witness`). Left out when it is the default (a majority of
+    /// the members that run witnesses), so that rules written before it
+    /// keep their one encoding.
+    #[serde(skip_serializing_if = "WitnessRules::is_default")]
+    pub witnesses: WitnessRules,
 }
 
 impl Default for Rules {
@@ -102,6 +109,7 @@ impl Default for Rules {
             amendment_lead_seconds: 86_400,
             rate_statements_per_minute: 120,
             rate_bytes_per_day: 64 << 20,
+            witnesses: WitnessRules::default(),
         }
     }
 }
@@ -142,7 +150,7 @@ impl Rules {
                 return Err(format!("{name} must be from {lo} to {hi}"));
             }
         }
-        Ok(())
+        self.witnesses.validate()
     }
 
     /// The rules with `change` applied.
@@ -181,6 +189,9 @@ impl Rules {
         if let Some(v) = change.rate_bytes_per_day {
             r.rate_bytes_per_day = v;
         }
+        if let Some(v) = &change.witnesses {
+            r.witnesses = v.clone();
+        }
         r
     }
 }
@@ -211,6 +222,9 @@ pub struct RulesChange {
     pub rate_statements_per_minute: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_bytes_per_day: Option<u64>,
+    /// The witness policy, replaced whole (`{}`: back to the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub witnesses: Option<WitnessRules>,
 }
 
 impl RulesChange {
