@@ -287,6 +287,7 @@ async fn notes(State(node): State<AppState>, RawQuery(q): RawQuery) -> Result<At
 }
 
 async fn metrics(State(node): State<AppState>) -> impl IntoResponse {
-    let text = node.metrics().render() + &accord_portal::cache::metrics();
+    let mut text = node.metrics().render() + &accord_portal::cache::metrics();
+    accord_node::witnesses::render_metrics(&node.witness_reports(), &mut text);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }

@@ -21,6 +21,7 @@ mod log;
 mod problem;
 mod proposals;
 pub mod server;
+pub mod witnesses;
 mod zone;
 
 pub use problem::Problem;
@@ -43,6 +44,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .merge(code::routes())
         .merge(log::routes())
         .merge(zone::routes())
+        .merge(witnesses::routes())
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
         .with_state(node)

@@ -8,18 +8,20 @@
 //! 1. **sign**, behind [`CheckpointSigner`] (today the log's Ed25519 key
 //!    file; later a threshold key);
 //! 2. **cosign**, behind [`Cosigners`]: the signed checkpoint is offered to
-//!    witnesses, and the cosignature lines that come back within the
-//!    stage's time are added (today: none, at once). Witnesses will be C2SP
-//!    tlog-witness servers run by members: `POST /add-checkpoint` with the
-//!    old size each last cosigned and a consistency proof from it, in
-//!    parallel, each with its own timeout; a slow or dead witness only
-//!    costs its cosignature, never the checkpoint, and never sequencing
-//!    (this thread is not the sequencer's);
+//!    the witnesses of the policy in force at its size (the sequencer hands
+//!    the policy over with the size), and the cosignature lines that come
+//!    back within the stage's time are added ([`crate::witnesses`]: C2SP
+//!    tlog-witness servers run by members, asked in parallel, each from
+//!    the old size it last cosigned); a slow or dead witness only costs its
+//!    cosignature, never the checkpoint, and never sequencing (this thread
+//!    is not the sequencer's). A checkpoint is published with whatever
+//!    came back, quorum or not: whether it is trusted is each client's
+//!    check, and `/metrics` counts those without a quorum;
 //! 3. **store**, durably;
 //! 4. **publish**: served from then on.
 
 use crate::clock::Clock;
-use crate::node::{write, Published, Shared};
+use crate::node::{write, PolicyInForce, Published, Shared};
 use accord_log::merkle::range_hash;
 use accord_log::{Checkpoint, Note, NoteSignature, Signer};
 use accord_store::StoreHashes;
@@ -32,7 +34,7 @@ pub(crate) fn run(shared: Arc<Shared>, clock: Arc<dyn Clock>) {
     let mut drift_logged = 0i64;
     loop {
         watch_drift(&shared, clock.as_ref(), &mut drift_logged);
-        let (size, root) = {
+        let (size, root, policy) = {
             let mut d = shared.durable.lock().unwrap_or_else(|p| p.into_inner());
             loop {
                 let published = shared.metrics.checkpoint_size.load(Relaxed);
@@ -47,7 +49,7 @@ pub(crate) fn run(shared: Arc<Shared>, clock: Arc<dyn Clock>) {
                     .unwrap_or_else(|p| p.into_inner().0);
                 watch_drift(&shared, clock.as_ref(), &mut drift_logged);
             }
-            (d.size, d.root)
+            (d.size, d.root, d.policy.clone())
         };
         let published = shared.metrics.checkpoint_size.load(Relaxed);
         let extends = if size > published { extends_published(&shared) } else { Ok(true) };
@@ -70,7 +72,7 @@ pub(crate) fn run(shared: Arc<Shared>, clock: Arc<dyn Clock>) {
             }
         }
         if size > published {
-            match publish(&shared, published, Checkpoint::new(&shared.origin, size, root)) {
+            match publish(&shared, published, Checkpoint::new(&shared.origin, size, root), policy) {
                 // Debug: at most one every `checkpoint_interval_ms` (100 ms),
                 // which would outnumber everything else in the log under
                 // load; the size is in /metrics.
@@ -108,23 +110,27 @@ impl CheckpointSigner for Signer {
     }
 }
 
-/// Gathers cosignatures of a signed checkpoint (witnesses), within `time`:
-/// what came back by then, in any order; none is an answer too.
+/// Gathers cosignatures of a signed checkpoint from the witnesses of the
+/// policy in force at its size: what came back in the stage's time, in any
+/// order; none is an answer too. Implementations bound their own time
+/// ([`crate::witnesses::WitnessClient`]).
 pub trait Cosigners: Send + Sync {
-    fn cosign(&self, signed: &Note, time: Duration) -> Vec<NoteSignature>;
-}
+    fn cosign(&self, signed: &Note, cp: &Checkpoint, policy: &PolicyInForce) -> Vec<NoteSignature>;
 
-/// No witness yet: the checkpoint goes out with the log's signature alone.
-pub struct NoWitnesses;
-
-impl Cosigners for NoWitnesses {
-    fn cosign(&self, _: &Note, _: Duration) -> Vec<NoteSignature> {
+    /// What is known of each witness, for `/metrics` and the portal.
+    fn report(&self) -> Vec<crate::witnesses::WitnessReport> {
         Vec::new()
     }
 }
 
-/// Most time the cosigning stage waits for witnesses.
-pub const COSIGN_TIME: Duration = Duration::from_secs(5);
+/// No witnesses: the checkpoint goes out with the log's signature alone.
+pub struct NoWitnesses;
+
+impl Cosigners for NoWitnesses {
+    fn cosign(&self, _: &Note, _: &Checkpoint, _: &PolicyInForce) -> Vec<NoteSignature> {
+        Vec::new()
+    }
+}
 
 /// A stage that failed: nothing was published.
 enum Failed {
@@ -133,7 +139,7 @@ enum Failed {
 }
 
 /// Sign, cosign, store durably, publish, timing each stage.
-fn publish(shared: &Shared, previous: u64, cp: Checkpoint) -> Result<(), Failed> {
+fn publish(shared: &Shared, previous: u64, cp: Checkpoint, policy: Arc<PolicyInForce>) -> Result<(), Failed> {
     let m = &shared.metrics;
     let timed = |started: Instant, sum: &std::sync::atomic::AtomicU64| {
         sum.fetch_add(started.elapsed().as_micros() as u64, Relaxed);
@@ -142,14 +148,34 @@ fn publish(shared: &Shared, previous: u64, cp: Checkpoint) -> Result<(), Failed>
     let mut note = shared.checkpoint_signer.sign(&cp).map_err(Failed::Sign)?;
     timed(t, &m.checkpoint_sign_micros);
     let t = Instant::now();
-    note.signatures.extend(shared.cosigners.cosign(&note, COSIGN_TIME));
+    note.signatures.extend(shared.cosigners.cosign(&note, &cp, &policy));
     timed(t, &m.checkpoint_cosign_micros);
+    let verdict = policy.policy.verify(&note);
+    if !verdict.quorum {
+        m.checkpoints_without_quorum.fetch_add(1, Relaxed);
+    }
     let t = Instant::now();
     let text = note.to_text();
     shared.store.put_checkpoint(previous, cp.size, &text).map_err(Failed::Store)?;
     timed(t, &m.checkpoint_store_micros);
     let t = Instant::now();
-    *write(&shared.published) = Some(Arc::new(Published { size: cp.size, root: cp.root, note: text }));
+    let p = Arc::new(Published {
+        size: cp.size,
+        root: cp.root,
+        note: text,
+        cosigned: verdict.cosigned,
+        quorum: verdict.quorum,
+        policy,
+        at: crate::node::unix_now(),
+    });
+    {
+        let mut recent = shared.recent.lock().unwrap_or_else(|e| e.into_inner());
+        recent.push_back(p.clone());
+        while recent.len() > crate::node::RECENT_CHECKPOINTS {
+            recent.pop_front();
+        }
+    }
+    *write(&shared.published) = Some(p);
     m.checkpoint_size.store(cp.size, Relaxed);
     m.checkpoints_published.fetch_add(1, Relaxed);
     timed(t, &m.checkpoint_publish_micros);

@@ -5,9 +5,10 @@
 //! sequencer → ack), the checkpoint publisher, the replay that
 //! rebuilds state and projections from the log, and the read-side use
 //! cases (entries with proofs, consistency proofs) that the HTTP layer and
-//! CLI call. Clock and keys are injected.
+//! CLI call, and the client of the members' witnesses (`witnesses`: the
+//! checkpointer's cosigning stage, over HTTP). Clock and keys are injected.
 //!
-//! What it is not: no HTTP, no SQL (that is `accord-store`), no rules of
+//! What it is not: no HTTP server, no SQL (that is `accord-store`), no rules of
 //! its own (those are `accord-core`'s `State::apply`).
 
 #![forbid(unsafe_code)]
@@ -24,6 +25,7 @@ mod sequencer;
 pub mod snapshots;
 mod verifier;
 pub mod views;
+pub mod witnesses;
 pub mod zone;
 
 pub use answer::Answer;
@@ -31,7 +33,7 @@ pub use changes::{Changes, CommitObserver, Committed};
 pub use clock::{Clock, InstantSource, Monotonic, SteadyClock, SystemClock};
 pub use metrics::Metrics;
 pub use node::{
-    found_body, CosignerSet, EntryView, Node, NodeConfig, NodeError, Published, Receipt, SubmitError,
-    DEFAULT_SNAPSHOT_EVERY,
+    found_body, CosignerSet, EntryView, Node, NodeConfig, NodeError, PolicyInForce, Published, Receipt, SubmitError,
+    WitnessView, DEFAULT_SNAPSHOT_EVERY, RECENT_CHECKPOINTS,
 };
 pub use replay::{load_state, rebuild_projections, RebuildReport};

@@ -17,6 +17,9 @@ pub struct Metrics {
     pub log_size: AtomicU64,
     pub checkpoint_size: AtomicU64,
     pub checkpoints_published: AtomicU64,
+    /// Checkpoints published without a quorum of valid cosignatures
+    /// under the policy in force at their size.
+    pub checkpoints_without_quorum: AtomicU64,
     /// Time spent in each stage of the checkpoint pipeline, in µs.
     pub checkpoint_sign_micros: AtomicU64,
     pub checkpoint_cosign_micros: AtomicU64,
@@ -94,6 +97,12 @@ impl Metrics {
             "counter",
             "Checkpoints signed and published.",
             self.checkpoints_published.load(Relaxed) as f64,
+        );
+        put(
+            "accord_checkpoints_without_quorum_total",
+            "counter",
+            "Checkpoints published without a quorum of valid witness cosignatures under the policy at their size.",
+            self.checkpoints_without_quorum.load(Relaxed) as f64,
         );
         for (stage, v) in [
             ("sign", &self.checkpoint_sign_micros),

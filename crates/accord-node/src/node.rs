@@ -62,7 +62,82 @@ enum Stored {
 pub struct Published {
     pub size: u64,
     pub root: Hash,
+    /// The note: the log's signature and the cosignatures received.
     pub note: String,
+    /// The witnesses (member ids) whose valid cosignature it carries, with
+    /// its timestamp.
+    pub cosigned: std::collections::BTreeMap<String, u64>,
+    /// Do they make the quorum of `policy`?
+    pub quorum: bool,
+    /// The witness policy in force at `size`.
+    pub policy: Arc<PolicyInForce>,
+    /// Unix seconds when this node published it.
+    pub at: u64,
+}
+
+/// How many published checkpoints the node keeps in memory for the portal.
+pub const RECENT_CHECKPOINTS: usize = 20;
+
+pub(crate) fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// The witness policy in force after some prefix of the log
+/// (`accord_core::State::witness_policy`), with what the portal shows of
+/// it: the registered witnesses and the decision that set the rules.
+#[derive(Clone, Debug)]
+pub struct PolicyInForce {
+    pub policy: accord_log::policy::Policy,
+    /// `policy` as C2SP tlog-policy text, as `/log/policy` serves it.
+    pub text: String,
+    pub witnesses: Vec<WitnessView>,
+    /// The proposal whose adoption last set the witness rules, and the
+    /// entry at which it took effect (`None`: the rules of genesis).
+    pub set_by: Option<(String, u64)>,
+    /// The witness rules of the rules of procedure, as JSON.
+    pub rules: serde_json::Value,
+}
+
+/// A registered witness.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WitnessView {
+    pub member: String,
+    pub url: String,
+    pub vkey: String,
+    pub since: u64,
+    /// Does it count toward the quorum (its member in good standing and
+    /// counted by the rules)?
+    pub counted: bool,
+}
+
+impl PolicyInForce {
+    pub fn of(state: &State) -> PolicyInForce {
+        let policy = state.witness_policy();
+        let counted: std::collections::BTreeSet<&str> = policy
+            .groups
+            .iter()
+            .find(|g| g.name == accord_core::witness::COUNTED_GROUP)
+            .map(|g| g.members.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        let witnesses = state
+            .witnesses()
+            .registered()
+            .map(|w| WitnessView {
+                member: w.member.to_string(),
+                url: w.url.clone(),
+                vkey: w.key.to_vkey(),
+                since: w.since.0,
+                counted: counted.contains(w.member.as_str()),
+            })
+            .collect();
+        PolicyInForce {
+            text: policy.to_text(),
+            policy,
+            witnesses,
+            set_by: state.witnesses().set_by().map(|(p, i)| (p.to_string(), i.0)),
+            rules: serde_json::to_value(&state.rules().witnesses).unwrap_or_default(),
+        }
+    }
 }
 
 /// Tunables of a node.
@@ -119,6 +194,8 @@ impl Default for NodeConfig {
 pub(crate) struct Durable {
     pub size: u64,
     pub root: Hash,
+    /// The witness policy in force at `size`.
+    pub policy: Arc<PolicyInForce>,
 }
 
 pub(crate) struct Shared {
@@ -129,6 +206,8 @@ pub(crate) struct Shared {
     pub durable: Mutex<Durable>,
     pub durable_changed: Condvar,
     pub published: RwLock<Option<Arc<Published>>>,
+    /// The last published checkpoints, oldest first.
+    pub recent: Mutex<std::collections::VecDeque<Arc<Published>>>,
     pub metrics: Metrics,
     pub stopping: std::sync::atomic::AtomicBool,
     pub config: NodeConfig,
@@ -201,11 +280,26 @@ impl Node {
         }
         let origin = body.origin.clone();
         let frontier = Frontier::load(&mut StoreHashes(store.as_ref()), state.size())?;
+        // The policy at the stored checkpoint's size is the state's when
+        // the log did not grow after it; if it did, a new checkpoint
+        // follows at once, with the policy at its own size.
+        let policy = Arc::new(PolicyInForce::of(&state));
         let published = match store.latest_checkpoint()? {
             Some((_, note)) => {
                 let (cp, _) = Checkpoint::open(note.as_bytes(), log_key.verifier())
                     .map_err(|e| NodeError::Corrupt(format!("stored checkpoint: {e}")))?;
-                Some(Arc::new(Published { size: cp.size, root: cp.root, note }))
+                let parsed = accord_log::Note::parse(note.as_bytes())
+                    .map_err(|e| NodeError::Corrupt(format!("stored checkpoint: {e}")))?;
+                let verdict = policy.policy.verify(&parsed);
+                Some(Arc::new(Published {
+                    size: cp.size,
+                    root: cp.root,
+                    note,
+                    cosigned: verdict.cosigned,
+                    quorum: verdict.quorum,
+                    policy: policy.clone(),
+                    at: unix_now(),
+                }))
             }
             None => None,
         };
@@ -243,8 +337,9 @@ impl Node {
             origin,
             log_key,
             keys: RwLock::new(keys_of(&state)),
-            durable: Mutex::new(Durable { size: frontier.size(), root: frontier.root() }),
+            durable: Mutex::new(Durable { size: frontier.size(), root: frontier.root(), policy }),
             durable_changed: Condvar::new(),
+            recent: Mutex::new(published.iter().cloned().collect()),
             published: RwLock::new(published),
             metrics,
             stopping: false.into(),
@@ -363,6 +458,16 @@ impl Node {
     /// The latest published checkpoint.
     pub fn checkpoint(&self) -> Option<Arc<Published>> {
         read(&self.shared.published).clone()
+    }
+
+    /// The last published checkpoints, newest first.
+    pub fn recent_checkpoints(&self) -> Vec<Arc<Published>> {
+        lock(&self.shared.recent).iter().rev().cloned().collect()
+    }
+
+    /// What the node knows of each witness.
+    pub fn witness_reports(&self) -> Vec<crate::witnesses::WitnessReport> {
+        self.shared.cosigners.report()
     }
 
     /// Parses, verifies and sequences a signed statement. Resolves once the

@@ -13,7 +13,7 @@
 
 use crate::changes::{Changes, Committed};
 use crate::clock::Clock;
-use crate::node::{keys_of, write, Durable, Receipt, Shared, SubmitError};
+use crate::node::{keys_of, write, PolicyInForce, Receipt, Shared, SubmitError};
 use crate::snapshots::Snapshots;
 use accord_core::statement::statement_text;
 use accord_core::{Effect, Entry, MemberId, Seq, SigCheck, SignedStatement, State};
@@ -151,6 +151,7 @@ fn commit_round(
     let mut batch = AppendBatch { first: state.size(), ..AppendBatch::default() };
     let mut accepted: Vec<Applied> = Vec::with_capacity(jobs.len());
     let mut keys_changed = false;
+    let mut policy_changed = false;
     for job in jobs {
         let time = clock.now().max(state.clock_floor());
         let entry = Entry::new(time, job.signed);
@@ -166,6 +167,15 @@ fn commit_round(
                 });
                 keys_changed |=
                     applied.effects.iter().any(|e| matches!(e, Effect::KeyRotated { .. } | Effect::ActorAdded { .. }));
+                policy_changed |= applied.effects.iter().any(|e| {
+                    matches!(
+                        e,
+                        Effect::WitnessChanged { .. }
+                            | Effect::RulesChanged(_)
+                            | Effect::MemberSuspended { .. }
+                            | Effect::ActorAdded { .. }
+                    )
+                });
                 batch.effects.extend(applied.effects);
                 batch.entries.push((bytes, leaf));
                 accepted.push(Applied {
@@ -204,7 +214,7 @@ fn commit_round(
         *write(&shared.keys) = keys_of(state);
     }
     tell_observers(shared, batch.first, frontier.size(), Changes::Known(std::mem::take(&mut batch.effects).into()));
-    announce_durable(shared, frontier);
+    announce_durable(shared, frontier, policy_changed.then(|| Arc::new(PolicyInForce::of(state))));
     for a in accepted {
         log_accepted(&a.entry.statement.statement, a.receipt.index);
         let _ = a.reply.send(Ok(a.receipt));
@@ -230,12 +240,17 @@ fn tell_observers(shared: &Shared, first: u64, end: u64, changes: Changes) {
     }
 }
 
-/// Tells readers and the checkpointer what is durable now.
-fn announce_durable(shared: &Shared, frontier: &Frontier) {
+/// Tells readers and the checkpointer what is durable now, and the
+/// witness policy in force at that size when it changed.
+fn announce_durable(shared: &Shared, frontier: &Frontier, policy: Option<Arc<PolicyInForce>>) {
     shared.metrics.log_size.store(frontier.size(), Relaxed);
     {
         let mut d = shared.durable.lock().unwrap_or_else(|p| p.into_inner());
-        *d = Durable { size: frontier.size(), root: frontier.root() };
+        d.size = frontier.size();
+        d.root = frontier.root();
+        if let Some(p) = policy {
+            d.policy = p;
+        }
     }
     shared.durable_changed.notify_all();
 }
@@ -256,7 +271,7 @@ fn reload(shared: &Shared, snapshots: Option<&mut Snapshots>) -> Option<(State, 
             }
             // Readers, submitters and the checkpointer follow what is durable.
             *write(&shared.keys) = keys_of(&state);
-            announce_durable(shared, &frontier);
+            announce_durable(shared, &frontier, Some(Arc::new(PolicyInForce::of(&state))));
             Some((state, frontier))
         }
         Err(e) => {

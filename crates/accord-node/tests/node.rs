@@ -439,7 +439,12 @@ struct Witness {
 }
 
 impl accord_node::checkpointer::Cosigners for Witness {
-    fn cosign(&self, signed: &accord_log::Note, _: std::time::Duration) -> Vec<accord_log::NoteSignature> {
+    fn cosign(
+        &self,
+        signed: &accord_log::Note,
+        _: &accord_log::Checkpoint,
+        _: &accord_node::PolicyInForce,
+    ) -> Vec<accord_log::NoteSignature> {
         self.calls.fetch_add(1, Ordering::SeqCst);
         if let Some(gate) = &self.gate {
             let _ = gate.lock().unwrap().recv();

@@ -76,6 +76,8 @@ enum Command {
         snapshot_every: u64,
         #[command(flatten)]
         dns: cmd::serve::DnsArgs,
+        #[command(flatten)]
+        witnesses: cmd::serve::WitnessArgs,
     },
     /// The root zone registry: import a zone file as the initial registry.
     #[command(subcommand)]
@@ -146,9 +148,15 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Keygen { origin, member, out } => cmd::keygen::run(&origin, &member, &out),
         Command::Init { data, members, database } => cmd::init::run(&data, &members, database.as_deref()),
-        Command::Serve { data, listen, database, limits, tls, snapshot_every, dns } => {
-            cmd::serve::run(&data, &listen, database.as_deref(), limits.into(), &tls, snapshot_every, &dns)
-        }
+        Command::Serve { data, listen, database, limits, tls, snapshot_every, dns, witnesses } => cmd::serve::run(
+            &data,
+            &listen,
+            database.as_deref(),
+            limits.into(),
+            &tls,
+            snapshot_every,
+            cmd::serve::Extras { dns: &dns, witnesses: &witnesses },
+        ),
         Command::Demo { dir, listen, dns_listen } => cmd::demo::run(&dir, &listen, dns_listen),
         Command::Zone(z) => cmd::zone::run(&z),
         Command::Submit { server, key, kind, body, seq } => cmd::submit::run(&server, &key, &kind, &body, seq),

@@ -41,9 +41,45 @@ pub fn init_tracing() {
     };
 }
 
+/// How the node asks its members' witnesses (docs/OPERATIONS.md, "Witnesses").
+#[derive(clap::Args, Clone, Debug)]
+pub struct WitnessArgs {
+    /// Let witness URLs name loopback, private and link-local addresses (tests, the demo, private networks).
+    #[arg(long)]
+    pub witness_allow_private: bool,
+    /// Most time, in milliseconds, a checkpoint waits for its witnesses' cosignatures.
+    #[arg(long, default_value_t = 2000, value_parser = clap::value_parser!(u64).range(1..=60_000))]
+    pub witness_wait_ms: u64,
+    /// Time allowed, in milliseconds, for one request to a witness.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=600_000))]
+    pub witness_timeout_ms: u64,
+}
+
+impl Default for WitnessArgs {
+    fn default() -> WitnessArgs {
+        WitnessArgs { witness_allow_private: false, witness_wait_ms: 2000, witness_timeout_ms: 10_000 }
+    }
+}
+
+impl WitnessArgs {
+    pub fn options(&self) -> accord_node::witnesses::WitnessOptions {
+        accord_node::witnesses::WitnessOptions {
+            timeout: Duration::from_millis(self.witness_timeout_ms),
+            wait: Duration::from_millis(self.witness_wait_ms),
+            allow_private: self.witness_allow_private,
+            ..Default::default()
+        }
+    }
+}
+
 /// Starts the node of the body in `data`, holding the directory's lock
 /// (keep the returned lock as long as the node runs).
-pub fn start_node(data: &Path, database: Option<&str>, snapshot_every: u64) -> Result<(Arc<Node>, DataLock)> {
+pub fn start_node(
+    data: &Path,
+    database: Option<&str>,
+    snapshot_every: u64,
+    witnesses: &WitnessArgs,
+) -> Result<(Arc<Node>, DataLock)> {
     let lock = lock_data(data)?;
     let log_key = read_key(&log_key_path(data))?;
     // The secretariat's key lets the node append `clock.tick` entries so
@@ -58,8 +94,15 @@ pub fn start_node(data: &Path, database: Option<&str>, snapshot_every: u64) -> R
     };
     let store = accord_store::open(&db_url(data, database))?;
     let node_ticks = clock_ticker.is_some();
-    let config =
-        NodeConfig { clock_ticker, snapshot: Some(snapshot_path(data)), snapshot_every, ..NodeConfig::default() };
+    let client =
+        accord_node::witnesses::WitnessClient::new(store.clone(), witnesses.options()).map_err(anyhow::Error::msg)?;
+    let config = NodeConfig {
+        clock_ticker,
+        snapshot: Some(snapshot_path(data)),
+        snapshot_every,
+        cosigners: accord_node::CosignerSet(Arc::new(client)),
+        ..NodeConfig::default()
+    };
     let node =
         Node::start(store, log_key.signer, Arc::new(SteadyClock::system()), config).context("cannot start the node")?;
     tracing::info!(
@@ -173,6 +216,12 @@ impl TlsArgs {
     }
 }
 
+/// What `accord serve` runs beside the node's HTTP face.
+pub struct Extras<'a> {
+    pub dns: &'a DnsArgs,
+    pub witnesses: &'a WitnessArgs,
+}
+
 pub fn run(
     data: &Path,
     listen: &str,
@@ -180,13 +229,14 @@ pub fn run(
     limits: Limits,
     tls: &TlsArgs,
     snapshot_every: u64,
-    dns: &DnsArgs,
+    extras: Extras<'_>,
 ) -> Result<()> {
+    let Extras { dns, witnesses } = extras;
     init_tracing();
     // Read the certificate before taking the data directory: a bad file
     // is an error at once, with nothing started.
     let tls = tls.load()?;
-    let (node, _lock) = start_node(data, database, snapshot_every)?;
+    let (node, _lock) = start_node(data, database, snapshot_every, witnesses)?;
     let _dns = start_zone(&node, data, dns)?;
     serve_node_with(node, listen, limits, tls)
 }

@@ -98,7 +98,9 @@ pub fn run(dir: &Path, listen: &str, dns_listen: std::net::SocketAddr) -> Result
     if fresh {
         create(dir)?;
     }
-    let (node, _lock) = start_node(&data, None, DEMO_SNAPSHOT_EVERY)?;
+    // The demo's witnesses listen on loopback.
+    let witness_args = crate::cmd::serve::WitnessArgs { witness_allow_private: true, ..Default::default() };
+    let (node, _lock) = start_node(&data, None, DEMO_SNAPSHOT_EVERY, &witness_args)?;
     // The root zone over DNS; a demo whose DNS port is taken still serves
     // its pages.
     let dns =
