@@ -28,6 +28,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod fork;
 pub mod progress;
 mod published;
 
@@ -68,6 +69,16 @@ pub struct AuditArgs {
     /// Seconds any one request may take.
     #[arg(long, default_value_t = 60)]
     pub timeout: u64,
+    /// A second vantage point on the same log (another URL, a mirror, the
+    /// same node through another network): its checkpoint must be
+    /// consistent with the one audited, or the fork is reported with both
+    /// signed checkpoints as evidence.
+    #[arg(long, value_name = "OTHER_URL")]
+    pub compare: Option<String>,
+    /// Where to write the fork evidence if --compare finds one
+    /// (`accord evidence FILE` checks it).
+    #[arg(long, value_name = "FILE", default_value = "accord-fork-evidence.txt")]
+    pub evidence: PathBuf,
 }
 
 /// The largest answer the auditor reads for each kind of resource: a
@@ -191,7 +202,7 @@ fn default_state_path(url: &str) -> PathBuf {
     base.join("accord").join("audit").join(format!("{host}.json"))
 }
 
-struct Http {
+pub(crate) struct Http {
     client: reqwest::blocking::Client,
     base: String,
 }
@@ -248,6 +259,28 @@ impl Http {
             return fail(format!("GET {url} answered {status}: {detail}"));
         }
         Ok((size, body))
+    }
+
+    /// GET `/log/policy`: the size it says it holds at, and its text.
+    fn get_policy(&self) -> Result<(Option<u64>, String), Outcome> {
+        let url = format!("{}/log/policy", self.base);
+        let r = self.client.get(&url).send().map_err(|e| match cannot_reach(&self.base, &e) {
+            Some(unreachable) => unreachable,
+            None => anyhow::Error::new(e).context(format!("GET {url}")),
+        })?;
+        if !r.status().is_success() {
+            return fail(format!("GET {url} answered {}", r.status()));
+        }
+        let at = r.headers().get("accord-policy-size").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
+        let max = accord_log::policy::MAX_POLICY_BYTES as u64;
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::Read::take(r, max + 1), &mut body)
+            .with_context(|| format!("GET {url}"))?;
+        if body.len() as u64 > max {
+            return fail(format!("GET {url}: the policy is over {max} bytes"));
+        }
+        let text = String::from_utf8(body).map_err(|_| Failure(format!("GET {url}: the policy is not UTF-8")))?;
+        Ok((at, text))
     }
 
     /// GET a zone file: its status (200 or 404; others fail), the
@@ -401,6 +434,10 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
         return fail(format!("genesis names log key {}, not the trusted {}", body.log_key, vkey));
     }
 
+    // 5b. A quorum of the members' witnesses cosigned it, under the policy
+    // in force at its size (the replay is at exactly that size).
+    quorum(&replay.state, &cp_bytes)?;
+
     // 6. Consistency with what was verified before.
     if let Some(r) = &remembered {
         let old_root = Hash::from_base64(&r.root).ok_or_else(|| anyhow!("state file root is not base64"))?;
@@ -429,6 +466,8 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
     let mut verified = Verified { cp, bytes: cp_bytes };
     let published = published::compare_published(&http, args.jobs, &vkey, &mut replay, &mut verified)?;
     let (cp, cp_bytes, size) = (verified.cp, verified.bytes, replay.state.size());
+    let witnessed = quorum(&replay.state, &cp_bytes)?;
+    let policy_said = compare_policy(&http, &replay.state, size)?;
     let (state, signatures) = (&replay.state, replay.signatures);
 
     // 8. Remember and report.
@@ -462,9 +501,92 @@ fn audit(args: &AuditArgs) -> Result<(), Outcome> {
         Some(r) => println!("  consistency: with the checkpoint of size {} verified before", r.size),
         None => println!("  consistency: first audit of this log; checkpoint remembered in {}", state_path.display()),
     }
+    println!("  witnesses:   {witnessed}");
+    println!("  policy:      {policy_said}");
     println!("  published:   {published}");
+    if let Some(other) = &args.compare {
+        let said = fork::compare(&http, other, &args.evidence, &vkey, &replay.tree, &cp, &cp_bytes, args.timeout)?;
+        println!("  compared:    {said}");
+    }
     println!("  took:        {:.1}s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// Checks that the signed checkpoint `bytes` carries a quorum of valid
+/// cosignatures under the witness policy of `state` (the state after
+/// exactly the checkpoint's entries). Says who cosigned, in words.
+fn quorum(state: &State, bytes: &[u8]) -> Result<String, Outcome> {
+    let policy = state.witness_policy();
+    let note = accord_log::Note::parse(bytes).map_err(|e| Failure(format!("the checkpoint note: {e}")))?;
+    let v = policy.verify(&note);
+    let who: Vec<&str> = v.cosigned.keys().map(String::as_str).collect();
+    let counted = policy.groups.iter().find(|g| g.name == accord_core::witness::COUNTED_GROUP);
+    if !v.bad.is_empty() {
+        eprintln!(
+            "accord audit: bad cosignatures (not counted) on the checkpoint by: {}",
+            v.bad.iter().cloned().collect::<Vec<_>>().join(", ")
+        );
+    }
+    if !v.quorum {
+        let need = counted.map_or("its quorum".to_string(), |g| {
+            format!("{} of the {} counted witnesses{}", g.needed(), g.members.len(), groups_said(&policy))
+        });
+        return fail(format!(
+            "the checkpoint is not trusted: it has valid cosignatures from {} witness{} ({}), and the witness policy \
+             in force at its size needs {need}",
+            who.len(),
+            if who.len() == 1 { "" } else { "es" },
+            if who.is_empty() { "none".to_string() } else { who.join(", ") },
+        ));
+    }
+    Ok(match counted {
+        None => format!(
+            "none required by the policy ({} registered): trust rests on the log key alone",
+            policy.witnesses.len()
+        ),
+        Some(g) => format!(
+            "quorum met: {} cosigned ({}), {} of {} counted needed{}",
+            who.len(),
+            who.join(", "),
+            g.needed(),
+            g.members.len(),
+            groups_said(&policy)
+        ),
+    })
+}
+
+fn groups_said(policy: &accord_log::policy::Policy) -> String {
+    let gs: Vec<String> = policy
+        .groups
+        .iter()
+        .filter(|g| !g.name.starts_with('_'))
+        .map(|g| format!("{} of group {}", g.needed(), g.name))
+        .collect();
+    if gs.is_empty() {
+        String::new()
+    } else {
+        format!(", and {}", gs.join(", "))
+    }
+}
+
+/// `/log/policy` is the policy the replay has at the size it says it
+/// holds at (compared only when that is the size audited).
+fn compare_policy(http: &Http, state: &State, size: u64) -> Result<String, Outcome> {
+    let (at, text) = http.get_policy()?;
+    let want = state.witness_policy().to_text();
+    match at {
+        Some(n) if n == size => {
+            if text != want {
+                return fail(format!(
+                    "/log/policy at size {size} is not the policy of the rules and registered witnesses:\n{text}\nthe replay \
+                     has:\n{want}"
+                ));
+            }
+            Ok(format!("/log/policy is the replay's, at size {size}"))
+        }
+        Some(n) => Ok(format!("/log/policy is at size {n}, not the {size} audited: not compared")),
+        None => fail("/log/policy does not say the size it holds at (accord-policy-size)"),
+    }
 }
 
 fn check_hash_tile(tree: &MemoryTree, tp: &TilePath, data: &[u8], level: u8) -> Result<(), Outcome> {

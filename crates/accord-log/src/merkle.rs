@@ -239,6 +239,68 @@ pub fn verify_consistency(
     Ok(())
 }
 
+/// Both roots an RFC 9162 consistency proof from `from` to `to` leads to,
+/// in its *full* form: when `from` is a power of two, the proof's first
+/// hash is the old tree's root itself (the standard form leaves it out,
+/// as the verifier knows it). A proof computed from one tree whose second
+/// root is that tree's signed root, and whose first root is not another
+/// checkpoint's root at `from`, shows the two checkpoints cannot both be
+/// true: fork evidence (`accord evidence`). `from == to` takes an empty
+/// proof and has no roots to compute: the caller compares the two roots.
+pub fn consistency_roots(from: u64, to: u64, full_proof: &[Hash]) -> Result<(Hash, Hash), ProofError> {
+    if from == 0 || from >= to {
+        return Err(ProofError::SizesOutOfOrder { from, to });
+    }
+    let (first, rest) = full_proof.split_first().ok_or(ProofError::WrongLength)?;
+    let (mut fnode, mut snode) = (from - 1, to - 1);
+    while fnode & 1 == 1 {
+        fnode >>= 1;
+        snode >>= 1;
+    }
+    let (mut fr, mut sr) = (*first, *first);
+    for c in rest {
+        if snode == 0 {
+            return Err(ProofError::WrongLength);
+        }
+        if fnode & 1 == 1 || fnode == snode {
+            fr = Hash::node(c, &fr);
+            sr = Hash::node(c, &sr);
+            while fnode & 1 == 0 && fnode != 0 {
+                fnode >>= 1;
+                snode >>= 1;
+            }
+        } else {
+            sr = Hash::node(&sr, c);
+        }
+        fnode >>= 1;
+        snode >>= 1;
+    }
+    if snode != 0 {
+        return Err(ProofError::WrongLength);
+    }
+    Ok((fr, sr))
+}
+
+/// A consistency proof in the full form [`consistency_roots`] reads.
+pub fn full_consistency_proof<R: HashReader>(
+    r: &mut R,
+    from: u64,
+    to: u64,
+) -> Result<Result<Vec<Hash>, ProofError>, R::Error> {
+    if from == 0 || from >= to {
+        return Ok(Err(ProofError::SizesOutOfOrder { from, to }));
+    }
+    let mut out = Vec::new();
+    if from.is_power_of_two() {
+        out.push(range_hash(r, 0, from)?);
+    }
+    match consistency_proof(r, from, to)? {
+        Ok(p) => out.extend(p),
+        Err(e) => return Ok(Err(e)),
+    }
+    Ok(Ok(out))
+}
+
 /// The right edge of a growing tree: one perfect subtree root per set bit
 /// of the size. Appending is O(log n) and yields every node that became
 /// complete, so a store can persist exactly the hashes tiles need.
@@ -381,6 +443,34 @@ mod tests {
                 Hash::node(&mth(&l[..k]), &mth(&l[k..]))
             }
         }
+    }
+
+    #[test]
+    fn full_consistency_proofs_lead_to_both_roots_and_expose_forks() {
+        let honest = leaves(70);
+        let mut forked = honest.clone();
+        forked[5] = Hash::leaf(b"another history");
+        let (mut a, mut b) = (MemoryTree::new(), MemoryTree::new());
+        for (x, y) in honest.iter().zip(&forked) {
+            a.push(*x);
+            b.push(*y);
+        }
+        for from in 1..70u64 {
+            for to in [from + 1, 70] {
+                if to > 70 || from >= to {
+                    continue;
+                }
+                let p = full_consistency_proof(&mut b, from, to).unwrap().unwrap();
+                let (fr, sr) = consistency_roots(from, to, &p).unwrap();
+                assert_eq!((fr, sr), (b.root_at(from), b.root_at(to)), "{from}..{to}");
+                // The standard form verifies against the same tree only.
+                let std = consistency_proof(&mut b, from, to).unwrap().unwrap();
+                assert!(verify_consistency(from, to, &std, &b.root_at(from), &b.root_at(to)).is_ok());
+                assert_eq!(fr == a.root_at(from), from <= 5, "{from}..{to}");
+            }
+        }
+        assert!(consistency_roots(0, 5, &[]).is_err());
+        assert!(consistency_roots(5, 5, &[]).is_err());
     }
 
     #[test]

@@ -460,6 +460,12 @@ impl Node {
         read(&self.shared.published).clone()
     }
 
+    /// The witness policy in force at the durable size (the published
+    /// checkpoint's is `checkpoint().policy`).
+    pub fn witness_policy(&self) -> Arc<PolicyInForce> {
+        lock(&self.shared.durable).policy.clone()
+    }
+
     /// The last published checkpoints, newest first.
     pub fn recent_checkpoints(&self) -> Vec<Arc<Published>> {
         lock(&self.shared.recent).iter().rev().cloned().collect()

@@ -43,6 +43,11 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Check fork evidence written by `accord audit --compare`: exit 0 if it proves that the log key signed two inconsistent checkpoints.
+    Evidence {
+        /// The evidence file.
+        file: PathBuf,
+    },
     /// Found a body: keys for the secretariat and the log, and the genesis entry.
     Init {
         /// Data directory to create (holds the database and the node's keys).
@@ -164,6 +169,7 @@ fn main() -> ExitCode {
         Command::Vote(args) => cmd::vote::run(&args),
         Command::Object(args) => cmd::object::run(&args),
         Command::Audit(args) => return accord_audit::run(args),
+        Command::Evidence { file } => return accord_audit::fork::check_file(&file),
         Command::Rebuild { data, database } => cmd::rebuild::run(&data, database.as_deref()),
         Command::Bench { args } => return bench(&args),
     };

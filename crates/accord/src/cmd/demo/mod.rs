@@ -11,6 +11,7 @@ use accord_core::{Act, KeyFile, MemberId, Names, Seq, Statement};
 use anyhow::{Context, Result};
 
 pub mod code;
+mod witnesses;
 pub mod zone;
 use std::path::Path;
 
@@ -115,6 +116,22 @@ pub fn run(dir: &Path, listen: &str, dns_listen: std::net::SocketAddr) -> Result
     if fresh {
         seed(&node, dir)?;
     }
+    // Five member states' witnesses, one per UN regional group, as
+    // processes of their own; they stop with the demo.
+    let _witnesses = match witnesses::start(dir) {
+        Ok(w) => {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            let mut s = Seeder { node: &node, dir, rt, seqs: Default::default() };
+            witnesses::register(&mut s, &w)?;
+            let names: Vec<String> = w.running.iter().map(|(id, url, _)| format!("{id} {url}")).collect();
+            eprintln!("accord demo: witnesses cosigning the log: {}", names.join(", "));
+            Some(w)
+        }
+        Err(e) => {
+            eprintln!("accord demo: no witnesses: {e:#}");
+            None
+        }
+    };
     eprintln!("accord demo: body in {} (demo keys in {})", dir.display(), dir.join("demo-keys").display());
     serve_node(node, listen, accord_http::server::Limits::default())
 }
