@@ -77,10 +77,13 @@ impl KeyId {
     }
 }
 
+/// A vkey's parts: name, key ID, signature type, key bytes.
+pub(crate) type VkeyParts<'a> = (&'a str, [u8; 4], u8, Vec<u8>);
+
 /// Splits a vkey `name+hexid+base64(type ‖ key)` into its name, key ID,
 /// signature type and key bytes, checking the name and the ID's spelling
 /// (not yet that the ID matches: that needs the type's rule).
-pub(crate) fn split_vkey(vkey: &str) -> Result<(&str, [u8; 4], u8, Vec<u8>), NoteError> {
+pub(crate) fn split_vkey(vkey: &str) -> Result<VkeyParts<'_>, NoteError> {
     let bad = |why: &str| NoteError::BadVkey(format!("{why} in {:?}", vkey.chars().take(200).collect::<String>()));
     let mut parts = vkey.splitn(3, '+');
     let (Some(name), Some(idhex), Some(b64)) = (parts.next(), parts.next(), parts.next()) else {

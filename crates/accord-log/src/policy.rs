@@ -189,7 +189,9 @@ impl Policy {
                             let k = crate::witness::parse_size(k)
                                 .and_then(|k| usize::try_from(k).ok())
                                 .filter(|k| (1..=members.len()).contains(k))
-                                .ok_or_else(|| err(n, format!("threshold {k:?} is not all, any or 1 to {}", members.len())))?;
+                                .ok_or_else(|| {
+                                    err(n, format!("threshold {k:?} is not all, any or 1 to {}", members.len()))
+                                })?;
                             Threshold::AtLeast(k)
                         }
                     };
@@ -212,7 +214,9 @@ impl Policy {
                     }
                     p.quorum = (f[1] != "none").then(|| f[1].to_string());
                 }
-                other => return Err(err(n, format!("unknown keyword {:?}", other.chars().take(40).collect::<String>()))),
+                other => {
+                    return Err(err(n, format!("unknown keyword {:?}", other.chars().take(40).collect::<String>())))
+                }
             }
         }
         if !quorum_seen {
