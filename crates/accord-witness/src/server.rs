@@ -3,7 +3,7 @@
 //!
 //! | route | answer |
 //! |---|---|
-//! | `POST /add-checkpoint` | [`Witness::add_checkpoint`] (the body read up to [`MAX_REQUEST_BYTES`], else 413) |
+//! | `POST /add-checkpoint` | [`Witness::add_checkpoint`] (the body read up to [`MAX_REQUEST_BYTES`], else 413, see [`DRAIN_BYTES`]) |
 //! | `GET /<lower-hex sha256(origin)>/checkpoint` | [`Witness::checkpoint`] |
 //! | `GET /metrics` | Prometheus text: requests by endpoint and status, cosignatures, store latency |
 //! | another method on those | 405 problem, with `Allow` |
@@ -26,6 +26,11 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// A body over [`MAX_REQUEST_BYTES`] is still read (and thrown away) up to
+/// this many bytes before the 413, so that a client sending it reads the
+/// answer; a longer one is answered at once.
+pub const DRAIN_BYTES: usize = 1024 * 1024;
 
 /// Upper bounds (seconds) of the store latency histogram's buckets.
 const STORE_BUCKETS: [f64; 12] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5];
@@ -157,16 +162,40 @@ fn now_unix() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
-/// Did reading the body stop because it went over the limit?
-fn over_limit(e: &axum::Error) -> bool {
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
-    while let Some(err) = cur {
-        if err.is::<http_body_util::LengthLimitError>() {
-            return true;
+/// What reading a request body gave.
+enum ReadBody {
+    Read(Vec<u8>),
+    TooLarge,
+    Failed(String),
+}
+
+/// Reads a body of at most [`MAX_REQUEST_BYTES`]. A longer one is read on
+/// and thrown away up to [`DRAIN_BYTES`] in all, so that the client, still
+/// sending, then reads the 413 rather than a reset connection; past that
+/// the 413 is sent at once (and the connection closed).
+async fn read_body(mut body: Body) -> ReadBody {
+    use http_body_util::BodyExt;
+    let mut buf = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = match frame {
+            Ok(f) => f,
+            Err(_) if seen > MAX_REQUEST_BYTES => return ReadBody::TooLarge,
+            Err(e) => return ReadBody::Failed(e.to_string()),
+        };
+        let Ok(data) = frame.into_data() else { continue };
+        seen = seen.saturating_add(data.len());
+        if seen <= MAX_REQUEST_BYTES {
+            buf.extend_from_slice(&data);
+        } else if seen > DRAIN_BYTES {
+            return ReadBody::TooLarge;
         }
-        cur = err.source();
     }
-    false
+    if seen > MAX_REQUEST_BYTES {
+        ReadBody::TooLarge
+    } else {
+        ReadBody::Read(buf)
+    }
 }
 
 fn unavailable(why: &str) -> Response {
@@ -183,13 +212,13 @@ fn unavailable(why: &str) -> Response {
 async fn add_checkpoint(State(w): State<Arc<Witness>>, headers: HeaderMap, body: Body) -> Response {
     let declared =
         headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_REQUEST_BYTES as u64) {
+    if declared.is_some_and(|n| n > DRAIN_BYTES as u64) {
         return too_large().into_response();
     }
-    let bytes = match axum::body::to_bytes(body, MAX_REQUEST_BYTES).await {
-        Ok(b) => b,
-        Err(e) if over_limit(&e) => return too_large().into_response(),
-        Err(e) => {
+    let bytes = match read_body(body).await {
+        ReadBody::Read(b) => b,
+        ReadBody::TooLarge => return too_large().into_response(),
+        ReadBody::Failed(e) => {
             let detail = format!("the request body could not be read: {e}");
             return Reply::problem(400, "malformed", "Bad request", &detail).into_response();
         }

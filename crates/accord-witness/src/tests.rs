@@ -306,6 +306,8 @@ async fn the_router_answers_every_method_and_path() {
     let chunks = futures_stream(MAX_REQUEST_BYTES + 10);
     let (s, ..) = call(Request::post("/add-checkpoint").body(chunks).unwrap()).await;
     assert_eq!(s, 413);
+    let huge = Request::post("/add-checkpoint").header("content-length", "2000000").body(Body::from("x")).unwrap();
+    assert_eq!(call(huge).await.0, 413);
     // 405 with Allow.
     let (s, ct, allow, _) = call(Request::get("/add-checkpoint").body(Body::empty()).unwrap()).await;
     assert_eq!((s, ct.as_str(), allow.as_deref()), (405, "application/problem+json", Some("POST")));
@@ -326,7 +328,7 @@ async fn the_router_answers_every_method_and_path() {
     for line in [
         "accord_witness_requests_total{endpoint=\"add-checkpoint\",status=\"200\"} 1",
         "accord_witness_requests_total{endpoint=\"add-checkpoint\",status=\"409\"} 1",
-        "accord_witness_requests_total{endpoint=\"add-checkpoint\",status=\"413\"} 2",
+        "accord_witness_requests_total{endpoint=\"add-checkpoint\",status=\"413\"} 3",
         "accord_witness_requests_total{endpoint=\"add-checkpoint\",status=\"405\"} 1",
         "accord_witness_requests_total{endpoint=\"checkpoint\",status=\"200\"} 1",
         "accord_witness_cosignatures_total 1",

@@ -38,13 +38,19 @@ fn witness_keygen(dir: &Path) -> (PathBuf, CosignerKey) {
 
 /// `accord witness ARGS` on a free loopback port, once it listens.
 fn start_witness(data: &Path, key: &Path, trust: &[&str]) -> Server {
+    spawn_witness(data, key, trust, "warn")
+}
+
+/// The same, logging at `level` (the kill test's forks would fill the
+/// output with the witness's warnings).
+fn spawn_witness(data: &Path, key: &Path, trust: &[&str], level: &str) -> Server {
     let mut child = accord()
         .args(["witness", "--listen", "127.0.0.1:0", "--data"])
         .arg(data)
         .arg("--key")
         .arg(key)
         .args(trust)
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", level)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -345,7 +351,7 @@ fn witness_survives_kill_9() {
     let mut probe = honest.clone();
 
     for cycle in 0..CYCLES {
-        let mut server = start_witness(&data, &key, &logs_arg);
+        let mut server = spawn_witness(&data, &key, &logs_arg, "error");
         // A probe right after the restart: the witness's size is what it had.
         let r = post(&http, &server.url, request(&mut probe, 0, 1, &k)).unwrap();
         match r.status().as_u16() {
