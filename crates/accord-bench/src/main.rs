@@ -18,6 +18,7 @@ mod decisions;
 mod log;
 mod portal;
 mod start;
+mod witness;
 mod zone;
 
 use log::{bench_log, LoadShape};
@@ -156,6 +157,19 @@ pub enum BenchCommand {
         #[arg(long)]
         zone_file: Option<std::path::PathBuf>,
     },
+    /// `accord witness` under load: durable add-checkpoint/s and latency,
+    /// one origin per client and all clients on one origin.
+    Witness {
+        /// Concurrent clients (each its own log, or all one log with --mode one-origin).
+        #[arg(long, default_value_t = 8)]
+        clients: usize,
+        /// Seconds of load per mode.
+        #[arg(long, default_value_t = 10)]
+        duration: u64,
+        /// per-origin, one-origin, or both (one after the other, each on a fresh witness).
+        #[arg(long, value_enum, default_value_t = witness::WitnessMode::Both)]
+        mode: witness::WitnessMode,
+    },
 }
 
 pub fn run(cmd: BenchCommand) -> Result<()> {
@@ -176,6 +190,9 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
         }
         BenchCommand::ZoneChange { members, changes, deadline_ms, zone_file } => {
             zone::bench_zone_change(zone::ZoneShape { members, changes, deadline_ms, zone_file })
+        }
+        BenchCommand::Witness { clients, duration, mode } => {
+            witness::bench_witness(witness::WitnessShape { clients, duration, mode })
         }
     }
 }

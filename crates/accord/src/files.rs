@@ -21,8 +21,9 @@ pub fn snapshot_path(data: &Path) -> std::path::PathBuf {
 }
 
 /// The exclusive lock a process holds on a data directory for as long as
-/// it writes to it (`serve`, `demo`, `rebuild`): two of them on one log
-/// would each sign its own history. Released when dropped, or when the
+/// it writes to it (`serve`, `demo`, `rebuild`, `witness`): two of them on one log
+/// would each sign its own history (and two witnesses on one state
+/// would each cosign from it). Released when dropped, or when the
 /// process ends in any way (it is an OS file lock, `flock`).
 pub struct DataLock {
     _file: std::fs::File,
@@ -40,7 +41,7 @@ pub fn lock_data(data: &Path) -> Result<DataLock> {
     match file.try_lock() {
         Ok(()) => Ok(DataLock { _file: file }),
         Err(std::fs::TryLockError::WouldBlock) => bail!(
-            "another accord process (serve, demo or rebuild) is using {}; stop it first (lock: {})",
+            "another accord process (serve, demo, rebuild or witness) is using {}; stop it first (lock: {})",
             data.display(),
             path.display()
         ),

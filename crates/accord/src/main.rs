@@ -136,11 +136,22 @@ enum Command {
         #[arg(long)]
         database: Option<String>,
     },
+    /// Run a C2SP tlog-witness: cosign the checkpoints of the trusted logs (--logs FILE, or --follow the body at URL).
+    Witness(cmd::witness::WitnessArgs),
+    /// Generate a witness's Ed25519 key file (mode 0600) and print its cosigner vkey (type 0x04).
+    WitnessKeygen {
+        /// The witness's name, e.g. witness.fra.example/w1 (the name on its cosignatures).
+        #[arg(long)]
+        name: String,
+        /// Where to write the key file (refuses to overwrite).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Benchmarks of the whole system on loopback: runs the `accord-bench`
     /// binary built beside this one (`cargo build --release -p accord-bench`).
     #[command(disable_help_flag = true)]
     Bench {
-        /// What `accord-bench` takes: `log`, `audit`, `decisions` or `portal`, and its options (`accord bench --help`).
+        /// What `accord-bench` takes: `log`, `audit`, `decisions`, `portal`, `start`, `zone-change` or `witness`, and its options (`accord bench --help`).
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<std::ffi::OsString>,
     },
@@ -171,6 +182,8 @@ fn main() -> ExitCode {
         Command::Audit(args) => return accord_audit::run(args),
         Command::Evidence { file } => return accord_audit::fork::check_file(&file),
         Command::Rebuild { data, database } => cmd::rebuild::run(&data, database.as_deref()),
+        Command::Witness(args) => cmd::witness::run(&args),
+        Command::WitnessKeygen { name, out } => cmd::witness::keygen(&name, &out),
         Command::Bench { args } => return bench(&args),
     };
     match result {

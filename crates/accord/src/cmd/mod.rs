@@ -9,5 +9,6 @@ pub mod rebuild;
 pub mod serve;
 pub mod submit;
 pub mod vote;
+pub mod witness;
 pub mod zone;
 pub mod zone_live;

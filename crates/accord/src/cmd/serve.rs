@@ -280,7 +280,8 @@ pub fn serve_node_with(node: Arc<Node>, listen: &str, limits: Limits, tls: Optio
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// Resolves on SIGINT (ctrl-c) or SIGTERM.
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -29,6 +29,7 @@ mod proposals;
 mod published;
 mod tls;
 mod trust;
+mod witness;
 mod witnessed;
 mod zone;
 mod zone_interop;

@@ -45,7 +45,8 @@ fn start_witness(data: &Path, key: &Path, follow: &str) -> Server {
         .unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().strip_prefix("accord: listening on ").unwrap_or_else(|| panic!("witness: {line:?}")).to_string();
+    let url =
+        line.trim().strip_prefix("accord: listening on ").unwrap_or_else(|| panic!("witness: {line:?}")).to_string();
     Server { child: Some(child), url }
 }
 
@@ -233,7 +234,11 @@ fn a_dead_a_slow_and_a_lying_witness_never_hold_checkpoints_back() {
         let cp = wait_cosigned(&server, at + 1, |cp| cp["quorum"] == true);
         let names: Vec<&String> = cp["cosigned"].as_object().unwrap().keys().collect();
         assert_eq!(names, ["M000", "M001", "M002", "M003"], "{cp}");
-        eprintln!("round {round}: cosigned checkpoint of size {} published {:?} after the append", cp["size"], started.elapsed());
+        eprintln!(
+            "round {round}: cosigned checkpoint of size {} published {:?} after the append",
+            cp["size"],
+            started.elapsed()
+        );
     }
     let v = witnesses_view(&server);
     let result = |m: &str, label: &str| -> u64 {
@@ -313,7 +318,8 @@ fn a_split_view_is_refused_by_every_witness_and_reported_with_evidence() {
     let started = Instant::now();
     let v = loop {
         let v = witnesses_view(&b);
-        let refused = v["witnesses"].as_array().unwrap().iter().all(|w| w["results"]["refused"].as_u64().unwrap_or(0) > 0);
+        let refused =
+            v["witnesses"].as_array().unwrap().iter().all(|w| w["results"]["refused"].as_u64().unwrap_or(0) > 0);
         let top = v["checkpoints"].as_array().and_then(|c| c.first()).cloned().unwrap_or_default();
         if refused && top["size"].as_u64() == Some(at_b + 2) {
             break v;

@@ -45,7 +45,10 @@ pub fn start(dir: &Path) -> Result<Witnesses> {
     make_private_dir(&root)?;
     let log_vkey = std::fs::read_to_string(dir.join("log.vkey")).context("the demo's log.vkey")?;
     let trusted = root.join("trusted-logs");
-    std::fs::write(&trusted, format!("# The demo body's log, which every demo witness cosigns.\nlog {}\n", log_vkey.trim()))?;
+    std::fs::write(
+        &trusted,
+        format!("# The demo body's log, which every demo witness cosigns.\nlog {}\n", log_vkey.trim()),
+    )?;
     let mut w = Witnesses { children: Vec::new(), running: Vec::new() };
     for (id, _) in DEMO_WITNESSES {
         let home = root.join(id);
