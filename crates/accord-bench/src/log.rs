@@ -15,22 +15,38 @@ pub(super) struct LoadShape {
     pub rate: Option<f64>,
     pub text_bytes: usize,
     pub presign: bool,
+    /// Witnesses cosigning every checkpoint (0: none). A checkpoint then
+    /// counts as covering an append only with a quorum of cosignatures.
+    pub witnesses: usize,
 }
 
-pub(super) fn bench_log(shape: LoadShape) -> Result<()> {
-    let LoadShape { clients, duration, rate, .. } = shape;
-    let tmp = std::env::temp_dir().join(format!("accord-bench-{}", std::process::id()));
+/// The figures of one run, for side-by-side reports.
+pub(super) struct LogFigures {
+    pub appends_per_sec: f64,
+    pub ack_p50_ms: f64,
+    pub ack_p99_ms: f64,
+    pub checkpoint_p50_ms: f64,
+    pub checkpoint_p99_ms: f64,
+}
+
+pub(super) fn bench_log(shape: LoadShape) -> Result<LogFigures> {
+    let LoadShape { clients, duration, rate, witnesses, .. } = shape;
+    let tmp = std::env::temp_dir().join(format!("accord-bench-{}-{witnesses}", std::process::id()));
     let _ = std::fs::remove_dir_all(&tmp);
     std::fs::create_dir_all(&tmp)?;
-    let node = start_body(&tmp, clients)?;
+    let mut node = start_body(&tmp, clients + witnesses)?;
+    let witness_keys: Vec<KeyFile> = node.keys.drain(..witnesses).collect();
+    let fleet = if witnesses > 0 { Some(super::fleet::start(&tmp, &node, &witness_keys)?) } else { None };
+    let quorum = fleet.as_ref().map_or(0, |f| f.quorum);
     let server_pid = node.child.id().to_string();
     let presigned = if shape.presign { presign(&node.keys, shape)? } else { Vec::new() };
     let (server0, client0) = (cpu_seconds(&server_pid), cpu_seconds("self"));
     let (threads0, commit0) = (thread_cpu_nanos(&server_pid), commit_cpu_nanos(&node.url));
-    let result = drive(&node, shape, presigned);
+    let result = drive(&node, shape, presigned, quorum);
     let (server_cpu, client_cpu) = (cpu_seconds(&server_pid) - server0, cpu_seconds("self") - client0);
     let (threads1, commit1) = (thread_cpu_nanos(&server_pid), commit_cpu_nanos(&node.url));
     drop(node);
+    drop(fleet);
     let _ = std::fs::remove_dir_all(&tmp);
     let r = result?;
     let mut lat = r.latencies_ms.clone();
@@ -39,13 +55,23 @@ pub(super) fn bench_log(shape: LoadShape) -> Result<()> {
     lag.sort_by(f64::total_cmp);
     let aps = r.acked as f64 / r.seconds;
     println!(
-        "accord bench log: {clients} signing clients, {duration} s{}{}",
+        "accord bench log: {clients} signing clients, {duration} s{}{}{}",
         rate.map(|x| format!(", target {x:.0}/s")).unwrap_or_default(),
-        if shape.presign { ", statements signed before the clock started" } else { "" }
+        if shape.presign { ", statements signed before the clock started" } else { "" },
+        if witnesses > 0 {
+            format!(", {witnesses} witnesses (a checkpoint covers an append once {quorum} have cosigned it)")
+        } else {
+            String::new()
+        }
     );
     println!("  durable appends/s:      {aps:.0} ({} acked, {} refused, {} errors)", r.acked, r.refused, r.errors);
     println!("  submit→ack latency:     p50 {:.1} ms, p99 {:.1} ms", percentile(&lat, 0.5), percentile(&lat, 0.99));
-    println!("  append→checkpoint:      p50 {:.0} ms, p99 {:.0} ms", percentile(&lag, 0.5), percentile(&lag, 0.99));
+    println!(
+        "  append→{}: p50 {:.0} ms, p99 {:.0} ms",
+        if witnesses > 0 { "quorum-cosigned checkpoint" } else { "checkpoint     " },
+        percentile(&lag, 0.5),
+        percentile(&lag, 0.99)
+    );
     println!(
         "  CPU:                    server {:.0}% of a core ({:.0} µs per append), load generator {:.0}%",
         100.0 * server_cpu / r.seconds,
@@ -78,7 +104,13 @@ pub(super) fn bench_log(shape: LoadShape) -> Result<()> {
         percentile(&lat, 0.99),
         percentile(&lag, 0.99)
     );
-    Ok(())
+    Ok(LogFigures {
+        appends_per_sec: aps,
+        ack_p50_ms: percentile(&lat, 0.5),
+        ack_p99_ms: percentile(&lat, 0.99),
+        checkpoint_p50_ms: percentile(&lag, 0.5),
+        checkpoint_p99_ms: percentile(&lag, 0.99),
+    })
 }
 
 struct LoadResult {
@@ -133,7 +165,7 @@ fn sign_one(key: &KeyFile, id: &MemberId, seq: u64, text: &str) -> Result<String
     Ok(key.signer.sign_note(&statement_text(id, Seq(seq), now_secs(), "note.publish", body))?.to_text())
 }
 
-fn drive(node: &ChildNode, shape: LoadShape, presigned: Vec<Vec<String>>) -> Result<LoadResult> {
+fn drive(node: &ChildNode, shape: LoadShape, presigned: Vec<Vec<String>>, quorum: usize) -> Result<LoadResult> {
     let LoadShape { clients, duration, rate, text_bytes, .. } = shape;
     let mut presigned = presigned.into_iter();
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
@@ -152,7 +184,8 @@ fn drive(node: &ChildNode, shape: LoadShape, presigned: Vec<Vec<String>>) -> Res
             while Instant::now() < stop {
                 if let Ok(r) = poll_http.get(&cp_url).send().await {
                     if let Ok(t) = r.text().await {
-                        if let Some(size) = t.lines().nth(1).and_then(|s| s.parse::<u64>().ok()) {
+                        let size = t.lines().nth(1).and_then(|s| s.parse::<u64>().ok());
+                        if let Some(size) = size.filter(|_| super::fleet::cosignatures(&t) >= quorum) {
                             seen.push((start.elapsed().as_secs_f64() * 1000.0, size));
                         }
                     }

@@ -15,6 +15,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod audit;
 mod decisions;
+mod fleet;
 mod log;
 mod portal;
 mod start;
@@ -54,6 +55,27 @@ pub enum BenchCommand {
         /// unchanged: it still verifies every signature.
         #[arg(long)]
         presign: bool,
+        /// Members' witnesses (`accord witness` processes) cosigning every
+        /// checkpoint; the append→checkpoint figure then waits for a quorum.
+        #[arg(long, default_value_t = 0)]
+        witnesses: usize,
+    },
+    /// `accord bench log` without witnesses and with each count of
+    /// witnesses given, one after the other in one run: throughput, and
+    /// append→quorum-cosigned checkpoint, side by side.
+    Witnessed {
+        /// Concurrent signing clients.
+        #[arg(long, default_value_t = 256)]
+        clients: usize,
+        /// Seconds of load per run.
+        #[arg(long, default_value_t = 10)]
+        duration: u64,
+        /// Sign every statement before the clock starts.
+        #[arg(long)]
+        presign: bool,
+        /// The witness counts, beside the run without any.
+        #[arg(long, value_delimiter = ',', default_value = "5,25")]
+        witnesses: Vec<usize>,
     },
     /// Builds a log of N signed entries, serves it, and times `accord audit`
     /// on it (download, tree, replay, every signature).
@@ -174,8 +196,30 @@ pub enum BenchCommand {
 
 pub fn run(cmd: BenchCommand) -> Result<()> {
     match cmd {
-        BenchCommand::Log { clients, duration, rate, text_bytes, presign } => {
-            bench_log(LoadShape { clients, duration, rate, text_bytes, presign })
+        BenchCommand::Log { clients, duration, rate, text_bytes, presign, witnesses } => {
+            bench_log(LoadShape { clients, duration, rate, text_bytes, presign, witnesses }).map(|_| ())
+        }
+        BenchCommand::Witnessed { clients, duration, presign, witnesses } => {
+            let shape = LoadShape { clients, duration, rate: None, text_bytes: 200, presign, witnesses: 0 };
+            let mut rows = vec![(0, bench_log(shape)?)];
+            for w in witnesses {
+                rows.push((w, bench_log(LoadShape { witnesses: w, ..shape })?));
+            }
+            let base = rows[0].1.appends_per_sec;
+            println!("\naccord bench witnessed: {clients} clients, {duration} s each, one run");
+            println!("  witnesses  appends/s  vs none  ack p50/p99 ms   append→(cosigned) checkpoint p50/p99 ms");
+            for (w, f) in &rows {
+                println!(
+                    "  {w:>9}  {:>9.0}  {:>6.2}x  {:>6.1} / {:<6.1}  {:>6.0} / {:<6.0}",
+                    f.appends_per_sec,
+                    f.appends_per_sec / base,
+                    f.ack_p50_ms,
+                    f.ack_p99_ms,
+                    f.checkpoint_p50_ms,
+                    f.checkpoint_p99_ms
+                );
+            }
+            Ok(())
         }
         BenchCommand::Audit { entries, members, peer } => audit::bench_audit(entries, members, peer),
         BenchCommand::Decisions { members, proposals, runs, peer } => {
@@ -257,7 +301,10 @@ fn start_server(data: &Path, keys: Vec<KeyFile>) -> Result<ChildNode> {
     let exe = accord_exe()?;
     let mut child = Command::new(exe)
         // All load comes from one address here: no per-address cap.
-        .args(["serve", "--listen", "127.0.0.1:0", "--max-connections-per-address", "100000", "--data"])
+        .args(["serve", "--listen", "127.0.0.1:0", "--max-connections-per-address", "100000"])
+        // Benchmark witnesses listen on loopback.
+        .arg("--witness-allow-private")
+        .arg("--data")
         .arg(data)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())

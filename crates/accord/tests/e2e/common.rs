@@ -336,21 +336,23 @@ fn serve_one(
         }
     }
     let path = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let (status, ctype, size, serial, body) = match http.get(format!("{upstream}{path}")).send() {
+    let (status, ctype, size, body) = match http.get(format!("{upstream}{path}")).send() {
         Ok(r) => {
             let status = r.status().as_u16();
             let header = |h: &str| r.headers().get(h).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-            let (ctype, size, serial) =
-                (header("content-type"), header("accord-log-size"), header("accord-zone-serial"));
-            (status, ctype, size, serial, r.bytes().map(|b| b.to_vec()).unwrap_or_default())
+            // The headers the auditor reads, forwarded as they are.
+            let mut kept = String::new();
+            for h in ["accord-log-size", "accord-zone-serial", "accord-policy-size"] {
+                let v = header(h);
+                if !v.is_empty() {
+                    kept.push_str(&format!("{h}: {v}\r\n"));
+                }
+            }
+            (status, header("content-type"), kept, r.bytes().map(|b| b.to_vec()).unwrap_or_default())
         }
-        Err(_) => (502, "text/plain".to_string(), String::new(), String::new(), b"upstream".to_vec()),
+        Err(_) => (502, "text/plain".to_string(), String::new(), b"upstream".to_vec()),
     };
     let body = if status == 200 { (doctor.lock().unwrap())(&path, body) } else { body };
-    let mut size = if size.is_empty() { String::new() } else { format!("accord-log-size: {size}\r\n") };
-    if !serial.is_empty() {
-        size.push_str(&format!("accord-zone-serial: {serial}\r\n"));
-    }
     let mut conn = conn;
     write!(
         conn,

@@ -118,7 +118,7 @@ pub fn run(dir: &Path, listen: &str, dns_listen: std::net::SocketAddr) -> Result
     }
     // Five member states' witnesses, one per UN regional group, as
     // processes of their own; they stop with the demo.
-    let _witnesses = match witnesses::start(dir) {
+    let _witnesses = match witnesses::start(dir, &node.witness_policy()) {
         Ok(w) => {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
             let mut s = Seeder { node: &node, dir, rt, seqs: Default::default() };

@@ -37,9 +37,11 @@ impl Drop for Witnesses {
     }
 }
 
-/// Starts each demo witness on a free loopback port, trusting the body's
-/// log key (`DIR/log.vkey`); keys and state live in `DIR/witnesses/<ID>/`.
-pub fn start(dir: &Path) -> Result<Witnesses> {
+/// Starts each demo witness on loopback — on the address it is
+/// registered at when that is free (a restarted demo then registers
+/// nothing new), else on a free port — trusting the body's log key
+/// (`DIR/log.vkey`); keys and state live in `DIR/witnesses/<ID>/`.
+pub fn start(dir: &Path, registered: &accord_node::PolicyInForce) -> Result<Witnesses> {
     let exe = std::env::current_exe().context("the accord binary")?;
     let root = dir.join("witnesses");
     make_private_dir(&root)?;
@@ -62,29 +64,45 @@ pub fn start(dir: &Path) -> Result<Witnesses> {
                 .context("accord witness-keygen")?;
             anyhow::ensure!(out.status.success(), "witness-keygen: {}", String::from_utf8_lossy(&out.stderr));
         }
-        let mut child = Command::new(&exe)
-            .args(["witness", "--listen", "127.0.0.1:0", "--data"])
-            .arg(home.join("data"))
-            .arg("--key")
-            .arg(&key)
-            .arg("--logs")
-            .arg(&trusted)
-            .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .context("starting a demo witness")?;
-        let mut line = String::new();
-        if let Some(out) = child.stdout.take() {
-            BufReader::new(out).read_line(&mut line)?;
-        }
-        let url = match line.trim().strip_prefix("accord: listening on ") {
-            Some(u) => u.to_string(),
-            None => {
-                let _ = child.kill();
-                anyhow::bail!("the demo witness of {id} did not start: {line:?}");
+        let before = registered
+            .witnesses
+            .iter()
+            .find(|w| w.member == *id)
+            .and_then(|w| w.url.strip_prefix("http://"))
+            .filter(|a| a.starts_with("127.0.0.1:"))
+            .map(str::to_string);
+        let mut started = None;
+        for listen in before.into_iter().chain(["127.0.0.1:0".to_string()]) {
+            let mut child = Command::new(&exe)
+                .args(["witness", "--listen", &listen, "--data"])
+                .arg(home.join("data"))
+                .arg("--key")
+                .arg(&key)
+                .arg("--logs")
+                .arg(&trusted)
+                .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()))
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .context("starting a demo witness")?;
+            let mut line = String::new();
+            if let Some(out) = child.stdout.take() {
+                BufReader::new(out).read_line(&mut line)?;
             }
+            match line.trim().strip_prefix("accord: listening on ") {
+                Some(u) => {
+                    started = Some((child, u.to_string()));
+                    break;
+                }
+                None => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                }
+            }
+        }
+        let Some((child, url)) = started else {
+            anyhow::bail!("the demo witness of {id} did not start");
         };
         let vkey = witness_vkey(&exe, &key)?;
         w.children.push(child);
