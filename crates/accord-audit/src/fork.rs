@@ -328,3 +328,65 @@ pub fn check_file(path: &Path) -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use accord_log::Signer;
+    use ed25519_dalek::SigningKey;
+
+    fn tree(n: u64, fork_at: Option<u64>) -> MemoryTree {
+        let mut t = MemoryTree::new();
+        for i in 0..n {
+            let salt = if Some(i) == fork_at { 1u8 } else { 0 };
+            t.push(Hash::leaf(&[salt, i as u8]));
+        }
+        t
+    }
+
+    fn evidence(small: u64, large: u64, fork_at: Option<u64>) -> Evidence {
+        let log = Signer::new("e.example/log", SigningKey::from_bytes(&[5; 32])).unwrap();
+        let mut a = tree(small, None);
+        let mut b = tree(large, fork_at);
+        let sa = Checkpoint::new("e.example/log", small, a.root_at(small)).sign(&log).unwrap();
+        let sb = Checkpoint::new("e.example/log", large, b.root_at(large)).sign(&log).unwrap();
+        let proof =
+            if small == large { vec![] } else { full_consistency_proof(&mut Ours(&b), small, large).unwrap().unwrap() };
+        Evidence {
+            log: log.verifier().clone(),
+            smaller: sa.to_text().into_bytes(),
+            larger: sb.to_text().into_bytes(),
+            proof,
+        }
+    }
+
+    #[test]
+    fn evidence_proves_forks_and_only_forks() {
+        for (small, large) in [(1, 2), (4, 9), (8, 8), (13, 40), (16, 17)] {
+            let e = evidence(small, large, Some(0));
+            let again = Evidence::parse(&e.to_text()).unwrap();
+            assert_eq!(again, e);
+            assert!(again.check().is_ok(), "{small}..{large}");
+            // The same sizes on one history prove nothing.
+            assert!(evidence(small, large, None).check().is_err(), "{small}..{large} honest");
+            // A fork after the smaller size is no fork of it.
+            assert!(evidence(small, large.max(small + 1), Some(small)).check().is_err());
+        }
+    }
+
+    #[test]
+    fn damaged_evidence_is_refused_without_panicking() {
+        let text = evidence(13, 40, Some(3)).to_text();
+        for n in 0..text.len() {
+            let _ = Evidence::parse(&text[..n]).and_then(|e| e.check());
+        }
+        for i in (0..text.len()).step_by(7) {
+            let mut t = text.clone();
+            t[i] ^= 0x01;
+            if let Ok(e) = Evidence::parse(&t) {
+                let _ = e.check();
+            }
+        }
+    }
+}

@@ -148,7 +148,12 @@ fn publish(shared: &Shared, previous: u64, cp: Checkpoint, policy: Arc<PolicyInF
     let mut note = shared.checkpoint_signer.sign(&cp).map_err(Failed::Sign)?;
     timed(t, &m.checkpoint_sign_micros);
     let t = Instant::now();
-    note.signatures.extend(shared.cosigners.cosign(&note, &cp, &policy));
+    let mut cosignatures = shared.cosigners.cosign(&note, &cp, &policy);
+    // Signed-note verifiers refuse notes of more than 100 signature lines
+    // (accord_log::note::MAX_SIGNATURES, Go's note package alike): the
+    // log's line and at most 99 cosignatures.
+    cosignatures.truncate(accord_log::note::MAX_SIGNATURES - 1);
+    note.signatures.extend(cosignatures);
     timed(t, &m.checkpoint_cosign_micros);
     let verdict = policy.policy.verify(&note);
     if !verdict.quorum {

@@ -31,6 +31,9 @@ pub const MAX_GROUPS: usize = 16;
 pub const MAX_GROUP_NAME: usize = 32;
 /// Most members a list of the witness rules may name.
 pub const MAX_LISTED: usize = 256;
+/// The largest k a quorum may name: a checkpoint carries at most 99
+/// cosignatures, as signed-note verifiers refuse more than 100 lines.
+pub const MAX_QUORUM: u32 = 99;
 
 /// A member's registered witness.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,8 +126,8 @@ impl WitnessRules {
 
     pub fn validate(&self) -> Result<(), String> {
         if let WitnessQuorum::AtLeast(k) = self.quorum {
-            if !(1..=MAX_LISTED as u32).contains(&k) {
-                return Err(format!("witnesses.quorum must be all, none, majority or 1 to {MAX_LISTED}"));
+            if !(1..=MAX_QUORUM).contains(&k) {
+                return Err(format!("witnesses.quorum must be all, none, majority or 1 to {MAX_QUORUM}"));
             }
         }
         if let Some(c) = &self.counted {
