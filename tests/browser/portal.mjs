@@ -9,7 +9,11 @@
 // unofficial-rendering notice); the language switcher and its cookie,
 // keyboard use (skip link, visible focus), a delegate signing in on /desk
 // with a demo key and casting a vote that then shows on the proposal's
-// page, the entry's inclusion proof checked in the browser, the desk over
+// page, the entry's inclusion proof checked in the browser (and the witness
+// quorum it requires: `quorum none` passes saying no witness cosigns; a
+// policy naming a witness that did not cosign is refused, and passes once
+// the checkpoint carries that witness's cosignature), /witnesses (axe in
+// six languages, a phone's width, keyboard), the desk over
 // plain HTTP by a name that is not loopback (it says it needs HTTPS) and
 // over HTTPS (it signs in, with a Secure session cookie), the pages that
 // must work without JavaScript, and full-page screenshots for a person to
@@ -37,9 +41,10 @@ import { chromium } from 'playwright-core';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { X509Certificate, createHash } from 'node:crypto';
+import { X509Certificate, createHash, generateKeyPairSync, sign as signBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { entryVerdict } from './verdict.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const LOCALES = join(HERE, '../../crates/accord-portal/locales');
@@ -83,6 +88,8 @@ const PAGES = [
   ['/members', 'members'],
   ['/members/FRA', 'member-fra'],
   ['/log', 'log'],
+  // The witness policy, the witnesses and the recent checkpoints.
+  ['/witnesses', 'witnesses'],
   // Says whether there is a registry yet; with one, the TLDs too.
   ['/registry', 'registry'],
 ];
@@ -911,6 +918,142 @@ await check('entry: the inclusion proof and checkpoint verify in the browser', a
   await shot(page, 'en-entry-key-changed');
   await page.close();
 }, { needs: ['index'] });
+
+// ---------------------------------------------------------------- the witnesses' quorum in the proof check
+// verify.js passes an entry only if the log signed its checkpoint AND the
+// witness policy's quorum cosigned it. The demo body registers no witness
+// (its policy is `quorum none`): the check passes and says no witness
+// cosigns. Then the same page against a policy that names a witness (the
+// policy answer replaced in this browser only): refused, naming 0 valid
+// cosignatures of 1 needed; and with that witness's cosignature added to
+// the checkpoint: passes, naming the witness.
+
+/** A message of locales/<lang>/log.ftl as the page shows it: backquotes
+ * gone (they become <code>), {count}/{needed} filled in. */
+function shown(lang, id, vars = {}) {
+  const m = messages(lang, 'log')[id];
+  assert(m, `no ${id} in locales/${lang}/log.ftl`);
+  return m.replace(/`/g, '').replace(/\{ \$(count|needed) \}/g, (_, k) => String(vars[k]));
+}
+
+/** A witness key of our own: cosigns like a C2SP witness (cosignature/v1). */
+function testWitness(name) {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const pub = Buffer.from(publicKey.export({ format: 'jwk' }).x, 'base64url');
+  const raw = Buffer.concat([Buffer.from([4]), pub]);
+  const id = createHash('sha256').update(Buffer.concat([Buffer.from(`${name}\n`), raw])).digest().subarray(0, 4);
+  return {
+    vkey: `${name}+${id.toString('hex')}+${raw.toString('base64')}`,
+    // The signature line for `note` (a signed note), at `time`.
+    line(note, time) {
+      const text = note.slice(0, note.lastIndexOf('\n\n') + 1);
+      const ts = Buffer.alloc(8);
+      ts.writeBigUInt64BE(BigInt(time));
+      const sig = signBytes(null, Buffer.from(`cosignature/v1\ntime ${time}\n${text}`), privateKey);
+      return `\u2014 ${name} ${Buffer.concat([id, ts, sig]).toString('base64')}\n`;
+    },
+  };
+}
+
+/** This body's policy with the quorum replaced by one witness's. */
+async function policyNaming(ctx, witness) {
+  const res = await ctx.request.get('/log/policy');
+  assert(res.status() === 200, `/log/policy answered ${res.status()}`);
+  const size = res.headers()['accord-policy-size'];
+  assert(/^[0-9]+$/.test(size || ''), `/log/policy has accord-policy-size ${JSON.stringify(size)}`);
+  const text = await res.text();
+  assert(/^quorum none$/m.test(text), `the demo's policy is not quorum none:\n${text}`);
+  return { size, text: text.replace(/^quorum none$/m, `witness TST ${witness.vkey}\nquorum TST`) };
+}
+
+await check('proof check: the demo policy is `quorum none`; the entry passes and says no witness cosigns it', async () => {
+  const ctx = await context();
+  try {
+    for (const lang of ['en', 'ar']) {
+      const page = await ctx.newPage();
+      const problems = watch(page);
+      const v = await entryVerdict(page, `/entries/1${lang === 'en' ? '' : `?lang=${lang}`}`);
+      assert(v.pass && v.verified === 'true', `(${lang}) the check did not pass: ${JSON.stringify(v)}; ${problems.join('; ')}`);
+      assert(v.quorum === 'none' && v.needed === 0 && v.cosignatures === 0, `(${lang}) quorum ${v.quorum}, ${v.cosignatures} of ${v.needed}`);
+      const want = shown(lang, 'log-check-step-no-witness');
+      assert(v.text.includes(want), `(${lang}) the verdict does not say no witness cosigns (${want}): ${v.text}`);
+      const line = await page.locator('#checkpoint-witnesses').getAttribute('data-quorum');
+      assert(line === 'none', `(${lang}) the checkpoint's witness line says data-quorum=${line}`);
+      await shot(page, `${lang}-entry-verified-quorum-none`);
+      assert(problems.length === 0, problems.join('; '));
+      await page.close();
+    }
+  } finally {
+    await ctx.close();
+  }
+});
+
+await check('proof check: a policy that needs a witness who did not cosign is refused (0 valid, 1 needed); with its cosignature it passes', async () => {
+  const ctx = await context();
+  try {
+    const witness = testWitness('witness.test');
+    const policy = await policyNaming(ctx, witness);
+    const page = await ctx.newPage();
+    const problems = watch(page);
+    await page.route('**/log/policy', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/plain; charset=utf-8', headers: { 'accord-policy-size': policy.size }, body: policy.text }),
+    );
+    const refused = await entryVerdict(page, '/entries/1');
+    assert(!refused.pass && refused.verified === 'false', `a checkpoint without its quorum passed: ${JSON.stringify(refused)}`);
+    assert(refused.quorum === 'not-met' && refused.cosignatures === 0 && refused.needed === 1, `refusal counts: ${JSON.stringify(refused)}`);
+    const want = shown('en', 'log-check-no-quorum', { count: 0, needed: 1 });
+    assert(refused.text.includes(want), `the refusal does not say ${JSON.stringify(want)}: ${refused.text}`);
+    await shot(page, 'en-entry-refused-no-quorum');
+    // The same checkpoint, cosigned by that witness (the page's proof
+    // data changed in this browser only).
+    await page.route('**/entries/1', async (route) => {
+      const res = await route.fetch();
+      const html = await res.text();
+      const m = /(<script type="application\/json" id="proof-data">)([^<]*)(<\/script>)/.exec(html);
+      if (!m) return route.fulfill({ response: res, body: html });
+      const d = JSON.parse(m[2]);
+      d.checkpoint += witness.line(d.checkpoint, Math.floor(Date.now() / 1000));
+      const json = JSON.stringify(d).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+      return route.fulfill({ response: res, body: html.replace(m[0], m[1] + json + m[3]) });
+    });
+    const passed = await entryVerdict(page, '/entries/1');
+    assert(passed.pass && passed.quorum === 'met', `the cosigned checkpoint did not pass: ${JSON.stringify(passed)}`);
+    assert(passed.cosignatures === 1 && passed.cosigners.join() === 'TST', `cosigners ${JSON.stringify(passed.cosigners)}`);
+    const ok = shown('en', 'log-check-step-quorum', { count: 1, needed: 1 });
+    assert(passed.text.includes(ok), `the verdict does not say ${JSON.stringify(ok)}: ${passed.text}`);
+    await shot(page, 'en-entry-verified-quorum-met');
+    assert(problems.length === 0, problems.join('; '));
+  } finally {
+    await ctx.close();
+  }
+});
+
+await check('keyboard: on /witnesses, Tab reaches the policy link and every member link, focus visible', async () => {
+  const ctx = await context();
+  try {
+    const page = await ctx.newPage();
+    await open(page, '/witnesses');
+    const want = await page.locator('main a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert(want.includes('/log/policy'), `no link to /log/policy on /witnesses: ${JSON.stringify(want)}`);
+    const reached = new Set();
+    for (let i = 0; i < 200 && reached.size < new Set(want).size; i++) {
+      await page.keyboard.press('Tab');
+      const f = await page.evaluate(() => {
+        const a = document.activeElement;
+        const s = getComputedStyle(a);
+        return { inMain: !!a.closest('main'), href: a.getAttribute('href'), outline: `${s.outlineStyle} ${s.outlineWidth}` };
+      });
+      if (!f.inMain || !f.href) continue;
+      assert(!f.outline.startsWith('none') && !f.outline.endsWith(' 0px'), `focused ${f.href} has outline ${f.outline}`);
+      reached.add(f.href);
+    }
+    const missed = want.filter((h) => !reached.has(h));
+    assert(missed.length === 0, `Tab never reached ${JSON.stringify(missed)} on /witnesses`);
+  } finally {
+    await ctx.close();
+  }
+});
+// ---------------------------------------------------------------- end of the witnesses' quorum
 // ---------------------------------------------------------------- the desk: what awaits, every act, a new key
 // Signed in as state.member: the desk lists what awaits its state (soonest
 // deadline first) and its recent acts, passes axe in English and Arabic and
@@ -1125,6 +1268,7 @@ const noJs = [
   ['/', 'h1'],
   [`/proposals/${PROPOSAL}`, '#tally [data-vote="yes"]'],
   ['/code/ICCIS/diff?from=1&to=2', 'ins, del, .diff'],
+  ['/witnesses', '#policy-text, #recent-checkpoints'],
 ];
 for (const [path, selector] of noJs) {
   await check(`no JavaScript: ${path} shows its content`, async () => {

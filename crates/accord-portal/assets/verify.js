@@ -8,12 +8,22 @@
 //      compares it with the root in the signed checkpoint,
 //   3. verifies the checkpoint's Ed25519 signature (C2SP signed note) with
 //      the log's public key, by Accord's strict rule: the key and the
-//      signature's R and s are checked here, the equation by WebCrypto.
-// The outcome goes into #proof-result: data-verified="true" when all three
-// hold, "partial" when the proof holds but this browser cannot check
+//      signature's R and s are checked here, the equation by WebCrypto,
+//   4. fetches the log's witness policy (/log/policy, C2SP tlog-policy),
+//      verifies every cosignature line of the checkpoint by a witness it
+//      lists (C2SP tlog-cosignature, cosignature/v1, same strict rule) and
+//      evaluates the policy's quorum on the witnesses that cosigned.
+// The outcome goes into #proof-result: data-verified="true" when all four
+// hold (a policy of `quorum none` holds with no cosignature, and says
+// so), "partial" when the proof holds but this browser cannot check
 // Ed25519, "unavailable" when there is no WebCrypto here, "false" (with
-// the reason) otherwise. Every message comes from the element's data-msg-*
-// attributes, so this file carries no translations. No libraries.
+// the reason) otherwise — a checkpoint the log signed but too few
+// witnesses cosigned is refused, naming how many valid cosignatures there
+// were and how many the policy needs. data-quorum says "met", "not-met"
+// or "none", data-cosignatures and data-needed the counts. Every message
+// comes from the element's data-msg-* attributes (backquoted spans shown
+// as code, {count} and {needed} filled in), so this file carries no
+// translations. No libraries.
 (function () {
   "use strict";
 
@@ -27,15 +37,45 @@
     return out.getAttribute("data-msg-" + name) || name;
   }
 
-  // A failed check, carrying the data-msg-* name of its reason.
-  function Failure(reason) {
+  // A message with its {name} placeholders filled in.
+  function fill(text, vars) {
+    return text.replace(/\{(count|needed)\}/g, function (all, name) {
+      return vars && vars[name] !== undefined ? String(vars[name]) : all;
+    });
+  }
+
+  // Appends `text` to `el`, its backquoted spans as <code> (as the
+  // server's layout::prose does).
+  function appendProse(el, text) {
+    var parts = text.split("`");
+    var paired = parts.length % 2 === 1;
+    parts.forEach(function (part, i) {
+      if (i % 2 === 1 && (paired || i + 1 < parts.length)) {
+        var code = document.createElement("code");
+        code.textContent = part;
+        el.appendChild(code);
+      } else {
+        el.appendChild(document.createTextNode((i % 2 === 1 ? "`" : "") + part));
+      }
+    });
+  }
+
+  // A failed check, carrying the data-msg-* name of its reason (and the
+  // counts of a refusal for want of a quorum).
+  function Failure(reason, vars) {
     this.reason = reason;
+    this.vars = vars || null;
   }
 
-  function fail(reason) {
-    throw new Failure(reason);
+  function fail(reason, vars) {
+    throw new Failure(reason, vars);
   }
 
+  // What the witnesses made of the checkpoint: who cosigned, how many of
+  // them the policy needs, and "met", "not-met" or "none".
+  var quorum = null;
+
+  // `steps`: texts already filled in.
   function show(state, summary, reason, steps) {
     out.textContent = "";
     var p = document.createElement("p");
@@ -43,7 +83,8 @@
       var strong = document.createElement("strong");
       strong.textContent = summary;
       p.appendChild(strong);
-      p.appendChild(document.createTextNode(" " + reason));
+      p.appendChild(document.createTextNode(" "));
+      appendProse(p, reason);
       p.className = "error";
     } else {
       p.textContent = summary;
@@ -56,13 +97,40 @@
       var ul = document.createElement("ul");
       steps.forEach(function (s) {
         var li = document.createElement("li");
-        li.textContent = msg(s);
+        appendProse(li, s);
         ul.appendChild(li);
       });
       out.appendChild(ul);
     }
+    if (quorum) {
+      showCosigners();
+      out.setAttribute("data-quorum", quorum.state);
+      out.setAttribute("data-cosignatures", String(quorum.cosigned.length));
+      out.setAttribute("data-needed", String(quorum.needed));
+    }
     out.setAttribute("data-verified", state);
     out.removeAttribute("aria-busy");
+  }
+
+  // "Valid cosignatures from the witnesses of: FRA, KEN" (policy names,
+  // which are member ids), when there was any.
+  function showCosigners() {
+    if (quorum.cosigned.length === 0) {
+      return;
+    }
+    var p = document.createElement("p");
+    p.id = "proof-cosigners";
+    p.appendChild(document.createTextNode(msg("cosigned-by") + " "));
+    quorum.cosigned.forEach(function (name, i) {
+      if (i > 0) {
+        p.appendChild(document.createTextNode(", "));
+      }
+      var code = document.createElement("code");
+      code.setAttribute("dir", "ltr");
+      code.textContent = name;
+      p.appendChild(code);
+    });
+    out.appendChild(p);
   }
 
   function fromBase64(s) {
@@ -194,26 +262,214 @@
     return { origin: lines[0], size: BigInt(lines[1]), root: root };
   }
 
-  // A vkey: name+<8 hex key id>+base64(0x01 || 32-byte Ed25519 key); the
-  // key id must be SHA-256(name || "\n" || 0x01 || key)[:4].
-  async function parseVkey(vkey) {
+  // A vkey: name+<8 hex key id>+base64(alg || 32-byte Ed25519 key), alg
+  // 0x01 for a log's key (signed note), 0x04 for a witness's
+  // (cosignature/v1); the key id must be SHA-256(name || "\n" || alg ||
+  // key)[:4]. A bad one fails the check with `reason`.
+  async function parseVkey(vkey, alg, reason) {
+    alg = alg || 1;
+    reason = reason || "bad-key";
     var m = typeof vkey === "string" ? /^([^+\s]+)\+([0-9a-f]{8})\+(\S+)$/.exec(vkey) : null;
     if (!m) {
-      fail("bad-key");
+      fail(reason);
     }
-    var raw = fromBase64(m[3]);
-    if (raw.length !== 33 || raw[0] !== 1) {
-      fail("bad-key");
+    var raw;
+    try {
+      raw = fromBase64(m[3]);
+    } catch (e) {
+      fail(reason);
+    }
+    if (raw.length !== 33 || raw[0] !== alg) {
+      fail(reason);
     }
     var name = new TextEncoder().encode(m[1]);
     var id = (await sha256(concat([name, new Uint8Array([10]), raw]))).slice(0, 4);
     if (hex(id) !== m[2]) {
-      fail("bad-key");
+      fail(reason);
     }
     if (!strongKey(raw.slice(1))) {
-      fail("bad-key");
+      fail(reason);
     }
     return { name: m[1], id: id, pub: raw.slice(1) };
+  }
+
+  // ---- the witness policy (C2SP tlog-policy) -------------------------------
+  // Lines of fields separated by spaces and tabs; blank and # lines
+  // ignored; `log <vkey> [<url>]`, `witness <name> <vkey> [<url>]`,
+  // `group <name> all|any|<k> <name>...` (names defined on earlier lines,
+  // none twice, 1 <= k <= n), exactly one `quorum <name>|none`. Witnesses
+  // and groups share one namespace, in which `none` is no name.
+  async function parsePolicy(text) {
+    if (typeof text !== "string" || text.length > 65536 || /[\x00-\x08\x0b-\x1f\x7f]/.test(text)) {
+      fail("bad-policy");
+    }
+    var p = { logs: [], witnesses: [], groups: [], quorum: null };
+    var names = new Set();
+    var seenQuorum = false;
+    var define = function (name) {
+      if (name === "none" || names.has(name)) {
+        fail("bad-policy");
+      }
+      names.add(name);
+    };
+    var lines = text.split("\n");
+    for (var i = 0; i < lines.length; i++) {
+      var line = lines[i].replace(/^[ \t]+|[ \t]+$/g, "");
+      if (line === "" || line.charAt(0) === "#") {
+        continue;
+      }
+      var f = line.split(/[ \t]+/);
+      if (f[0] === "log" && (f.length === 2 || f.length === 3)) {
+        p.logs.push(await parseVkey(f[1], 1, "bad-policy"));
+      } else if (f[0] === "witness" && (f.length === 3 || f.length === 4)) {
+        var key = await parseVkey(f[2], 4, "bad-policy");
+        if (p.witnesses.some(function (w) { return equal(w.key.pub, key.pub); })) {
+          fail("bad-policy");
+        }
+        define(f[1]);
+        p.witnesses.push({ name: f[1], key: key });
+      } else if (f[0] === "group" && f.length >= 4) {
+        var members = f.slice(3);
+        var listed = new Set();
+        members.forEach(function (m) {
+          if (m === "none" || !names.has(m) || listed.has(m)) {
+            fail("bad-policy");
+          }
+          listed.add(m);
+        });
+        var k;
+        if (f[2] === "all") {
+          k = members.length;
+        } else if (f[2] === "any") {
+          k = 1;
+        } else if (/^[1-9][0-9]{0,5}$/.test(f[2]) && Number(f[2]) <= members.length) {
+          k = Number(f[2]);
+        } else {
+          fail("bad-policy");
+        }
+        define(f[1]);
+        p.groups.push({ name: f[1], k: k, members: members });
+      } else if (f[0] === "quorum" && f.length === 2 && !seenQuorum) {
+        seenQuorum = true;
+        if (f[1] !== "none" && !names.has(f[1])) {
+          fail("bad-policy");
+        }
+        p.quorum = f[1] === "none" ? null : f[1];
+      } else {
+        fail("bad-policy");
+      }
+    }
+    if (!seenQuorum) {
+      fail("bad-policy");
+    }
+    return p;
+  }
+
+  // Is the quorum met when exactly the witnesses named in `cosigned` (a
+  // Set) cosigned? Groups name only earlier definitions: one pass does.
+  function satisfied(policy, cosigned) {
+    if (policy.quorum === null) {
+      return true;
+    }
+    var met = new Map();
+    policy.witnesses.forEach(function (w) { met.set(w.name, cosigned.has(w.name)); });
+    policy.groups.forEach(function (g) {
+      var n = g.members.filter(function (m) { return met.get(m) === true; }).length;
+      met.set(g.name, n >= g.k);
+    });
+    return met.get(policy.quorum) === true;
+  }
+
+  // The fewest cosignatures that can meet the quorum: the smallest set of
+  // witnesses that satisfies it, searched by size (policies are small; past
+  // a budget, the count of a quorum read as if no group shared a member).
+  function needed(policy) {
+    if (policy.quorum === null) {
+      return 0;
+    }
+    var names = policy.witnesses.map(function (w) { return w.name; });
+    var budget = 200000;
+    for (var size = 1; size <= names.length; size++) {
+      var pick = [];
+      for (var j = 0; j < size; j++) { pick.push(j); }
+      for (;;) {
+        if (--budget < 0) {
+          return disjointNeed(policy, policy.quorum);
+        }
+        if (satisfied(policy, new Set(pick.map(function (x) { return names[x]; })))) {
+          return size;
+        }
+        var at = size - 1;
+        while (at >= 0 && pick[at] === names.length - size + at) { at--; }
+        if (at < 0) { break; }
+        pick[at]++;
+        for (var t = at + 1; t < size; t++) { pick[t] = pick[t - 1] + 1; }
+      }
+    }
+    return disjointNeed(policy, policy.quorum);
+  }
+
+  function disjointNeed(policy, name) {
+    var g = policy.groups.find(function (x) { return x.name === name; });
+    if (!g) {
+      return 1;
+    }
+    var each = g.members.map(function (m) { return disjointNeed(policy, m); }).sort(function (a, b) { return a - b; });
+    return each.slice(0, g.k).reduce(function (a, b) { return a + b; }, 0);
+  }
+
+  // The policy this site serves, as text and the checkpoint size it
+  // holds at (header accord-policy-size).
+  async function fetchPolicy() {
+    var res;
+    try {
+      res = await fetch(out.getAttribute("data-policy") || "/log/policy", {
+        cache: "no-store",
+        credentials: "omit",
+        headers: { Accept: "text/plain" },
+      });
+    } catch (e) {
+      fail("policy-unavailable");
+    }
+    var size = res.headers.get("accord-policy-size");
+    if (!res.ok || size === null || !/^(0|[1-9][0-9]*)$/.test(size)) {
+      fail("policy-unavailable");
+    }
+    out.setAttribute("data-policy-size", size);
+    return { text: await res.text(), size: BigInt(size) };
+  }
+
+  // The names of the policy's witnesses whose cosignature line on `note`
+  // is valid: key name and key ID of a listed witness, 8-byte big-endian
+  // timestamp (1 ... 2^63 - 1) and Ed25519 over cosignature/v1. Null when
+  // this browser has no Ed25519.
+  async function cosigners(policy, note) {
+    var found = [];
+    for (var i = 0; i < policy.witnesses.length; i++) {
+      var w = policy.witnesses[i];
+      var lines = note.sigs.filter(function (s) { return s.name === w.key.name && equal(s.keyId, w.key.id); });
+      for (var j = 0; j < lines.length; j++) {
+        var raw = lines[j].sig;
+        if (raw.length !== 72) {
+          continue;
+        }
+        var ts = 0n;
+        for (var b = 0; b < 8; b++) { ts = (ts << 8n) | BigInt(raw[b]); }
+        if (ts === 0n || ts > (1n << 63n) - 1n) {
+          continue;
+        }
+        var message = new TextEncoder().encode("cosignature/v1\ntime " + ts.toString() + "\n" + note.text);
+        var ok = await ed25519Verify(w.key.pub, raw.slice(8), message);
+        if (ok === null) {
+          return null;
+        }
+        if (ok) {
+          found.push(w.name);
+          break;
+        }
+      }
+    }
+    return found;
   }
 
   // ---- Ed25519 under Accord's strict rule (accord-log/src/ed25519.rs) ----
@@ -324,6 +580,9 @@
       return b;
     });
     var steps = [];
+    // Asked for now, awaited after the log's signature.
+    var policyText = fetchPolicy();
+    policyText.catch(function () {});
 
     // What the page shows is what is checked.
     var shown = document.getElementById("entry-text");
@@ -335,7 +594,7 @@
     if (!equal(leaf, fromBase64(shownLeaf ? shownLeaf.textContent.trim() : d.leaf_hash))) {
       fail("leaf-differs");
     }
-    steps.push("step-leaf");
+    steps.push(msg("step-leaf"));
 
     var key = await parseVkey(d.log_key);
     logKey = { vkey: d.log_key, name: key.name, fp: await fingerprint(key.pub), pinned: pinnedKey(key.name) };
@@ -354,7 +613,7 @@
     if (!equal(root, cp.root)) {
       fail("root-differs");
     }
-    steps.push("step-root");
+    steps.push(msg("step-root"));
 
     var sig = note.sigs.find(function (s) {
       return s.name === key.name && equal(s.keyId, key.id);
@@ -369,7 +628,25 @@
     if (!ok) {
       fail("bad-signature");
     }
-    steps.push("step-signature");
+    steps.push(msg("step-signature"));
+
+    // The witnesses: only a quorum of them makes the checkpoint trusted.
+    var policy = await parsePolicy((await policyText).text);
+    if (policy.logs.length > 0 && !policy.logs.some(function (l) { return equal(l.pub, key.pub); })) {
+      fail("policy-other-log");
+    }
+    var names = await cosigners(policy, note);
+    if (names === null) {
+      return { state: "partial", steps: steps };
+    }
+    var need = needed(policy);
+    var met = satisfied(policy, new Set(names));
+    quorum = { cosigned: names, needed: need, state: policy.quorum === null ? "none" : met ? "met" : "not-met" };
+    var counts = { count: names.length, needed: need };
+    if (!met) {
+      fail("no-quorum", counts);
+    }
+    steps.push(policy.quorum === null ? msg("step-no-witness") : fill(msg("step-quorum"), counts));
     return { state: "true", steps: steps };
   }
 
@@ -446,7 +723,7 @@
     },
     function (e) {
       var reason = e instanceof Failure ? e.reason : "bad-data";
-      show("false", msg("fail"), msg(reason), []);
+      show("false", msg("fail"), fill(msg(reason), e instanceof Failure ? e.vars : null), []);
       showKey();
     }
   );

@@ -16,7 +16,8 @@
 //! ("closes in 3 days") is kept for the minute it was rendered in only.
 //!
 //! A page for one signed-in person (`Cache-Control: private`), the desk
-//! and its endpoints, static assets, and anything but a 200 are never
+//! and its endpoints, static assets, `/witnesses` (its availability
+//! changes with every checkpoint), and anything but a 200 are never
 //! kept. Set `ACCORD_PAGE_CACHE=off` in the environment to render every
 //! request (the benchmark measures both).
 //!
@@ -273,8 +274,11 @@ fn lock() -> std::sync::MutexGuard<'static, Pages> {
     pages().lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Never kept: the desk (one person's), static assets (served immutable
+/// by themselves), and `/witnesses`, whose witnesses' availability changes
+/// with every checkpoint, cosigned or not, without any commit.
 fn cacheable_path(path: &str) -> bool {
-    !(path.starts_with("/desk") || path.starts_with("/static/"))
+    !(path.starts_with("/desk") || path.starts_with("/static/") || path == "/witnesses" || path == "/witnesses/")
 }
 
 /// The middleware: serve a kept page, or render and keep it.
@@ -469,5 +473,17 @@ mod tests {
         assert!(!cacheable_path("/desk/session"));
         assert!(!cacheable_path("/static/portal.css"));
         assert!(cacheable_path("/proposals/p-1"));
+    }
+
+    #[test]
+    fn the_witnesses_page_is_never_kept() {
+        assert!(!cacheable_path("/witnesses"));
+        assert!(!cacheable_path("/witnesses/"));
+        // The pages that show the line about a checkpoint's cosignatures
+        // are kept: a published checkpoint's cosignatures never change,
+        // and a new checkpoint drops them (Area::Checkpoint).
+        assert!(cacheable_path("/log"));
+        assert!(areas_of("/log").is_some_and(|a| a.contains(&Area::Checkpoint)));
+        assert!(areas_of("/entries/3").is_some_and(|a| a.contains(&Area::Checkpoint)));
     }
 }

@@ -62,6 +62,7 @@ pub(crate) async fn page(ctx: Ctx, State(node): State<AppState>) -> Response {
                 p { (ctx.tr.ta("home-log-size", &[("size", shell.size.into())])) }
                 p { (ctx.t("home-log-root")) " " code class="hash" { (shell.root) } }
                 p { a href="/log" { (ctx.t("home-log-verify")) } }
+                p { a href="/witnesses" { (ctx.t("home-witnesses")) } }
             }
         };
         let title = ctx.t("nav-home");

@@ -80,12 +80,13 @@ macro_rules! ftl_files {
             include_str!(concat!("../locales/", $lang, "/log.ftl")),
             include_str!(concat!("../locales/", $lang, "/desk.ftl")),
             include_str!(concat!("../locales/", $lang, "/registry.ftl")),
+            include_str!(concat!("../locales/", $lang, "/witnesses.ftl")),
         ]
     };
 }
 
 /// The FTL sources of one language, all areas.
-pub fn sources(ui: Ui) -> [&'static str; 8] {
+pub fn sources(ui: Ui) -> [&'static str; 9] {
     match ui {
         Ui::Ar => ftl_files!("ar"),
         Ui::Zh => ftl_files!("zh"),

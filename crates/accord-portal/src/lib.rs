@@ -27,6 +27,7 @@ mod members;
 mod names;
 mod proposals;
 mod registry;
+mod witnesses;
 
 use accord_node::Node;
 use axum::routing::get;
@@ -46,6 +47,7 @@ pub fn routes(node: AppState) -> Router<AppState> {
         .merge(code::routes())
         .merge(registry::routes())
         .merge(log::routes())
+        .merge(witnesses::routes())
         .merge(desk::routes())
         .layer(axum::middleware::from_fn_with_state(node, cache::layer))
 }

@@ -126,6 +126,8 @@ struct Row {
 
 struct LogData {
     checkpoint: Option<Arc<Published>>,
+    /// Member id → name, for who cosigned the checkpoint.
+    names: std::collections::BTreeMap<String, String>,
     vkey: String,
     /// Entries `[start, end)`, newest first.
     rows: Vec<Row>,
@@ -164,13 +166,15 @@ async fn log_page(ctx: Ctx, State(node): State<AppState>, headers: HeaderMap, Ra
         Ok(b) => b,
         Err(e) => return reply(&ctx, Err(e)),
     };
+    let tr = ctx.tr;
     let r = load(&node, move |n| {
         let checkpoint = n.checkpoint();
+        let names = crate::witnesses::member_names(n, tr)?;
         let size = checkpoint.as_ref().map_or(0, |c| c.size);
         let end = before.map_or(size, |b| b.min(size));
         let start = end.saturating_sub(PER_PAGE);
         let rows = read_rows(n, start, end)?;
-        Ok(LogData { checkpoint, vkey: n.log_vkey().to_vkey(), rows, start, end })
+        Ok(LogData { checkpoint, names, vkey: n.log_vkey().to_vkey(), rows, start, end })
     })
     .await;
     let base = base_url(&headers);
@@ -207,7 +211,7 @@ fn log_body(ctx: &Ctx, d: &LogData, base: &str) -> Markup {
     html! {
         h1 { (ctx.t("log-title")) }
         p class="lead" { (ctx.t("log-intro")) }
-        (checkpoint_section(ctx, d.checkpoint.as_deref()))
+        (checkpoint_section(ctx, d.checkpoint.as_deref(), &d.names))
         section aria-labelledby="key-h" {
             h2 id="key-h" { (ctx.t("log-key-heading")) }
             p { (ctx.t("log-key-intro")) }
@@ -219,7 +223,7 @@ fn log_body(ctx: &Ctx, d: &LogData, base: &str) -> Markup {
     }
 }
 
-fn checkpoint_section(ctx: &Ctx, cp: Option<&Published>) -> Markup {
+fn checkpoint_section(ctx: &Ctx, cp: Option<&Published>, names: &std::collections::BTreeMap<String, String>) -> Markup {
     html! {
         section aria-labelledby="checkpoint-h" {
             h2 id="checkpoint-h" { (ctx.t("log-checkpoint-heading")) }
@@ -232,6 +236,7 @@ fn checkpoint_section(ctx: &Ctx, cp: Option<&Published>) -> Markup {
                     dd { code class="hash" dir="ltr" id="checkpoint-root" { (c.root.to_base64()) } }
                 }
                 figure class="note" { figcaption { (ctx.t("log-checkpoint-note-label")) } pre class="exact" id="checkpoint-note" dir="ltr" { (c.note) } }
+                (crate::witnesses::line(ctx, &crate::witnesses::Witnessed::of(c), names))
                 p { a href="/log/checkpoint" { (ctx.t("log-checkpoint-raw")) } }
             } @else {
                 p { (ctx.t("log-no-checkpoint")) }

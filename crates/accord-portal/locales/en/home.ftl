@@ -15,3 +15,4 @@ home-log = The public log
 home-log-size = Signed entries when this page was read: { $size }
 home-log-root = Root hash:
 home-log-verify = See the checkpoint and verify entries
+home-witnesses = The witnesses who cosign its checkpoints

@@ -15,3 +15,4 @@ home-log = El registro público
 home-log-size = Entradas firmadas cuando se leyó esta página: { $size }
 home-log-root = Hash raíz:
 home-log-verify = Ver el punto de control y verificar las entradas
+home-witnesses = Los testigos que cofirman sus puntos de control

@@ -15,3 +15,4 @@ home-log = Le journal public
 home-log-size = Entrées signées quand cette page a été lue : { $size }
 home-log-root = Hachage racine :
 home-log-verify = Voir le point de contrôle et vérifier les entrées
+home-witnesses = Les témoins qui cosignent ses points de contrôle

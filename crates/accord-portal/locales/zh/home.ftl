@@ -9,3 +9,4 @@ home-log = 公共日志
 home-log-size = 读取本页时的已签名条目：{ $size }
 home-log-root = 根哈希：
 home-log-verify = 查看检查点并验证条目
+home-witnesses = 联署其检查点的见证者

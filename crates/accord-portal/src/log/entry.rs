@@ -10,6 +10,7 @@
 use super::{audit_command, bad_index, base_url, lang_query, parse_index, type_label};
 use crate::ctx::Ctx;
 use crate::layout::{self, load, reply, Nav, Page, PageError};
+use crate::witnesses::Witnessed;
 use crate::AppState;
 use accord_log::Checkpoint;
 use accord_node::EntryView;
@@ -29,6 +30,9 @@ struct EntryPage {
     checkpoint: Checkpoint,
     vkey: String,
     origin: String,
+    /// Who cosigned the checkpoint, and what that made.
+    witnessed: Option<Witnessed>,
+    names: std::collections::BTreeMap<String, String>,
 }
 
 /// Why there is no page for an index.
@@ -53,9 +57,10 @@ pub(crate) async fn page(
     if given != index.to_string() {
         return Redirect::permanent(&format!("/entries/{index}{}", lang_query(&ctx))).into_response();
     }
-    let mut r = load(&node, move |n| read(n, index)).await;
+    let tr = ctx.tr;
+    let mut r = load(&node, move |n| read(n, index, tr)).await;
     if matches!(r, Ok((_, Err(Missing::NotCovered { .. })))) && covered_soon(&node, index).await {
-        r = load(&node, move |n| read(n, index)).await;
+        r = load(&node, move |n| read(n, index, tr)).await;
     }
     let base = base_url(&headers);
     let r = r.and_then(|(shell, found)| match found {
@@ -89,15 +94,24 @@ async fn covered_soon(node: &AppState, index: u64) -> bool {
     false
 }
 
-fn read(n: &accord_node::Node, index: u64) -> Result<Result<EntryPage, Missing>, PageError> {
+fn read(n: &accord_node::Node, index: u64, tr: crate::i18n::Tr) -> Result<Result<EntryPage, Missing>, PageError> {
     let Some(view) = n.entry(index).map_err(PageError::storage)? else {
         let covered = n.checkpoint().map_or(0, |c| c.size);
         let size = n.reads().size().map_err(PageError::storage)?;
         return Ok(Err(if index < size { Missing::NotCovered { covered } } else { Missing::Beyond { size } }));
     };
-    let (checkpoint, _) = Checkpoint::open(view.proof.checkpoint.as_bytes(), n.log_vkey())
+    let (checkpoint, note) = Checkpoint::open(view.proof.checkpoint.as_bytes(), n.log_vkey())
         .map_err(|e| PageError::storage(format!("published checkpoint: {e}")))?;
-    Ok(Ok(EntryPage { view, checkpoint, vkey: n.log_vkey().to_vkey(), origin: n.origin().to_string() }))
+    let witnessed = Witnessed::find(n, checkpoint.size, &checkpoint.root, &note);
+    let names = crate::witnesses::member_names(n, tr)?;
+    Ok(Ok(EntryPage {
+        view,
+        checkpoint,
+        vkey: n.log_vkey().to_vkey(),
+        origin: n.origin().to_string(),
+        witnessed,
+        names,
+    }))
 }
 
 fn missing(ctx: &Ctx, index: u64, m: Missing) -> PageError {
@@ -308,6 +322,9 @@ fn proof_section(ctx: &Ctx, p: &EntryPage) -> Markup {
                 dd { code class="hash" dir="ltr" id="checkpoint-root" { (cp.root.to_base64()) } }
             }
             figure class="note" { figcaption { (ctx.t("log-checkpoint-note-label")) } pre class="exact" id="checkpoint-note" dir="ltr" { (p.view.proof.checkpoint) } }
+            @if let Some(w) = &p.witnessed {
+                (crate::witnesses::line(ctx, w, &p.names))
+            }
         }
     }
 }
@@ -317,10 +334,12 @@ fn proof_section(ctx: &Ctx, p: &EntryPage) -> Markup {
 fn check_section(ctx: &Ctx, p: &EntryPage, base: &str) -> Markup {
     let cp = &p.checkpoint;
     let m = |id: &str| ctx.t(id);
+    // Counts filled in by the script.
+    let counts = |id: &str| ctx.tr.ta(id, &[("count", "{count}".into()), ("needed", "{needed}".into())]);
     html! {
         section aria-labelledby="check-h" {
             h2 id="check-h" { (ctx.t("log-check-heading")) }
-            p { (ctx.t("log-check-intro")) }
+            p { (ctx.t("log-check-intro")) " " (ctx.t("log-check-intro-witnesses")) }
             div id="proof-result" class="panel" role="status" aria-live="polite"
                 data-msg-checking=(m("log-check-running"))
                 data-msg-ok=(m("log-check-ok"))
@@ -343,7 +362,15 @@ fn check_section(ctx: &Ctx, p: &EntryPage, base: &str) -> Markup {
                 data-msg-fingerprint=(m("log-check-fingerprint"))
                 data-msg-pin=(m("log-check-pin"))
                 data-msg-pinned=(m("log-check-pinned"))
-                data-msg-key-changed=(m("log-check-key-changed")) {
+                data-msg-key-changed=(m("log-check-key-changed"))
+                data-msg-policy-unavailable=(m("log-check-policy-unavailable"))
+                data-msg-bad-policy=(m("log-check-bad-policy"))
+                data-msg-policy-other-log=(m("log-check-policy-other-log"))
+                data-msg-no-quorum=(counts("log-check-no-quorum"))
+                data-msg-step-quorum=(counts("log-check-step-quorum"))
+                data-msg-step-no-witness=(m("log-check-step-no-witness"))
+                data-msg-cosigned-by=(m("log-check-cosigned-by"))
+                data-policy="/log/policy" {
                 p { (ctx.t("log-check-needs-js")) }
             }
             p { (ctx.t("log-check-cli")) }
