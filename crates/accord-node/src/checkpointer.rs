@@ -112,7 +112,9 @@ impl CheckpointSigner for Signer {
 
 /// Gathers cosignatures of a signed checkpoint from the witnesses of the
 /// policy in force at its size: what came back in the stage's time, in any
-/// order; none is an answer too. Implementations bound their own time
+/// order; none is an answer too. Each line returned must be a valid
+/// cosignature by its witness's key (the published checkpoint counts it
+/// by name). Implementations bound their own time
 /// ([`crate::witnesses::WitnessClient`]).
 pub trait Cosigners: Send + Sync {
     fn cosign(&self, signed: &Note, cp: &Checkpoint, policy: &PolicyInForce) -> Vec<NoteSignature>;
@@ -153,9 +155,19 @@ fn publish(shared: &Shared, previous: u64, cp: Checkpoint, policy: Arc<PolicyInF
     // (accord_log::note::MAX_SIGNATURES, Go's note package alike): the
     // log's line and at most 99 cosignatures.
     cosignatures.truncate(accord_log::note::MAX_SIGNATURES - 1);
+    // The cosigners checked each line against its witness's key already
+    // (`Cosigners::cosign`); who cosigned is read from the lines' names.
+    let mut cosigned = std::collections::BTreeMap::new();
+    for s in &cosignatures {
+        if let Some(w) = policy.policy.witnesses.iter().find(|w| w.key.names(s)) {
+            let ts = s.signature.get(..8).and_then(|b| b.try_into().ok()).map_or(0, u64::from_be_bytes);
+            cosigned.insert(w.name.clone(), ts);
+        }
+    }
     note.signatures.extend(cosignatures);
     timed(t, &m.checkpoint_cosign_micros);
-    let verdict = policy.policy.verify(&note);
+    let quorum = policy.policy.satisfied(&cosigned.keys().cloned().collect());
+    let verdict = accord_log::policy::Verdict { cosigned, bad: Default::default(), quorum };
     if !verdict.quorum {
         m.checkpoints_without_quorum.fetch_add(1, Relaxed);
     }

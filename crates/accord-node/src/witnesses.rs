@@ -123,6 +123,9 @@ struct Task {
     note: Arc<String>,
     text: Arc<String>,
     size: u64,
+    /// A consistency proof computed once for every witness at this old
+    /// size (most are at the previous checkpoint's): (old, proof).
+    proof: Option<(u64, Arc<Vec<accord_log::Hash>>)>,
     reply: Sender<(String, Outcome, Option<NoteSignature>)>,
 }
 
@@ -251,6 +254,11 @@ impl Cosigners for WitnessClient {
         let text = Arc::new(signed.text().to_string());
         let (tx, rx): (Sender<_>, Receiver<_>) = channel();
         let mut asked = BTreeSet::new();
+        let olds: HashMap<String, u64> = {
+            let workers = lock(&self.workers);
+            workers.iter().map(|(n, w)| (n.clone(), lock(&w.report).old)).collect()
+        };
+        let mut proofs: HashMap<u64, Option<Arc<Vec<accord_log::Hash>>>> = HashMap::new();
         for (name, inbox) in &inboxes {
             let (m, cv) = &**inbox;
             let mut ib = lock(m);
@@ -259,8 +267,17 @@ impl Cosigners for WitnessClient {
                 self.record(name, cp.size, &Outcome::Busy);
                 continue;
             }
+            let old = olds.get(name).copied().unwrap_or(0);
+            let proof = proofs
+                .entry(old)
+                .or_insert_with(|| match consistency_proof(&mut StoreHashes(self.store.as_ref()), old, cp.size) {
+                    Ok(Ok(p)) => Some(Arc::new(p)),
+                    _ => None,
+                })
+                .clone()
+                .map(|p| (old, p));
             ib.busy = true;
-            ib.task = Some(Task { note: note.clone(), text: text.clone(), size: cp.size, reply: tx.clone() });
+            ib.task = Some(Task { note: note.clone(), text: text.clone(), size: cp.size, proof, reply: tx.clone() });
             cv.notify_all();
             asked.insert(name.clone());
         }
@@ -369,10 +386,14 @@ impl Job {
                     None,
                 );
             }
-            let proof = match consistency_proof(&mut StoreHashes(self.store.as_ref()), old, task.size) {
-                Ok(Ok(p)) => p,
-                Ok(Err(e)) => return (Outcome::Refused(0, format!("no consistency proof: {e}")), None),
-                Err(e) => return (Outcome::Unreachable(format!("cannot read the log's hashes: {e}")), None),
+            let shared = task.proof.as_ref().filter(|(o, _)| *o == old).map(|(_, p)| p.as_ref().clone());
+            let proof = match shared {
+                Some(p) => p,
+                None => match consistency_proof(&mut StoreHashes(self.store.as_ref()), old, task.size) {
+                    Ok(Ok(p)) => p,
+                    Ok(Err(e)) => return (Outcome::Refused(0, format!("no consistency proof: {e}")), None),
+                    Err(e) => return (Outcome::Unreachable(format!("cannot read the log's hashes: {e}")), None),
+                },
             };
             let body = AddCheckpoint { old, proof, checkpoint: task.note.as_bytes().to_vec() }.to_bytes();
             let answer = self.http.post(format!("{}/add-checkpoint", self.url)).body(body).send();
