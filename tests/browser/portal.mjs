@@ -10,7 +10,7 @@
 // keyboard use (skip link, visible focus), a delegate signing in on /desk
 // with a demo key and casting a vote that then shows on the proposal's
 // page, the entry's inclusion proof checked in the browser (and the witness
-// quorum it requires: `quorum none` passes saying no witness cosigns; a
+// quorum it requires (the demo's five witnesses make it); `quorum none` passes saying no witness cosigns; a
 // policy naming a witness that did not cosign is refused, and passes once
 // the checkpoint carries that witness's cosignature), /witnesses (axe in
 // six languages, a phone's width, keyboard), the desk over
@@ -921,12 +921,13 @@ await check('entry: the inclusion proof and checkpoint verify in the browser', a
 
 // ---------------------------------------------------------------- the witnesses' quorum in the proof check
 // verify.js passes an entry only if the log signed its checkpoint AND the
-// witness policy's quorum cosigned it. The demo body registers no witness
-// (its policy is `quorum none`): the check passes and says no witness
-// cosigns. Then the same page against a policy that names a witness (the
-// policy answer replaced in this browser only): refused, naming 0 valid
-// cosignatures of 1 needed; and with that witness's cosignature added to
-// the checkpoint: passes, naming the witness.
+// witness policy's quorum cosigned it. The demo body's five witnesses (one
+// per UN regional group) cosign its checkpoints: the check passes, naming
+// them, 5 of the 3 needed. Then the same page against other policies (the
+// policy answer replaced in this browser only): `quorum none` passes and
+// says no witness cosigns; a policy naming a witness that did not cosign
+// is refused, 0 valid cosignatures of 1 needed; and with that witness's
+// cosignature added to the checkpoint it passes, naming the witness.
 
 /** A message of locales/<lang>/log.ftl as the page shows it: backquotes
  * gone (they become <code>), {count}/{needed} filled in. */
@@ -955,18 +956,32 @@ function testWitness(name) {
   };
 }
 
-/** This body's policy with the quorum replaced by one witness's. */
-async function policyNaming(ctx, witness) {
+/** This body's policy: its size and text. */
+async function demoPolicy(ctx) {
   const res = await ctx.request.get('/log/policy');
   assert(res.status() === 200, `/log/policy answered ${res.status()}`);
   const size = res.headers()['accord-policy-size'];
   assert(/^[0-9]+$/.test(size || ''), `/log/policy has accord-policy-size ${JSON.stringify(size)}`);
   const text = await res.text();
-  assert(/^quorum none$/m.test(text), `the demo's policy is not quorum none:\n${text}`);
-  return { size, text: text.replace(/^quorum none$/m, `witness TST ${witness.vkey}\nquorum TST`) };
+  const log = /^log .*$/m.exec(text);
+  assert(log, `the demo's policy names no log:\n${text}`);
+  return { size, text, log: log[0] };
 }
 
-await check('proof check: the demo policy is `quorum none`; the entry passes and says no witness cosigns it', async () => {
+/** This body's log, with only one witness, `witness`, as the quorum. */
+async function policyNaming(ctx, witness) {
+  const p = await demoPolicy(ctx);
+  return { size: p.size, text: `${p.log}\nwitness TST ${witness.vkey}\nquorum TST\n` };
+}
+
+/** Serves `policy` as /log/policy to `page`. */
+async function servePolicy(page, policy) {
+  await page.route('**/log/policy', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/plain; charset=utf-8', headers: { 'accord-policy-size': policy.size }, body: policy.text }),
+  );
+}
+
+await check('proof check: the demo\'s five witnesses cosign; the entry passes naming them; under `quorum none` it says no witness cosigns', async () => {
   const ctx = await context();
   try {
     for (const lang of ['en', 'ar']) {
@@ -974,15 +989,28 @@ await check('proof check: the demo policy is `quorum none`; the entry passes and
       const problems = watch(page);
       const v = await entryVerdict(page, `/entries/1${lang === 'en' ? '' : `?lang=${lang}`}`);
       assert(v.pass && v.verified === 'true', `(${lang}) the check did not pass: ${JSON.stringify(v)}; ${problems.join('; ')}`);
-      assert(v.quorum === 'none' && v.needed === 0 && v.cosignatures === 0, `(${lang}) quorum ${v.quorum}, ${v.cosignatures} of ${v.needed}`);
-      const want = shown(lang, 'log-check-step-no-witness');
-      assert(v.text.includes(want), `(${lang}) the verdict does not say no witness cosigns (${want}): ${v.text}`);
+      assert(v.quorum === 'met' && v.needed === 3 && v.cosignatures === 5, `(${lang}) quorum ${v.quorum}, ${v.cosignatures} of ${v.needed}`);
+      assert(v.cosigners.join() === 'BRA,CHN,FRA,KEN,RUS', `(${lang}) cosigners ${JSON.stringify(v.cosigners)}`);
+      if (lang === 'en') {
+        const want = shown(lang, 'log-check-step-quorum', { count: 5, needed: 3 });
+        assert(v.text.includes(want), `(${lang}) the verdict does not say ${JSON.stringify(want)}: ${v.text}`);
+      }
       const line = await page.locator('#checkpoint-witnesses').getAttribute('data-quorum');
-      assert(line === 'none', `(${lang}) the checkpoint's witness line says data-quorum=${line}`);
-      await shot(page, `${lang}-entry-verified-quorum-none`);
+      assert(line === 'met', `(${lang}) the checkpoint's witness line says data-quorum=${line}`);
+      await shot(page, `${lang}-entry-verified-quorum-met-demo`);
       assert(problems.length === 0, problems.join('; '));
       await page.close();
     }
+    const p = await demoPolicy(ctx);
+    const page = await ctx.newPage();
+    const problems = watch(page);
+    await servePolicy(page, { size: p.size, text: `${p.log}\nquorum none\n` });
+    const v = await entryVerdict(page, '/entries/1?lang=en');
+    assert(v.pass && v.quorum === 'none' && v.needed === 0, `quorum none: ${JSON.stringify(v)}`);
+    const want = shown('en', 'log-check-step-no-witness');
+    assert(v.text.includes(want), `the verdict does not say no witness cosigns (${want}): ${v.text}`);
+    await shot(page, 'en-entry-verified-quorum-none');
+    assert(problems.length === 0, problems.join('; '));
   } finally {
     await ctx.close();
   }
@@ -995,9 +1023,7 @@ await check('proof check: a policy that needs a witness who did not cosign is re
     const policy = await policyNaming(ctx, witness);
     const page = await ctx.newPage();
     const problems = watch(page);
-    await page.route('**/log/policy', (route) =>
-      route.fulfill({ status: 200, contentType: 'text/plain; charset=utf-8', headers: { 'accord-policy-size': policy.size }, body: policy.text }),
-    );
+    await servePolicy(page, policy);
     const refused = await entryVerdict(page, '/entries/1');
     assert(!refused.pass && refused.verified === 'false', `a checkpoint without its quorum passed: ${JSON.stringify(refused)}`);
     assert(refused.quorum === 'not-met' && refused.cosignatures === 0 && refused.needed === 1, `refusal counts: ${JSON.stringify(refused)}`);

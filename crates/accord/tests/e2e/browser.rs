@@ -6,7 +6,8 @@
 //! right to left), what Arabic, Chinese and Russian readers see in their
 //! language (names, dates, the Code's text), the language switcher,
 //! keyboard use, signing in on the desk and casting a vote, the entry's
-//! proof checked in the browser, the desk over plain HTTP by a name that is
+//! proof checked in the browser (its witness quorum too: `/witnesses`, and
+//! `entry_verdict` for the split-view test), the desk over plain HTTP by a name that is
 //! not loopback (it says it needs HTTPS) and over HTTPS (`accord serve
 //! --tls-cert` on a copy of the demo body, with a certificate for
 //! `accord.test` made here), pages without JavaScript, and screenshots into
@@ -158,4 +159,29 @@ fn the_portal_works_in_a_real_browser() {
     let (ok, printed) = run_script(&chromium, &nodes, &demo, &shots, &dir.path().join("browser.log"));
     assert!(ok, "the browser checks failed (screenshots in {}):\n{printed}", shots.display());
     println!("{printed}");
+}
+
+/// The verdict of the in-browser proof check on the entry page `entry` of
+/// the node at `url` (`tests/browser/verdict.mjs` in headless Chromium):
+/// `None`, loudly, when the browser tools are missing outside CI; a
+/// failure under CI=true.
+pub fn entry_verdict(url: &str, entry: u64) -> Option<serde_json::Value> {
+    let chromium = match tools() {
+        Ok(c) => c,
+        Err(why) if ci() => panic!("CI=true but the browser tools are missing: {why}"),
+        Err(why) => {
+            eprintln!("SKIPPED: the browser's proof check: {why}");
+            return None;
+        }
+    };
+    let out = Command::new("node")
+        .arg(repo_root().join("tests/browser/verdict.mjs"))
+        .args(["--url", url, "--entry", &entry.to_string()])
+        .env("CHROMIUM", chromium)
+        .current_dir(repo_root())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "verdict.mjs: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    Some(serde_json::from_slice(&out.stdout).unwrap())
 }

@@ -337,6 +337,19 @@ fn a_split_view_is_refused_by_every_witness_and_reported_with_evidence() {
         assert_eq!(w["results"]["cosigned"].as_u64().unwrap_or(0), 0, "{w}");
         assert!(w["last_problem"].as_str().is_some_and(|p| !p.is_empty()), "{w}");
     }
+    // The portal's proof check, in a browser, refuses B's checkpoint and
+    // trusts A's.
+    if let Some(v) = crate::browser::entry_verdict(&b.url, at_b) {
+        assert_eq!(v["pass"], false, "{v}");
+        assert_eq!(v["quorum"], "not-met", "{v}");
+        assert_eq!(v["cosignatures"], 0, "{v}");
+        assert_eq!(v["needed"], 2, "{v}");
+    }
+    if let Some(v) = crate::browser::entry_verdict(&a.url, at_a) {
+        assert_eq!(v["pass"], true, "{v}");
+        assert_eq!(v["quorum"], "met", "{v}");
+        assert_eq!(v["cosigners"], serde_json::json!(["M000", "M001", "M002"]), "{v}");
+    }
     // B alone does not pass an audit: its checkpoint lacks a quorum.
     let out = audit(&b.url, &fork_dir.path().join("b.json"), &[]);
     assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stdout));
