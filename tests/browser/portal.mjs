@@ -10,7 +10,7 @@
 // keyboard use (skip link, visible focus), a delegate signing in on /desk
 // with a demo key and casting a vote that then shows on the proposal's
 // page, the entry's inclusion proof checked in the browser (and the witness
-// quorum it requires (the demo's five witnesses make it); `quorum none` passes saying no witness cosigns; a
+// quorum it requires (the demo's five witnesses make it); `quorum none` is only "unwitnessed", saying no witness cosigns; a
 // policy naming a witness that did not cosign is refused, and passes once
 // the checkpoint carries that witness's cosignature), /witnesses (axe in
 // six languages, a phone's width, keyboard), the desk over
@@ -924,8 +924,9 @@ await check('entry: the inclusion proof and checkpoint verify in the browser', a
 // witness policy's quorum cosigned it. The demo body's five witnesses (one
 // per UN regional group) cosign its checkpoints: the check passes, naming
 // them, 5 of the 3 needed. Then the same page against other policies (the
-// policy answer replaced in this browser only): `quorum none` passes and
-// says no witness cosigns; a policy naming a witness that did not cosign
+// policy answer replaced in this browser only): `quorum none` is not a
+// pass ("unwitnessed") and says no witness cosigns; a policy naming
+// another log's key is refused; a policy naming a witness that did not cosign
 // is refused, 0 valid cosignatures of 1 needed; and with that witness's
 // cosignature added to the checkpoint it passes, naming the witness.
 
@@ -981,7 +982,7 @@ async function servePolicy(page, policy) {
   );
 }
 
-await check('proof check: the demo\'s five witnesses cosign; the entry passes naming them; under `quorum none` it says no witness cosigns', async () => {
+await check('proof check: the demo\'s five witnesses cosign; the entry passes naming them; under `quorum none` it is only "unwitnessed" and says no witness cosigns', async () => {
   const ctx = await context();
   try {
     for (const lang of ['en', 'ar']) {
@@ -1006,7 +1007,8 @@ await check('proof check: the demo\'s five witnesses cosign; the entry passes na
     const problems = watch(page);
     await servePolicy(page, { size: p.size, text: `${p.log}\nquorum none\n` });
     const v = await entryVerdict(page, '/entries/1?lang=en');
-    assert(v.pass && v.quorum === 'none' && v.needed === 0, `quorum none: ${JSON.stringify(v)}`);
+    // No witness vouches for it: not a pass, and it says why.
+    assert(!v.pass && v.verified === 'unwitnessed' && v.quorum === 'none' && v.needed === 0, `quorum none: ${JSON.stringify(v)}`);
     const want = shown('en', 'log-check-step-no-witness');
     assert(v.text.includes(want), `the verdict does not say no witness cosigns (${want}): ${v.text}`);
     await shot(page, 'en-entry-verified-quorum-none');

@@ -154,6 +154,17 @@ fn publish(shared: &Shared, previous: u64, cp: Checkpoint, policy: Arc<PolicyInF
     // Signed-note verifiers refuse notes of more than 100 signature lines
     // (accord_log::note::MAX_SIGNATURES, Go's note package alike): the
     // log's line and at most 99 cosignatures.
+    // Should more arrive, the counted witnesses' lines are kept first.
+    let counted: std::collections::BTreeSet<&str> = policy
+        .witnesses
+        .iter()
+        .filter(|w| w.counted)
+        .filter_map(|w| policy.policy.witnesses.iter().find(|p| p.name == w.member))
+        .map(|p| p.name.as_str())
+        .collect();
+    let is_counted =
+        |s: &NoteSignature| policy.policy.witnesses.iter().any(|w| w.key.names(s) && counted.contains(w.name.as_str()));
+    cosignatures.sort_by_key(|s| !is_counted(s));
     cosignatures.truncate(accord_log::note::MAX_SIGNATURES - 1);
     // The cosigners checked each line against its witness's key already
     // (`Cosigners::cosign`); who cosigned is read from the lines' names.

@@ -176,6 +176,11 @@ impl WitnessClient {
             .timeout(opts.timeout)
             .connect_timeout(opts.timeout)
             .redirect(reqwest::redirect::Policy::none())
+            // No proxy from the environment, and names resolved only to
+            // public addresses, at the moment of connecting (no second
+            // lookup a rebinding name could answer differently).
+            .no_proxy()
+            .dns_resolver(Arc::new(PublicOnly { allow_private: opts.allow_private }))
             .pool_max_idle_per_host(2)
             .user_agent(concat!("accord-node/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -468,25 +473,61 @@ impl Job {
     }
 }
 
+/// Resolves witness host names for the HTTP client, refusing any name
+/// with an address that is not public (unless allowed): the addresses
+/// checked are the ones connected to.
+struct PublicOnly {
+    allow_private: bool,
+}
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let allow = self.allow_private;
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let addrs: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            if !allow {
+                if let Some(a) = addrs.iter().find(|a| !public(&a.ip())) {
+                    return Err(format!("{host} resolves to {a}, not a public address").into());
+                }
+            }
+            let out: reqwest::dns::Addrs = Box::new(addrs.into_iter());
+            Ok(out)
+        })
+    }
+}
+
+/// Is `a` a public unicast address (not loopback, private, link-local,
+/// shared, benchmarking, reserved, documentation-free of special use)?
 fn public(a: &IpAddr) -> bool {
     match a {
         IpAddr::V4(v) => {
+            let o = v.octets();
             !(v.is_loopback()
                 || v.is_private()
                 || v.is_link_local()
                 || v.is_unspecified()
                 || v.is_broadcast()
                 || v.is_multicast()
-                || v.octets()[0] == 100 && (v.octets()[1] & 0xc0) == 64)
+                || o[0] == 0
+                || o[0] >= 240
+                || (o[0] == 100 && (o[1] & 0xc0) == 64)
+                || (o[0] == 192 && o[1] == 0 && o[2] == 0)
+                || (o[0] == 198 && (o[1] & 0xfe) == 18))
         }
         IpAddr::V6(v) => {
             let s = v.segments();
+            let embedded_v4 = |x: std::net::Ipv4Addr| !public(&IpAddr::V4(x));
             !(v.is_loopback()
                 || v.is_unspecified()
                 || v.is_multicast()
                 || (s[0] & 0xfe00) == 0xfc00
                 || (s[0] & 0xffc0) == 0xfe80
-                || v.to_ipv4_mapped().is_some_and(|m| !public(&IpAddr::V4(m))))
+                || v.to_ipv4_mapped().is_some_and(embedded_v4)
+                // NAT64 (64:ff9b::/96), 6to4 (2002::/16), IPv4-compatible (::a.b.c.d).
+                || (s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0])
+                || s[0] == 0x2002
+                || (s[..6] == [0, 0, 0, 0, 0, 0]))
         }
     }
 }

@@ -14,8 +14,9 @@
 //      lists (C2SP tlog-cosignature, cosignature/v1, same strict rule) and
 //      evaluates the policy's quorum on the witnesses that cosigned.
 // The outcome goes into #proof-result: data-verified="true" when all four
-// hold (a policy of `quorum none` holds with no cosignature, and says
-// so), "partial" when the proof holds but this browser cannot check
+// hold, "unwitnessed" when the proof and the log's signature hold but the
+// policy is `quorum none` (no witness vouches for the checkpoint: not a
+// pass), "partial" when the proof holds but this browser cannot check
 // Ed25519, "unavailable" when there is no WebCrypto here, "false" (with
 // the reason) otherwise — a checkpoint the log signed but too few
 // witnesses cosigned is refused, naming how many valid cosignatures there
@@ -632,7 +633,9 @@
 
     // The witnesses: only a quorum of them makes the checkpoint trusted.
     var policy = await parsePolicy((await policyText).text);
-    if (policy.logs.length > 0 && !policy.logs.some(function (l) { return equal(l.pub, key.pub); })) {
+    // The policy must name this log's key: one naming none (or another)
+    // is not this log's policy.
+    if (!policy.logs.some(function (l) { return equal(l.pub, key.pub); })) {
       fail("policy-other-log");
     }
     var names = await cosigners(policy, note);
@@ -646,7 +649,14 @@
     if (!met) {
       fail("no-quorum", counts);
     }
-    steps.push(policy.quorum === null ? msg("step-no-witness") : fill(msg("step-quorum"), counts));
+    if (policy.quorum === null) {
+      // Nothing but the log's own key vouches for this checkpoint: a node
+      // showing a view to this visitor alone could serve `quorum none`
+      // too. Not a pass: "unwitnessed".
+      steps.push(msg("step-no-witness"));
+      return { state: "unwitnessed", steps: steps };
+    }
+    steps.push(fill(msg("step-quorum"), counts));
     return { state: "true", steps: steps };
   }
 
@@ -718,7 +728,7 @@
   out.textContent = msg("checking");
   check().then(
     function (r) {
-      show(r.state, msg(r.state === "true" ? "ok" : "partial"), "", r.steps);
+      show(r.state, msg(r.state === "true" ? "ok" : r.state === "unwitnessed" ? "unwitnessed" : "partial"), "", r.steps);
       showKey();
     },
     function (e) {

@@ -19,7 +19,15 @@ pub struct WitnessRegister {
 impl WitnessRegister {
     pub(crate) fn validate(&self) -> Result<(), String> {
         witness_url(&self.url)?;
-        self.key().map(|_| ())
+        let key = self.key()?;
+        let name = key.name();
+        if name.len() > MAX_KEY_NAME || !name.bytes().all(|b| (0x21..0x7f).contains(&b)) {
+            return Err(format!(
+                "vkey: the witness's name must be 1 to {MAX_KEY_NAME} printable ASCII characters (it appears on \
+                 every checkpoint it cosigns and in the policy, which other verifiers read)"
+            ));
+        }
+        Ok(())
     }
 
     /// The witness's key; weak keys are refused, as everywhere.
@@ -28,6 +36,9 @@ impl WitnessRegister {
     }
 }
 
+/// Longest witness key name.
+pub const MAX_KEY_NAME: usize = 128;
+
 /// An absolute `http://` or `https://` URL of at most [`MAX_URL`]
 /// printable ASCII characters, with a host, and no query or fragment.
 pub fn witness_url(url: &str) -> Result<(), String> {
@@ -35,8 +46,8 @@ pub fn witness_url(url: &str) -> Result<(), String> {
     if url.len() > MAX_URL {
         return bad(&format!("is longer than {MAX_URL} characters"));
     }
-    if !url.bytes().all(|b| (0x21..0x7f).contains(&b)) {
-        return bad("must be printable ASCII with no spaces");
+    if !url.bytes().all(|b| (0x21..0x7f).contains(&b)) || url.contains('\\') {
+        return bad("must be printable ASCII with no spaces and no backslash");
     }
     let Some(rest) = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")) else {
         return bad("must start with https:// or http://");
@@ -82,6 +93,7 @@ mod tests {
             "https://user@w.example",
             "https://w.example/?x=1",
             "https://w.example/#f",
+            "http://10.0.0.1\\x.attacker.example",
             "witness.example",
         ] {
             assert!(witness_url(bad).is_err(), "{bad}");

@@ -27,6 +27,20 @@ impl State {
                 if self.body.as_ref().is_some_and(|b| b.log_key.key().as_bytes() == key.public()) {
                     return Err(rules("a witness cannot cosign with the log's own key"));
                 }
+                // Lines are told apart by (name, key ID): one that another
+                // key's lines would share makes verifiers refuse or miscount.
+                let same_line = |name: &str, id: accord_log::KeyId| name == key.name() && id == key.id();
+                if self.body.as_ref().is_some_and(|b| same_line(b.log_key.name(), b.log_key.id())) {
+                    return Err(rules("a witness key must not have the log key's name and key ID"));
+                }
+                if let Some(other) = self
+                    .witnesses
+                    .registered
+                    .values()
+                    .find(|w| &w.member != member && same_line(w.key.name(), w.key.id()))
+                {
+                    return Err(rules(format!("this key's name and key ID are {}'s witness's", other.member)));
+                }
                 if self.actors.values().any(|a| a.key.key().as_bytes() == key.public()) {
                     return Err(rules("a witness key must not be a member's or the secretariat's statement key"));
                 }

@@ -116,4 +116,5 @@ log-check-policy-other-log = the witness policy is not the policy of this log: i
 log-check-no-quorum = too few witnesses cosigned this checkpoint. Valid cosignatures: { $count }; the witness policy needs: { $needed }. Do not trust this checkpoint: the log may be showing you a history that others do not see.
 log-check-step-quorum = Witnesses' cosignatures checked against the witness policy: { $count } valid, { $needed } needed. The quorum is met.
 log-check-step-no-witness = No witness cosigns this log: its witness policy requires no cosignature (`quorum none`), so the checkpoint rests on the log's signature alone.
+log-check-unwitnessed = Partly verified: this entry is in the log and the log's key signed the checkpoint that includes it, but no witness cosigns the log, so nothing shows that others are shown the same history.
 log-check-cosigned-by = Valid cosignatures from the witnesses of:

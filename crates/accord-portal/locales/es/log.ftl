@@ -116,4 +116,5 @@ log-check-policy-other-log = la política de testigos no es la de este registro:
 log-check-no-quorum = demasiado pocos testigos cofirmaron este punto de control. Cofirmas válidas: { $count }; la política de testigos exige: { $needed }. No confíe en este punto de control: puede que el registro le muestre una historia que otros no ven.
 log-check-step-quorum = Cofirmas de los testigos comprobadas según la política de testigos: { $count } válidas, { $needed } exigidas. Se alcanza el quórum.
 log-check-step-no-witness = Ningún testigo cofirma este registro: su política de testigos no exige ninguna cofirma (`quorum none`), así que el punto de control se apoya solo en la firma del registro.
+log-check-unwitnessed = Verificación parcial: esta entrada está en el registro y la clave del registro firmó el punto de control que la incluye, pero ningún testigo cofirma el registro, así que nada muestra que a otros se les enseñe la misma historia.
 log-check-cosigned-by = Cofirmas válidas de los testigos de:

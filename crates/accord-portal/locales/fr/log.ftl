@@ -116,4 +116,5 @@ log-check-policy-other-log = la politique des témoins n’est pas celle de ce r
 log-check-no-quorum = trop peu de témoins ont cosigné ce point de contrôle. Cosignatures valides : { $count } ; la politique des témoins en exige : { $needed }. Ne vous fiez pas à ce point de contrôle : le registre vous montre peut-être une histoire que d’autres ne voient pas.
 log-check-step-quorum = Cosignatures des témoins vérifiées selon la politique des témoins : { $count } valides, { $needed } exigées. Le quorum est atteint.
 log-check-step-no-witness = Aucun témoin ne cosigne ce registre : sa politique des témoins n’exige aucune cosignature (`quorum none`), et le point de contrôle ne repose que sur la signature du registre.
+log-check-unwitnessed = Vérification partielle : cette entrée est dans le registre et la clé du registre a signé le point de contrôle qui l’inclut, mais aucun témoin ne cosigne le registre : rien ne montre que d’autres voient le même historique.
 log-check-cosigned-by = Cosignatures valides des témoins de :

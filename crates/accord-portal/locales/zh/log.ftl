@@ -115,4 +115,5 @@ log-check-policy-other-log = 该见证策略不属于本日志：其中没有本
 log-check-no-quorum = 联署此检查点的见证者太少。有效联署：{ $count }；见证策略要求：{ $needed }。请勿信任此检查点：日志可能在向您展示他人看不到的历史。
 log-check-step-quorum = 已按见证策略核验见证者的联署：有效 { $count } 个，需要 { $needed } 个。已达到法定人数。
 log-check-step-no-witness = 没有见证者联署本日志：其见证策略不要求联署（`quorum none`），因此检查点仅依靠日志的签名。
+log-check-unwitnessed = 部分验证：此条目在日志中，日志密钥已签署包含它的检查点，但没有见证者联署该日志，因此无法表明其他人看到的是同一段历史。
 log-check-cosigned-by = 以下成员的见证者作出了有效联署：

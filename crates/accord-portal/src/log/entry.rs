@@ -369,6 +369,7 @@ fn check_section(ctx: &Ctx, p: &EntryPage, base: &str) -> Markup {
                 data-msg-no-quorum=(counts("log-check-no-quorum"))
                 data-msg-step-quorum=(counts("log-check-step-quorum"))
                 data-msg-step-no-witness=(m("log-check-step-no-witness"))
+                data-msg-unwitnessed=(m("log-check-unwitnessed"))
                 data-msg-cosigned-by=(m("log-check-cosigned-by"))
                 data-policy="/log/policy" {
                 p { (ctx.t("log-check-needs-js")) }

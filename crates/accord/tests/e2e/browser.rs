@@ -182,6 +182,11 @@ pub fn entry_verdict(url: &str, entry: u64) -> Option<serde_json::Value> {
         .stdin(Stdio::null())
         .output()
         .unwrap();
-    assert!(out.status.success(), "verdict.mjs: {}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "verdict.mjs: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     Some(serde_json::from_slice(&out.stdout).unwrap())
 }
