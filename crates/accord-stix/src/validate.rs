@@ -125,11 +125,66 @@ impl StixObject {
     }
 }
 
-/// Parses JSON bytes (at most [`MAX_OBJECT_BYTES`]) into an object.
+/// Parses JSON bytes (at most [`MAX_OBJECT_BYTES`]) into an object,
+/// refusing JSON that repeats a key in any object.
 pub fn parse_json(bytes: &[u8]) -> Result<StixObject, Invalid> {
     check_size(bytes.len())?;
+    // Duplicate keys first: a JSON object naming `object_marking_refs`
+    // twice would mean different things to different parsers.
+    serde_json::from_slice::<NoDuplicates>(bytes).map_err(|e| bad(WHOLE_OBJECT, e))?;
     let value: Value = serde_json::from_slice(bytes).map_err(|e| bad(WHOLE_OBJECT, e))?;
     parse_object(&value, bytes.len())
+}
+
+/// Deserializes any JSON, refusing an object that repeats a key.
+struct NoDuplicates;
+
+impl<'de> serde::Deserialize<'de> for NoDuplicates {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NoDuplicatesVisitor)
+    }
+}
+
+struct NoDuplicatesVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NoDuplicatesVisitor {
+    type Value = NoDuplicates;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("JSON without repeated keys")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<NoDuplicates, E> {
+        Ok(NoDuplicates)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<NoDuplicates, E> {
+        Ok(NoDuplicates)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<NoDuplicates, E> {
+        Ok(NoDuplicates)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<NoDuplicates, E> {
+        Ok(NoDuplicates)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<NoDuplicates, E> {
+        Ok(NoDuplicates)
+    }
+    fn visit_unit<E>(self) -> Result<NoDuplicates, E> {
+        Ok(NoDuplicates)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<NoDuplicates, A::Error> {
+        while a.next_element::<NoDuplicates>()?.is_some() {}
+        Ok(NoDuplicates)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<NoDuplicates, A::Error> {
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(k) = a.next_key::<String>()? {
+            if !seen.insert(k.clone()) {
+                return Err(serde::de::Error::custom(format!("key {k:?} repeated")));
+            }
+            a.next_value::<NoDuplicates>()?;
+        }
+        Ok(NoDuplicates)
+    }
 }
 
 fn check_size(len: usize) -> Result<(), Invalid> {

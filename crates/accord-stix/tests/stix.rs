@@ -445,6 +445,16 @@ fn limits_are_named() {
     assert_eq!(parse_json(&big).unwrap_err().property, "<object>");
     assert!(parse_json(&serde_json::to_vec(&i).unwrap()).is_ok());
     assert_eq!(parse_json(b"{not json").unwrap_err().property, "<object>");
+    let dup = br#"{"type":"ipv4-addr","id":"ipv4-addr--a1b2c3d4-0000-4000-8000-000000000005","value":"a","value":"b"}"#;
+    let e = parse_json(dup).unwrap_err();
+    assert_eq!(e.property, "<object>");
+    assert!(e.why.contains("repeated"), "{e}");
+    let nested =
+        br#"{"type":"ipv4-addr","id":"ipv4-addr--a1b2c3d4-0000-4000-8000-000000000005","x_a":[{"k":1,"k":2}]}"#;
+    assert!(parse_json(nested).unwrap_err().why.contains("repeated"));
+    assert!(parse_json(&nested[..]).is_err());
+    let fine = br#"{"type":"ipv4-addr","id":"ipv4-addr--a1b2c3d4-0000-4000-8000-000000000005","value":"a","x_n":[1.5,-2,true,"s"]}"#;
+    assert!(parse_json(fine).is_ok());
     // list length
     let list = |n: usize| with(i.clone(), "labels", json!(vec!["l"; n]));
     ok(list(MAX_LIST_LEN));
