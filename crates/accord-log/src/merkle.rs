@@ -199,40 +199,14 @@ pub fn verify_consistency(
     if from == 0 {
         return if proof.is_empty() { Ok(()) } else { Err(ProofError::WrongLength) };
     }
+    // The full form starts with the old root when the old tree is a
+    // perfect subtree; the proof leaves it out, as the verifier knows it.
     let mut path: Vec<Hash> = Vec::with_capacity(proof.len() + 1);
     if from.is_power_of_two() {
         path.push(*from_root);
     }
     path.extend_from_slice(proof);
-    let Some((first, rest)) = path.split_first() else {
-        return Err(ProofError::WrongLength);
-    };
-    let (mut fnode, mut snode) = (from - 1, to - 1);
-    while fnode & 1 == 1 {
-        fnode >>= 1;
-        snode >>= 1;
-    }
-    let (mut fr, mut sr) = (*first, *first);
-    for c in rest {
-        if snode == 0 {
-            return Err(ProofError::WrongLength);
-        }
-        if fnode & 1 == 1 || fnode == snode {
-            fr = Hash::node(c, &fr);
-            sr = Hash::node(c, &sr);
-            while fnode & 1 == 0 && fnode != 0 {
-                fnode >>= 1;
-                snode >>= 1;
-            }
-        } else {
-            sr = Hash::node(&sr, c);
-        }
-        fnode >>= 1;
-        snode >>= 1;
-    }
-    if snode != 0 {
-        return Err(ProofError::WrongLength);
-    }
+    let (fr, sr) = consistency_roots(from, to, &path)?;
     if &fr != from_root || &sr != to_root {
         return Err(ProofError::RootMismatch);
     }

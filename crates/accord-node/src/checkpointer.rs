@@ -155,13 +155,9 @@ fn publish(shared: &Shared, previous: u64, cp: Checkpoint, policy: Arc<PolicyInF
     // (accord_log::note::MAX_SIGNATURES, Go's note package alike): the
     // log's line and at most 99 cosignatures.
     // Should more arrive, the counted witnesses' lines are kept first.
-    let counted: std::collections::BTreeSet<&str> = policy
-        .witnesses
-        .iter()
-        .filter(|w| w.counted)
-        .filter_map(|w| policy.policy.witnesses.iter().find(|p| p.name == w.member))
-        .map(|p| p.name.as_str())
-        .collect();
+    // (A policy names each witness by its member's id.)
+    let counted: std::collections::BTreeSet<&str> =
+        policy.witnesses.iter().filter(|w| w.counted).map(|w| w.member.as_str()).collect();
     let is_counted =
         |s: &NoteSignature| policy.policy.witnesses.iter().any(|w| w.key.names(s) && counted.contains(w.name.as_str()));
     cosignatures.sort_by_key(|s| !is_counted(s));

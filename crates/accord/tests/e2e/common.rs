@@ -166,20 +166,21 @@ impl Server {
 
     /// Runs `accord ARGS PATH` and waits for its "listening on" line.
     fn spawn(args: &[&str], path: &Path) -> Server {
-        let mut child = accord()
-            .args(args)
-            .arg(path)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
+        let mut cmd = accord();
+        cmd.args(args).arg(path).env("RUST_LOG", "warn");
+        Server::listening(cmd)
+    }
+
+    /// Starts `cmd` (an `accord serve`, `demo` or `witness`) and waits for
+    /// its "accord: listening on URL" line.
+    pub fn listening(mut cmd: Command) -> Server {
+        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap();
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         let url = line
             .trim()
             .strip_prefix("accord: listening on ")
-            .unwrap_or_else(|| panic!("accord {} said {line:?}", args[0]))
+            .unwrap_or_else(|| panic!("{cmd:?} said {line:?}"))
             .to_string();
         Server { child: Some(child), url }
     }

@@ -37,32 +37,17 @@ fn witness_keygen(dir: &Path) -> (PathBuf, CosignerKey) {
 }
 
 /// `accord witness ARGS` on a free loopback port, once it listens.
-fn start_witness(data: &Path, key: &Path, trust: &[&str]) -> Server {
+pub(crate) fn start_witness(data: &Path, key: &Path, trust: &[&str]) -> Server {
     spawn_witness(data, key, trust, "warn")
 }
 
 /// The same, logging at `level` (the kill test's forks would fill the
 /// output with the witness's warnings).
 fn spawn_witness(data: &Path, key: &Path, trust: &[&str], level: &str) -> Server {
-    let mut child = accord()
-        .args(["witness", "--listen", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .arg("--key")
-        .arg(key)
-        .args(trust)
-        .env("RUST_LOG", level)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("accord: listening on ")
-        .unwrap_or_else(|| panic!("accord witness said {line:?}"))
-        .to_string();
-    Server { child: Some(child), url }
+    let mut cmd = accord();
+    cmd.args(["witness", "--listen", "127.0.0.1:0", "--data"]).arg(data).arg("--key").arg(key).args(trust);
+    cmd.env("RUST_LOG", level);
+    Server::listening(cmd)
 }
 
 /// `accord witness ARGS` that must refuse to start: its stderr.
