@@ -126,6 +126,16 @@ fn weak_borrowed_and_duplicate_keys_are_refused() {
         Act::WitnessRegister(WitnessRegister { url: "https://w.example".into(), vkey: own.key().to_vkey() }),
     );
     assert!(matches!(&r, Refusal::Rules(w) if w.contains("statement key")), "{r}");
+    // A key name with a control character, or longer than 128 characters:
+    // other verifiers could not read the checkpoints it cosigns.
+    for name in ["bad\u{1}name.example".to_string(), format!("{}.example", "w".repeat(130))] {
+        let k = Cosigner::new(&name, SigningKey::from_bytes(&[77; 32])).unwrap();
+        let r = b.refused(
+            "CHN",
+            Act::WitnessRegister(WitnessRegister { url: "https://w.example".into(), vkey: k.key().to_vkey() }),
+        );
+        assert!(matches!(&r, Refusal::BadBody { why, .. } if why.contains("printable ASCII")), "{r}");
+    }
     // The same registration twice; the secretariat; a bad URL.
     assert!(matches!(b.refused("FRA", register("FRA")), Refusal::Rules(_)));
     assert!(matches!(b.refused(SECRETARIAT, register("IND")), Refusal::Rules(_)));
@@ -190,6 +200,9 @@ fn the_witness_policy_changes_only_by_decision_and_records_it() {
     assert!(!names(&p, &["FRA", "CHN", "BRA"]));
     // Invalid witness rules are refused when tabled.
     let closes = b.now + HOUR;
+    // k past 99: no checkpoint can carry that many cosignatures.
+    assert!(WitnessRules { quorum: WitnessQuorum::AtLeast(100), counted: None, groups: vec![] }.validate().is_err());
+    assert!(WitnessRules { quorum: WitnessQuorum::AtLeast(99), counted: None, groups: vec![] }.validate().is_ok());
     let bad = WitnessRules {
         quorum: WitnessQuorum::AtLeast(0),
         counted: None,

@@ -11,7 +11,6 @@ use accord_log::cosignature::Cosigner;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 /// A real `accord witness` for a member: its key's vkey, its server.
@@ -27,27 +26,8 @@ fn witness(name: &str, follow: &str) -> Witness {
     let out = accord().args(["witness-keygen", "--name", name, "--out"]).arg(&key).output().unwrap();
     assert!(out.status.success(), "witness-keygen: {}", String::from_utf8_lossy(&out.stderr));
     let vkey = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    let server = start_witness(&dir.path().join("data"), &key, follow);
+    let server = crate::witness::start_witness(&dir.path().join("data"), &key, &["--follow", follow]);
     Witness { vkey, server, _dir: dir }
-}
-
-fn start_witness(data: &Path, key: &Path, follow: &str) -> Server {
-    let mut child = accord()
-        .args(["witness", "--listen", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .arg("--key")
-        .arg(key)
-        .args(["--follow", follow])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url =
-        line.trim().strip_prefix("accord: listening on ").unwrap_or_else(|| panic!("witness: {line:?}")).to_string();
-    Server { child: Some(child), url }
 }
 
 fn register(server: &Server, m: &mut Member, url: &str, vkey: &str) {
@@ -166,6 +146,26 @@ fn checkpoints_carry_a_quorum_of_member_cosignatures_and_audit_requires_one() {
     assert!(out.status.success(), "audit: {said}{}", String::from_utf8_lossy(&out.stderr));
     assert!(said.contains("quorum met: 3 cosigned (M000, M001, M002), 2 of 3 counted needed"), "{said}");
     assert!(said.contains("/log/policy is the replay's"), "{said}");
+
+    // A node serving another policy than its rules and registrations make
+    // (here: none required) is caught.
+    let proxy = Proxy::start(
+        &server.url,
+        rewrite(|path, b| {
+            if path == "/log/policy" {
+                let text = String::from_utf8(b).unwrap();
+                let log = text.lines().next().unwrap().to_string();
+                format!("{log}\nquorum none\n").into_bytes()
+            } else {
+                b
+            }
+        }),
+    );
+    let out = audit(&proxy.url, &body.dir.path().join("proxied.json"), &["--log-key", &body.log_vkey]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("is not the policy of the rules and registered witnesses"), "{err}");
+    drop(proxy);
 
     // Two witnesses gone: the next checkpoint has one cosignature, which
     // is not a quorum, and the audit does not trust it.
