@@ -4,10 +4,9 @@
 use super::{accord_exe, ChildNode};
 use accord_core::statement::statement_text;
 use accord_core::{KeyFile, Seq};
-use anyhow::{anyhow, bail, Context, Result};
-use std::io::{BufRead, BufReader};
+use anyhow::{anyhow, bail, Result};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 pub(super) struct Fleet {
@@ -51,24 +50,15 @@ pub(super) fn start(dir: &Path, node: &ChildNode, members: &[KeyFile]) -> Result
             .output()?;
         anyhow::ensure!(out.status.success(), "witness-keygen: {}", String::from_utf8_lossy(&out.stderr));
         let vkey = String::from_utf8(out.stdout)?.trim().to_string();
-        let mut child = Command::new(&exe)
-            .args(["witness", "--listen", "127.0.0.1:0", "--data"])
+        let mut cmd = Command::new(&exe);
+        cmd.args(["witness", "--listen", "127.0.0.1:0", "--data"])
             .arg(dir.join(format!("witness{i}")))
             .arg("--key")
             .arg(&wkey)
             .arg("--logs")
-            .arg(&trusted)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .context("cannot start accord witness")?;
-        let mut line = String::new();
-        if let Some(o) = child.stdout.take() {
-            BufReader::new(o).read_line(&mut line)?;
-        }
+            .arg(&trusted);
+        let (child, url) = super::spawn_listening(cmd)?;
         fleet.children.push(child);
-        let url = line.trim().strip_prefix("accord: listening on ").ok_or_else(|| anyhow!("witness: {line:?}"))?;
         let (_, id) = accord::cmd::submit::member_of_key(key.name())?;
         let text = statement_text(
             &id,

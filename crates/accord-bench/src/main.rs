@@ -27,7 +27,7 @@ use log::{bench_log, LoadShape};
 use accord::cmd::init::{MemberEntry, MembersFile};
 use accord::cmd::keygen::new_key;
 use accord_core::{KeyFile, MemberId, Timestamp};
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -298,28 +298,37 @@ fn found_bench_body(dir: &Path, members: usize) -> Result<Vec<KeyFile>> {
 }
 
 fn start_server(data: &Path, keys: Vec<KeyFile>) -> Result<ChildNode> {
-    let exe = accord_exe()?;
-    let mut child = Command::new(exe)
-        // All load comes from one address here: no per-address cap.
-        .args(["serve", "--listen", "127.0.0.1:0", "--max-connections-per-address", "100000"])
+    let mut cmd = Command::new(accord_exe()?);
+    // All load comes from one address here: no per-address cap.
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--max-connections-per-address", "100000"])
         // Benchmark witnesses listen on loopback.
         .arg("--witness-allow-private")
         .arg("--data")
-        .arg(data)
+        .arg(data);
+    let (child, url) = spawn_listening(cmd)?;
+    Ok(ChildNode { child, url, keys })
+}
+
+/// Starts `cmd` (an `accord serve` or `accord witness`) logging at warn,
+/// and reads its "accord: listening on URL" line: the child and the URL.
+pub(crate) fn spawn_listening(mut cmd: Command) -> Result<(Child, String)> {
+    let mut child = cmd
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .context("cannot start accord serve")?;
+        .with_context(|| format!("cannot start {cmd:?}"))?;
     let stdout = child.stdout.take().ok_or_else(|| anyhow!("no stdout"))?;
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line)?;
-    let url = line
-        .trim()
-        .strip_prefix("accord: listening on ")
-        .ok_or_else(|| anyhow!("accord serve did not say where it listens: {line:?}"))?
-        .to_string();
-    Ok(ChildNode { child, url, keys })
+    match line.trim().strip_prefix("accord: listening on ") {
+        Some(url) => Ok((child, url.to_string())),
+        None => {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!("{cmd:?} did not say where it listens: {line:?}")
+        }
+    }
 }
 
 fn now_secs() -> Timestamp {

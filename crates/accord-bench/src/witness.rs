@@ -23,9 +23,8 @@ use accord::cmd::keygen::new_key;
 use accord_log::merkle::{consistency_proof, MemoryTree};
 use accord_log::witness::AddCheckpoint;
 use accord_log::{Checkpoint, Hash, Signer};
-use anyhow::{anyhow, bail, Context, Result};
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use anyhow::{anyhow, bail, Result};
+use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -135,26 +134,14 @@ fn run(shape: &WitnessShape, one_origin: bool) -> Result<()> {
 }
 
 fn start(dir: &std::path::Path) -> Result<ChildWitness> {
-    let mut child = Command::new(accord_exe()?)
-        .args(["witness", "--listen", "127.0.0.1:0", "--max-connections-per-address", "100000", "--data"])
+    let mut cmd = Command::new(accord_exe()?);
+    cmd.args(["witness", "--listen", "127.0.0.1:0", "--max-connections-per-address", "100000", "--data"])
         .arg(dir.join("data"))
         .arg("--key")
         .arg(dir.join("witness.key"))
         .arg("--logs")
-        .arg(dir.join("logs"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .context("cannot start accord witness")?;
-    let stdout = child.stdout.take().ok_or_else(|| anyhow!("no stdout"))?;
-    let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line)?;
-    let url = line
-        .trim()
-        .strip_prefix("accord: listening on ")
-        .ok_or_else(|| anyhow!("accord witness did not say where it listens: {line:?}"))?
-        .to_string();
+        .arg(dir.join("logs"));
+    let (child, url) = super::spawn_listening(cmd)?;
     Ok(ChildWitness { child, url })
 }
 
