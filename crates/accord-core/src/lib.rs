@@ -22,6 +22,7 @@ pub mod keys;
 pub mod limits;
 pub mod names;
 pub mod refusal;
+pub mod share;
 pub mod snapshot;
 pub mod state;
 pub mod statement;

@@ -31,7 +31,7 @@ pub(crate) struct Bucket {
 }
 
 impl Bucket {
-    fn level_at(&self, now: i64, limit: u64, window: u64) -> u128 {
+    pub(crate) fn level_at(&self, now: i64, limit: u64, window: u64) -> u128 {
         let cap = u128::from(limit) * u128::from(window);
         match self.level {
             None => cap,
@@ -43,7 +43,7 @@ impl Bucket {
     }
 
     /// Milliseconds until `cost` tokens fit; 0 if they fit now.
-    fn wait_ms(&self, now: i64, limit: u64, window: u64, cost: u64) -> u64 {
+    pub(crate) fn wait_ms(&self, now: i64, limit: u64, window: u64, cost: u64) -> u64 {
         let need = u128::from(cost) * u128::from(window);
         let have = self.level_at(now, limit, window);
         if have >= need {
@@ -53,7 +53,7 @@ impl Bucket {
         u64::try_from((need - have).div_ceil(limit)).unwrap_or(u64::MAX)
     }
 
-    fn take(&mut self, now: i64, limit: u64, window: u64, cost: u64) {
+    pub(crate) fn take(&mut self, now: i64, limit: u64, window: u64, cost: u64) {
         let have = self.level_at(now, limit, window);
         self.level = Some(have.saturating_sub(u128::from(cost) * u128::from(window)));
         self.at = now;

@@ -40,7 +40,7 @@ use std::sync::Arc;
 pub const MAGIC: &[u8; 16] = b"accord-snapshot\n";
 
 /// The encoding's version: bumped with every change of what is written.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 
 /// Who wrote a snapshot: a snapshot of another version is not trusted.
 pub const WRITER: &str = concat!("accord-core ", env!("CARGO_PKG_VERSION"));
@@ -450,6 +450,7 @@ impl Enc for State {
             code,
             zone,
             witnesses,
+            share,
             deadlines,
             // Empty: `encode` refuses a state whose effects wait.
             pending: _,
@@ -466,6 +467,7 @@ impl Enc for State {
         code.enc(w);
         zone.enc(w);
         witnesses.enc(w);
+        share.enc(w);
         deadlines.enc(w);
         clock_floor.enc(w);
     }
@@ -487,6 +489,7 @@ impl Dec for State {
             code: Dec::dec(r)?,
             zone: Dec::dec(r)?,
             witnesses: Dec::dec(r)?,
+            share: Dec::dec(r)?,
             deadlines: Dec::dec(r)?,
             pending: Vec::new(),
             clock_floor: Timestamp::dec(r)?,

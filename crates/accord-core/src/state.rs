@@ -166,6 +166,30 @@ pub enum Effect {
         now: Option<(String, String)>,
         index: LogIndex,
     },
+    /// A member registered a credential (`now`: its salt and hash, hex)
+    /// or revoked it (`None`).
+    CredentialChanged {
+        id: String,
+        member: MemberId,
+        now: Option<(String, String)>,
+        index: LogIndex,
+    },
+    /// A community was founded or re-listed: its record, whole.
+    CommunityChanged {
+        record: Box<crate::share::CommunityRecord>,
+        index: LogIndex,
+    },
+    /// An envelope was shared (`share.commit`), at entry time `time`.
+    Shared {
+        index: LogIndex,
+        time: Timestamp,
+        share: Box<crate::acts::ShareCommit>,
+    },
+    /// Objects were withdrawn by their sharer (`share.withdraw`).
+    Withdrawn {
+        index: LogIndex,
+        share: Box<crate::acts::ShareWithdraw>,
+    },
 }
 
 /// The result of a committed entry.
@@ -188,6 +212,7 @@ pub struct State {
     pub(crate) code: crate::code::Code,
     pub(crate) zone: crate::zone::ZoneState,
     pub(crate) witnesses: crate::witness::WitnessState,
+    pub(crate) share: crate::share::ShareState,
     /// Every domain's deadlines, in one scheduler.
     pub(crate) deadlines: Deadlines,
     /// Effects of ballots closed since the last accepted entry; they are
@@ -212,6 +237,7 @@ impl Default for State {
             code: crate::code::Code::default(),
             zone: crate::zone::ZoneState::default(),
             witnesses: crate::witness::WitnessState::default(),
+            share: crate::share::ShareState::default(),
             deadlines: Deadlines::default(),
             pending: Vec::new(),
             clock_floor: Timestamp::default(),
@@ -375,7 +401,7 @@ impl State {
                     st.member
                 )));
             }
-            if !matches!(st.act, Act::ClockTick(_)) {
+            if !st.act.rate_exempt() {
                 actor.rate.check(&self.rules, entry.time, entry.statement.raw.len()).map_err(
                     |(why, retry_after_ms)| Refusal::RateLimited { member: st.member.to_string(), why, retry_after_ms },
                 )?;
@@ -388,7 +414,7 @@ impl State {
         self.commit_act(index, entry, &signer, &mut effects);
         if let Some(a) = self.actors.get_mut(&st.member) {
             a.last_seq = st.seq;
-            if !matches!(st.act, Act::ClockTick(_)) {
+            if !st.act.rate_exempt() {
                 a.rate.take(&self.rules, entry.time, entry.statement.raw.len());
             }
         }
@@ -446,6 +472,7 @@ impl State {
             Domain::Code(c) => self.check_code(&member, c),
             Domain::Zone(z) => self.check_zone(&member, z),
             Domain::Witness(w) => self.check_witness(&member, w),
+            Domain::Share(s) => self.check_share(&member, s, time),
             Domain::Decision(d) => self.check_decision(&member, d, time),
         }
     }
@@ -491,6 +518,7 @@ impl State {
             Domain::Code(c) => self.commit_code(index, &st.member, c, entry.time, out),
             Domain::Zone(z) => self.commit_zone(index, z, entry.time, out),
             Domain::Witness(w) => self.commit_witness(index, &st.member, w, out),
+            Domain::Share(s) => self.commit_share(index, &st.member, s, entry.time, out),
             Domain::Decision(d) => self.commit_decision(index, &st.member, d, entry.time, out),
         }
     }

@@ -676,6 +676,33 @@ fn samples() -> Vec<(&'static str, Value)> {
                                "tld": "dev", "type": "zone.change"}))),
         ),
         ("proposal.submit", submit(Some(json!({"op": "remove", "tld": "dev", "type": "zone.change"})))),
+        ("share.credential", json!({"hash": "cd".repeat(32), "id": "fra-cert-1", "salt": "ab".repeat(32)})),
+        ("share.revoke", json!({"id": "fra-cert-1"})),
+        (
+            "share.community",
+            json!({"id": "nordic", "members": [{"can_read": true, "can_write": true, "member": "DEU"},
+                                               {"can_read": true, "can_write": false, "member": "FRA"}],
+                   "public": false, "title": "Nordic CERTs"}),
+        ),
+        (
+            "share.commit",
+            json!({"collection": "community-nordic", "credential": "fra-cert-1", "member": "FRA",
+                   "objects": [{"id": "indicator--1f6e3a5c-0b0e-4e7a-9a51-0e8f4d3c2b1a", "tlp": "green",
+                                "version": "2026-12-01T10:00:00.000Z"},
+                               {"id": "indicator--2f6e3a5c-0b0e-4e7a-9a51-0e8f4d3c2b1a", "tlp": "red", "to": 0,
+                                "version": "2026-12-01T10:00:00Z"},
+                               {"id": "incident--3f6e3a5c-0b0e-4e7a-9a51-0e8f4d3c2b1a", "incident":
+                                   {"month": "2026-11", "sectors": ["energy", "financial-services"]},
+                                "tlp": "amber", "to": 0, "version": "2026-12-01T10:00:00Z"},
+                               {"id": "ipv4-addr--4f6e3a5c-0b0e-4e7a-9a51-0e8f4d3c2b1a", "tlp": "clear"}],
+                   "recipients": [["DEU"]], "root": "ef".repeat(32)}),
+        ),
+        (
+            "share.withdraw",
+            json!({"collection": "all", "credential": "fra-cert-1", "member": "FRA",
+                   "objects": [{"id": "indicator--1f6e3a5c-0b0e-4e7a-9a51-0e8f4d3c2b1a",
+                                "version": "2026-12-01T10:00:00.000Z"}]}),
+        ),
     ]
 }
 

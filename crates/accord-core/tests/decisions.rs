@@ -1939,6 +1939,27 @@ fn snapshot_body() -> Body {
             vkey: "witness.fra.example+5197dbaa+BOpKbGPinFIKvvVQexMuxfmVR3auvr57kkIe6mkURtIs".into(),
         }),
     );
+    b.ok(
+        "FRA",
+        Act::ShareCredential(accord_core::acts::ShareCredential {
+            id: "fra-cert-1".into(),
+            salt: "ab".repeat(32),
+            hash: "cd".repeat(32),
+        }),
+    );
+    b.ok(
+        "FRA",
+        Act::ShareCommunity(Box::new(accord_core::acts::ShareCommunity {
+            id: "nordic".into(),
+            title: "Nordic CERTs".into(),
+            public: false,
+            members: vec![accord_core::acts::share::CommunityMember {
+                member: accord_core::MemberId::parse("FRA").unwrap(),
+                can_read: true,
+                can_write: true,
+            }],
+        })),
+    );
     b
 }
 
@@ -1957,10 +1978,10 @@ fn the_snapshot_encoding_is_pinned() {
     use sha2::{Digest, Sha256};
     let b = snapshot_body();
     let bytes = accord_core::snapshot::encode(&b.state, &accord_log::Hash([7; 32])).unwrap();
-    assert_eq!(accord_core::snapshot::FORMAT, 3);
+    assert_eq!(accord_core::snapshot::FORMAT, 4);
     assert_eq!(
         hex::encode(Sha256::digest(state_bytes(&bytes))),
-        "01061156f4387e02a86c2df4a3e06ea4439fa5e0c2f0217340c8eb6fb0764fa9",
+        "92139e1a626c352fb0363d31290e1c21bfcf3b52694f42f7f747e2ecded86a1f",
         "the snapshot encoding changed: bump snapshot::FORMAT and pin the new digest"
     );
 }

@@ -527,7 +527,7 @@ impl Node {
         let key = key.ok_or_else(|| refused(Refusal::UnknownMember(signed.statement.member.to_string())))?;
         let member = signed.statement.member.clone();
         let (reply, wait) = tokio::sync::oneshot::channel();
-        let job = Job { signed, key, reply };
+        let job = Job::signed(signed, key, reply);
         {
             let jobs = lock(&self.jobs);
             let Some(tx) = jobs.as_ref() else {
@@ -686,6 +686,7 @@ pub fn found_body(
         entries: vec![(bytes, leaf)],
         nodes: Vec::new(),
         effects: applied.effects,
+        private: Vec::new(),
     })?;
     let note = Checkpoint::new(log_key.verifier().name(), 1, leaf)
         .sign(log_key)

@@ -16,9 +16,11 @@ use crate::clock::Clock;
 use crate::node::{keys_of, write, PolicyInForce, Receipt, Shared, SubmitError};
 use crate::snapshots::Snapshots;
 use accord_core::statement::statement_text;
+use accord_core::Act;
 use accord_core::{Effect, Entry, MemberId, Seq, SigCheck, SignedStatement, State};
 use accord_log::merkle::{Frontier, TILE_HEIGHT};
 use accord_log::{Hash, VerifierKey};
+use accord_store::share::PrivateWrite;
 use accord_store::{AppendBatch, StoreHashes};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -28,11 +30,47 @@ use std::time::Instant;
 use tokio::sync::oneshot;
 
 pub(crate) struct Job {
-    pub signed: SignedStatement,
-    /// The member's key when the submission arrived; the signature is
-    /// verified against it here, and `State::apply` checks it is current.
-    pub key: Arc<VerifierKey>,
+    pub what: What,
+    /// What the entry brings that is not public (a share's objects),
+    /// written in its transaction if it is accepted.
+    pub private: Vec<PrivateWrite>,
     pub reply: oneshot::Sender<Result<Receipt, SubmitError>>,
+}
+
+pub(crate) enum What {
+    /// A statement as its signer submitted it.
+    Signed {
+        signed: SignedStatement,
+        /// The member's key when the submission arrived; the signature is
+        /// verified against it (by the verifier thread), and `State::apply`
+        /// checks it is current.
+        key: Arc<VerifierKey>,
+    },
+    /// An act this node records with the secretariat's key
+    /// (`share.commit`, `zone.publish`): signed here, with the
+    /// secretariat's next seq, so that such acts never race for a seq.
+    BySecretariat(Act),
+}
+
+impl Job {
+    /// Is `entry` this job's statement (after a commit that failed but
+    /// persisted)?
+    fn is(&self, entry: &Entry) -> bool {
+        match &self.what {
+            What::Signed { signed, .. } => entry.statement.raw == signed.raw,
+            What::BySecretariat(act) => {
+                entry.statement.statement.member.is_secretariat() && entry.statement.statement.act == *act
+            }
+        }
+    }
+
+    pub(crate) fn signed(
+        signed: SignedStatement,
+        key: Arc<VerifierKey>,
+        reply: oneshot::Sender<Result<Receipt, SubmitError>>,
+    ) -> Job {
+        Job { what: What::Signed { signed, key }, private: Vec::new(), reply }
+    }
 }
 
 pub(crate) fn run(
@@ -105,11 +143,13 @@ pub(crate) fn run(
                     let kept = (state.size() > before)
                         .then(|| shared.store.entries(before, before + 1).ok().and_then(|mut v| v.pop()))
                         .flatten()
-                        .filter(|bytes| Entry::parse(bytes).is_ok_and(|en| en.statement.raw == job.signed.raw));
+                        .filter(|bytes| Entry::parse(bytes).is_ok_and(|en| job.is(&en)));
                     match kept {
                         Some(bytes) => {
                             shared.metrics.accepted.fetch_add(1, Relaxed);
-                            log_accepted(&job.signed.statement, before);
+                            if let Ok(en) = Entry::parse(&bytes) {
+                                log_accepted(&en.statement.statement, before);
+                            }
                             let receipt = Receipt { index: before, leaf_hash: Hash::leaf(&bytes), existing: false };
                             let _ = job.reply.send(Ok(receipt));
                         }
@@ -129,6 +169,10 @@ pub(crate) fn run(
 struct Applied {
     entry: Entry,
     key: Arc<VerifierKey>,
+    /// Signed here with the secretariat's key ([`What::BySecretariat`]).
+    by_node: bool,
+    /// Its part of the batch's private writes.
+    private: std::ops::Range<usize>,
     reply: oneshot::Sender<Result<Receipt, SubmitError>>,
     receipt: Receipt,
 }
@@ -154,8 +198,20 @@ fn commit_round(
     let mut policy_changed = false;
     for job in jobs {
         let time = clock.now().max(state.clock_floor());
-        let entry = Entry::new(time, job.signed);
-        match state.apply(&entry, SigCheck::Trusted(&job.key)) {
+        let Job { what, private, reply } = job;
+        let (signed, key, by_node) = match what {
+            What::Signed { signed, key } => (signed, key, false),
+            What::BySecretariat(act) => match sign_as_secretariat(shared, state, time, &act) {
+                Ok((signed, key)) => (signed, key, true),
+                Err(why) => {
+                    shared.metrics.unavailable.fetch_add(1, Relaxed);
+                    let _ = reply.send(Err(SubmitError::Unavailable(why)));
+                    continue;
+                }
+            },
+        };
+        let entry = Entry::new(time, signed);
+        match state.apply(&entry, SigCheck::Trusted(&key)) {
             Ok(applied) => {
                 let bytes = entry.to_bytes();
                 let leaf = Hash::leaf(&bytes);
@@ -178,16 +234,20 @@ fn commit_round(
                 });
                 batch.effects.extend(applied.effects);
                 batch.entries.push((bytes, leaf));
+                let private_at = batch.private.len()..batch.private.len() + private.len();
+                batch.private.extend(private);
                 accepted.push(Applied {
                     entry,
-                    key: job.key,
-                    reply: job.reply,
+                    key,
+                    by_node,
+                    private: private_at,
+                    reply,
                     receipt: Receipt { index, leaf_hash: leaf, existing: false },
                 });
             }
             Err(refusal) => {
                 shared.metrics.refused.fetch_add(1, Relaxed);
-                let _ = job.reply.send(Err(SubmitError::Refused(refusal)));
+                let _ = reply.send(Err(SubmitError::Refused(refusal)));
             }
         }
     }
@@ -197,8 +257,20 @@ fn commit_round(
     let started = Instant::now();
     let cpu0 = crate::metrics::thread_cpu_nanos();
     if let Err(e) = shared.store.append(&batch) {
-        let back =
-            accepted.into_iter().map(|a| Job { signed: a.entry.statement, key: a.key, reply: a.reply }).collect();
+        let back = accepted
+            .into_iter()
+            .map(|a| Job {
+                // An act of the node's is signed again, with the seq that is
+                // next once the state is reloaded.
+                what: if a.by_node {
+                    What::BySecretariat(a.entry.statement.statement.act)
+                } else {
+                    What::Signed { signed: a.entry.statement, key: a.key }
+                },
+                private: batch.private[a.private].to_vec(),
+                reply: a.reply,
+            })
+            .collect();
         return Err((back, e));
     }
     let m = &shared.metrics;
@@ -350,5 +422,30 @@ fn clock_tick(shared: &Shared, state: &State, clock: &dyn Clock) -> Option<Job> 
         }
     };
     let (reply, _) = oneshot::channel();
-    Some(Job { signed, key: Arc::new(signer.verifier().clone()), reply })
+    Some(Job::signed(signed, Arc::new(signer.verifier().clone()), reply))
+}
+
+/// `act` as a statement of the secretariat's, with its next seq and the
+/// entry's time, signed with the key this node holds.
+fn sign_as_secretariat(
+    shared: &Shared,
+    state: &State,
+    time: accord_core::Timestamp,
+    act: &Act,
+) -> Result<(SignedStatement, Arc<VerifierKey>), String> {
+    let signer = shared
+        .config
+        .clock_ticker
+        .as_ref()
+        .ok_or_else(|| "this node holds no secretariat key: it cannot record this".to_string())?;
+    let sec = MemberId::secretariat();
+    let actor = state.actor(&sec).ok_or_else(|| "the body has no secretariat yet".to_string())?;
+    if *actor.key != *signer.verifier() {
+        return Err("this node's secretariat key is not the secretariat's current key".into());
+    }
+    let text = statement_text(&sec, Seq(actor.last_seq.0 + 1), time, act.type_name(), act.body());
+    let note = signer.sign_note(&text).map_err(|e| format!("cannot sign as the secretariat: {e}"))?;
+    let signed = SignedStatement::parse(note.to_text().as_bytes())
+        .map_err(|e| format!("the secretariat's statement does not parse: {e}"))?;
+    Ok((signed, Arc::new(signer.verifier().clone())))
 }

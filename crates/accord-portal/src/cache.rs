@@ -65,6 +65,9 @@ enum Area {
     Checkpoint,
     /// The root zone's registry and versions (`/registry…`).
     Zone,
+    /// Threat sharing: communities, shares and incident counts
+    /// (`/sharing…`).
+    Sharing,
 }
 
 /// What a commit touched: some areas, or (membership, names, rules, the
@@ -111,6 +114,15 @@ fn touched(changes: &Changes) -> Touched {
             // The witnesses' page is never kept (their availability changes
             // with every checkpoint); a member's page lists its witness.
             Effect::WitnessChanged { member, .. } => t.areas.extend([Area::Log, Area::Member(member.to_string())]),
+            Effect::CredentialChanged { member, .. } => {
+                t.areas.extend([Area::Sharing, Area::Member(member.to_string())])
+            }
+            Effect::CommunityChanged { record, .. } => {
+                t.areas.push(Area::Sharing);
+                t.areas.extend(record.members.iter().map(|m| Area::Member(m.member.to_string())));
+            }
+            Effect::Shared { share, .. } => t.areas.extend([Area::Sharing, Area::Member(share.member.to_string())]),
+            Effect::Withdrawn { share, .. } => t.areas.extend([Area::Sharing, Area::Member(share.member.to_string())]),
         }
     }
     t.areas.sort();
@@ -130,6 +142,7 @@ fn areas_of(path: &str) -> Option<Vec<Area>> {
         // Versions link the decision that adopted them, which a vote never changes.
         _ if path.starts_with("/code") => vec![Area::Code],
         _ if path.starts_with("/registry") => vec![Area::Zone],
+        _ if path.starts_with("/sharing") => vec![Area::Sharing],
         // An entry never changes, but its proof is against the latest checkpoint.
         _ if rest("/entries/").is_some() => vec![Area::Checkpoint],
         _ => match rest("/members/") {

@@ -199,3 +199,41 @@ impl ConfidentialStore for FaultyStore {
         self.inner.expire(now)
     }
 }
+
+impl crate::share::ShareReads for FaultyStore {
+    fn credential(&self, id: &str) -> Result<Option<crate::share::CredentialRow>> {
+        self.inner.credential(id)
+    }
+    fn credentials_of(&self, member: &str) -> Result<Vec<crate::share::CredentialRow>> {
+        self.inner.credentials_of(member)
+    }
+    fn communities(&self) -> Result<Vec<accord_core::share::CommunityRecord>> {
+        self.inner.communities()
+    }
+    fn share(&self, index: u64) -> Result<Option<crate::share::ShareRow>> {
+        self.inner.share(index)
+    }
+    fn shares_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<crate::share::ShareRow>> {
+        self.inner.shares_by_member(member, before, limit)
+    }
+    fn share_objects(&self, q: &crate::share::ObjectQuery) -> Result<Vec<crate::share::ObjectRow>> {
+        self.inner.share_objects(q)
+    }
+    fn share_object(
+        &self,
+        collection: &str,
+        id: &str,
+        vkey: &str,
+    ) -> Result<Option<(crate::share::ObjectRow, Option<String>)>> {
+        self.inner.share_object(collection, id, vkey)
+    }
+    fn share_envelope(&self, root: &str) -> Result<Option<Vec<[u8; 32]>>> {
+        self.inner.share_envelope(root)
+    }
+    fn share_status(&self, id: &str) -> Result<Option<(String, String)>> {
+        self.inner.share_status(id)
+    }
+    fn incident_counts(&self) -> Result<Vec<(String, String, u64)>> {
+        self.inner.incident_counts()
+    }
+}

@@ -17,6 +17,7 @@
 /// `dyn Reads` (a trait's methods need the trait in scope).
 pub mod prelude {
     pub use crate::confidential::ConfidentialStore;
+    pub use crate::share::ShareReads;
     pub use crate::{
         BodyReads, CheckpointReads, CheckpointStore, CodeReads, DecisionReads, LogReads, LogStore, ProjectionReads,
         ProjectionStore, Reads, Store, ZoneReads,
@@ -28,6 +29,7 @@ mod code;
 pub mod confidential;
 pub mod faults;
 mod projection;
+pub mod share;
 mod sqlite;
 pub mod zone;
 
@@ -68,6 +70,10 @@ pub struct AppendBatch {
     pub nodes: Vec<(u32, u64, Hash)>,
     /// Projection effects of the entries, in log order.
     pub effects: Vec<Effect>,
+    /// What the entries bring that is not public (shared objects, their
+    /// envelopes, status resources): written first, in the same
+    /// transaction.
+    pub private: Vec<share::PrivateWrite>,
 }
 
 /// Which proposals a list reads: their statuses, in which order, from
@@ -156,11 +162,22 @@ pub trait ProjectionStore: Send + Sync {
 /// API, the portal) get this half only, through the node: they cannot
 /// write.
 pub trait Reads:
-    LogReads + CheckpointReads + BodyReads + DecisionReads + CodeReads + ZoneReads + ProjectionReads
+    LogReads + CheckpointReads + BodyReads + DecisionReads + CodeReads + ZoneReads + share::ShareReads + ProjectionReads
 {
 }
 
-impl<T: LogReads + CheckpointReads + BodyReads + DecisionReads + CodeReads + ZoneReads + ProjectionReads> Reads for T {}
+impl<
+        T: LogReads
+            + CheckpointReads
+            + BodyReads
+            + DecisionReads
+            + CodeReads
+            + ZoneReads
+            + share::ShareReads
+            + ProjectionReads,
+    > Reads for T
+{
+}
 
 /// The log: entries and their tree hashes, read. Every read sees only
 /// what committed; within [`LogReads::snapshot`], the log and every

@@ -170,6 +170,7 @@ impl SqliteStore {
         };
         let writer = open("FULL")?;
         writer.execute_batch(SCHEMA)?;
+        writer.execute_batch(crate::share::SCHEMA)?;
         migrate(&writer)?;
         let stop = Arc::new(AtomicBool::new(false));
         let wal = open("FULL")?;
@@ -450,6 +451,12 @@ fn write_effects(tx: &Transaction, effects: &[Effect]) -> Result<()> {
             // publishes the policy with each checkpoint (the statements
             // themselves are in p_statements): no table of their own.
             Effect::WitnessChanged { .. } => {}
+            Effect::CredentialChanged { .. }
+            | Effect::CommunityChanged { .. }
+            | Effect::Shared { .. }
+            | Effect::Withdrawn { .. } => {
+                crate::share::write_effect(tx, e)?;
+            }
             Effect::RulesChanged(rules) => {
                 let doc = serde_json::to_string(rules).map_err(|e| StoreError::Encode(format!("rules: {e}")))?;
                 tx.prepare_cached("INSERT OR REPLACE INTO p_body (k, v) VALUES ('rules', ?1)")?.execute([doc])?;
@@ -520,6 +527,9 @@ impl LogStore for SqliteStore {
                     node.execute(params![level, idx, &h.0[..]])?;
                 }
             }
+            for w in &b.private {
+                crate::share::write_private(tx, w)?;
+            }
             write_effects(tx, &b.effects)
         })
     }
@@ -543,7 +553,7 @@ impl CheckpointStore for SqliteStore {
 impl ProjectionStore for SqliteStore {
     fn clear_projections(&self) -> Result<()> {
         self.write(|tx| {
-            for (t, _) in PROJECTIONS {
+            for (t, _) in PROJECTIONS.iter().chain(crate::share::PROJECTIONS) {
                 tx.execute(&format!("DELETE FROM {t}"), [])?;
             }
             Ok(())
@@ -850,7 +860,7 @@ impl ProjectionReads for SqliteStore {
     fn projection_digest(&self) -> Result<Hash> {
         self.read(|c| {
             let mut h = Sha256::new();
-            for (table, order) in PROJECTIONS {
+            for (table, order) in PROJECTIONS.iter().chain(crate::share::PROJECTIONS) {
                 h.update(table.as_bytes());
                 h.update([0]);
                 let mut st = c.prepare(&format!("SELECT * FROM {table} ORDER BY {order}"))?;
@@ -924,5 +934,43 @@ impl ConfidentialStore for SqliteStore {
 
     fn expire(&self, now: accord_core::Timestamp) -> Result<u64> {
         self.write(|tx| Ok(tx.execute("DELETE FROM c_records WHERE retain_until < ?1", params![now.millis()])? as u64))
+    }
+}
+
+impl crate::share::ShareReads for SqliteStore {
+    fn credential(&self, id: &str) -> Result<Option<crate::share::CredentialRow>> {
+        self.read(|c| crate::share::credential(c, id))
+    }
+    fn credentials_of(&self, member: &str) -> Result<Vec<crate::share::CredentialRow>> {
+        self.read(|c| crate::share::credentials_of(c, member))
+    }
+    fn communities(&self) -> Result<Vec<accord_core::share::CommunityRecord>> {
+        self.read(crate::share::communities)
+    }
+    fn share(&self, index: u64) -> Result<Option<crate::share::ShareRow>> {
+        self.read(|c| crate::share::share(c, index))
+    }
+    fn shares_by_member(&self, member: &str, before: Option<u64>, limit: u32) -> Result<Vec<crate::share::ShareRow>> {
+        self.read(|c| crate::share::shares_by_member(c, member, before, limit))
+    }
+    fn share_objects(&self, q: &crate::share::ObjectQuery) -> Result<Vec<crate::share::ObjectRow>> {
+        self.read(|c| crate::share::share_objects(c, q))
+    }
+    fn share_object(
+        &self,
+        collection: &str,
+        id: &str,
+        vkey: &str,
+    ) -> Result<Option<(crate::share::ObjectRow, Option<String>)>> {
+        self.read(|c| crate::share::share_object(c, collection, id, vkey))
+    }
+    fn share_envelope(&self, root: &str) -> Result<Option<Vec<[u8; 32]>>> {
+        self.read(|c| crate::share::share_envelope(c, root))
+    }
+    fn share_status(&self, id: &str) -> Result<Option<(String, String)>> {
+        self.read(|c| crate::share::share_status(c, id))
+    }
+    fn incident_counts(&self) -> Result<Vec<(String, String, u64)>> {
+        self.read(crate::share::incident_counts)
     }
 }

@@ -21,6 +21,7 @@ pub mod decision;
 pub mod genesis;
 pub mod member;
 pub mod note;
+pub mod share;
 pub mod witness;
 pub mod zone;
 
@@ -34,6 +35,7 @@ pub use decision::{ClockTick, ProposalAmend, ProposalRef, ProposalSubmit, Silenc
 pub use genesis::Genesis;
 pub use member::{KeyRotate, Rename};
 pub use note::NotePublish;
+pub use share::{ShareCommit, ShareCommunity, ShareCredential, ShareRevoke, ShareWithdraw};
 pub use witness::{WitnessRegister, WitnessRetire};
 pub use zone::{ZoneImport, ZonePublish};
 
@@ -134,6 +136,16 @@ acts! {
     "witness.register" => WitnessRegister(WitnessRegister) => Witness(WitnessAct::Register),
     /// `witness.retire` — a member retires its witness.
     "witness.retire" => WitnessRetire(WitnessRetire) => Witness(WitnessAct::Retire),
+    /// `share.credential` — a member registers a TAXII credential (a salted hash of its secret).
+    "share.credential" => ShareCredential(ShareCredential) => Share(ShareAct::Credential),
+    /// `share.revoke` — a member revokes one of its credentials.
+    "share.revoke" => ShareRevoke(ShareRevoke) => Share(ShareAct::Revoke),
+    /// `share.community` — a member founds (or re-lists) a community.
+    "share.community" => ShareCommunity(Box<ShareCommunity>) => Share(ShareAct::Community),
+    /// `share.commit` — the secretariat's node records an envelope a member shared.
+    "share.commit" => ShareCommit(Box<ShareCommit>) => Share(ShareAct::Commit),
+    /// `share.withdraw` — the secretariat's node records objects a member withdrew.
+    "share.withdraw" => ShareWithdraw(Box<ShareWithdraw>) => Share(ShareAct::Withdraw),
 }
 
 fn body<T: DeserializeOwned>(kind: &str, v: &Value) -> Result<T, Refusal> {
@@ -163,6 +175,17 @@ pub enum Domain<'a> {
     Zone(ZoneAct<'a>),
     /// The members' witnesses.
     Witness(WitnessAct<'a>),
+    /// Threat sharing: credentials, communities, shares.
+    Share(ShareAct<'a>),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum ShareAct<'a> {
+    Credential(&'a ShareCredential),
+    Revoke(&'a ShareRevoke),
+    Community(&'a ShareCommunity),
+    Commit(&'a ShareCommit),
+    Withdraw(&'a ShareWithdraw),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -228,10 +251,23 @@ impl Act {
             | Act::CodeNorms(_)
             | Act::ZoneImport(_)
             | Act::ZonePublish(_)
-            | Act::WitnessRegister(_) => false,
-            // Giving up a witness is no right of membership.
-            Act::WitnessRetire(_) => true,
+            | Act::WitnessRegister(_)
+            | Act::ShareCredential(_)
+            | Act::ShareCommunity(_)
+            // Signed by the secretariat, whom suspension never reaches;
+            // the fold refuses a suspended sharer itself.
+            | Act::ShareCommit(_) => false,
+            // Giving up a witness, a credential or a share is no right of
+            // membership.
+            Act::WitnessRetire(_) | Act::ShareRevoke(_) | Act::ShareWithdraw(_) => true,
         }
+    }
+
+    /// Acts that do not count toward their signer's rate limits: the
+    /// secretariat's clock ticks, and the shares its node records in a
+    /// member's name (charged to the sharer, `crate::share`).
+    pub fn rate_exempt(&self) -> bool {
+        matches!(self, Act::ClockTick(_) | Act::ShareCommit(_) | Act::ShareWithdraw(_))
     }
 
     /// Builds an act to be signed from a body written by hand (the CLI, the
