@@ -21,6 +21,7 @@ mod log;
 mod problem;
 mod proposals;
 pub mod server;
+pub mod taxii;
 pub mod witnesses;
 mod zone;
 
@@ -45,6 +46,7 @@ pub fn router(node: Arc<Node>) -> Router {
         .merge(log::routes())
         .merge(zone::routes())
         .merge(witnesses::routes())
+        .merge(taxii::routes())
         .fallback(problem::not_found)
         .method_not_allowed_fallback(problem::method_not_allowed)
         .with_state(node)

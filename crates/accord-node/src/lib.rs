@@ -22,6 +22,7 @@ mod metrics;
 mod node;
 mod replay;
 mod sequencer;
+pub mod share;
 pub mod snapshots;
 mod verifier;
 pub mod views;

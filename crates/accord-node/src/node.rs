@@ -216,6 +216,9 @@ pub(crate) struct Shared {
     pub cosigners: Arc<dyn crate::checkpointer::Cosigners>,
     /// Told of every commit before it is acknowledged ([`crate::changes`]).
     pub observers: RwLock<Vec<Arc<dyn crate::changes::CommitObserver>>>,
+    /// Credentials and communities as of the last commit that changed
+    /// them ([`crate::share`]).
+    pub sharing: RwLock<Arc<accord_core::share::ShareState>>,
 }
 
 /// A decoded entry with its inclusion proof against the latest checkpoint.
@@ -347,6 +350,7 @@ impl Node {
             observers: RwLock::new(Vec::new()),
             checkpoint_signer,
             cosigners: config.cosigners.0.clone(),
+            sharing: RwLock::new(Arc::new(state.share().clone())),
         });
         let (tx, rx) = sync_channel(config.queue);
         // Verified submissions travel in rounds; this bounds how many rounds
@@ -441,6 +445,39 @@ impl Node {
     /// What readers (the HTTP API, the portal, the CLI) may read: the log
     /// and the projections, never a write. The one door for reads, where
     /// access checks will live (confidential objects, bilateral requests).
+    pub(crate) fn shared_sharing(&self) -> Arc<accord_core::share::ShareState> {
+        read(&self.shared.sharing).clone()
+    }
+
+    /// The store, for the use cases that write outside the log (a status
+    /// with no new object).
+    pub(crate) fn store_handle(&self) -> Arc<dyn Store> {
+        self.shared.store.clone()
+    }
+
+    pub(crate) fn reads_confidential(
+        &self,
+        c: &accord_store::confidential::Commitment,
+    ) -> Result<Option<accord_store::confidential::Confidential>, StoreError> {
+        self.shared.store.confidential(c)
+    }
+
+    /// Queues a job for the sequencer (through the verifier).
+    pub(crate) fn enqueue(&self, job: Job) -> Result<(), SubmitError> {
+        let jobs = lock(&self.jobs);
+        let Some(tx) = jobs.as_ref() else {
+            return Err(SubmitError::Unavailable("the node is shutting down".into()));
+        };
+        match tx.try_send(job) {
+            Ok(()) => Ok(()),
+            Err(TrySendError::Full(_)) => {
+                self.shared.metrics.unavailable.fetch_add(1, Relaxed);
+                Err(SubmitError::Unavailable("the sequencer queue is full; retry shortly".into()))
+            }
+            Err(TrySendError::Disconnected(_)) => Err(SubmitError::Unavailable("the sequencer has stopped".into())),
+        }
+    }
+
     pub fn reads(&self) -> &dyn accord_store::Reads {
         self.shared.store.as_ref()
     }
@@ -527,23 +564,7 @@ impl Node {
         let key = key.ok_or_else(|| refused(Refusal::UnknownMember(signed.statement.member.to_string())))?;
         let member = signed.statement.member.clone();
         let (reply, wait) = tokio::sync::oneshot::channel();
-        let job = Job::signed(signed, key, reply);
-        {
-            let jobs = lock(&self.jobs);
-            let Some(tx) = jobs.as_ref() else {
-                return Err(SubmitError::Unavailable("the node is shutting down".into()));
-            };
-            match tx.try_send(job) {
-                Ok(()) => {}
-                Err(TrySendError::Full(_)) => {
-                    self.shared.metrics.unavailable.fetch_add(1, Relaxed);
-                    return Err(SubmitError::Unavailable("the sequencer queue is full; retry shortly".into()));
-                }
-                Err(TrySendError::Disconnected(_)) => {
-                    return Err(SubmitError::Unavailable("the sequencer has stopped".into()));
-                }
-            }
-        }
+        self.enqueue(Job::signed(signed, key, reply))?;
         let result = match wait.await {
             Ok(r) => r,
             Err(_) => Err(SubmitError::Unavailable("the sequencer stopped before committing".into())),

@@ -196,6 +196,7 @@ fn commit_round(
     let mut accepted: Vec<Applied> = Vec::with_capacity(jobs.len());
     let mut keys_changed = false;
     let mut policy_changed = false;
+    let mut sharing_changed = false;
     for job in jobs {
         let time = clock.now().max(state.clock_floor());
         let Job { what, private, reply } = job;
@@ -223,6 +224,12 @@ fn commit_round(
                 });
                 keys_changed |=
                     applied.effects.iter().any(|e| matches!(e, Effect::KeyRotated { .. } | Effect::ActorAdded { .. }));
+                sharing_changed |= applied.effects.iter().any(|e| {
+                    matches!(
+                        e,
+                        Effect::CredentialChanged { .. } | Effect::CommunityChanged { .. } | Effect::ActorAdded { .. }
+                    )
+                });
                 policy_changed |= applied.effects.iter().any(|e| {
                     matches!(
                         e,
@@ -285,6 +292,9 @@ fn commit_round(
     if keys_changed {
         *write(&shared.keys) = keys_of(state);
     }
+    if sharing_changed {
+        *write(&shared.sharing) = Arc::new(state.share().clone());
+    }
     tell_observers(shared, batch.first, frontier.size(), Changes::Known(std::mem::take(&mut batch.effects).into()));
     announce_durable(shared, frontier, policy_changed.then(|| Arc::new(PolicyInForce::of(state))));
     for a in accepted {
@@ -343,6 +353,7 @@ fn reload(shared: &Shared, snapshots: Option<&mut Snapshots>) -> Option<(State, 
             }
             // Readers, submitters and the checkpointer follow what is durable.
             *write(&shared.keys) = keys_of(&state);
+            *write(&shared.sharing) = Arc::new(state.share().clone());
             announce_durable(shared, &frontier, Some(Arc::new(PolicyInForce::of(&state))));
             Some((state, frontier))
         }

@@ -27,4 +27,4 @@ pub mod validate;
 pub use ids::{IdError, StixId, StixType};
 pub use time::{StixTime, TimeError};
 pub use tlp::{classify_markings, tlp_of, Markings, Tlp};
-pub use validate::{parse_json, parse_object, Invalid, StixObject, Version};
+pub use validate::{parse_json, parse_json_value, parse_object, Invalid, StixObject, Version};

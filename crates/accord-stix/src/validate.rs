@@ -136,6 +136,13 @@ pub fn parse_json(bytes: &[u8]) -> Result<StixObject, Invalid> {
     parse_object(&value, bytes.len())
 }
 
+/// Parses any JSON (a TAXII envelope), refusing an object that repeats a
+/// key anywhere in it: for the same reason as [`parse_json`].
+pub fn parse_json_value(bytes: &[u8]) -> Result<Value, String> {
+    serde_json::from_slice::<NoDuplicates>(bytes).map_err(|e| e.to_string())?;
+    serde_json::from_slice(bytes).map_err(|e| e.to_string())
+}
+
 /// Deserializes any JSON, refusing an object that repeats a key.
 struct NoDuplicates;
 

@@ -102,6 +102,9 @@ pub trait ConfidentialStore: Send + Sync {
     fn delete_confidential(&self, c: &Commitment) -> Result<bool>;
     /// Deletes every record whose retention ended before `now`: how many.
     fn expire(&self, now: Timestamp) -> Result<u64>;
+    /// Writes private records outside an append (a TAXII status with no
+    /// new object to log), in one transaction; durable on return.
+    fn put_private(&self, writes: &[crate::share::PrivateWrite]) -> Result<()>;
 }
 
 /// Rebuilds a record read back from storage, checking that its content

@@ -198,6 +198,9 @@ impl ConfidentialStore for FaultyStore {
     fn expire(&self, now: accord_core::Timestamp) -> Result<u64> {
         self.inner.expire(now)
     }
+    fn put_private(&self, writes: &[crate::share::PrivateWrite]) -> Result<()> {
+        self.inner.put_private(writes)
+    }
 }
 
 impl crate::share::ShareReads for FaultyStore {

@@ -76,6 +76,8 @@ pub enum PrivateWrite {
     Envelope { root: String, commitments: Vec<[u8; 32]> },
     /// A TAXII status resource, readable by `member` only.
     Status { id: String, member: String, doc: String },
+    /// A withdrawn object's content, erased (its commitment stays in the log).
+    Erase(crate::confidential::Commitment),
 }
 
 /// A credential as projected.
@@ -332,6 +334,9 @@ pub(crate) fn write_private(tx: &Transaction, w: &PrivateWrite) -> Result<()> {
         PrivateWrite::Status { id, member, doc } => {
             tx.prepare_cached("INSERT OR REPLACE INTO c_share_status (id, member, doc) VALUES (?1, ?2, ?3)")?
                 .execute(params![id, member, doc])?;
+        }
+        PrivateWrite::Erase(c) => {
+            tx.prepare_cached("DELETE FROM c_records WHERE commitment = ?1")?.execute([c.as_str()])?;
         }
     }
     Ok(())

@@ -935,6 +935,15 @@ impl ConfidentialStore for SqliteStore {
     fn expire(&self, now: accord_core::Timestamp) -> Result<u64> {
         self.write(|tx| Ok(tx.execute("DELETE FROM c_records WHERE retain_until < ?1", params![now.millis()])? as u64))
     }
+
+    fn put_private(&self, writes: &[crate::share::PrivateWrite]) -> Result<()> {
+        self.write(|tx| {
+            for w in writes {
+                crate::share::write_private(tx, w)?;
+            }
+            Ok(())
+        })
+    }
 }
 
 impl crate::share::ShareReads for SqliteStore {

@@ -136,6 +136,9 @@ enum Command {
         #[arg(long)]
         database: Option<String>,
     },
+    /// Threat sharing: TAXII credentials (HTTP Basic) and communities, by signed statements.
+    #[command(subcommand)]
+    Taxii(cmd::taxii::TaxiiCommand),
     /// Run a C2SP tlog-witness: cosign the checkpoints of the trusted logs (--logs FILE, or --follow the body at URL).
     Witness(cmd::witness::WitnessArgs),
     /// Generate a witness's Ed25519 key file (mode 0600) and print its cosigner vkey (type 0x04).
@@ -182,6 +185,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => return accord_audit::run(args),
         Command::Evidence { file } => return accord_audit::fork::check_file(&file),
         Command::Rebuild { data, database } => cmd::rebuild::run(&data, database.as_deref()),
+        Command::Taxii(t) => cmd::taxii::run(&t),
         Command::Witness(args) => cmd::witness::run(&args),
         Command::WitnessKeygen { name, out } => cmd::witness::keygen(&name, &out),
         Command::Bench { args } => return bench(&args),

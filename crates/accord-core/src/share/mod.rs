@@ -259,3 +259,38 @@ impl ShareState {
 /// The TLP an object without a TLP marking gets in a collection: GREEN
 /// (never more visible than that).
 pub const DEFAULT_TLP: TlpLabel = TlpLabel(Tlp::Green);
+
+/// Who reads shared objects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Viewer {
+    /// No account.
+    Anonymous,
+    Member(MemberId),
+}
+
+/// The TLP rule, for one object version in collection `c` shared by
+/// `sharer` with `tlp` and, for TLP:AMBER and above, `recipients`: may
+/// `viewer` see it (its content, its manifest entry, its versions, its
+/// place in a status)?
+///
+/// - nobody sees anything of a collection it may not read (the anonymous
+///   only public ones);
+/// - TLP:CLEAR: everyone who may read the collection;
+/// - TLP:GREEN: the members who may read it (the anonymous never);
+/// - TLP:AMBER, AMBER+STRICT and RED: the sharer and the named recipients.
+pub fn may_see(
+    state: &ShareState,
+    c: &Collection,
+    tlp: TlpLabel,
+    sharer: &MemberId,
+    recipients: &[MemberId],
+    viewer: &Viewer,
+) -> bool {
+    match viewer {
+        Viewer::Anonymous => state.is_public(c) && tlp.0 == Tlp::Clear,
+        Viewer::Member(m) => {
+            state.may_read(c, m)
+                && (tlp.0 <= Tlp::Green || sharer == m || (tlp.needs_recipients() && recipients.contains(m)))
+        }
+    }
+}

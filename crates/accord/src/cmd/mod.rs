@@ -8,6 +8,7 @@ pub mod propose;
 pub mod rebuild;
 pub mod serve;
 pub mod submit;
+pub mod taxii;
 pub mod vote;
 pub mod witness;
 pub mod zone;

@@ -82,6 +82,11 @@ impl Submitter {
         })
     }
 
+    /// The member this key signs for.
+    pub fn member(&self) -> &MemberId {
+        &self.id
+    }
+
     /// The member's last accepted seq + 1, as the node says.
     pub fn next_seq(&self) -> Result<u64> {
         let (server, id) = (&self.server, &self.id);
