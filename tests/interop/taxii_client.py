@@ -470,11 +470,12 @@ class Run:
             rep.check(all(isinstance(c.alias, str) and c.alias for c in colls),
                       "[1] every collection has an alias", f"{[c.alias for c in colls]}")
             rep.check("all" in by_alias, "[1] collection 'all' is listed")
-            mine = by_alias.get(f"member-{w.id}")
+            wm = self.a.writer_member or w.id
+            mine = by_alias.get(f"member-{wm}")
             rep.check(mine is not None and mine.can_write is True,
-                      f"[1] writer's own collection member-{w.id} is listed and writable",
+                      f"[1] writer's own collection member-{wm} is listed and writable",
                       "missing" if mine is None else f"can_write={mine.can_write!r}")
-            others = [c for a, c in by_alias.items() if a.startswith("member-") and a != f"member-{w.id}"]
+            others = [c for a, c in by_alias.items() if a.startswith("member-") and a != f"member-{wm}"]
             wrong = [c.alias for c in others if c.can_write is not False]
             rep.check(not wrong, f"[1] no other member's collection is writable by the writer ({len(others)} listed)",
                       f"can_write not false on {wrong}")
@@ -992,6 +993,8 @@ def main() -> int:
     ap.add_argument("--reader", required=True, type=credential, metavar="ID:SECRET")
     ap.add_argument("--outsider", required=True, type=credential, metavar="ID:SECRET")
     ap.add_argument("--collection", default="all", help="alias of a public collection the writer may write")
+    ap.add_argument("--writer-member", default=None,
+                    help="the writer's member id, as in its collection member-<ID> (default: its credential id)")
     ap.add_argument("--reader-member", default=None,
                     help="the reader's member id in x_accord_recipients (default: its credential id)")
     ap.add_argument("--page-size", type=int, default=2, help="per_request for as_pages (default 2)")

@@ -224,6 +224,8 @@ async fn discovery(
     headers: HeaderMap,
 ) -> Result<Answer, TaxiiError> {
     accepts(&headers)?;
+    // Anyone may ask, but credentials given must be right.
+    reader(&node, &headers)?;
     let root = format!("{}{API_ROOT}", base_url(&headers, tls.is_some()));
     Ok(ok(json!({
         "title": format!("Accord threat sharing ({})", node.origin()),
@@ -302,10 +304,15 @@ fn filters(query: Option<&str>, allowed: &[&str]) -> Result<Filters, TaxiiError>
     if pairs.len() > MAX_PARAMS {
         return Err(bad(format!("at most {MAX_PARAMS} query parameters")));
     }
-    let list = |v: &str| -> Vec<String> { v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect() };
+    let list =
+        |v: &str| -> Vec<String> { v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect() };
     for (k, v) in pairs {
         if !allowed.contains(&k.as_str()) {
-            return Err(bad(format!("{:?} is not a filter of this endpoint (allowed: {})", clip(&k), allowed.join(", "))));
+            return Err(bad(format!(
+                "{:?} is not a filter of this endpoint (allowed: {})",
+                clip(&k),
+                allowed.join(", ")
+            )));
         }
         match k.as_str() {
             "added_after" => {
@@ -456,11 +463,8 @@ async fn versions(
         if page.rows.is_empty() && f.next.is_none() {
             return Err(TaxiiError::new(StatusCode::NOT_FOUND, "Not found", "no such object that you may see"));
         }
-        let versions: Vec<Value> = page
-            .rows
-            .iter()
-            .map(|r| json!(r.version.clone().unwrap_or_else(|| format_millis(r.added))))
-            .collect();
+        let versions: Vec<Value> =
+            page.rows.iter().map(|r| json!(r.version.clone().unwrap_or_else(|| format_millis(r.added)))).collect();
         Ok(paged(&page, "versions", versions))
     })
     .await

@@ -26,10 +26,12 @@ use accord_core::share::{may_see, Collection, ShareState, TlpLabel, Viewer, DEFA
 use accord_core::{Act, MemberId, Refusal, Timestamp};
 use accord_log::merkle::{inclusion_proof, MemoryTree};
 use accord_log::Hash;
-use accord_store::confidential::Confidential;
-use accord_store::share::{version_key, ObjectQuery, ObjectRow, PrivateWrite, Versions, Viewer as StoreViewer, POS_PER_ENTRY};
-use accord_store::StoreError;
 use accord_stix::{StixId, StixTime, Tlp};
+use accord_store::confidential::Confidential;
+use accord_store::share::{
+    version_key, ObjectQuery, ObjectRow, PrivateWrite, Versions, Viewer as StoreViewer, POS_PER_ENTRY,
+};
+use accord_store::StoreError;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -318,15 +320,12 @@ impl Node {
         if id.len() > 64 {
             return Err(ShareError::NotFound("no such collection".into()));
         }
-        self.collections(reader)?
-            .into_iter()
-            .find(|v| v.id == id || v.alias == id)
-            .ok_or_else(|| match reader {
-                Reader::Anonymous => {
-                    ShareError::Unauthorized("no public collection has this id: authenticate to see more".into())
-                }
-                Reader::Member { .. } => ShareError::NotFound(format!("no collection {} that you may use", clip(id))),
-            })
+        self.collections(reader)?.into_iter().find(|v| v.id == id || v.alias == id).ok_or_else(|| match reader {
+            Reader::Anonymous => {
+                ShareError::Unauthorized("no public collection has this id: authenticate to see more".into())
+            }
+            Reader::Member { .. } => ShareError::NotFound(format!("no collection {} that you may use", clip(id))),
+        })
     }
 
     fn readable(&self, reader: &Reader, id: &str) -> Result<CollectionView, ShareError> {
@@ -343,7 +342,13 @@ impl Node {
     /// Object versions of a collection that `reader` may see, in
     /// date-added order: objects (with content), manifest and versions
     /// (without).
-    pub fn share_page(&self, reader: &Reader, collection: &str, f: &Filters, content: bool) -> Result<Page, ShareError> {
+    pub fn share_page(
+        &self,
+        reader: &Reader,
+        collection: &str,
+        f: &Filters,
+        content: bool,
+    ) -> Result<Page, ShareError> {
         let v = self.readable(reader, collection)?;
         let limit = f.limit.unwrap_or(DEFAULT_PAGE).clamp(1, MAX_PAGE);
         if f.ids.len() > MAX_MATCH_VALUES || f.types.len() > MAX_MATCH_VALUES || f.versions.at.len() > MAX_MATCH_VALUES
@@ -561,8 +566,9 @@ impl Node {
                 continue;
             }
             let salt = random_salt()?;
-            let record = Confidential::new(salt, content, "threats", Timestamp::from_millis(now.millis() + RETENTION_MS))
-                .map_err(|e| ShareError::TooLarge(e.to_string()))?;
+            let record =
+                Confidential::new(salt, content, "threats", Timestamp::from_millis(now.millis() + RETENTION_MS))
+                    .map_err(|e| ShareError::TooLarge(e.to_string()))?;
             let to = if tlp.needs_recipients() {
                 let pos = match lists.iter().position(|l| *l == recipients) {
                     Some(p) => p,
@@ -634,8 +640,9 @@ impl Node {
     ) -> Result<(accord_stix::StixObject, TlpLabel, Vec<MemberId>, Option<IncidentFacts>), String> {
         let object = accord_stix::parse_object(raw, len).map_err(|e| e.to_string())?;
         if object.stix_type() == "marking-definition" && Tlp::of_marking(object.id()).is_some() {
-            return Err("the TLP marking definitions are built into STIX and the TLP extension; they are not shared"
-                .into());
+            return Err(
+                "the TLP marking definitions are built into STIX and the TLP extension; they are not shared".into()
+            );
         }
         for m in object.other_markings() {
             let known = markings_here.contains(m.as_str())
@@ -734,7 +741,9 @@ impl Node {
         }
         let mut private = Vec::new();
         for r in &mine {
-            if let Some((_, Some(c))) = self.reads().share_object(&v.alias, &r.id, &version_key(r.version.as_deref()))? {
+            if let Some((_, Some(c))) =
+                self.reads().share_object(&v.alias, &r.id, &version_key(r.version.as_deref()))?
+            {
                 if let Some(c) = accord_store::confidential::Commitment::parse(&c) {
                     private.push(PrivateWrite::Erase(c));
                 }

@@ -119,10 +119,8 @@ fn community(server: &str, key: &Path, id: &str, title: &str, public: bool, memb
             list.insert(who.to_string(), rights);
         }
     }
-    let members: Vec<serde_json::Value> = list
-        .into_iter()
-        .map(|(m, (r, w))| serde_json::json!({"member": m, "can_read": r, "can_write": w}))
-        .collect();
+    let members: Vec<serde_json::Value> =
+        list.into_iter().map(|(m, (r, w))| serde_json::json!({"member": m, "can_read": r, "can_write": w})).collect();
     s.submit_and_print(
         "share.community",
         serde_json::json!({"id": id, "title": title, "public": public, "members": members}),

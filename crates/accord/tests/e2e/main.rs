@@ -27,6 +27,7 @@ mod portal_proposals;
 mod portal_registry;
 mod proposals;
 mod published;
+mod taxii;
 mod tls;
 mod trust;
 mod witness;

@@ -400,6 +400,7 @@ fn the_audit_refuses_a_log_with_a_crafted_signature_as_openssl_does() {
                     entries: vec![(entry, leaf)],
                     nodes: Vec::new(),
                     effects: Vec::new(),
+                    private: Vec::new(),
                 })
                 .unwrap();
         }
