@@ -19,6 +19,7 @@ mod fleet;
 mod log;
 mod portal;
 mod start;
+mod taxii;
 mod witness;
 mod zone;
 
@@ -179,6 +180,42 @@ pub enum BenchCommand {
         #[arg(long)]
         zone_file: Option<std::path::PathBuf>,
     },
+    /// TAXII 2.1 side by side with the same data: ingest in envelopes, the
+    /// first page, a full paged read and the manifest, on Accord's TAXII
+    /// server and on medallion (bench/peer/taxii/medallion.sh, PyPI), each
+    /// size on fresh servers. Run from the repository root.
+    Taxii {
+        /// Indicators ingested, one size after the other.
+        #[arg(long, value_delimiter = ',', default_value = "1000,10000,100000")]
+        sizes: Vec<usize>,
+        /// Objects per POSTed envelope.
+        #[arg(long, default_value_t = 100)]
+        envelope: usize,
+        /// Seconds each phase may take on medallion before it is stopped.
+        #[arg(long, default_value_t = 120)]
+        peer_time_limit_s: u64,
+        /// Seconds each phase may take on Accord before it is stopped.
+        #[arg(long, default_value_t = 3600)]
+        accord_time_limit_s: u64,
+        /// Concurrent posting clients.
+        #[arg(long, default_value_t = 4)]
+        clients: usize,
+        /// Repeated first-page reads (each first-page phase).
+        #[arg(long, default_value_t = 20)]
+        reads: usize,
+        /// `limit` of the full paged reads (a server may give fewer per page).
+        #[arg(long, default_value_t = 1000)]
+        page_limit: usize,
+        /// TLP 2.0 marking of the indicators: clear, green, or alternate.
+        #[arg(long, value_enum, default_value_t = taxii::TlpMix::Alternate)]
+        tlp: taxii::TlpMix,
+        /// Seed of the indicators' ids (the same seed, the same data).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Measure medallion alone (no Accord, no ratios).
+        #[arg(long)]
+        only_peer: bool,
+    },
     /// `accord witness` under load: durable add-checkpoint/s and latency,
     /// one origin per client and all clients on one origin.
     Witness {
@@ -235,6 +272,29 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
         BenchCommand::ZoneChange { members, changes, deadline_ms, zone_file } => {
             zone::bench_zone_change(zone::ZoneShape { members, changes, deadline_ms, zone_file })
         }
+        BenchCommand::Taxii {
+            sizes,
+            envelope,
+            peer_time_limit_s,
+            accord_time_limit_s,
+            clients,
+            reads,
+            page_limit,
+            tlp,
+            seed,
+            only_peer,
+        } => taxii::bench_taxii(taxii::TaxiiShape {
+            sizes,
+            envelope,
+            peer_time_limit_s,
+            accord_time_limit_s,
+            clients,
+            reads,
+            page_limit,
+            tlp,
+            seed,
+            only_peer,
+        }),
         BenchCommand::Witness { clients, duration, mode } => {
             witness::bench_witness(witness::WitnessShape { clients, duration, mode })
         }

@@ -154,7 +154,7 @@ enum Command {
     /// binary built beside this one (`cargo build --release -p accord-bench`).
     #[command(disable_help_flag = true)]
     Bench {
-        /// What `accord-bench` takes: `log`, `audit`, `decisions`, `portal`, `start`, `zone-change` or `witness`, and its options (`accord bench --help`).
+        /// What `accord-bench` takes: `log`, `audit`, `decisions`, `portal`, `start`, `zone-change`, `witness` or `taxii`, and its options (`accord bench --help`).
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<std::ffi::OsString>,
     },
