@@ -332,7 +332,7 @@ pub(crate) fn bench_rules() -> accord_core::decisions::rules::Rules {
     }
 }
 
-fn found_bench_body(dir: &Path, members: usize) -> Result<Vec<KeyFile>> {
+pub(crate) fn found_bench_body(dir: &Path, members: usize) -> Result<Vec<KeyFile>> {
     let origin = "bench.accord.example/log";
     let mut keys = Vec::new();
     let mut entries = Vec::new();
@@ -358,6 +358,12 @@ fn found_bench_body(dir: &Path, members: usize) -> Result<Vec<KeyFile>> {
 }
 
 fn start_server(data: &Path, keys: Vec<KeyFile>) -> Result<ChildNode> {
+    let (child, url) = spawn_listening(serve_command(data)?)?;
+    Ok(ChildNode { child, url, keys })
+}
+
+/// `accord serve` on `data` as every benchmark runs it.
+pub(crate) fn serve_command(data: &Path) -> Result<Command> {
     let mut cmd = Command::new(accord_exe()?);
     // All load comes from one address here: no per-address cap.
     cmd.args(["serve", "--listen", "127.0.0.1:0", "--max-connections-per-address", "100000"])
@@ -365,8 +371,7 @@ fn start_server(data: &Path, keys: Vec<KeyFile>) -> Result<ChildNode> {
         .arg("--witness-allow-private")
         .arg("--data")
         .arg(data);
-    let (child, url) = spawn_listening(cmd)?;
-    Ok(ChildNode { child, url, keys })
+    Ok(cmd)
 }
 
 /// Starts `cmd` (an `accord serve` or `accord witness`) logging at warn,

@@ -803,27 +803,63 @@ fn medallion_target() -> Result<(ServerGuard, Target)> {
 ///   `next` token sent back with the same `limit`);
 /// * the child stopping on TERM; on loopback only.
 fn accord_target(dir: &Path, size: usize) -> Result<(Child, Target)> {
-    let _ = (dir, size);
-    bail!("the Accord TAXII server is not wired into this benchmark yet")
+    let _ = size;
+    let keys = crate::found_bench_body(dir, 2)?;
+    let mut paths = Vec::new();
+    for (i, k) in keys.iter().enumerate() {
+        let p = dir.join(format!("M{i:04}.key"));
+        accord::files::write_key(&p, k)?;
+        paths.push(p);
+    }
+    let (child, url) = crate::spawn_listening(crate::serve_command(&dir.join("data"))?)?;
+    let made = || -> Result<(String, String)> {
+        let writer = accord_credential(&url, &paths[0], "bench-writer")?;
+        // The reader of `accord_tlp_reader`: another member, made now so
+        // that its credential is in the log before the load starts.
+        let (reader, reader_password) = accord_credential(&url, &paths[1], "bench-reader")?;
+        std::fs::write(dir.join("reader.credential"), format!("{reader}:{reader_password}"))?;
+        Ok(writer)
+    };
+    let mut child = child;
+    let (user, password) = match made() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(e);
+        }
+    };
+    let base = url.trim_end_matches('/').to_string();
+    let target = Target {
+        name: "accord".into(),
+        base,
+        api_root: "/taxii2/accord/".into(),
+        collection: "all".into(),
+        user,
+        password,
+    };
+    Ok((child, target))
 }
 
-/// A second user of the Accord target, whose reads go through the TLP
-/// checks (a grant covering every marking in the data, TLP:CLEAR and
-/// TLP:GREEN, so that it reads the same objects as `target`'s user): the
-/// reader `tlp_cost` compares with. To be filled in with `accord_target`.
-fn accord_tlp_reader(target: &Target) -> Result<Target> {
-    let _ = target;
-    bail!("the Accord TAXII server is not wired into this benchmark yet")
+/// A credential of the member whose key is `key`, registered on `url`.
+fn accord_credential(url: &str, key: &Path, id: &str) -> Result<(String, String)> {
+    let s = accord::cmd::submit::Submitter::new(url, key)?;
+    let (secret, body) = accord::cmd::taxii::new_credential(id)?;
+    s.submit("share.credential", body, None)?;
+    Ok((id.to_string(), secret))
 }
 
-/// TLP checks' cost on reads: full paged reads of the collection as a
-/// reader that sees everything without checks (`everything`) and as one
-/// whose every object goes through the TLP checks (`checked`), alternated
-/// `runs` times each; the medians. For Accord only (medallion has no TLP
-/// rules). If `checked` is granted every marking in the data, both read
-/// the same objects and the difference is the checks alone; a narrower
-/// grant reads fewer objects, and the rates (objects/s) are then of
-/// different work.
+/// A second user of the Accord target: another member than the sharer,
+/// who sees the data (TLP:CLEAR and GREEN) through the same checks.
+/// `tlp_cost` over HTTP thus compares the sharer with another member;
+/// the cost of the TLP rule itself is measured in process by `cargo
+/// bench -p accord-node --bench tlp`.
+fn accord_tlp_reader(dir: &Path, target: &Target) -> Result<Target> {
+    let text = std::fs::read_to_string(dir.join("reader.credential"))?;
+    let (user, password) = text.split_once(':').ok_or_else(|| anyhow::anyhow!("reader.credential has no ':'"))?;
+    Ok(Target { user: user.to_string(), password: password.to_string(), ..target.clone() })
+}
+
 async fn tlp_cost(
     everything: &Target,
     checked: &Target,
@@ -1045,7 +1081,7 @@ pub(super) fn bench_taxii(shape: TaxiiShape) -> Result<()> {
                     if !matches!(&fill, Outcome::Done(f) if f.verified) {
                         bail!("accord: filling the server for tlp_cost: {}", human_figure(Phase::Ingest, &fill));
                     }
-                    let checked = accord_tlp_reader(&target)?;
+                    let checked = accord_tlp_reader(&dir, &target)?;
                     let (all, with_checks, seen) =
                         rt.block_on(tlp_cost(&target, &checked, size, &shape, accord_limit, 3))?;
                     let cost = 100.0 * (1.0 - with_checks / all);

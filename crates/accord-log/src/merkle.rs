@@ -344,6 +344,34 @@ impl Frontier {
     }
 }
 
+/// The RFC 9162 root of `leaves` and every leaf's inclusion path in it,
+/// in O(n log n) hashes (one [`inclusion_proof`] per leaf would recompute
+/// the subtrees for each).
+pub fn all_inclusion_proofs(leaves: &[Hash]) -> (Hash, Vec<Vec<Hash>>) {
+    fn walk(leaves: &[Hash], paths: &mut [Vec<Hash>]) -> Hash {
+        match leaves.len() {
+            0 => Hash::empty(),
+            1 => leaves[0],
+            n => {
+                let k = split_point(n as u64) as usize;
+                let (lp, rp) = paths.split_at_mut(k);
+                let left = walk(&leaves[..k], lp);
+                let right = walk(&leaves[k..], rp);
+                for p in lp.iter_mut() {
+                    p.push(right);
+                }
+                for p in rp.iter_mut() {
+                    p.push(left);
+                }
+                Hash::node(&left, &right)
+            }
+        }
+    }
+    let mut paths = vec![Vec::new(); leaves.len()];
+    let root = walk(leaves, &mut paths);
+    (root, paths)
+}
+
 /// A whole tree held in memory: every level. For tests, auditors and
 /// benchmarks; a node uses [`Frontier`] plus storage instead.
 #[derive(Clone, Debug, Default)]
@@ -402,6 +430,27 @@ impl HashReader for MemoryTree {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_inclusion_proofs_are_the_proofs_one_by_one() {
+        for n in 0..70u64 {
+            let l = leaves(n);
+            let (root, paths) = all_inclusion_proofs(&l);
+            assert_eq!(root, mth(&l), "{n}");
+            let mut t = MemoryTree::new();
+            for h in &l {
+                t.push(*h);
+            }
+            for (i, p) in paths.iter().enumerate() {
+                let one = match inclusion_proof(&mut t, i as u64, n) {
+                    Ok(r) => r.unwrap(),
+                    Err(never) => match never {},
+                };
+                assert_eq!(*p, one, "{n} {i}");
+                verify_inclusion(&l[i], i as u64, n, p, &root).unwrap();
+            }
+        }
+    }
 
     fn leaves(n: u64) -> Vec<Hash> {
         (0..n).map(|i| Hash::leaf(&i.to_be_bytes())).collect()

@@ -24,7 +24,7 @@ use accord_core::acts::share::{IncidentFacts, ObjectVersion, SharedObject};
 use accord_core::acts::{ShareCommit, ShareWithdraw};
 use accord_core::share::{may_see, Collection, ShareState, TlpLabel, Viewer, DEFAULT_TLP, MAX_SHARE_OBJECTS};
 use accord_core::{Act, MemberId, Refusal, Timestamp};
-use accord_log::merkle::{inclusion_proof, MemoryTree};
+use accord_log::merkle::all_inclusion_proofs;
 use accord_log::Hash;
 use accord_stix::{StixId, StixTime, Tlp};
 use accord_store::confidential::Confidential;
@@ -210,10 +210,12 @@ struct StoredOutcome {
     version: String,
     /// `None`: a success (new or already shared); else why it failed.
     failure: Option<String>,
-    /// The version key, for the receipt (successes only).
-    #[serde(default)]
-    vkey: String,
 }
+
+/// The envelopes' inclusion paths a status read has computed, by entry
+/// index.
+#[derive(Default)]
+struct Trees(std::collections::BTreeMap<u64, Vec<Vec<Hash>>>);
 
 /// The largest `next` cursor accepted, in characters.
 const MAX_CURSOR: usize = 24;
@@ -419,11 +421,14 @@ impl Node {
             serde_json::from_str(&doc).map_err(|e| ShareError::Unavailable(format!("a stored status: {e}")))?;
         let mut successes = Vec::new();
         let mut failures = Vec::new();
+        let mut trees = Trees::default();
         for o in st.objects {
             match o.failure {
                 Some(why) => failures.push(StatusDetail { id: o.id, version: o.version, message: why, receipt: None }),
                 None => {
-                    let (message, receipt) = match self.receipt(&st.collection, &o.id, &o.vkey, member)? {
+                    let vkey = if o.version.is_empty() { String::new() } else { version_key(Some(&o.version)) };
+                    let found = self.receipt(&st.collection, &o.id, &vkey, member, &mut trees)?;
+                    let (message, receipt) = match found {
                         Some(r) => (
                             format!(
                                 "shared in log entry {}, object {} of {}; commitment {}",
@@ -452,6 +457,7 @@ impl Node {
         id: &str,
         vkey: &str,
         member: &MemberId,
+        trees: &mut Trees,
     ) -> Result<Option<ObjectReceipt>, ShareError> {
         let Some((row, commitment)) = self.reads().share_object(collection, id, vkey)? else { return Ok(None) };
         if row.member != member.as_str() {
@@ -459,16 +465,16 @@ impl Node {
         }
         let Some(commitment) = commitment else { return Ok(None) };
         let (index, leaf) = (row.pos / POS_PER_ENTRY, row.pos % POS_PER_ENTRY);
-        let Some(share) = self.reads().share(index)? else { return Ok(None) };
-        let Some(commitments) = self.reads().share_envelope(&share.root)? else { return Ok(None) };
-        let mut tree = MemoryTree::new();
-        for c in &commitments {
-            tree.push(Hash::leaf(c));
+        if let std::collections::btree_map::Entry::Vacant(e) = trees.0.entry(index) {
+            let Some(share) = self.reads().share(index)? else { return Ok(None) };
+            let Some(commitments) = self.reads().share_envelope(&share.root)? else { return Ok(None) };
+            let leaves: Vec<Hash> = commitments.iter().map(|c| Hash::leaf(c)).collect();
+            e.insert(all_inclusion_proofs(&leaves).1);
         }
-        let path = match inclusion_proof(&mut tree, leaf, commitments.len() as u64) {
-            Ok(Ok(p)) => p,
-            Ok(Err(e)) => return Err(ShareError::Unavailable(format!("an envelope's tree: {e}"))),
-            Err(never) => match never {},
+        let Some(paths) = trees.0.get(&index) else { return Ok(None) };
+        let leaves = paths.len() as u64;
+        let Some(path) = paths.get(leaf as usize) else {
+            return Err(ShareError::Unavailable(format!("object {leaf} is not in the envelope of entry {index}")));
         };
         let c = accord_store::confidential::Commitment::parse(&commitment)
             .ok_or_else(|| ShareError::Unavailable("a stored commitment is not hex".into()))?;
@@ -476,7 +482,7 @@ impl Node {
         Ok(Some(ObjectReceipt {
             index,
             leaf,
-            leaves: commitments.len() as u64,
+            leaves,
             commitment,
             salt,
             path: path.iter().map(|h| hex::encode(h.0)).collect(),
@@ -533,12 +539,8 @@ impl Node {
                 .chars()
                 .take(64)
                 .collect::<String>();
-            let fail = |why: String| StoredOutcome {
-                id: id.clone(),
-                version: version_shown.clone(),
-                failure: Some(why),
-                vkey: String::new(),
-            };
+            let fail =
+                |why: String| StoredOutcome { id: id.clone(), version: version_shown.clone(), failure: Some(why) };
             let checked = self.check_object(&s, &v.collection, member, raw, *len, &markings_here, &v.alias);
             let (object, tlp, recipients, incident) = match checked {
                 Ok(c) => c,
@@ -553,7 +555,7 @@ impl Node {
             // The same id and version twice in one envelope: one object.
             if let Some(first) = in_envelope.get(&(id.clone(), vkey.clone())) {
                 if *first == content {
-                    outcomes.push(StoredOutcome { id, version: version_shown, failure: None, vkey });
+                    outcomes.push(StoredOutcome { id, version: version_shown, failure: None });
                 } else {
                     outcomes.push(fail("the envelope holds another object with this id and version".into()));
                 }
@@ -562,7 +564,7 @@ impl Node {
             in_envelope.insert((id.clone(), vkey.clone()), content.clone());
             // Already in the collection: idempotent.
             if self.reads().share_object(&v.alias, &id, &vkey)?.is_some() {
-                outcomes.push(StoredOutcome { id, version: version_shown, failure: None, vkey });
+                outcomes.push(StoredOutcome { id, version: version_shown, failure: None });
                 continue;
             }
             let salt = random_salt()?;
@@ -583,7 +585,7 @@ impl Node {
             };
             shared.push(SharedObject { id: id.clone(), version, tlp, to, incident });
             records.push(record);
-            outcomes.push(StoredOutcome { id, version: version_shown, failure: None, vkey });
+            outcomes.push(StoredOutcome { id, version: version_shown, failure: None });
         }
         let status_id = random_uuid()?;
         let status = StoredStatus {
@@ -602,11 +604,12 @@ impl Node {
                 .map_err(|e| ShareError::Unavailable(format!("worker: {e}")))??;
         } else {
             let commitments: Vec<[u8; 32]> = records.iter().map(commitment_bytes).collect();
-            let mut tree = MemoryTree::new();
-            for c in &commitments {
-                tree.push(Hash::leaf(c));
+            let leaves: Vec<Hash> = commitments.iter().map(|c| Hash::leaf(c)).collect();
+            let mut tree = accord_log::merkle::MemoryTree::new();
+            for l in &leaves {
+                tree.push(*l);
             }
-            let root = tree.root_at(commitments.len() as u64);
+            let root = tree.root_at(leaves.len() as u64);
             let act = ShareCommit {
                 member: member.clone(),
                 credential: credential.clone(),

@@ -164,10 +164,8 @@ fn world(public: bool, rights: &BTreeMap<usize, (bool, bool)>) -> World {
         submit(i, 1, Act::build("share.credential", &body).unwrap());
         readers.push(node.authenticate(&format!("cred-{i}"), &secret).unwrap());
     }
-    let members: Vec<Value> = rights
-        .iter()
-        .map(|(m, (r, w))| json!({"member": MEMBERS[*m], "can_read": r, "can_write": w}))
-        .collect();
+    let members: Vec<Value> =
+        rights.iter().map(|(m, (r, w))| json!({"member": MEMBERS[*m], "can_read": r, "can_write": w})).collect();
     let body = json!({"id": "c1", "title": "Community", "public": public, "members": members});
     submit(0, 2, Act::build("share.community", &body).unwrap());
     World { node, rt, _dir: dir, readers }
@@ -284,7 +282,11 @@ fn read_all(w: &World, reader: &Reader, collection: &str, ids: &[String]) -> BTr
     page("all versions", small(Versions { all: true, ..Versions::default() }), true);
     page("first versions", small(Versions { first: true, ..Versions::default() }), false);
     for i in ids {
-        let by_id = Filters { ids: vec![i.clone()], versions: Versions { all: true, ..Versions::default() }, ..Filters::default() };
+        let by_id = Filters {
+            ids: vec![i.clone()],
+            versions: Versions { all: true, ..Versions::default() },
+            ..Filters::default()
+        };
         page("by id", by_id, true);
     }
     out

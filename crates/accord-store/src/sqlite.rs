@@ -166,6 +166,11 @@ impl SqliteStore {
             // WAL checkpoints run in the background thread below, not in
             // the middle of an append.
             c.pragma_update(None, "wal_autocheckpoint", 0)?;
+            // A page cache of 64 MiB (SQLite's default is 2 MiB): a batch
+            // of shared objects dirties more pages than the default holds,
+            // which then spill to the WAL mid-transaction and are read
+            // back (measured: a sixth of the sequencer's time in pread).
+            c.pragma_update(None, "cache_size", -65_536)?;
             Ok(c)
         };
         let writer = open("FULL")?;
@@ -214,6 +219,10 @@ impl SqliteStore {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         c.pragma_update(None, "busy_timeout", 5000)?;
+        // Reads map the database (256 MiB at most) instead of copying
+        // each page in with pread, with a page cache of 16 MiB each.
+        c.pragma_update(None, "mmap_size", 268_435_456)?;
+        c.pragma_update(None, "cache_size", -16_384)?;
         Ok(c)
     }
 
