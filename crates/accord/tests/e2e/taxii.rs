@@ -373,3 +373,98 @@ fn taxii2_client_and_stix2_validator_interoperate() {
     );
     assert!(text.lines().filter(|l| l.starts_with("ok ")).count() > 50, "too few checks ran");
 }
+
+/// An object whose status said success, with its receipt.
+#[derive(Clone, Debug)]
+struct Acked {
+    object: Value,
+    status: String,
+    index: u64,
+    commitment: String,
+}
+
+#[test]
+fn kill_9_during_ingest_loses_no_object_whose_status_said_success() {
+    use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+    use std::sync::{Arc, Mutex};
+    let mut s = Sharing::start();
+    let writer = s.creds[0].clone();
+    let counter = Arc::new(AtomicU32::new(1000));
+    let acked: Arc<Mutex<Vec<Acked>>> = Arc::default();
+    const CYCLES: usize = 5;
+    for cycle in 0..CYCLES {
+        let stop = Arc::new(AtomicBool::new(false));
+        let url = s.objects("all");
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let (url, writer, counter, acked, stop) =
+                    (url.clone(), writer.clone(), counter.clone(), acked.clone(), stop.clone());
+                std::thread::spawn(move || {
+                    while !stop.load(Ordering::SeqCst) {
+                        let first = counter.fetch_add(20, Ordering::SeqCst);
+                        let objects: Vec<Value> = (first..first + 20)
+                            .map(|n| indicator(n, Some(if n % 2 == 0 { TLP_GREEN } else { TLP_CLEAR }), &[]))
+                            .collect();
+                        let r = client()
+                            .post(&url)
+                            .header("accept", TAXII)
+                            .header("content-type", TAXII)
+                            .basic_auth(&writer.user, Some(&writer.password))
+                            .body(serde_json::to_vec(&json!({ "objects": objects })).unwrap())
+                            .send();
+                        let Ok(r) = r else { break };
+                        if r.status().as_u16() != 202 {
+                            continue;
+                        }
+                        let Ok(st) = r.json::<Value>() else { break };
+                        for ok in st["successes"].as_array().into_iter().flatten() {
+                            let o = objects.iter().find(|o| o["id"] == ok["id"]).unwrap().clone();
+                            acked.lock().unwrap().push(Acked {
+                                object: o,
+                                status: st["id"].as_str().unwrap().to_string(),
+                                index: ok["x_accord_receipt"]["index"].as_u64().unwrap(),
+                                commitment: ok["x_accord_receipt"]["commitment"].as_str().unwrap().to_string(),
+                            });
+                        }
+                    }
+                })
+            })
+            .collect();
+        std::thread::sleep(std::time::Duration::from_millis(300 + 150 * cycle as u64));
+        s.server.kill9();
+        stop.store(true, Ordering::SeqCst);
+        for t in threads {
+            t.join().unwrap();
+        }
+        s.server = s.body.serve();
+        // Everything acknowledged so far is there, with its receipt.
+        let all = acked.lock().unwrap().clone();
+        assert!(!all.is_empty() || cycle > 0, "cycle {cycle}: nothing was acknowledged before the kill");
+        let mut statuses: std::collections::BTreeMap<String, Value> = Default::default();
+        for a in &all {
+            let id = a.object["id"].as_str().unwrap();
+            let (status, page) = get_json(&format!("{}{id}/", s.objects("all")), Some(&writer));
+            assert_eq!(status, 200, "cycle {cycle}: {id} was acknowledged and is gone");
+            assert_eq!(page["objects"][0], a.object, "cycle {cycle}: {id} changed");
+            let st = statuses.entry(a.status.clone()).or_insert_with(|| {
+                get_json(&format!("{}/taxii2/accord/status/{}/", s.server.url, a.status), Some(&writer)).1
+            });
+            let d = st["successes"].as_array().unwrap().iter().find(|d| d["id"] == id).unwrap();
+            assert_eq!(d["x_accord_receipt"]["index"], a.index, "cycle {cycle}: {id}'s receipt moved");
+            assert_eq!(d["x_accord_receipt"]["commitment"], a.commitment.as_str());
+        }
+        println!("cycle {cycle}: {} objects acknowledged in all, every one present", all.len());
+    }
+    // The replay of an outsider agrees with what the node serves.
+    let size = log_size(&s.server.url);
+    s.server.wait_checkpoint(size);
+    let state = s.body.dir.path().join("audit-state");
+    let out =
+        accord().args(["audit", &s.server.url, "--log-key", &s.body.log_vkey, "--state"]).arg(&state).output().unwrap();
+    assert!(
+        out.status.success(),
+        "audit: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
