@@ -8,6 +8,35 @@ fn the_demo_serves_a_seeded_body_that_audits_clean() {
     let demo = dir.path().join("accord-demo");
     let server = Server::demo(&demo);
 
+    // Threat sharing: a CERT's credential from the demo's file reads what
+    // its TLP allows; the anonymous only TLP:CLEAR.
+    let creds = std::fs::read_to_string(demo.join("demo-keys/taxii-credentials.txt")).unwrap();
+    let fra: Vec<&str> = creds.lines().find(|l| l.starts_with("FRA ")).unwrap().split_whitespace().collect();
+    let taxii = |auth: Option<(&str, &str)>, path: &str| -> serde_json::Value {
+        let mut r = reqwest::blocking::Client::new()
+            .get(format!("{}/taxii2/accord/collections/{path}", server.url))
+            .header("accept", "application/taxii+json;version=2.1");
+        if let Some((u, p)) = auth {
+            r = r.basic_auth(u, Some(p));
+        }
+        r.send().unwrap().json().unwrap()
+    };
+    let labels = |v: &serde_json::Value| -> std::collections::BTreeSet<String> {
+        v["objects"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o["object_marking_refs"][0].as_str().map(str::to_string))
+            .collect()
+    };
+    let as_fra = taxii(Some((fra[1], fra[2])), "all/objects/?limit=1000");
+    // CLEAR, GREEN, AMBER (named), AMBER+STRICT (named) and its own RED incident.
+    assert_eq!(labels(&as_fra).len(), 5, "FRA's TLP labels in all: {:?}", labels(&as_fra));
+    let anonymous = taxii(None, "all/objects/?limit=1000");
+    assert_eq!(labels(&anonymous).len(), 1, "the anonymous reads TLP:CLEAR only: {:?}", labels(&anonymous));
+    let isac = taxii(Some((fra[1], fra[2])), "community-energy-isac/objects/?limit=1000");
+    assert_eq!(isac["objects"].as_array().map(Vec::len), Some(16), "FRA reads the energy ISAC's GREEN and RED");
+
     let members: serde_json::Value = server.get("/api/v1/members").json().unwrap();
     let ids: Vec<&str> = members["members"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
     for id in ["CHN", "RUS", "FRA", "USA", "KEN", "secretariat"] {

@@ -11,6 +11,7 @@ use accord_core::{Act, KeyFile, MemberId, Names, Seq, Statement};
 use anyhow::{Context, Result};
 
 pub mod code;
+pub mod sharing;
 mod witnesses;
 pub mod zone;
 use std::path::Path;
@@ -274,6 +275,7 @@ fn seed(node: &std::sync::Arc<accord_node::Node>, dir: &Path) -> Result<()> {
         s.json(id, kind, serde_json::from_str(&text)?)?;
     }
     seed_code(&mut s)?;
+    sharing::seed_sharing(&mut s)?;
     zone::seed_zone(&mut s, &dir.join("data"))
 }
 
