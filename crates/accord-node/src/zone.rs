@@ -18,10 +18,8 @@
 //! decides nothing: the registry and the plan are the fold's.
 
 use crate::changes::{Changes, CommitObserver, Committed};
-use crate::node::{Node, SubmitError};
+use crate::node::Node;
 use accord_core::state::Effect;
-use accord_core::statement::statement_text;
-use accord_core::{MemberId, Refusal, Seq, SignedStatement};
 use accord_log::Signer;
 use accord_zone::sign::{KeyPair, Signer as ZoneSigner};
 use accord_zone::{Registry, SignedZone};
@@ -55,9 +53,6 @@ pub struct BuiltZone {
     pub build_ms: f64,
     pub zone: Arc<SignedZone>,
 }
-
-/// Tries to record one zone before giving up until the next version.
-const PUBLISH_ATTEMPTS: u32 = 4;
 
 pub struct ZoneService {
     current: RwLock<Option<Arc<BuiltZone>>>,
@@ -236,47 +231,24 @@ impl Worker {
         Ok(())
     }
 
-    /// Records `built` with `zone.publish`, signed with the secretariat's
-    /// key. The sequencer signs `clock.tick`s with the same key and the
-    /// next seq, so this takes the one after, and tries again when a tick
-    /// took it meanwhile.
+    /// Records `built` with `zone.publish`, signed by the sequencer with
+    /// the secretariat's key and its next seq (so it never races the
+    /// node's other acts for a seq).
     fn publish(&self, node: &Node, built: &BuiltZone, rt: &tokio::runtime::Runtime) {
-        let Some(signer) = &self.secretariat else { return };
-        let sec = MemberId::secretariat();
+        if self.secretariat.is_none() {
+            return;
+        }
         let body = serde_json::json!({"serial": built.serial, "sha256": built.sha256});
-        for _ in 0..PUBLISH_ATTEMPTS {
-            let last = match node.reads().member(sec.as_str()) {
-                Ok(Some(m)) => m.last_seq,
-                Ok(None) => return,
-                Err(e) => {
-                    tracing::warn!(error = %e, "zone.publish: cannot read the secretariat's seq");
-                    return;
-                }
-            };
-            let time = node.now();
-            let text = statement_text(&sec, Seq(last + 2), time, "zone.publish", body.clone());
-            let signed = match signer.sign_note(&text).map(|n| n.to_text()) {
-                Ok(t) => t,
-                Err(e) => {
-                    tracing::error!(error = %e, "zone.publish: cannot sign");
-                    return;
-                }
-            };
-            if SignedStatement::parse(signed.as_bytes()).is_err() {
-                tracing::error!("zone.publish: the statement does not parse");
+        let act = match accord_core::Act::build("zone.publish", &body) {
+            Ok(a) => a,
+            Err(e) => {
+                tracing::error!(error = %e, "zone.publish: cannot build the act");
                 return;
             }
-            match rt.block_on(node.submit(signed.as_bytes())) {
-                Ok(r) => {
-                    tracing::info!(serial = built.serial, index = r.index, "zone.publish recorded");
-                    return;
-                }
-                Err(SubmitError::Refused(Refusal::ReplayedSeq { .. })) => continue,
-                Err(e) => {
-                    tracing::info!(serial = built.serial, error = %e, "zone.publish not recorded");
-                    return;
-                }
-            }
+        };
+        match rt.block_on(node.record_as_secretariat(act, Vec::new())) {
+            Ok(r) => tracing::info!(serial = built.serial, index = r.index, "zone.publish recorded"),
+            Err(e) => tracing::info!(serial = built.serial, error = %e, "zone.publish not recorded"),
         }
     }
 }

@@ -155,10 +155,9 @@ pub(super) fn seed_sharing(s: &mut Seeder<'_>) -> Result<()> {
     for (by, alias, objects) in envelopes {
         let r = reader(by)?;
         let body = serde_json::to_vec(&json!({ "objects": objects }))?;
-        let st = s
-            .rt
-            .block_on(s.node.share_envelope(&r, &alias, &body))
-            .map_err(|e| anyhow!("demo share by {by} into {alias}: {e}"))?;
+        let st =
+            s.rt.block_on(s.node.share_envelope(&r, &alias, &body))
+                .map_err(|e| anyhow!("demo share by {by} into {alias}: {e}"))?;
         if !st.failures.is_empty() {
             let why: Vec<String> = st.failures.iter().map(|f| format!("{}: {}", f.id, f.message)).collect();
             return Err(anyhow!("demo share by {by} into {alias} refused objects: {}", why.join("; ")));
