@@ -1114,7 +1114,8 @@ fn print_tables(rows: &[Row], tlp_rows: &[(usize, f64, f64, f64)], shape: &Taxii
     }
     for (size, all, checked, cost) in tlp_rows {
         eprintln!(
-            "  {:<10} {:>8}  {:<20} {all:.0} objects/s without TLP checks, {checked:.0} with: {cost:.1}% of read throughput",
+            "  {:<10} {:>8}  {:<20} {all:.0} objects/s as the sharer, {checked:.0} as another member: {cost:.1}% \
+             (the TLP rule alone: cargo bench -p accord-node --bench tlp)",
             "accord", size, "tlp_cost"
         );
     }

@@ -157,7 +157,10 @@ pub struct ObjectRow {
     pub added: i64,
     pub tlp: TlpLabel,
     pub member: String,
-    /// Who was named (TLP:AMBER and above), in member order.
+    /// Who was named (TLP:AMBER and above): every recipient in member
+    /// order from [`ShareReads::share_object`]; from
+    /// [`ShareReads::share_objects`], only the viewer, if it was named (a
+    /// reader learns no other recipient from the row).
     pub recipients: Vec<String>,
     /// The canonical JSON (when asked for and still kept).
     pub content: Option<Vec<u8>>,
@@ -460,11 +463,7 @@ fn visible(alias: &str, viewer: Viewer<'_>) -> String {
 }
 
 pub(crate) fn share_objects(c: &Connection, q: &ObjectQuery) -> Result<Vec<ObjectRow>> {
-    let mut sql = String::from(
-        "SELECT o.pos, o.id, o.version, o.added, o.tlp, o.member, \
-         CASE WHEN o.tlp >= 2 THEN (SELECT group_concat(r.member, ',') FROM (SELECT member FROM p_share_recipients \
-         WHERE collection = o.collection AND pos = o.pos ORDER BY member) r) END",
-    );
+    let mut sql = String::from("SELECT o.pos, o.id, o.version, o.added, o.tlp, o.member, rv.member");
     if q.content {
         sql.push_str(
             ", c.salt, c.content, o.commitment FROM p_share_objects o JOIN c_records c ON c.commitment = o.commitment",
@@ -472,13 +471,25 @@ pub(crate) fn share_objects(c: &Connection, q: &ObjectQuery) -> Result<Vec<Objec
     } else {
         sql.push_str(", NULL, NULL, NULL FROM p_share_objects o");
     }
+    // The viewer's own line among the recipients, if it was named: one
+    // lookup by primary key, which the TLP test and the node's recheck use.
+    sql.push_str(match q.viewer {
+        Viewer::Member(_) => {
+            " LEFT JOIN p_share_recipients rv ON rv.collection = o.collection AND rv.pos = o.pos \
+             AND rv.member = :viewer"
+        }
+        Viewer::Anonymous => " LEFT JOIN (SELECT NULL AS member) rv ON 0",
+    });
     let mut named: Vec<(String, rusqlite::types::Value)> =
         vec![(":collection".into(), q.collection.to_string().into())];
     if let Viewer::Member(m) = q.viewer {
         named.push((":viewer".into(), m.to_string().into()));
     }
     sql.push_str(" WHERE o.collection = :collection AND ");
-    sql.push_str(&visible("o", q.viewer));
+    sql.push_str(&match q.viewer {
+        Viewer::Anonymous => "o.tlp = 0".to_string(),
+        Viewer::Member(_) => "(o.tlp <= 1 OR o.member = :viewer OR rv.member IS NOT NULL)".to_string(),
+    });
     if let Some(after) = q.after {
         sql.push_str(" AND o.pos > :after");
         named.push((":after".into(), (after as i64).into()));
@@ -508,19 +519,22 @@ pub(crate) fn share_objects(c: &Connection, q: &ObjectQuery) -> Result<Vec<Objec
     sql.push_str(&types);
     let v = &q.versions;
     if !v.all {
-        let latest = |agg: &str| {
+        // The latest (earliest) version the viewer may see: no visible
+        // version after (before) it. An object of one version finds no
+        // other row in the index and never evaluates the TLP test twice.
+        let extreme = |cmp: &str| {
             format!(
-                "o.vkey = (SELECT {agg}(o2.vkey) FROM p_share_objects o2 WHERE o2.collection = o.collection \
-                 AND o2.id = o.id AND {})",
+                "NOT EXISTS (SELECT 1 FROM p_share_objects o2 WHERE o2.collection = o.collection \
+                 AND o2.id = o.id AND o2.vkey {cmp} o.vkey AND {})",
                 visible("o2", q.viewer)
             )
         };
         let mut any: Vec<String> = Vec::new();
         if v.last || (!v.first && v.at.is_empty()) {
-            any.push(latest("MAX"));
+            any.push(extreme(">"));
         }
         if v.first {
-            any.push(latest("MIN"));
+            any.push(extreme("<"));
         }
         for (i, at) in v.at.iter().enumerate() {
             let n = format!(":at{i}");
@@ -556,7 +570,7 @@ pub(crate) fn share_objects(c: &Connection, q: &ObjectQuery) -> Result<Vec<Objec
             added: r.get(3)?,
             tlp,
             member: r.get(5)?,
-            recipients: recipients.map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default(),
+            recipients: recipients.into_iter().collect(),
             content,
         });
     }

@@ -142,6 +142,14 @@ pub struct SqliteStore {
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
     stop: Arc<AtomicBool>,
+    wal: WalWatch,
+}
+
+/// How an append tells the WAL thread that the WAL passed its bound.
+struct WalWatch {
+    file: PathBuf,
+    limit: u64,
+    over: std::sync::mpsc::SyncSender<()>,
 }
 
 impl Drop for SqliteStore {
@@ -156,8 +164,20 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// The WAL size past which the background thread truncates it
+/// (`wal_checkpoint(TRUNCATE)`). A passive checkpoint copies frames into
+/// the database but cannot rewind the WAL while readers keep using it,
+/// and under steady reads and appends it grew without bound (13 GB for a
+/// million shared objects).
+pub const WAL_TRUNCATE_BYTES: u64 = 64 << 20;
+
 impl SqliteStore {
     pub fn open(path: &Path) -> Result<SqliteStore> {
+        SqliteStore::open_with_wal_limit(path, WAL_TRUNCATE_BYTES)
+    }
+
+    /// [`SqliteStore::open`] with another WAL bound (tests use a small one).
+    pub fn open_with_wal_limit(path: &Path, wal_limit: u64) -> Result<SqliteStore> {
         let open = |sync: &str| -> Result<Connection> {
             let c = Connection::open(path)?;
             c.pragma_update(None, "journal_mode", "WAL")?;
@@ -180,18 +200,39 @@ impl SqliteStore {
         let stop = Arc::new(AtomicBool::new(false));
         let wal = open("FULL")?;
         let flag = stop.clone();
+        let wal_file = {
+            let mut f = path.as_os_str().to_owned();
+            f.push("-wal");
+            PathBuf::from(f)
+        };
+        let (over, over_rx) = std::sync::mpsc::sync_channel::<()>(1);
+        let wal_path = wal_file.clone();
         std::thread::Builder::new()
             .name("accord-sqlite-wal".into())
             .spawn(move || {
                 // Copies WAL frames into the database file without blocking
-                // writers or readers; keeps the WAL from growing.
+                // writers or readers, every 250 ms; past `wal_limit` (an
+                // append that leaves it larger wakes this thread at once),
+                // waits for the writer and the readers of older frames (at
+                // most the busy timeout) and truncates the WAL to nothing.
                 while !flag.load(Ordering::Relaxed) {
-                    std::thread::sleep(std::time::Duration::from_millis(250));
+                    let _ = over_rx.recv_timeout(std::time::Duration::from_millis(250));
                     let _ = wal.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                    if std::fs::metadata(&wal_path).is_ok_and(|m| m.len() > wal_limit) {
+                        if let Err(e) = wal.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())) {
+                            tracing::warn!(error = %e, "cannot truncate the WAL; trying again shortly");
+                        }
+                    }
                 }
             })
             .map_err(|e| StoreError::Corrupt(format!("cannot start the WAL checkpoint thread: {e}")))?;
-        Ok(SqliteStore { path: path.to_path_buf(), writer: Mutex::new(writer), readers: Mutex::new(Vec::new()), stop })
+        Ok(SqliteStore {
+            path: path.to_path_buf(),
+            writer: Mutex::new(writer),
+            readers: Mutex::new(Vec::new()),
+            stop,
+            wal: WalWatch { file: wal_file, limit: wal_limit, over },
+        })
     }
 
     fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
@@ -540,7 +581,11 @@ impl LogStore for SqliteStore {
                 crate::share::write_private(tx, w)?;
             }
             write_effects(tx, &b.effects)
-        })
+        })?;
+        if std::fs::metadata(&self.wal.file).is_ok_and(|m| m.len() > self.wal.limit) {
+            let _ = self.wal.over.try_send(());
+        }
+        Ok(())
     }
 }
 
