@@ -29,22 +29,28 @@ pub enum TaxiiCommand {
     },
     /// Revoke one of your member state's credentials.
     Revoke {
+        /// The node, e.g. http://127.0.0.1:8080.
         #[arg(long)]
         server: String,
+        /// The member's key file.
         #[arg(long)]
         key: std::path::PathBuf,
+        /// The credential to revoke (its HTTP Basic user name).
         #[arg(long)]
         id: String,
     },
     /// Found (or re-list) a community with a TAXII collection of its own.
     Community {
+        /// The node, e.g. http://127.0.0.1:8080.
         #[arg(long)]
         server: String,
+        /// The founder's key file (a community is re-listed by its founder only).
         #[arg(long)]
         key: std::path::PathBuf,
         /// The community's id (a-z, 0-9, '-'); its collection is community-<id>.
         #[arg(long)]
         id: String,
+        /// Its title, 1 to 200 characters.
         #[arg(long)]
         title: String,
         /// Anyone may read its TLP:CLEAR objects without an account.
