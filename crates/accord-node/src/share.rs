@@ -22,7 +22,7 @@ use crate::node::{Node, SubmitError};
 use crate::sequencer::{Job, What};
 use accord_core::acts::share::{IncidentFacts, ObjectVersion, SharedObject};
 use accord_core::acts::{ShareCommit, ShareWithdraw};
-use accord_core::share::{may_see, Collection, ShareState, TlpLabel, Viewer, DEFAULT_TLP, MAX_SHARE_OBJECTS};
+use accord_core::share::{Collection, ShareState, TlpLabel, Viewer, DEFAULT_TLP, MAX_SHARE_OBJECTS};
 use accord_core::{Act, MemberId, Refusal, Timestamp};
 use accord_log::merkle::all_inclusion_proofs;
 use accord_log::Hash;
@@ -385,8 +385,9 @@ impl Node {
         let next = if more { rows.last().map(|r| r.pos.to_string()) } else { None };
         let s = self.sharing();
         let viewer = reader.viewer();
+        let rule = s.rule_for(&v.collection, &viewer);
         let before = rows.len();
-        rows.retain(|r| self.row_visible(&s, &v.collection, r, &viewer));
+        rows.retain(|r| rule.admits(r.tlp, &r.member, r.recipients.iter().map(String::as_str)));
         if rows.len() != before {
             tracing::error!(
                 collection = %v.alias,
@@ -395,12 +396,6 @@ impl Node {
             );
         }
         Ok(Page { rows, next })
-    }
-
-    fn row_visible(&self, s: &ShareState, c: &Collection, r: &ObjectRow, viewer: &Viewer) -> bool {
-        let Some(sharer) = MemberId::parse(&r.member) else { return false };
-        let recipients: Vec<MemberId> = r.recipients.iter().filter_map(|m| MemberId::parse(m)).collect();
-        may_see(s, c, r.tlp, &sharer, &recipients, viewer)
     }
 
     /// A status resource: only the member whose request it answers may

@@ -286,11 +286,39 @@ pub fn may_see(
     recipients: &[MemberId],
     viewer: &Viewer,
 ) -> bool {
-    match viewer {
-        Viewer::Anonymous => state.is_public(c) && tlp.0 == Tlp::Clear,
-        Viewer::Member(m) => {
-            state.may_read(c, m)
-                && (tlp.0 <= Tlp::Green || sharer == m || (tlp.needs_recipients() && recipients.contains(m)))
+    state.rule_for(c, viewer).admits(tlp, sharer.as_str(), recipients.iter().map(MemberId::as_str))
+}
+
+/// [`may_see`] for the objects of one collection and one viewer: the
+/// collection's part decided once, the object's part per row.
+#[derive(Clone, Debug)]
+pub struct TlpRule<'a> {
+    reads: bool,
+    viewer: Option<&'a MemberId>,
+}
+
+impl ShareState {
+    pub fn rule_for<'a>(&self, c: &Collection, viewer: &'a Viewer) -> TlpRule<'a> {
+        match viewer {
+            Viewer::Anonymous => TlpRule { reads: self.is_public(c), viewer: None },
+            Viewer::Member(m) => TlpRule { reads: self.may_read(c, m), viewer: Some(m) },
+        }
+    }
+}
+
+impl TlpRule<'_> {
+    /// May the viewer see an object shared by `sharer` with `tlp`, naming
+    /// `recipients`?
+    pub fn admits<'r>(&self, tlp: TlpLabel, sharer: &str, mut recipients: impl Iterator<Item = &'r str>) -> bool {
+        if !self.reads {
+            return false;
+        }
+        match self.viewer {
+            None => tlp.0 == Tlp::Clear,
+            Some(m) => {
+                let m = m.as_str();
+                tlp.0 <= Tlp::Green || sharer == m || (tlp.needs_recipients() && recipients.any(|r| r == m))
+            }
         }
     }
 }
